@@ -1,0 +1,38 @@
+//! Sans-IO HTTP/1.x for cheroot-rs: a push parser for request heads and bodies and an encoder
+//! for responses, over byte buffers, with no sockets and no async.
+//!
+//! The rules are cheroot's (status codes and messages of `cheroot.server.HTTPRequest`), made
+//! stricter where RFC 9112 requires it; `docs/differences.md` lists every such place.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+// Request head (request line, target, headers, limits).
+mod head;
+mod headers;
+mod limits;
+mod request_line;
+mod target;
+
+// Request body framing and decoding.
+mod chunked;
+mod framing;
+mod length;
+mod size_check;
+
+// Response side.
+mod date;
+mod response;
+
+mod error;
+
+pub use error::ParseError;
+pub use headers::{HeaderField, Headers};
+
+/// The outcome of feeding a buffer to a push parser, as `httparse::Status` has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status<T> {
+    /// Parsing finished with this value.
+    Complete(T),
+    /// The buffer ends before the item does: read more bytes and call again.
+    Partial,
+}
