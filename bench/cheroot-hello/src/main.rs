@@ -1,0 +1,80 @@
+//! The cheroot-rs hello-world server that `cargo xtask bench` measures against hyper-hello.
+//!
+//! `cheroot-hello ADDR [--pool] [--threads N]`
+//!
+//! Same routes as hyper-hello: every path answers 200 `text/plain` `Hello world!`, `/big`
+//! answers 1 MiB of `x`, both with `Content-Length`. By default the native gateway runs inline
+//! on the I/O task (`blocking() == false`); `--pool` runs the same gateway on the worker pool
+//! (`blocking() == true`), standing in for the WSGI-style gateway until that layer exists.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use cheroot_server::{BindAddr, Gateway, GatewayError, HttpServer, Request, Response};
+
+/// The small answer.
+const HELLO: &[u8] = b"Hello world!";
+/// Size of the `/big` answer: 1 MiB.
+const BIG_LEN: usize = 1 << 20;
+
+/// The two routes, inline or on the pool.
+struct Hello {
+    big: Vec<u8>,
+    pool: bool,
+}
+
+impl Gateway for Hello {
+    fn respond(&self, req: &mut Request<'_>, resp: &mut Response<'_>) -> Result<(), GatewayError> {
+        let body: &[u8] = if req.target().path() == b"/big" { &self.big } else { HELLO };
+        resp.set_status(200, "OK");
+        resp.add_header("Content-Type", "text/plain")?;
+        resp.add_header("Content-Length", &body.len().to_string())?;
+        resp.write(body)?;
+        Ok(())
+    }
+
+    fn blocking(&self) -> bool {
+        self.pool
+    }
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let Some(addr) = args.next() else {
+        eprintln!("usage: cheroot-hello ADDR [--pool] [--threads N]");
+        std::process::exit(2);
+    };
+    let mut pool = false;
+    let mut threads = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--pool" => pool = true,
+            "--threads" => threads = args.next().and_then(|n| n.parse::<usize>().ok()),
+            other => {
+                eprintln!("cheroot-hello: unknown argument {other}");
+                std::process::exit(2);
+            }
+        }
+    }
+    let bind: BindAddr = match addr.parse() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("cheroot-hello: bad address {addr}: {e}");
+            std::process::exit(2);
+        }
+    };
+    let gateway = Hello { big: vec![b'x'; BIG_LEN], pool };
+    let server = HttpServer::new(bind, Arc::new(gateway));
+    // As hyper-hello: no idle limit of its own, a deep listen backlog, no keep-alive cap.
+    server.set_timeout(Duration::from_secs(300));
+    server.set_request_queue_size(1024);
+    server.set_keep_alive_conn_limit(None);
+    if let Some(n) = threads {
+        server.set_minthreads(n);
+        server.set_maxthreads(Some(n));
+    }
+    if let Err(e) = server.safe_start() {
+        eprintln!("cheroot-hello: {e}");
+        std::process::exit(1);
+    }
+}

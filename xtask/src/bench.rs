@@ -1,0 +1,213 @@
+//! `cargo xtask bench`: cheroot-rs against a hyper 1.x hello-world server, loaded by wrk in the
+//! same run, each server pinned to one core and wrk to the other (issue 3, docs/benchmarks.md).
+//!
+//! Kept out of CI: it needs wrk, two cores and a couple of minutes.
+
+mod fd_limit;
+mod idle;
+mod memory;
+mod options;
+mod report;
+mod scenario;
+mod server;
+mod setup;
+mod wrk;
+mod wrk_report;
+
+use std::path::{Path, PathBuf};
+use std::thread::sleep;
+use std::time::Duration;
+
+use idle::IdleConns;
+use options::{Options, Parsed};
+use report::{Figures, Idle, Outcome, Row};
+use scenario::{Load, PIPELINE_DEPTH, Scenario, Server};
+use server::ServerProcess;
+use setup::Machine;
+use wrk::WrkSpec;
+
+/// Descriptors kept free for wrk, logs and the listener beyond the idle connections.
+const FD_MARGIN: u64 = 1024;
+
+/// Everything a single measurement needs.
+#[derive(Debug)]
+struct Context {
+    opts: Options,
+    bin_dir: PathBuf,
+    logs: PathBuf,
+    pipeline_script: PathBuf,
+    server_core: Option<u32>,
+    wrk_core: Option<u32>,
+}
+
+/// Runs `cargo xtask bench` with the arguments that follow `bench`.
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let mut opts = match options::parse(args)? {
+        Parsed::Help => {
+            println!("{}", options::USAGE);
+            return Ok(());
+        }
+        Parsed::Run(opts) => opts,
+    };
+    let root = repo_root();
+    setup::ensure_wrk()?;
+    let logs = root.join("bench").join("target").join("bench-logs");
+    std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
+    let built = setup::build(&root, &logs)?;
+    let pipeline_script = wrk::write_pipeline_script(&logs, PIPELINE_DEPTH, "/hello")?;
+
+    let machine = Machine::describe();
+    let (server_core, wrk_core) = if machine.cores >= 2 {
+        (Some(0), Some(1))
+    } else {
+        eprintln!("bench: only one core: server and wrk share it, figures are not comparable");
+        (None, None)
+    };
+    if opts.scenarios.iter().any(|s| s.load == Load::BesideIdle) {
+        let wanted = opts.idle as u64 + FD_MARGIN;
+        let limit = fd_limit::ensure(wanted)?;
+        if limit < wanted {
+            let idle = usize::try_from(limit.saturating_sub(FD_MARGIN)).unwrap_or(0);
+            eprintln!(
+                "bench: open-file limit {limit}: holding {idle} idle connections, not {}",
+                opts.idle
+            );
+            opts.idle = idle;
+        }
+    }
+    println!(
+        "bench: {}; {} cores ({}); {}; server on core {}, wrk on core {}; {} s warm-up + {} s runs",
+        machine.date,
+        machine.cores,
+        machine.cpu,
+        machine.wrk,
+        server_core.map_or("any".to_owned(), |c| c.to_string()),
+        wrk_core.map_or("any".to_owned(), |c| c.to_string()),
+        opts.warmup.as_secs(),
+        opts.duration.as_secs(),
+    );
+    println!("bench: load average at start: {}", setup::load_average());
+
+    let ctx = Context {
+        opts,
+        bin_dir: built.bin_dir,
+        logs,
+        pipeline_script,
+        server_core,
+        wrk_core,
+    };
+    let mut rows = Vec::new();
+    for &scenario in &ctx.opts.scenarios {
+        println!("bench: scenario {}: {}", scenario.id, scenario.title);
+        let hyper = measure(&ctx, Server::Hyper, scenario);
+        for &gateway in &ctx.opts.gateways {
+            let ours = if built.cheroot {
+                measure(&ctx, Server::Cheroot(gateway), scenario)
+            } else {
+                Outcome::NotMeasured
+            };
+            rows.push(Row {
+                scenario,
+                gateway,
+                hyper: hyper.clone(),
+                ours,
+            });
+        }
+    }
+    println!("bench: load average at end: {}", setup::load_average());
+    println!("bench: wrk and server logs in {}\n", ctx.logs.display());
+    print!("{}", report::render(&rows));
+    Ok(())
+}
+
+/// The repository root: the xtask lives in `<root>/xtask`.
+fn repo_root() -> PathBuf {
+    let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
+    xtask.parent().unwrap_or(xtask).to_path_buf()
+}
+
+/// Measures one server in one scenario, reporting progress; a failure becomes a table cell.
+fn measure(ctx: &Context, server: Server, scenario: &Scenario) -> Outcome {
+    match try_measure(ctx, server, scenario) {
+        Ok(f) => {
+            let idle = f.idle.as_ref().map_or(String::new(), |i| {
+                format!(
+                    ", idle {:.0} B/conn ({}/{} still open)",
+                    i.bytes_per_conn, i.still_open, i.opened
+                )
+            });
+            println!(
+                "bench:   {:<15} {:>10.0} {}, p50 {:.0} us, p99 {:.0} us, RSS {} KiB (HWM {} KiB){idle}",
+                server.label(),
+                f.value,
+                match scenario.unit {
+                    scenario::Unit::ReqPerSec => "req/s",
+                    scenario::Unit::MibPerSec => "MiB/s",
+                },
+                f.p50_us,
+                f.p99_us,
+                f.rss_kib,
+                f.hwm_kib,
+            );
+            Outcome::Measured(f)
+        }
+        Err(e) => {
+            eprintln!("bench:   {} failed: {e}", server.label());
+            Outcome::Failed(e)
+        }
+    }
+}
+
+fn try_measure(ctx: &Context, server: Server, scenario: &Scenario) -> Result<Figures, String> {
+    let name = format!("{}-{}", scenario.id, server.label());
+    let log = |what: &str| ctx.logs.join(format!("{name}-{what}.txt"));
+    // Dropped (killed) on every return below, errors included.
+    let mut proc = ServerProcess::start(&ctx.bin_dir, server, ctx.server_core, &log("server"))?;
+
+    let idle = if scenario.load == Load::BesideIdle {
+        // Let the fresh process settle before the baseline.
+        sleep(Duration::from_millis(300));
+        let base = proc.memory()?.rss_kib;
+        let conns = IdleConns::open(proc.addr(), ctx.opts.idle)?;
+        sleep(Duration::from_secs(1));
+        proc.check_alive()?;
+        let after = proc.memory()?.rss_kib;
+        Some((conns, base, after))
+    } else {
+        None
+    };
+
+    let mut spec = WrkSpec {
+        connections: scenario.connections,
+        duration: ctx.opts.warmup,
+        path: scenario.path,
+        load: scenario.load,
+        script: Some(&ctx.pipeline_script),
+        core: ctx.wrk_core,
+    };
+    if !ctx.opts.warmup.is_zero() {
+        wrk::run(&mut proc, &spec, &log("warmup-wrk"))?;
+    }
+    spec.duration = ctx.opts.duration;
+    let measured = wrk::run(&mut proc, &spec, &log("wrk"))?;
+
+    let idle = idle.map(|(conns, base, after)| {
+        let opened = conns.len();
+        Idle {
+            opened,
+            still_open: conns.still_open(),
+            bytes_per_conn: after.saturating_sub(base) as f64 * 1024.0 / opened.max(1) as f64,
+        }
+    });
+    let r = &measured.report;
+    Ok(Figures {
+        // Every /big response carries 1 MiB of body, so responses/s is body MiB/s.
+        value: r.req_per_sec,
+        p50_us: r.p50_us,
+        p99_us: r.p99_us,
+        rss_kib: measured.memory.rss_kib,
+        hwm_kib: measured.memory.hwm_kib,
+        errors: r.socket_errors + r.non_2xx,
+        idle,
+    })
+}

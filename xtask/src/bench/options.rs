@@ -1,0 +1,188 @@
+//! Command-line options of `cargo xtask bench`.
+
+use std::time::Duration;
+
+use super::scenario::{Gateway, SCENARIOS, Scenario};
+
+/// Usage text, printed by `--help` and after a bad argument.
+pub(crate) const USAGE: &str = "\
+usage: cargo xtask bench [options]
+
+Builds bench/hyper-hello and bench/cheroot-hello, loads each with wrk (server pinned to core 0,
+wrk to core 1) and prints a table: requests/s (MiB/s for D), p50/p99 latency and RSS.
+
+options:
+  --scenario A,B,..   scenarios to run (default: all of A,B,C,D,P,I)
+  --gateway native,pool
+                      cheroot gateways to run (default: both)
+  --duration S        measured seconds per run (default 10)
+  --warmup S          warm-up seconds per run (default 2)
+  --quick             1 s warm-up, 3 s runs: a smoke test
+  --idle N            idle connections held in scenario I (default 10000)
+  -h, --help          this text";
+
+/// What one invocation runs.
+#[derive(Debug, Clone)]
+pub(crate) struct Options {
+    pub(crate) scenarios: Vec<&'static Scenario>,
+    pub(crate) gateways: Vec<Gateway>,
+    pub(crate) warmup: Duration,
+    pub(crate) duration: Duration,
+    pub(crate) idle: usize,
+}
+
+/// What the command line asked for: a run, or only the usage text.
+#[derive(Debug)]
+pub(crate) enum Parsed {
+    Run(Options),
+    Help,
+}
+
+/// Parses the arguments that follow `bench`.
+pub(crate) fn parse(args: &[String]) -> Result<Parsed, String> {
+    let mut opts = Options {
+        scenarios: SCENARIOS.iter().collect(),
+        gateways: vec![Gateway::Native, Gateway::Pool],
+        warmup: Duration::from_secs(2),
+        duration: Duration::from_secs(10),
+        idle: 10_000,
+    };
+    let mut explicit_duration = None;
+    let mut explicit_warmup = None;
+    let mut quick = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || {
+            it.next()
+                .ok_or_else(|| format!("{arg} needs a value\n\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(Parsed::Help),
+            "--quick" => quick = true,
+            "--scenario" | "--scenarios" => opts.scenarios = parse_scenarios(value()?)?,
+            "--gateway" => opts.gateways = parse_gateways(value()?)?,
+            "--duration" => explicit_duration = Some(parse_secs(arg, value()?)?),
+            "--warmup" => explicit_warmup = Some(parse_secs(arg, value()?)?),
+            "--idle" => {
+                let v = value()?;
+                opts.idle = v
+                    .parse()
+                    .map_err(|_| format!("--idle wants a count, got {v:?}"))?;
+            }
+            other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
+        }
+    }
+    if quick {
+        opts.warmup = Duration::from_secs(1);
+        opts.duration = Duration::from_secs(3);
+    }
+    opts.duration = explicit_duration.unwrap_or(opts.duration);
+    opts.warmup = explicit_warmup.unwrap_or(opts.warmup);
+    if opts.duration.is_zero() {
+        return Err("--duration must be at least 1 s".to_owned());
+    }
+    Ok(Parsed::Run(opts))
+}
+
+fn parse_secs(arg: &str, v: &str) -> Result<Duration, String> {
+    // wrk takes whole seconds, so the harness does too; the cap keeps every run bounded.
+    match v.parse::<u64>() {
+        Ok(s) if s <= 600 => Ok(Duration::from_secs(s)),
+        _ => Err(format!(
+            "{arg} wants whole seconds from 0 to 600, got {v:?}"
+        )),
+    }
+}
+
+fn parse_scenarios(v: &str) -> Result<Vec<&'static Scenario>, String> {
+    let mut out = Vec::new();
+    for name in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let found = SCENARIOS.iter().find(|s| s.id.eq_ignore_ascii_case(name));
+        match found {
+            Some(s) if !out.iter().any(|o: &&Scenario| o.id == s.id) => out.push(s),
+            Some(_) => {}
+            None => return Err(format!("unknown scenario {name:?}; known: A,B,C,D,P,I")),
+        }
+    }
+    if out.is_empty() {
+        return Err("--scenario names no scenario".to_owned());
+    }
+    Ok(out)
+}
+
+fn parse_gateways(v: &str) -> Result<Vec<Gateway>, String> {
+    let mut out = Vec::new();
+    for name in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let g = match name {
+            "native" => Gateway::Native,
+            "pool" => Gateway::Pool,
+            _ => return Err(format!("unknown gateway {name:?}; known: native,pool")),
+        };
+        if !out.contains(&g) {
+            out.push(g);
+        }
+    }
+    if out.is_empty() {
+        return Err("--gateway names no gateway".to_owned());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(args: &[&str]) -> Result<Options, String> {
+        let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+        match parse(&args)? {
+            Parsed::Run(o) => Ok(o),
+            Parsed::Help => Err("help".to_owned()),
+        }
+    }
+
+    #[test]
+    fn defaults_run_everything_for_ten_seconds() {
+        let o = run(&[]).unwrap();
+        let ids: Vec<&str> = o.scenarios.iter().map(|s| s.id).collect();
+        assert_eq!(ids, ["A", "B", "C", "D", "P", "I"]);
+        assert_eq!(o.gateways, [Gateway::Native, Gateway::Pool]);
+        assert_eq!((o.warmup.as_secs(), o.duration.as_secs()), (2, 10));
+        assert_eq!(o.idle, 10_000);
+    }
+
+    #[test]
+    fn quick_and_explicit_durations() {
+        let o = run(&["--quick"]).unwrap();
+        assert_eq!((o.warmup.as_secs(), o.duration.as_secs()), (1, 3));
+        // An explicit duration wins over --quick, whatever the order.
+        let o = run(&["--duration", "5", "--quick"]).unwrap();
+        assert_eq!((o.warmup.as_secs(), o.duration.as_secs()), (1, 5));
+    }
+
+    #[test]
+    fn scenario_and_gateway_lists() {
+        let o = run(&["--scenario", "p,a,A", "--gateway", "pool"]).unwrap();
+        let ids: Vec<&str> = o.scenarios.iter().map(|s| s.id).collect();
+        assert_eq!(ids, ["P", "A"]);
+        assert_eq!(o.gateways, [Gateway::Pool]);
+    }
+
+    #[test]
+    fn bad_arguments_are_errors() {
+        let table: &[&[&str]] = &[
+            &["--scenario", "Z"],
+            &["--scenario", ","],
+            &["--gateway", "wsgi"],
+            &["--duration"],
+            &["--duration", "0"],
+            &["--duration", "1.5"],
+            &["--duration", "601"],
+            &["--idle", "-1"],
+            &["--frobnicate"],
+        ];
+        for args in table {
+            assert!(run(args).is_err(), "{args:?} was accepted");
+        }
+        assert_eq!(run(&["--help"]).unwrap_err(), "help");
+    }
+}

@@ -1,0 +1,263 @@
+//! The results table: one Markdown row per scenario and gateway, hyper beside ours.
+
+use std::fmt::Write as _;
+
+use super::scenario::{Gateway, Scenario, Unit};
+
+/// What one server did in one scenario.
+#[derive(Debug, Clone)]
+pub(crate) struct Figures {
+    /// Requests/s, or MiB/s of body for [`Unit::MibPerSec`].
+    pub(crate) value: f64,
+    pub(crate) p50_us: f64,
+    pub(crate) p99_us: f64,
+    /// Largest VmRSS seen during the measured run, KiB.
+    pub(crate) rss_kib: u64,
+    /// VmHWM at the end of the run, KiB.
+    pub(crate) hwm_kib: u64,
+    /// Socket errors plus non-2xx/3xx answers that wrk saw.
+    pub(crate) errors: u64,
+    /// Scenario I only: the idle connections.
+    pub(crate) idle: Option<Idle>,
+}
+
+/// Scenario I's memory figures.
+#[derive(Debug, Clone)]
+pub(crate) struct Idle {
+    pub(crate) opened: usize,
+    /// Still open and quiet after the load beside them ended.
+    pub(crate) still_open: usize,
+    /// RSS growth over the baseline divided by the connections, bytes.
+    pub(crate) bytes_per_conn: f64,
+}
+
+/// A server's outcome in one scenario.
+#[derive(Debug, Clone)]
+pub(crate) enum Outcome {
+    Measured(Figures),
+    /// cheroot-hello did not build.
+    NotMeasured,
+    Failed(String),
+}
+
+/// One table row.
+#[derive(Debug)]
+pub(crate) struct Row {
+    pub(crate) scenario: &'static Scenario,
+    pub(crate) gateway: Gateway,
+    pub(crate) hyper: Outcome,
+    pub(crate) ours: Outcome,
+}
+
+/// Renders the rows as Markdown, followed by scenario I's idle figures and any errors.
+pub(crate) fn render(rows: &[Row]) -> String {
+    let mut out = String::new();
+    out.push_str(
+        "| scenario | gateway | unit | hyper | ours | ours/hyper | p50 hyper | p50 ours \
+         | p99 hyper | p99 ours | RSS hyper | RSS ours |\n",
+    );
+    out.push_str("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+    for row in rows {
+        let unit = match row.scenario.unit {
+            Unit::ReqPerSec => "req/s",
+            Unit::MibPerSec => "MiB/s",
+        };
+        let h = measured(&row.hyper);
+        let o = measured(&row.ours);
+        let ratio = match (h, o) {
+            (Some(h), Some(o)) if h.value > 0.0 => format!("{:.2}x", o.value / h.value),
+            _ => "-".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {unit} | {} | {} | {ratio} | {} | {} | {} | {} | {} | {} |",
+            row.scenario.id,
+            row.gateway.label(),
+            cell(&row.hyper, |f| format!("{:.0}", f.value)),
+            cell(&row.ours, |f| format!("{:.0}", f.value)),
+            cell(&row.hyper, |f| latency(f.p50_us)),
+            cell(&row.ours, |f| latency(f.p50_us)),
+            cell(&row.hyper, |f| latency(f.p99_us)),
+            cell(&row.ours, |f| latency(f.p99_us)),
+            cell(&row.hyper, |f| mib(f.rss_kib)),
+            cell(&row.ours, |f| mib(f.rss_kib)),
+        );
+    }
+    render_idle(rows, &mut out);
+    render_notes(rows, &mut out);
+    out
+}
+
+fn render_idle(rows: &[Row], out: &mut String) {
+    let idle: Vec<&Row> = rows
+        .iter()
+        .filter(|r| has_idle(&r.hyper) || has_idle(&r.ours))
+        .collect();
+    if idle.is_empty() {
+        return;
+    }
+    out.push_str(
+        "\n| I: idle conns | gateway | hyper bytes/conn | ours bytes/conn | ours/hyper \
+         | still open hyper | still open ours |\n|---|---|--:|--:|--:|--:|--:|\n",
+    );
+    for row in idle {
+        let h = measured(&row.hyper).and_then(|f| f.idle.as_ref());
+        let o = measured(&row.ours).and_then(|f| f.idle.as_ref());
+        let ratio = match (h, o) {
+            (Some(h), Some(o)) if h.bytes_per_conn > 0.0 => {
+                format!("{:.2}x", o.bytes_per_conn / h.bytes_per_conn)
+            }
+            _ => "-".to_owned(),
+        };
+        let per =
+            |i: Option<&Idle>| i.map_or("-".to_owned(), |i| format!("{:.0}", i.bytes_per_conn));
+        let held = |i: Option<&Idle>| {
+            i.map_or("-".to_owned(), |i| format!("{}/{}", i.still_open, i.opened))
+        };
+        let opened = h.or(o).map_or(0, |i| i.opened);
+        let _ = writeln!(
+            out,
+            "| {opened} | {} | {} | {} | {ratio} | {} | {} |",
+            row.gateway.label(),
+            per(h),
+            per(o),
+            held(h),
+            held(o),
+        );
+    }
+}
+
+fn render_notes(rows: &[Row], out: &mut String) {
+    let mut notes = String::new();
+    let mut seen_hyper = Vec::new();
+    for row in rows {
+        let mut note = |who: &str, outcome: &Outcome| match outcome {
+            Outcome::Failed(e) => {
+                let _ = writeln!(notes, "- {} {who}: failed: {e}", row.scenario.id);
+            }
+            Outcome::Measured(f) if f.errors > 0 => {
+                let _ = writeln!(
+                    notes,
+                    "- {} {who}: wrk saw {} socket errors or non-2xx answers",
+                    row.scenario.id, f.errors
+                );
+            }
+            _ => {}
+        };
+        // hyper is measured once per scenario and shown on each gateway's row.
+        if !seen_hyper.contains(&row.scenario.id) {
+            seen_hyper.push(row.scenario.id);
+            note("hyper", &row.hyper);
+        }
+        note(&format!("ours ({})", row.gateway.label()), &row.ours);
+    }
+    if !notes.is_empty() {
+        out.push_str("\nNotes:\n");
+        out.push_str(&notes);
+    }
+}
+
+fn measured(o: &Outcome) -> Option<&Figures> {
+    match o {
+        Outcome::Measured(f) => Some(f),
+        _ => None,
+    }
+}
+
+fn has_idle(o: &Outcome) -> bool {
+    measured(o).is_some_and(|f| f.idle.is_some())
+}
+
+fn cell(o: &Outcome, show: impl Fn(&Figures) -> String) -> String {
+    match o {
+        Outcome::Measured(f) => show(f),
+        Outcome::NotMeasured => "not yet measured".to_owned(),
+        Outcome::Failed(_) => "failed".to_owned(),
+    }
+}
+
+fn latency(us: f64) -> String {
+    if us >= 1000.0 {
+        format!("{:.2} ms", us / 1000.0)
+    } else {
+        format!("{us:.0} us")
+    }
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.1} MiB", kib as f64 / 1024.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench::scenario::SCENARIOS;
+
+    fn figures(value: f64, idle: Option<Idle>) -> Outcome {
+        Outcome::Measured(Figures {
+            value,
+            p50_us: 136.0,
+            p99_us: 2220.0,
+            rss_kib: 5120,
+            hwm_kib: 6000,
+            errors: 0,
+            idle,
+        })
+    }
+
+    #[test]
+    fn renders_ratio_latency_and_rss() {
+        let rows = [Row {
+            scenario: &SCENARIOS[0],
+            gateway: Gateway::Native,
+            hyper: figures(200_000.0, None),
+            ours: figures(250_000.0, None),
+        }];
+        let text = render(&rows);
+        let line = text.lines().nth(2).unwrap();
+        assert_eq!(
+            line,
+            "| A | native | req/s | 200000 | 250000 | 1.25x | 136 us | 136 us | 2.22 ms \
+             | 2.22 ms | 5.0 MiB | 5.0 MiB |"
+        );
+        assert!(!text.contains("Notes"));
+    }
+
+    #[test]
+    fn unmeasured_failed_and_idle_rows() {
+        let idle = |b| {
+            Some(Idle {
+                opened: 10_000,
+                still_open: 10_000,
+                bytes_per_conn: b,
+            })
+        };
+        let rows = [
+            Row {
+                scenario: &SCENARIOS[3],
+                gateway: Gateway::Pool,
+                hyper: figures(6000.0, None),
+                ours: Outcome::NotMeasured,
+            },
+            Row {
+                scenario: &SCENARIOS[5],
+                gateway: Gateway::Native,
+                hyper: figures(100_000.0, idle(8000.0)),
+                ours: Outcome::Failed("crashed".to_owned()),
+            },
+        ];
+        let text = render(&rows);
+        assert!(
+            text.contains("| D | pool | MiB/s | 6000 | not yet measured | - |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("| 10000 | native | 8000 | - | - | 10000/10000 | - |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("- I ours (native): failed: crashed"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,145 @@
+//! The benchmark scenarios of issue 3 and the servers each one is run against.
+
+/// How wrk loads the server in one scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Load {
+    /// Keep-alive connections, one request in flight on each.
+    KeepAlive,
+    /// `Connection: close`: a new connection per request.
+    Close,
+    /// This many requests written at once on each connection.
+    Pipelined(u32),
+    /// Scenario A beside idle keep-alive connections held open by the harness.
+    BesideIdle,
+}
+
+/// What the headline figure counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unit {
+    /// Responses per second.
+    ReqPerSec,
+    /// MiB of response body per second (every response is 1 MiB, so this is responses/s).
+    MibPerSec,
+}
+
+/// One row of the table.
+#[derive(Debug)]
+pub(crate) struct Scenario {
+    pub(crate) id: &'static str,
+    pub(crate) title: &'static str,
+    pub(crate) connections: u32,
+    pub(crate) path: &'static str,
+    pub(crate) load: Load,
+    pub(crate) unit: Unit,
+}
+
+/// Requests per write in scenario P.
+pub(crate) const PIPELINE_DEPTH: u32 = 16;
+
+/// All scenarios, in the order they run.
+pub(crate) const SCENARIOS: [Scenario; 6] = [
+    Scenario {
+        id: "A",
+        title: "50 keep-alive conns, GET /hello",
+        connections: 50,
+        path: "/hello",
+        load: Load::KeepAlive,
+        unit: Unit::ReqPerSec,
+    },
+    Scenario {
+        id: "B",
+        title: "500 keep-alive conns, GET /hello",
+        connections: 500,
+        path: "/hello",
+        load: Load::KeepAlive,
+        unit: Unit::ReqPerSec,
+    },
+    Scenario {
+        id: "C",
+        title: "new connection per request (50 conns, Connection: close)",
+        connections: 50,
+        path: "/hello",
+        load: Load::Close,
+        unit: Unit::ReqPerSec,
+    },
+    Scenario {
+        id: "D",
+        title: "1 MiB bodies, 10 conns",
+        connections: 10,
+        path: "/big",
+        load: Load::KeepAlive,
+        unit: Unit::MibPerSec,
+    },
+    Scenario {
+        id: "P",
+        title: "50 conns, 16 requests pipelined per write",
+        connections: 50,
+        path: "/hello",
+        load: Load::Pipelined(PIPELINE_DEPTH),
+        unit: Unit::ReqPerSec,
+    },
+    Scenario {
+        id: "I",
+        title: "idle keep-alive conns held open, scenario A beside them",
+        connections: 50,
+        path: "/hello",
+        load: Load::BesideIdle,
+        unit: Unit::ReqPerSec,
+    },
+];
+
+/// Which gateway cheroot-hello serves with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Gateway {
+    /// The native gateway inline on the I/O task (`blocking() == false`).
+    Native,
+    /// The same gateway on the worker pool (`blocking() == true`): the stand-in for the
+    /// WSGI-style gateway until that layer exists.
+    Pool,
+}
+
+impl Gateway {
+    /// How the table names it.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Gateway::Native => "native",
+            Gateway::Pool => "pool",
+        }
+    }
+}
+
+/// A server under test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Server {
+    /// bench/hyper-hello.
+    Hyper,
+    /// bench/cheroot-hello with the given gateway.
+    Cheroot(Gateway),
+}
+
+impl Server {
+    /// The binary's name in bench/target/release.
+    pub(crate) fn binary(self) -> &'static str {
+        match self {
+            Server::Hyper => "hyper-hello",
+            Server::Cheroot(_) => "cheroot-hello",
+        }
+    }
+
+    /// Arguments after the listen address.
+    pub(crate) fn extra_args(self) -> &'static [&'static str] {
+        match self {
+            Server::Hyper | Server::Cheroot(Gateway::Native) => &[],
+            Server::Cheroot(Gateway::Pool) => &["--pool"],
+        }
+    }
+
+    /// Short name for logs and messages.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Server::Hyper => "hyper",
+            Server::Cheroot(Gateway::Native) => "cheroot-native",
+            Server::Cheroot(Gateway::Pool) => "cheroot-pool",
+        }
+    }
+}
