@@ -86,6 +86,14 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         opts.warmup.as_secs(),
         opts.duration.as_secs(),
     );
+    println!(
+        "bench: hyper-hello: current-thread runtime, pipeline_flush {}",
+        if opts.hyper_pipeline_flush {
+            "on"
+        } else {
+            "off"
+        }
+    );
     println!("bench: load average at start: {}", setup::load_average());
 
     let ctx = Context {
@@ -137,15 +145,15 @@ fn measure(ctx: &Context, server: Server, scenario: &Scenario) -> Outcome {
                 )
             });
             println!(
-                "bench:   {:<15} {:>10.0} {}, p50 {:.0} us, p99 {:.0} us, RSS {} KiB (HWM {} KiB){idle}",
+                "bench:   {:<15} {:>10.0} {}, p50 {}, p99 {}, RSS {} KiB (HWM {} KiB){idle}",
                 server.label(),
                 f.value,
                 match scenario.unit {
                     scenario::Unit::ReqPerSec => "req/s",
                     scenario::Unit::MibPerSec => "MiB/s",
                 },
-                f.p50_us,
-                f.p99_us,
+                report::latency(f.p50_us),
+                report::latency(f.p99_us),
                 f.rss_kib,
                 f.hwm_kib,
             );
@@ -162,7 +170,13 @@ fn try_measure(ctx: &Context, server: Server, scenario: &Scenario) -> Result<Fig
     let name = format!("{}-{}", scenario.id, server.label());
     let log = |what: &str| ctx.logs.join(format!("{name}-{what}.txt"));
     // Dropped (killed) on every return below, errors included.
-    let mut proc = ServerProcess::start(&ctx.bin_dir, server, ctx.server_core, &log("server"))?;
+    let extra: &[&str] = if server == Server::Hyper && ctx.opts.hyper_pipeline_flush {
+        &["--pipeline-flush"]
+    } else {
+        &[]
+    };
+    let mut proc =
+        ServerProcess::start(&ctx.bin_dir, server, extra, ctx.server_core, &log("server"))?;
 
     let idle = if scenario.load == Load::BesideIdle {
         // Let the fresh process settle before the baseline.

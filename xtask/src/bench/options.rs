@@ -19,6 +19,9 @@ options:
   --warmup S          warm-up seconds per run (default 2)
   --quick             1 s warm-up, 3 s runs: a smoke test
   --idle N            idle connections held in scenario I (default 10000)
+  --hyper-pipeline-flush
+                      turn on hyper's pipeline_flush (off by default, as in issue 3's
+                      reference figures; it batches pipelined responses)
   -h, --help          this text";
 
 /// What one invocation runs.
@@ -29,6 +32,7 @@ pub(crate) struct Options {
     pub(crate) warmup: Duration,
     pub(crate) duration: Duration,
     pub(crate) idle: usize,
+    pub(crate) hyper_pipeline_flush: bool,
 }
 
 /// What the command line asked for: a run, or only the usage text.
@@ -46,6 +50,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Parsed, String> {
         warmup: Duration::from_secs(2),
         duration: Duration::from_secs(10),
         idle: 10_000,
+        hyper_pipeline_flush: false,
     };
     let mut explicit_duration = None;
     let mut explicit_warmup = None;
@@ -59,6 +64,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Parsed, String> {
         match arg.as_str() {
             "-h" | "--help" => return Ok(Parsed::Help),
             "--quick" => quick = true,
+            "--hyper-pipeline-flush" => opts.hyper_pipeline_flush = true,
             "--scenario" | "--scenarios" => opts.scenarios = parse_scenarios(value()?)?,
             "--gateway" => opts.gateways = parse_gateways(value()?)?,
             "--duration" => explicit_duration = Some(parse_secs(arg, value()?)?),
@@ -148,6 +154,12 @@ mod tests {
         assert_eq!(o.gateways, [Gateway::Native, Gateway::Pool]);
         assert_eq!((o.warmup.as_secs(), o.duration.as_secs()), (2, 10));
         assert_eq!(o.idle, 10_000);
+        assert!(!o.hyper_pipeline_flush);
+        assert!(
+            run(&["--hyper-pipeline-flush"])
+                .unwrap()
+                .hyper_pipeline_flush
+        );
     }
 
     #[test]

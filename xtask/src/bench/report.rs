@@ -176,8 +176,12 @@ fn cell(o: &Outcome, show: impl Fn(&Figures) -> String) -> String {
     }
 }
 
-fn latency(us: f64) -> String {
-    if us >= 1000.0 {
+/// wrk prints 0 for a percentile its coordinated-omission correction pushed below the
+/// smallest sample; that happens with pipelining, where it times one sample per batch.
+pub(crate) fn latency(us: f64) -> String {
+    if us <= 0.0 {
+        "n/a".to_owned()
+    } else if us >= 1000.0 {
         format!("{:.2} ms", us / 1000.0)
     } else {
         format!("{us:.0} us")
@@ -221,6 +225,7 @@ mod tests {
              | 2.22 ms | 5.0 MiB | 5.0 MiB |"
         );
         assert!(!text.contains("Notes"));
+        assert_eq!(latency(0.0), "n/a");
     }
 
     #[test]

@@ -22,11 +22,13 @@ pub(crate) struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts `server` from `bin_dir` on a free loopback port, pinned to `core` when given,
-    /// with its standard error in `log`, and waits until it accepts connections.
+    /// Starts `server` from `bin_dir` on a free loopback port with `extra` arguments after
+    /// the address, pinned to `core` when given, with its standard error in `log`, and waits
+    /// until it accepts connections.
     pub(crate) fn start(
         bin_dir: &Path,
         server: Server,
+        extra: &[&str],
         core: Option<u32>,
         log: &Path,
     ) -> Result<ServerProcess, String> {
@@ -40,7 +42,9 @@ impl ServerProcess {
             }
             None => Command::new(&bin),
         };
-        cmd.arg(addr.to_string()).args(server.extra_args());
+        cmd.arg(addr.to_string())
+            .args(server.extra_args())
+            .args(extra);
         let log_file = File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
         cmd.stdin(Stdio::null())
             .stdout(Stdio::null())
