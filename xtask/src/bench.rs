@@ -86,6 +86,12 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         opts.warmup.as_secs(),
         opts.duration.as_secs(),
     );
+    if opts.rounds > 1 {
+        println!(
+            "bench: {} rounds per server; the table shows each one's median",
+            opts.rounds
+        );
+    }
     println!(
         "bench: hyper-hello: current-thread runtime, pipeline_flush {}",
         if opts.hyper_pipeline_flush {
@@ -104,16 +110,24 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         server_core,
         wrk_core,
     };
+    let mut servers = vec![Server::Hyper];
+    if built.cheroot {
+        servers.extend(ctx.opts.gateways.iter().map(|&g| Server::Cheroot(g)));
+    }
     let mut rows = Vec::new();
     for &scenario in &ctx.opts.scenarios {
         println!("bench: scenario {}: {}", scenario.id, scenario.title);
-        let hyper = measure(&ctx, Server::Hyper, scenario);
+        // Rounds alternate the servers, so a burst of outside load hits them alike.
+        let mut runs: Vec<Vec<Outcome>> = vec![Vec::new(); servers.len()];
+        for round in 1..=ctx.opts.rounds {
+            for (i, &server) in servers.iter().enumerate() {
+                runs[i].push(measure(&ctx, server, scenario, round));
+            }
+        }
+        let mut medians = runs.into_iter().map(Outcome::median);
+        let hyper = medians.next().unwrap_or(Outcome::NotMeasured);
         for &gateway in &ctx.opts.gateways {
-            let ours = if built.cheroot {
-                measure(&ctx, Server::Cheroot(gateway), scenario)
-            } else {
-                Outcome::NotMeasured
-            };
+            let ours = medians.next().unwrap_or(Outcome::NotMeasured);
             rows.push(Row {
                 scenario,
                 gateway,
@@ -135,8 +149,8 @@ fn repo_root() -> PathBuf {
 }
 
 /// Measures one server in one scenario, reporting progress; a failure becomes a table cell.
-fn measure(ctx: &Context, server: Server, scenario: &Scenario) -> Outcome {
-    match try_measure(ctx, server, scenario) {
+fn measure(ctx: &Context, server: Server, scenario: &Scenario, round: u32) -> Outcome {
+    match try_measure(ctx, server, scenario, round) {
         Ok(f) => {
             let idle = f.idle.as_ref().map_or(String::new(), |i| {
                 format!(
@@ -145,8 +159,12 @@ fn measure(ctx: &Context, server: Server, scenario: &Scenario) -> Outcome {
                 )
             });
             println!(
-                "bench:   {:<15} {:>10.0} {}, p50 {}, p99 {}, RSS {} KiB (HWM {} KiB){idle}",
-                server.label(),
+                "bench:   {:<18} {:>10.0} {}, p50 {}, p99 {}, RSS {} KiB (HWM {} KiB){idle}",
+                if ctx.opts.rounds > 1 {
+                    format!("{} r{round}", server.label())
+                } else {
+                    server.label().to_owned()
+                },
                 f.value,
                 match scenario.unit {
                     scenario::Unit::ReqPerSec => "req/s",
@@ -166,8 +184,13 @@ fn measure(ctx: &Context, server: Server, scenario: &Scenario) -> Outcome {
     }
 }
 
-fn try_measure(ctx: &Context, server: Server, scenario: &Scenario) -> Result<Figures, String> {
-    let name = format!("{}-{}", scenario.id, server.label());
+fn try_measure(
+    ctx: &Context,
+    server: Server,
+    scenario: &Scenario,
+    round: u32,
+) -> Result<Figures, String> {
+    let name = format!("{}-{}-r{round}", scenario.id, server.label());
     let log = |what: &str| ctx.logs.join(format!("{name}-{what}.txt"));
     // Dropped (killed) on every return below, errors included.
     let extra: &[&str] = if server == Server::Hyper && ctx.opts.hyper_pipeline_flush {

@@ -18,6 +18,8 @@ options:
   --duration S        measured seconds per run (default 10)
   --warmup S          warm-up seconds per run (default 2)
   --quick             1 s warm-up, 3 s runs: a smoke test
+  --rounds N          measure each server N times, alternating, and report the median run
+                      (default 1; use 3 on a busy machine)
   --idle N            idle connections held in scenario I (default 10000)
   --hyper-pipeline-flush
                       turn on hyper's pipeline_flush (off by default, as in issue 3's
@@ -32,6 +34,7 @@ pub(crate) struct Options {
     pub(crate) warmup: Duration,
     pub(crate) duration: Duration,
     pub(crate) idle: usize,
+    pub(crate) rounds: u32,
     pub(crate) hyper_pipeline_flush: bool,
 }
 
@@ -50,6 +53,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Parsed, String> {
         warmup: Duration::from_secs(2),
         duration: Duration::from_secs(10),
         idle: 10_000,
+        rounds: 1,
         hyper_pipeline_flush: false,
     };
     let mut explicit_duration = None;
@@ -69,6 +73,13 @@ pub(crate) fn parse(args: &[String]) -> Result<Parsed, String> {
             "--gateway" => opts.gateways = parse_gateways(value()?)?,
             "--duration" => explicit_duration = Some(parse_secs(arg, value()?)?),
             "--warmup" => explicit_warmup = Some(parse_secs(arg, value()?)?),
+            "--rounds" => {
+                let v = value()?;
+                opts.rounds = match v.parse() {
+                    Ok(n) if (1..=20).contains(&n) => n,
+                    _ => return Err(format!("--rounds wants 1 to 20, got {v:?}")),
+                };
+            }
             "--idle" => {
                 let v = value()?;
                 opts.idle = v
@@ -155,6 +166,8 @@ mod tests {
         assert_eq!((o.warmup.as_secs(), o.duration.as_secs()), (2, 10));
         assert_eq!(o.idle, 10_000);
         assert!(!o.hyper_pipeline_flush);
+        assert_eq!(o.rounds, 1);
+        assert_eq!(run(&["--rounds", "3"]).unwrap().rounds, 3);
         assert!(
             run(&["--hyper-pipeline-flush"])
                 .unwrap()
@@ -190,6 +203,8 @@ mod tests {
             &["--duration", "1.5"],
             &["--duration", "601"],
             &["--idle", "-1"],
+            &["--rounds", "0"],
+            &["--rounds", "21"],
             &["--frobnicate"],
         ];
         for args in table {

@@ -40,6 +40,27 @@ pub(crate) enum Outcome {
     Failed(String),
 }
 
+impl Outcome {
+    /// The run with the median figure among those measured (the lower one of the middle
+    /// two for an even count); a failure only when no run succeeded.
+    pub(crate) fn median(runs: Vec<Outcome>) -> Outcome {
+        let mut measured: Vec<Figures> = Vec::new();
+        let mut other = Outcome::NotMeasured;
+        for run in runs {
+            match run {
+                Outcome::Measured(f) => measured.push(f),
+                failed @ Outcome::Failed(_) => other = failed,
+                Outcome::NotMeasured => {}
+            }
+        }
+        measured.sort_by(|a, b| a.value.total_cmp(&b.value));
+        match measured.len() {
+            0 => other,
+            n => Outcome::Measured(measured.swap_remove((n - 1) / 2)),
+        }
+    }
+}
+
 /// One table row.
 #[derive(Debug)]
 pub(crate) struct Row {
@@ -226,6 +247,36 @@ mod tests {
         );
         assert!(!text.contains("Notes"));
         assert_eq!(latency(0.0), "n/a");
+    }
+
+    #[test]
+    fn median_skips_failures() {
+        let value = |o: Outcome| match o {
+            Outcome::Measured(f) => f.value,
+            _ => -1.0,
+        };
+        let fail = || Outcome::Failed("x".to_owned());
+        assert_eq!(
+            value(Outcome::median(vec![
+                figures(3.0, None),
+                figures(1.0, None),
+                figures(2.0, None)
+            ])),
+            2.0
+        );
+        assert_eq!(
+            value(Outcome::median(vec![
+                figures(4.0, None),
+                fail(),
+                figures(1.0, None)
+            ])),
+            1.0
+        );
+        assert!(matches!(
+            Outcome::median(vec![fail(), Outcome::NotMeasured]),
+            Outcome::Failed(_)
+        ));
+        assert!(matches!(Outcome::median(Vec::new()), Outcome::NotMeasured));
     }
 
     #[test]
