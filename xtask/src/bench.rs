@@ -3,6 +3,8 @@
 //!
 //! Kept out of CI: it needs wrk, two cores and a couple of minutes.
 
+mod check;
+mod client;
 mod fd_limit;
 mod idle;
 mod memory;
@@ -200,6 +202,7 @@ fn try_measure(
     };
     let mut proc =
         ServerProcess::start(&ctx.bin_dir, server, extra, ctx.server_core, &log("server"))?;
+    check::routes(proc.addr()).map_err(|e| format!("wrong answer: {e}"))?;
 
     let idle = if scenario.load == Load::BesideIdle {
         // Let the fresh process settle before the baseline.

@@ -1,16 +1,14 @@
 //! Scenario I's idle keep-alive connections: opened by the harness after one request each, then
 //! held open while the server's memory is read.
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::ErrorKind;
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-/// Per-connection connect and read limit.
-const IO_TIMEOUT: Duration = Duration::from_secs(5);
+use super::client;
+
 /// Bound on the whole opening phase.
 const OPEN_DEADLINE: Duration = Duration::from_secs(180);
-/// Largest response the harness expects to `GET /hello`.
-const MAX_RESPONSE: usize = 16 * 1024;
 
 /// Idle keep-alive connections held by this process; closed when dropped.
 #[derive(Debug)]
@@ -23,15 +21,14 @@ impl IdleConns {
     pub(crate) fn open(addr: SocketAddr, count: usize) -> Result<IdleConns, String> {
         let deadline = Instant::now() + OPEN_DEADLINE;
         let mut streams = Vec::with_capacity(count);
-        let request = format!("GET /hello HTTP/1.1\r\nHost: {addr}\r\n\r\n");
         for i in 0..count {
             if Instant::now() > deadline {
                 return Err(format!(
                     "opened only {i} idle connections in {OPEN_DEADLINE:?}"
                 ));
             }
-            let stream = one_request(addr, request.as_bytes())
-                .map_err(|e| format!("idle connection {i} of {count}: {e}"))?;
+            let stream =
+                one_request(addr).map_err(|e| format!("idle connection {i} of {count}: {e}"))?;
             streams.push(stream);
         }
         Ok(IdleConns { streams })
@@ -56,71 +53,21 @@ impl IdleConns {
     }
 }
 
-/// Connects, sends `request` and reads one whole response framed by Content-Length.
-fn one_request(addr: SocketAddr, request: &[u8]) -> Result<TcpStream, String> {
-    let mut stream = TcpStream::connect_timeout(&addr, IO_TIMEOUT).map_err(|e| e.to_string())?;
-    stream
-        .set_read_timeout(Some(IO_TIMEOUT))
-        .map_err(|e| e.to_string())?;
-    stream
-        .set_write_timeout(Some(IO_TIMEOUT))
-        .map_err(|e| e.to_string())?;
-    stream.write_all(request).map_err(|e| e.to_string())?;
-    let mut buf = Vec::with_capacity(512);
-    let mut chunk = [0u8; 2048];
-    // Each pass reads at least one byte or fails, so MAX_RESPONSE bounds the loop.
-    while buf.len() <= MAX_RESPONSE {
-        let n = stream.read(&mut chunk).map_err(|e| e.to_string())?;
-        if n == 0 {
-            return Err("closed before the response ended".to_owned());
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(total) = response_len(&buf)? {
-            if buf.len() >= total {
-                return Ok(stream);
-            }
-        }
+/// A connection that has completed one `GET /hello`.
+fn one_request(addr: SocketAddr) -> Result<TcpStream, String> {
+    let mut stream = client::connect(addr)?;
+    let reply = client::get(&mut stream, "/hello", 1024)?;
+    if reply.status != 200 {
+        return Err(format!("GET /hello answered {}", reply.status));
     }
-    Err(format!("response longer than {MAX_RESPONSE} bytes"))
-}
-
-/// Total length of the response at the front of `buf` (head plus Content-Length), once the
-/// head is complete.
-fn response_len(buf: &[u8]) -> Result<Option<usize>, String> {
-    let Some(head_end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
-        return Ok(None);
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]);
-    if !head.starts_with("HTTP/1.1 200") {
-        return Err(format!(
-            "unexpected response: {}",
-            head.lines().next().unwrap_or("")
-        ));
-    }
-    let length = head
-        .lines()
-        .filter_map(|l| l.split_once(':'))
-        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.trim().parse::<usize>().ok())
-        .ok_or("response without Content-Length")?;
-    Ok(Some(head_end + 4 + length))
+    Ok(stream)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::io::{Read, Write};
 
-    #[test]
-    fn response_length_from_head() {
-        let ok = b"HTTP/1.1 200 OK\r\ncontent-length: 12\r\n\r\nHello";
-        assert_eq!(response_len(ok).unwrap(), Some(ok.len() - 5 + 12));
-        assert_eq!(
-            response_len(b"HTTP/1.1 200 OK\r\nContent-Length: 1").unwrap(),
-            None
-        );
-        assert!(response_len(b"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n").is_err());
-        assert!(response_len(b"HTTP/1.1 200 OK\r\nX: y\r\n\r\n").is_err());
-    }
+    use super::*;
 
     #[test]
     fn holds_connections_to_a_loopback_server() {
@@ -131,7 +78,7 @@ mod tests {
             let mut held = Vec::new();
             for _ in 0..3 {
                 let (mut s, _) = listener.accept().unwrap();
-                s.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+                s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
                 let mut buf = [0u8; 512];
                 let _ = s.read(&mut buf).unwrap();
                 s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nHello world!")
