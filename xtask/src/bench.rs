@@ -55,7 +55,11 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     setup::ensure_wrk()?;
     let logs = root.join("bench").join("target").join("bench-logs");
     std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
-    let built = setup::build(&root, &logs)?;
+    let built = if opts.no_build {
+        setup::prebuilt(&root)?
+    } else {
+        setup::build(&root, &logs)?
+    };
     let pipeline_script = wrk::write_pipeline_script(&logs, PIPELINE_DEPTH, "/hello")?;
 
     let machine = Machine::describe();

@@ -20,6 +20,7 @@ options:
   --quick             1 s warm-up, 3 s runs: a smoke test
   --rounds N          measure each server N times, alternating, and report the median run
                       (default 1; use 3 on a busy machine)
+  --no-build          use the binaries already in bench/target/release
   --idle N            idle connections held in scenario I (default 10000)
   --hyper-pipeline-flush
                       turn on hyper's pipeline_flush (off by default, as in issue 3's
@@ -35,6 +36,7 @@ pub(crate) struct Options {
     pub(crate) duration: Duration,
     pub(crate) idle: usize,
     pub(crate) rounds: u32,
+    pub(crate) no_build: bool,
     pub(crate) hyper_pipeline_flush: bool,
 }
 
@@ -54,6 +56,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Parsed, String> {
         duration: Duration::from_secs(10),
         idle: 10_000,
         rounds: 1,
+        no_build: false,
         hyper_pipeline_flush: false,
     };
     let mut explicit_duration = None;
@@ -68,6 +71,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Parsed, String> {
         match arg.as_str() {
             "-h" | "--help" => return Ok(Parsed::Help),
             "--quick" => quick = true,
+            "--no-build" => opts.no_build = true,
             "--hyper-pipeline-flush" => opts.hyper_pipeline_flush = true,
             "--scenario" | "--scenarios" => opts.scenarios = parse_scenarios(value()?)?,
             "--gateway" => opts.gateways = parse_gateways(value()?)?,
@@ -167,6 +171,7 @@ mod tests {
         assert_eq!(o.idle, 10_000);
         assert!(!o.hyper_pipeline_flush);
         assert_eq!(o.rounds, 1);
+        assert!(!o.no_build && run(&["--no-build"]).unwrap().no_build);
         assert_eq!(run(&["--rounds", "3"]).unwrap().rounds, 3);
         assert!(
             run(&["--hyper-pipeline-flush"])

@@ -52,6 +52,19 @@ pub(crate) fn build(root: &Path, logs: &Path) -> Result<Built, String> {
     })
 }
 
+/// The binaries already built, for `--no-build`.
+pub(crate) fn prebuilt(root: &Path) -> Result<Built, String> {
+    let bin_dir = root.join("bench").join("target").join("release");
+    if !bin_dir.join("hyper-hello").is_file() {
+        return Err(format!(
+            "--no-build: no hyper-hello in {}",
+            bin_dir.display()
+        ));
+    }
+    let cheroot = bin_dir.join("cheroot-hello").is_file();
+    Ok(Built { bin_dir, cheroot })
+}
+
 /// Installs wrk with apt-get when it is not on PATH.
 pub(crate) fn ensure_wrk() -> Result<(), String> {
     if on_path("wrk") {
