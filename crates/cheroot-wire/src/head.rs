@@ -1,1 +1,949 @@
-//! TODO: owned by a helper, see the API contract.
+//! The request head as one push parse: request line, target and header block, within limits.
+
+use bytes::Bytes;
+use http::{Method, Version};
+
+use crate::headers::{is_tchar, trim_ows};
+use crate::request_line::{self, LineVersion};
+use crate::target::{self, RequestTarget};
+use crate::{HeaderField, Headers, Limits, ParseError, Status};
+
+/// The switches of cheroot's `HTTPRequest` and our size limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// cheroot's `proxy_mode`: accept absolute-form targets, and `CONNECT` with an
+    /// authority-form target (outside proxy mode `CONNECT` is 405). Default: off.
+    pub proxy_mode: bool,
+    /// cheroot's `strict_mode`: refuse lower-case letters in the method, absolute-form targets
+    /// outside proxy mode and targets without a leading `/`. Turned off, the method is
+    /// upper-cased and such targets pass (a `/` is put in front of the path). Default: on.
+    pub strict_mode: bool,
+    /// cheroot's `DropUnderscoreHeaderReader`: drop every field whose name contains `_`, so
+    /// that `X_Forwarded_For` cannot pass for `X-Forwarded-For` once names are mapped to CGI
+    /// variables. Default: off (cheroot's `HeaderReader` keeps them).
+    pub drop_underscore_headers: bool,
+    /// Size limits of the head.
+    pub limits: Limits,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        Self {
+            proxy_mode: false,
+            strict_mode: true,
+            drop_underscore_headers: false,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// A parsed request head. It owns its bytes: the parser copies the head once and every part
+/// is a slice of that copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestHead {
+    /// The method, upper-case.
+    pub method: Method,
+    /// The request-target.
+    pub target: RequestTarget,
+    /// [`Version::HTTP_10`] or [`Version::HTTP_11`]; any other version is refused.
+    pub version: Version,
+    /// The header fields in the order received.
+    pub headers: Headers,
+}
+
+/// The rejections of a request head, with cheroot's statuses and messages where cheroot has
+/// them.
+impl ParseError {
+    /// 400: the request line is not `method SP target SP version`, or its version is not
+    /// numeric (`HTTP/1.x`), or there were two empty lines before it.
+    pub const MALFORMED_REQUEST_LINE: Self = Self::new(400, "Malformed Request-Line");
+    /// 400: the version does not start with `HTTP/`.
+    pub const BAD_PROTOCOL: Self = Self::new(400, "Malformed Request-Line: bad protocol");
+    /// 400: the version has no minor number (`HTTP/1`), or is not written as one digit each.
+    pub const BAD_VERSION: Self = Self::new(400, "Malformed Request-Line: bad version");
+    /// 505: a version above 1.1 (`HTTP/2.15`, `HTTP/1.10`).
+    pub const VERSION_NOT_SUPPORTED: Self = Self::new(505, "Cannot fulfill request");
+    /// 505 with an empty body: a major version below 1 (`HTTP/0.9`).
+    pub const MAJOR_VERSION_NOT_SUPPORTED: Self = Self::new(505, "");
+    /// 400: a method with lower-case letters, in strict mode.
+    pub const MALFORMED_METHOD: Self = Self::new(
+        400,
+        "Malformed method name: According to RFC 2616 (section 5.1.1) and its successors \
+         RFC 7230 (section 3.1.1) and RFC 7231 (section 4.1) method names are case-sensitive \
+         and uppercase.",
+    );
+    /// 400: a line of the head ends in a bare LF.
+    pub const CRLF_REQUIRED: Self = Self::new(400, "HTTP requires CRLF terminators");
+    /// 400: the target holds bytes other than printable ASCII, or a bad percent-escape.
+    pub const MALFORMED_URI: Self = Self::new(400, "Malformed Request-URI");
+    /// 400: an origin-form target without its leading `/`, in strict mode.
+    pub const NO_LEADING_SLASH: Self = Self::new(
+        400,
+        "Invalid path in Request-URI: request-target must contain origin-form which starts \
+         with absolute-path (URI starting with a slash \"/\").",
+    );
+    /// 400: an absolute-form target (or `//host/path`) when not a proxy, in strict mode.
+    pub const ABSOLUTE_URI_NOT_ALLOWED: Self =
+        Self::new(400, "Absolute URI not allowed if server is not a proxy.");
+    /// 400: a `#fragment` in the target.
+    pub const FRAGMENT: Self = Self::new(400, "Illegal #fragment in Request-URI.");
+    /// 405 with an empty body: `CONNECT` when not a proxy.
+    pub const CONNECT_NOT_ALLOWED: Self = Self::new(405, "");
+    /// 400: `CONNECT` in proxy mode with a target that is not `host:port`.
+    pub const CONNECT_NEEDS_AUTHORITY: Self = Self::new(
+        400,
+        "Invalid path in Request-URI: request-target must match authority-form.",
+    );
+    /// 400: a header line without a colon.
+    pub const ILLEGAL_HEADER_LINE: Self = Self::new(400, "Illegal header line.");
+    /// 400: the connection ended after the request line, at a line boundary of the header
+    /// block. See [`request_head_eof_error`].
+    pub const ILLEGAL_END_OF_HEADERS: Self = Self::new(400, "Illegal end of headers.");
+    /// 414: the request line alone is longer than [`Limits::max_head_size`].
+    pub const REQUEST_LINE_TOO_LONG: Self = Self::new(
+        414,
+        "The Request-URI sent with the request exceeds the maximum allowed bytes.",
+    );
+    /// 431: the head is longer than [`Limits::max_head_size`] (cheroot answers 413 here).
+    pub const HEADERS_TOO_LARGE: Self = Self::new(
+        431,
+        "The headers sent with the request exceed the maximum allowed bytes.",
+    );
+    /// 431: more header fields than [`Limits::max_headers`].
+    pub const TOO_MANY_HEADERS: Self =
+        Self::new(431, "The request has more header fields than allowed.");
+    /// 400: a header line starting with a space or tab (obsolete line folding, RFC 9112
+    /// section 5.2).
+    pub const OBS_FOLD: Self = Self::new(400, "Obsolete line folding in headers is not allowed.");
+    /// 400: whitespace between a header name and its colon (RFC 9112 section 5.1).
+    pub const SPACE_BEFORE_COLON: Self = Self::new(
+        400,
+        "Whitespace between header name and colon is not allowed.",
+    );
+    /// 400: a header name that is empty or not a token.
+    pub const INVALID_HEADER_NAME: Self = Self::new(400, "Invalid header name.");
+    /// 400: a header value holding CR, LF or NUL.
+    pub const INVALID_HEADER_VALUE: Self = Self::new(400, "Invalid character in header value.");
+    /// 400: an HTTP/1.1 request without `Host` (RFC 9112 section 3.2).
+    pub const MISSING_HOST: Self = Self::new(400, "Missing Host header.");
+    /// 400: more than one `Host` field (RFC 9112 section 3.2).
+    pub const DUPLICATE_HOST: Self = Self::new(400, "Duplicate Host header.");
+}
+
+/// Where a header field lies in the head: name and trimmed value.
+#[derive(Debug, Clone, Copy)]
+struct FieldSpan {
+    name: (usize, usize),
+    value: (usize, usize),
+}
+
+/// Parses a request head from the start of `buf`.
+///
+/// Returns `Complete((head, n))` where `n` is how many bytes of `buf` the head used (one
+/// ignored leading empty line included); the body, or the next request, starts at `buf[n..]`.
+/// Returns `Partial` when the head is not complete yet: read more and call again with the
+/// bytes so far and the new ones.
+///
+/// Lines are checked as soon as they are complete, so a bad head is refused without waiting
+/// for its end, and a head is refused as soon as the bytes so far cannot fit the limits.
+///
+/// # Errors
+///
+/// A [`ParseError`] with cheroot's status and message for everything cheroot refuses (see the
+/// associated constants of [`ParseError`]), and a 400 with a short reason for what RFC 9112
+/// forbids and cheroot lets through: obsolete line folding, whitespace before a colon, a name
+/// that is not a token, CR, LF or NUL in a value, a missing `Host` on HTTP/1.1, more than one
+/// `Host`. A request line longer than [`Limits::max_head_size`] is 414, a longer head 431, too
+/// many fields 431.
+pub fn parse_request_head(
+    buf: &[u8],
+    opts: &ParseOptions,
+) -> Result<Status<(RequestHead, usize)>, ParseError> {
+    let max = opts.limits.max_head_size;
+
+    // RFC 9112 section 2.2 and cheroot: ignore one empty line before the request line (a
+    // second one is a malformed request line).
+    let start = match buf {
+        [] | [b'\r'] => return Ok(Status::Partial),
+        [b'\r', b'\n', ..] => 2,
+        _ => 0,
+    };
+
+    // The request line, checked fully before any header: cheroot answers a bad request line
+    // without reading further.
+    let Some(lf) = find_lf(&buf[start..]) else {
+        return if buf.len() >= max {
+            Err(ParseError::REQUEST_LINE_TOO_LONG)
+        } else {
+            Ok(Status::Partial)
+        };
+    };
+    let line_end = start + lf + 1;
+    if line_end > max {
+        return Err(ParseError::REQUEST_LINE_TOO_LONG);
+    }
+    let Some(line) = buf[start..start + lf].strip_suffix(b"\r") else {
+        return Err(ParseError::CRLF_REQUIRED);
+    };
+    let parts = request_line::split(line)?;
+    let method = request_line::method(parts.method, opts.strict_mode)?;
+    let plan = target::analyze(&method, parts.target, opts.proxy_mode, opts.strict_mode)?;
+    let version = match parts.version {
+        LineVersion::Http10 => Version::HTTP_10,
+        LineVersion::Http11 => Version::HTTP_11,
+        LineVersion::OtherMajor => return Err(ParseError::MAJOR_VERSION_NOT_SUPPORTED),
+    };
+    let target_start = start + parts.method.len() + 1;
+    let target_range = target_start..target_start + parts.target.len();
+
+    // The header block, line by line.
+    let mut spans: Vec<FieldSpan> = Vec::with_capacity(16);
+    let mut fields_seen = 0usize;
+    let mut hosts = 0usize;
+    let mut pos = line_end;
+    let head_end = loop {
+        let rest = &buf[pos..];
+        let lf = find_lf(rest);
+        let line = match lf {
+            Some(i) => &rest[..i],
+            None => rest,
+        };
+        // Checks that the bytes so far already decide, done first so that a partial line and
+        // the same line completed give the same answer.
+        let colon = check_field_prefix(line)?;
+        let Some(lf) = lf else {
+            return if buf.len() >= max {
+                Err(ParseError::HEADERS_TOO_LARGE)
+            } else {
+                Ok(Status::Partial)
+            };
+        };
+        let end = pos + lf + 1;
+        if end > max {
+            return Err(ParseError::HEADERS_TOO_LARGE);
+        }
+        let Some(content) = line.strip_suffix(b"\r") else {
+            return Err(ParseError::CRLF_REQUIRED);
+        };
+        if content.is_empty() {
+            break end;
+        }
+        let Some(colon) = colon else {
+            return Err(ParseError::ILLEGAL_HEADER_LINE);
+        };
+        fields_seen += 1;
+        if fields_seen > opts.limits.max_headers {
+            return Err(ParseError::TOO_MANY_HEADERS);
+        }
+        let name = &content[..colon];
+        if name.eq_ignore_ascii_case(b"host") {
+            hosts += 1;
+            if hosts > 1 {
+                return Err(ParseError::DUPLICATE_HOST);
+            }
+        }
+        if !(opts.drop_underscore_headers && name.contains(&b'_')) {
+            let raw_value = &content[colon + 1..];
+            let value = trim_ows(raw_value);
+            let lead = raw_value
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            let value_start = pos + colon + 1 + lead;
+            spans.push(FieldSpan {
+                name: (pos, pos + colon),
+                value: (value_start, value_start + value.len()),
+            });
+        }
+        pos = end;
+    };
+    if version == Version::HTTP_11 && hosts == 0 {
+        return Err(ParseError::MISSING_HOST);
+    }
+
+    // One copy of the head; everything else is a slice of it.
+    let bytes = Bytes::copy_from_slice(&buf[..head_end]);
+    let fields = spans
+        .iter()
+        .map(|s| {
+            HeaderField::new(
+                bytes.slice(s.name.0..s.name.1),
+                bytes.slice(s.value.0..s.value.1),
+            )
+        })
+        .collect();
+    let head = RequestHead {
+        method,
+        target: plan.build(bytes.slice(target_range)),
+        version,
+        headers: Headers::from_fields(fields),
+    };
+    Ok(Status::Complete((head, head_end)))
+}
+
+/// The answer cheroot gives when the connection ends while [`parse_request_head`] still says
+/// `Partial` for `buf` (everything received): `None` when nothing but an optional empty line
+/// arrived (close quietly), [`ParseError::ILLEGAL_END_OF_HEADERS`] when the end falls between
+/// header lines, [`ParseError::CRLF_REQUIRED`] when it falls inside a line.
+pub fn request_head_eof_error(buf: &[u8]) -> Option<ParseError> {
+    let rest = buf.strip_prefix(b"\r\n").unwrap_or(buf);
+    if rest.is_empty() {
+        None
+    } else if rest.ends_with(b"\n") {
+        Some(ParseError::ILLEGAL_END_OF_HEADERS)
+    } else {
+        Some(ParseError::CRLF_REQUIRED)
+    }
+}
+
+/// Checks what the bytes of a header line received so far already decide, and returns where
+/// its colon is. `line` excludes the LF, which may not have arrived yet.
+///
+/// Order: obsolete line folding, then (once a colon is seen) the name, then the value bytes.
+/// A line without a colon is left to the caller, which must first know the line is complete.
+fn check_field_prefix(line: &[u8]) -> Result<Option<usize>, ParseError> {
+    if let [b' ' | b'\t', ..] = line {
+        return Err(ParseError::OBS_FOLD);
+    }
+    let Some(colon) = line.iter().position(|&b| b == b':') else {
+        return Ok(None);
+    };
+    let name = &line[..colon];
+    match name {
+        [] => return Err(ParseError::INVALID_HEADER_NAME),
+        [.., b' ' | b'\t'] => return Err(ParseError::SPACE_BEFORE_COLON),
+        _ if !name.iter().all(|&b| is_tchar(b)) => return Err(ParseError::INVALID_HEADER_NAME),
+        _ => {}
+    }
+    let value = &line[colon + 1..];
+    for (i, &b) in value.iter().enumerate() {
+        match b {
+            0 => return Err(ParseError::INVALID_HEADER_VALUE),
+            // A CR is only allowed right before the LF; the last byte of an incomplete line
+            // may still be that CR.
+            b'\r' if i + 1 < value.len() => return Err(ParseError::INVALID_HEADER_VALUE),
+            _ => {}
+        }
+    }
+    Ok(Some(colon))
+}
+
+/// The index of the first LF in `s`.
+fn find_lf(s: &[u8]) -> Option<usize> {
+    s.iter().position(|&b| b == b'\n')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BROWSER: &[u8] = b"GET /search?q=cheroot&lang=en HTTP/1.1\r\n\
+Host: www.example.com\r\n\
+User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0\r\n\
+Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n\
+Accept-Language: en-US,en;q=0.5\r\n\
+Accept-Encoding: gzip, deflate, br, zstd\r\n\
+Connection: keep-alive\r\n\
+Cookie: session=0123456789abcdef; theme=dark\r\n\
+Upgrade-Insecure-Requests: 1\r\n\
+Sec-Fetch-Dest: document\r\n\
+Sec-Fetch-Mode: navigate\r\n\r\n";
+
+    fn parse(input: &[u8]) -> Result<Status<(RequestHead, usize)>, ParseError> {
+        parse_request_head(input, &ParseOptions::default())
+    }
+
+    /// The error of a complete parse, for tables of rejections.
+    fn error_of(input: &[u8], opts: &ParseOptions) -> Option<ParseError> {
+        parse_request_head(input, opts).err()
+    }
+
+    fn complete(input: &[u8], opts: &ParseOptions) -> (RequestHead, usize) {
+        match parse_request_head(input, opts) {
+            Ok(Status::Complete(done)) => done,
+            other => panic!(
+                "{:?}: expected a complete head, got {other:?}",
+                String::from_utf8_lossy(input)
+            ),
+        }
+    }
+
+    fn field_pairs(head: &RequestHead) -> Vec<(&[u8], &[u8])> {
+        head.headers.iter().map(|f| (f.name(), f.value())).collect()
+    }
+
+    #[test]
+    fn parses_a_browser_request() {
+        let mut input = BROWSER.to_vec();
+        input.extend_from_slice(b"GET /next HTTP/1.1\r\n");
+        let (head, used) = complete(&input, &ParseOptions::default());
+        assert_eq!(used, BROWSER.len());
+        assert_eq!(head.method, Method::GET);
+        assert_eq!(head.version, Version::HTTP_11);
+        assert_eq!(head.target.raw(), b"/search?q=cheroot&lang=en");
+        assert_eq!(head.target.path(), b"/search");
+        assert_eq!(head.target.query(), b"q=cheroot&lang=en");
+        assert_eq!(head.headers.len(), 10);
+        assert_eq!(
+            head.headers.get("host").as_deref(),
+            Some(&b"www.example.com"[..])
+        );
+        assert_eq!(
+            head.headers.get("accept-encoding").as_deref(),
+            Some(&b"gzip, deflate, br, zstd"[..])
+        );
+        assert!(head.headers.has_token("connection", "Keep-Alive"));
+    }
+
+    #[test]
+    fn accepted_heads() {
+        // (input, options, method, version, path, header pairs, bytes used)
+        let lenient = ParseOptions {
+            strict_mode: false,
+            ..ParseOptions::default()
+        };
+        let drop = ParseOptions {
+            drop_underscore_headers: true,
+            ..ParseOptions::default()
+        };
+        type Case<'a> = (
+            &'a [u8],
+            ParseOptions,
+            &'a str,
+            Version,
+            &'a [u8],
+            &'a [(&'a str, &'a str)],
+            usize,
+        );
+        let d = ParseOptions::default();
+        let cases: &[Case<'_>] = &[
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+                d,
+                "GET",
+                Version::HTTP_11,
+                b"/",
+                &[("Host", "a")],
+                27,
+            ),
+            // HTTP/1.0 needs no Host.
+            (
+                b"GET / HTTP/1.0\r\n\r\n",
+                d,
+                "GET",
+                Version::HTTP_10,
+                b"/",
+                &[],
+                18,
+            ),
+            // Inventory item 16 [run]: one leading empty line is ignored and counted as used.
+            (
+                b"\r\nGET / HTTP/1.0\r\n\r\nrest",
+                d,
+                "GET",
+                Version::HTTP_10,
+                b"/",
+                &[],
+                20,
+            ),
+            // Values lose their surrounding whitespace; names keep their case.
+            (
+                b"GET / HTTP/1.0\r\nX-A:  a b \t\r\nx-e:\r\nX-t:\tv\r\n\r\n",
+                d,
+                "GET",
+                Version::HTTP_10,
+                b"/",
+                &[("X-A", "a b"), ("x-e", ""), ("X-t", "v")],
+                45,
+            ),
+            // Obsolete text (bytes above 0x7F) is allowed in values, as are other controls but
+            // CR, LF and NUL (RFC 9110 section 5.5).
+            (
+                b"GET / HTTP/1.0\r\nX: \xe9t\xe9\x01\r\n\r\n",
+                d,
+                "GET",
+                Version::HTTP_10,
+                b"/",
+                &[("X", "\u{e9}t\u{e9}\u{1}")],
+                27,
+            ),
+            // test_core.py::test_malformed_http_method is strict only; lenient mode upper-cases.
+            (
+                b"get hello HTTP/1.0\r\n\r\n",
+                lenient,
+                "GET",
+                Version::HTTP_10,
+                b"/hello",
+                &[],
+                22,
+            ),
+            // DropUnderscoreHeaderReader.
+            (
+                b"GET / HTTP/1.0\r\nX_Forwarded_For: evil\r\nX-Real: ok\r\n\r\n",
+                drop,
+                "GET",
+                Version::HTTP_10,
+                b"/",
+                &[("X-Real", "ok")],
+                53,
+            ),
+            (
+                b"GET / HTTP/1.0\r\nX_Forwarded_For: kept\r\n\r\n",
+                d,
+                "GET",
+                Version::HTTP_10,
+                b"/",
+                &[("X_Forwarded_For", "kept")],
+                41,
+            ),
+            // test_core.py::test_parse_uri_asterisk_uri
+            (
+                b"OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n",
+                d,
+                "OPTIONS",
+                Version::HTTP_11,
+                b"/*",
+                &[("Host", "a")],
+                31,
+            ),
+            (
+                b"PURGE /a%2fb%20c%41 HTTP/1.0\r\n\r\n",
+                d,
+                "PURGE",
+                Version::HTTP_10,
+                b"/a%2Fb cA",
+                &[],
+                32,
+            ),
+        ];
+        for (input, opts, method, version, path, pairs, used) in cases {
+            let (head, got_used) = complete(input, opts);
+            let name = String::from_utf8_lossy(input);
+            assert_eq!(head.method.as_str(), *method, "{name:?}");
+            assert_eq!(head.version, *version, "{name:?}");
+            assert_eq!(head.target.path(), *path, "{name:?}");
+            let expected: Vec<(Vec<u8>, Vec<u8>)> = pairs
+                .iter()
+                .map(|(n, v)| (n.as_bytes().to_vec(), v.chars().map(|c| c as u8).collect()))
+                .collect();
+            let got: Vec<(Vec<u8>, Vec<u8>)> = field_pairs(&head)
+                .into_iter()
+                .map(|(n, v)| (n.to_vec(), v.to_vec()))
+                .collect();
+            assert_eq!(got, expected, "{name:?}");
+            assert_eq!(got_used, *used, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn cheroot_rejections() {
+        let d = ParseOptions::default();
+        let proxy = ParseOptions {
+            proxy_mode: true,
+            ..d
+        };
+        let cases: &[(&[u8], ParseOptions, ParseError)] = &[
+            // test_core.py::test_malformed_request_line
+            (b"GET /\r\n\r\n", d, ParseError::MALFORMED_REQUEST_LINE),
+            (b"GET / HTTPS/1.1\r\n\r\n", d, ParseError::BAD_PROTOCOL),
+            (b"GET / HTTP/1\r\n\r\n", d, ParseError::BAD_VERSION),
+            (
+                b"GET / HTTP/2.15\r\n\r\n",
+                d,
+                ParseError::VERSION_NOT_SUPPORTED,
+            ),
+            // Inventory item 12 [run] and item 4 [run].
+            (
+                b"GET / HTTP/1.10\r\n\r\n",
+                d,
+                ParseError::VERSION_NOT_SUPPORTED,
+            ),
+            (
+                b"GET / HTTP/0.9\r\n\r\n",
+                d,
+                ParseError::MAJOR_VERSION_NOT_SUPPORTED,
+            ),
+            // cheroot checks the target before it refuses the major version [code].
+            (
+                b"GET hello HTTP/0.9\r\n\r\n",
+                d,
+                ParseError::NO_LEADING_SLASH,
+            ),
+            // test_core.py::test_garbage_in
+            (
+                b"gjkgjklsgjklsgjkljklsg\r\n",
+                d,
+                ParseError::MALFORMED_REQUEST_LINE,
+            ),
+            // test_core.py::test_malformed_http_method
+            (
+                b"GeT / HTTP/1.1\r\nHost: a\r\n\r\n",
+                d,
+                ParseError::MALFORMED_METHOD,
+            ),
+            // test_conn.py::test_No_CRLF
+            (b"GET /hello HTTP/1.1\n\n", d, ParseError::CRLF_REQUIRED),
+            (b"GET /hello HTTP/1.1\r\n\n", d, ParseError::CRLF_REQUIRED),
+            (b"\n", d, ParseError::CRLF_REQUIRED),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\n\r\n",
+                d,
+                ParseError::CRLF_REQUIRED,
+            ),
+            // Inventory item 16 [run]: two leading empty lines.
+            (
+                b"\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n",
+                d,
+                ParseError::MALFORMED_REQUEST_LINE,
+            ),
+            // test_core.py::test_parse_uri_invalid_uri
+            (
+                b"GET /\xd0\xbf\xd1\x80\xd0\xb8 HTTP/1.1\r\nHost: a\r\n\r\n",
+                d,
+                ParseError::MALFORMED_URI,
+            ),
+            (
+                b"GET /a%zz HTTP/1.1\r\nHost: a\r\n\r\n",
+                d,
+                ParseError::MALFORMED_URI,
+            ),
+            // test_core.py::test_parse_no_leading_slash_invalid
+            (
+                b"GET hello HTTP/1.1\r\nHost: a\r\n\r\n",
+                d,
+                ParseError::NO_LEADING_SLASH,
+            ),
+            // test_core.py::test_parse_uri_absolute_uri and item 19 [run].
+            (
+                b"GET http://google.com/ HTTP/1.1\r\nHost: a\r\n\r\n",
+                d,
+                ParseError::ABSOLUTE_URI_NOT_ALLOWED,
+            ),
+            (
+                b"GET //foo/bar HTTP/1.1\r\nHost: a\r\n\r\n",
+                d,
+                ParseError::ABSOLUTE_URI_NOT_ALLOWED,
+            ),
+            // test_core.py::test_parse_uri_fragment_uri
+            (
+                b"GET /hello?test=something#fake HTTP/1.1\r\nHost: a\r\n\r\n",
+                d,
+                ParseError::FRAGMENT,
+            ),
+            // test_core.py::test_http_connect_request
+            (
+                b"CONNECT example.com:443 HTTP/1.1\r\nHost: a\r\n\r\n",
+                d,
+                ParseError::CONNECT_NOT_ALLOWED,
+            ),
+            (
+                b"CONNECT example.com HTTP/1.1\r\nHost: a\r\n\r\n",
+                proxy,
+                ParseError::CONNECT_NEEDS_AUTHORITY,
+            ),
+            // test_core.py::test_malformed_header
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nRe, 1.2.3.4#015#012\r\n\r\n",
+                d,
+                ParseError::ILLEGAL_HEADER_LINE,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nX\0\r\n\r\n",
+                d,
+                ParseError::ILLEGAL_HEADER_LINE,
+            ),
+        ];
+        for (input, opts, expected) in cases {
+            assert_eq!(
+                error_of(input, opts),
+                Some(*expected),
+                "{:?}",
+                String::from_utf8_lossy(input)
+            );
+        }
+    }
+
+    #[test]
+    fn rfc_9112_rejections_and_smuggling_cases() {
+        // RFC 9112 sections 3.2, 5.1, 5.2 and 11: each would let two parsers disagree about
+        // where a field ends or which host is meant.
+        let d = ParseOptions::default();
+        let cases: &[(&[u8], ParseError)] = &[
+            // Obsolete line folding: hides a field inside the previous one.
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n Transfer-Encoding: chunked\r\n\r\n",
+                ParseError::OBS_FOLD,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n\tb\r\n\r\n",
+                ParseError::OBS_FOLD,
+            ),
+            // A first header line that starts with whitespace is folding too.
+            (b"GET / HTTP/1.1\r\n Host: a\r\n\r\n", ParseError::OBS_FOLD),
+            // Whitespace before the colon: `Transfer-Encoding : chunked` (section 5.1).
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding : chunked\r\n\r\n",
+                ParseError::SPACE_BEFORE_COLON,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost\t: a\r\n\r\n",
+                ParseError::SPACE_BEFORE_COLON,
+            ),
+            // Names must be tokens.
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nX Y: 1\r\n\r\n",
+                ParseError::INVALID_HEADER_NAME,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\n: 1\r\n\r\n",
+                ParseError::INVALID_HEADER_NAME,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nX(1): 1\r\n\r\n",
+                ParseError::INVALID_HEADER_NAME,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nX\xe9: 1\r\n\r\n",
+                ParseError::INVALID_HEADER_NAME,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nX\rY: 1\r\n\r\n",
+                ParseError::INVALID_HEADER_NAME,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nX\0: 1\r\n\r\n",
+                ParseError::INVALID_HEADER_NAME,
+            ),
+            // A bare CR inside a value: some parsers end the line there.
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nX: 1\rTransfer-Encoding: chunked\r\n\r\n",
+                ParseError::INVALID_HEADER_VALUE,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\r\n\r\n",
+                ParseError::INVALID_HEADER_VALUE,
+            ),
+            // NUL inside a value: C-string parsers stop there.
+            (
+                b"GET / HTTP/1.1\r\nHost: a\0b\r\n\r\n",
+                ParseError::INVALID_HEADER_VALUE,
+            ),
+            // A bare LF inside the block: some parsers take it as a line end, cheroot refuses.
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nX: 1\nTransfer-Encoding: chunked\r\n\r\n",
+                ParseError::CRLF_REQUIRED,
+            ),
+            // A bare CR in the request line.
+            (
+                b"GET / HTTP/1.1\r\r\nHost: a\r\n\r\n",
+                ParseError::MALFORMED_REQUEST_LINE,
+            ),
+            (
+                b"GET /\rX HTTP/1.1\r\nHost: a\r\n\r\n",
+                ParseError::MALFORMED_URI,
+            ),
+            // Host: missing on HTTP/1.1, or more than one, in any case or version.
+            (b"GET / HTTP/1.1\r\n\r\n", ParseError::MISSING_HOST),
+            (b"GET / HTTP/1.1\r\nX: 1\r\n\r\n", ParseError::MISSING_HOST),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+                ParseError::DUPLICATE_HOST,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nhOST: a\r\n\r\n",
+                ParseError::DUPLICATE_HOST,
+            ),
+            (
+                b"GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n",
+                ParseError::DUPLICATE_HOST,
+            ),
+            // The request line is exactly three parts separated by single spaces.
+            (
+                b"GET / HTTP/1.1 \r\nHost: a\r\n\r\n",
+                ParseError::MALFORMED_REQUEST_LINE,
+            ),
+            // (cheroot strips the line first; we split it as is, so its parts shift.)
+            (
+                b" GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+                ParseError::BAD_PROTOCOL,
+            ),
+            (
+                b"GET\t/ HTTP/1.1\r\nHost: a\r\n\r\n",
+                ParseError::MALFORMED_REQUEST_LINE,
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                error_of(input, &d),
+                Some(*expected),
+                "{:?}",
+                String::from_utf8_lossy(input)
+            );
+        }
+    }
+
+    #[test]
+    fn limits() {
+        let small = |max_head_size, max_headers| ParseOptions {
+            limits: Limits {
+                max_head_size,
+                max_headers,
+            },
+            ..ParseOptions::default()
+        };
+        let line = b"GET /abc HTTP/1.0\r\n"; // 19 bytes
+        let head = b"GET /abc HTTP/1.0\r\nX: 1\r\n\r\n"; // 27 bytes
+        let cases: &[(&[u8], ParseOptions, Result<usize, ParseError>)] = &[
+            (head, small(27, 100), Ok(27)),
+            // Inventory item 25 [run]: a request line over the limit is 414.
+            (head, small(18, 100), Err(ParseError::REQUEST_LINE_TOO_LONG)),
+            // ... at once, without waiting for the line's end.
+            (
+                &line[..18],
+                small(18, 100),
+                Err(ParseError::REQUEST_LINE_TOO_LONG),
+            ),
+            (&line[..17], small(18, 100), Ok(0)),
+            // The leading empty line counts.
+            (
+                b"\r\nGET /abc HTTP/1.0\r\n\r\n",
+                small(20, 100),
+                Err(ParseError::REQUEST_LINE_TOO_LONG),
+            ),
+            // A head over the limit past its request line is 431 (cheroot: 413), also at once.
+            (head, small(26, 100), Err(ParseError::HEADERS_TOO_LARGE)),
+            (head, small(19, 100), Err(ParseError::HEADERS_TOO_LARGE)),
+            (
+                &head[..22],
+                small(22, 100),
+                Err(ParseError::HEADERS_TOO_LARGE),
+            ),
+            (&head[..22], small(23, 100), Ok(0)),
+            // Field count.
+            (head, small(1000, 1), Ok(27)),
+            (head, small(1000, 0), Err(ParseError::TOO_MANY_HEADERS)),
+            (
+                b"GET / HTTP/1.0\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n",
+                small(1000, 2),
+                Err(ParseError::TOO_MANY_HEADERS),
+            ),
+            (
+                b"GET / HTTP/1.0\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n",
+                small(1000, 3),
+                Ok(36),
+            ),
+        ];
+        for (input, opts, expected) in cases {
+            // Ok(0) stands for Partial.
+            let got = parse_request_head(input, opts).map(|s| match s {
+                Status::Complete((_, used)) => used,
+                Status::Partial => 0,
+            });
+            assert_eq!(
+                &got,
+                expected,
+                "{:?} {:?}",
+                String::from_utf8_lossy(input),
+                opts.limits
+            );
+        }
+    }
+
+    #[test]
+    fn default_limits_accept_big_heads_and_refuse_bigger() {
+        // test_core.py::test_request_line_split_issue_1220: a 256-byte request line works.
+        let mut line = b"GET /".to_vec();
+        line.resize(256 - b" HTTP/1.0\r\n".len(), b'a');
+        line.extend_from_slice(b" HTTP/1.0\r\n");
+        assert_eq!(line.len(), 256);
+        let mut input = line.clone();
+        input.extend_from_slice(b"\r\n");
+        assert_eq!(complete(&input, &ParseOptions::default()).1, 258);
+
+        let max = Limits::DEFAULT_MAX_HEAD_SIZE;
+        let mut long_line = b"GET /".to_vec();
+        long_line.resize(max, b'a');
+        assert_eq!(
+            parse(&long_line).err(),
+            Some(ParseError::REQUEST_LINE_TOO_LONG)
+        );
+
+        let mut long_head = b"GET / HTTP/1.1\r\nHost: a\r\nCookie: ".to_vec();
+        long_head.resize(max - 4, b'c');
+        long_head.extend_from_slice(b"\r\n\r\n");
+        assert!(matches!(parse(&long_head), Ok(Status::Complete((_, n))) if n == max));
+        long_head.insert(40, b'c');
+        assert_eq!(parse(&long_head).err(), Some(ParseError::HEADERS_TOO_LARGE));
+    }
+
+    #[test]
+    fn every_split_point_is_partial_then_the_same_answer() {
+        let d = ParseOptions::default();
+        let inputs: &[&[u8]] = &[
+            BROWSER,
+            b"\r\nGET / HTTP/1.0\r\n\r\n",
+            b"GET /a%20b?x HTTP/1.1\r\nHost: a\r\nX:\r\nY: \t1 \r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: a\r\n Folded\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: a\r\nX : 1\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: a\r\nX: 1\rY\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: a\r\nX: \0\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: a\n\r\n",
+            b"GET / HTTP/1.1\r\n\r\n",
+            b"GET / HTTP/2.0\r\n\r\n",
+            b"GeT / HTTP/1.1\r\n\r\n",
+            b"\r\n\r\n",
+        ];
+        for input in inputs {
+            let whole = parse(input);
+            assert!(
+                !matches!(whole, Ok(Status::Partial)),
+                "{:?}",
+                String::from_utf8_lossy(input)
+            );
+            for cut in 0..input.len() {
+                let part = parse(&input[..cut]);
+                let same_error = whole.is_err() && part == whole;
+                assert!(
+                    matches!(part, Ok(Status::Partial)) || same_error,
+                    "{:?} cut at {cut}: {part:?}, whole: {whole:?}",
+                    String::from_utf8_lossy(input)
+                );
+            }
+        }
+        // A complete head followed by the body parses the same whatever follows.
+        let mut with_body = BROWSER.to_vec();
+        with_body.extend_from_slice(b"body bytes");
+        assert_eq!(parse(&with_body), parse(BROWSER));
+        let _ = d;
+    }
+
+    #[test]
+    fn end_of_input_answers() {
+        // cheroot: EOF before anything is a quiet close; inside a line "HTTP requires CRLF
+        // terminators"; between header lines "Illegal end of headers.".
+        let cases: &[(&[u8], Option<ParseError>)] = &[
+            (b"", None),
+            (b"\r\n", None),
+            (b"\r", Some(ParseError::CRLF_REQUIRED)),
+            (b"GET / HT", Some(ParseError::CRLF_REQUIRED)),
+            (
+                b"GET / HTTP/1.1\r\n",
+                Some(ParseError::ILLEGAL_END_OF_HEADERS),
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\n",
+                Some(ParseError::ILLEGAL_END_OF_HEADERS),
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r",
+                Some(ParseError::CRLF_REQUIRED),
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(parse(input), Ok(Status::Partial), "{input:?}");
+            assert_eq!(request_head_eof_error(input), *expected, "{input:?}");
+        }
+    }
+}

@@ -1,5 +1,7 @@
 //! The request's header fields, kept in the order received, with cheroot's `HeaderReader` view.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 
 /// One header field as received: the name exactly as the client spelled it and the value with
@@ -13,7 +15,10 @@ pub struct HeaderField {
 impl HeaderField {
     /// Builds a field from its name and (already trimmed) value.
     pub fn new(name: impl Into<Bytes>, value: impl Into<Bytes>) -> Self {
-        Self { name: name.into(), value: value.into() }
+        Self {
+            name: name.into(),
+            value: value.into(),
+        }
     }
 
     /// The name as received (case preserved).
@@ -37,6 +42,11 @@ impl Headers {
     /// An empty header list.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Wraps fields already in order; the parser builds its list in one go with this.
+    pub(crate) fn from_fields(fields: Vec<HeaderField>) -> Self {
+        Self { fields }
     }
 
     /// Appends a field at the end.
@@ -66,6 +76,55 @@ impl Headers {
             .filter(move |f| f.name.eq_ignore_ascii_case(name.as_bytes()))
             .map(|f| f.value())
     }
+
+    /// The value of `name` (ASCII case-insensitive) as cheroot's `HeaderReader` stores it in its
+    /// dictionary: for the list fields cheroot knows (`Accept`, `Cache-Control`, `Connection`,
+    /// `Transfer-Encoding`, `Vary`, ... the `comma_separated_headers` of `cheroot.server`) every
+    /// occurrence joined with `", "`; for any other field the last occurrence wins.
+    ///
+    /// As in cheroot, an empty earlier value is replaced rather than joined (`Accept:` then
+    /// `Accept: a` gives `a`). Borrowed unless values had to be joined.
+    ///
+    /// cheroot title-cases names before it looks them up in its list, so `TE` and
+    /// `WWW-Authenticate` never match it there and the last occurrence wins; we join them like
+    /// the other list fields, as RFC 9110 section 5.3 requires (see `docs/differences.md`).
+    pub fn get(&self, name: &str) -> Option<Cow<'_, [u8]>> {
+        let wanted = name.as_bytes();
+        let values = self
+            .fields
+            .iter()
+            .filter(|f| f.name.eq_ignore_ascii_case(wanted))
+            .map(HeaderField::value);
+        if !is_list_field(wanted) {
+            return values.last().map(Cow::Borrowed);
+        }
+        let mut joined: Option<Cow<'_, [u8]>> = None;
+        for value in values {
+            joined = Some(match joined {
+                Some(existing) if !existing.is_empty() => {
+                    let mut out = existing.into_owned();
+                    out.extend_from_slice(b", ");
+                    out.extend_from_slice(value);
+                    Cow::Owned(out)
+                }
+                _ => Cow::Borrowed(value),
+            });
+        }
+        joined
+    }
+
+    /// Whether any field named `name` lists `token` among its comma-separated elements, both
+    /// compared ASCII case-insensitively with optional whitespace around each element
+    /// (`Connection: keep-alive, Upgrade` has the token `upgrade`).
+    ///
+    /// This is the RFC 9110 reading of `Connection`, `Expect` and `TE`; cheroot compares the
+    /// whole value exactly instead.
+    pub fn has_token(&self, name: &str, token: &str) -> bool {
+        let token = token.as_bytes();
+        self.get_all(name)
+            .flat_map(|value| value.split(|&b| b == b','))
+            .any(|element| trim_ows(element).eq_ignore_ascii_case(token))
+    }
 }
 
 impl<'a> IntoIterator for &'a Headers {
@@ -74,5 +133,257 @@ impl<'a> IntoIterator for &'a Headers {
 
     fn into_iter(self) -> Self::IntoIter {
         self.fields.iter()
+    }
+}
+
+/// A header name as cheroot's `HeaderReader` keys it: Python's `bytes.title()`, which upper-cases
+/// every ASCII letter that follows a non-letter and lower-cases every other one
+/// (`x-foo_bar` becomes `X-Foo_Bar`, `content-md5` becomes `Content-Md5`).
+///
+/// Bytes above 0x7F (never in a valid name) map to the Latin-1 character of the same number.
+pub fn cheroot_title_case(name: &[u8]) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut after_letter = false;
+    for &b in name {
+        let c = if after_letter {
+            b.to_ascii_lowercase()
+        } else {
+            b.to_ascii_uppercase()
+        };
+        out.push(char::from(c));
+        after_letter = b.is_ascii_alphabetic();
+    }
+    out
+}
+
+/// cheroot's `comma_separated_headers`, compared case-insensitively.
+const LIST_FIELDS: [&[u8]; 23] = [
+    b"Accept",
+    b"Accept-Charset",
+    b"Accept-Encoding",
+    b"Accept-Language",
+    b"Accept-Ranges",
+    b"Allow",
+    b"Cache-Control",
+    b"Connection",
+    b"Content-Encoding",
+    b"Content-Language",
+    b"Expect",
+    b"If-Match",
+    b"If-None-Match",
+    b"Pragma",
+    b"Proxy-Authenticate",
+    b"TE",
+    b"Trailer",
+    b"Transfer-Encoding",
+    b"Upgrade",
+    b"Vary",
+    b"Via",
+    b"Warning",
+    b"WWW-Authenticate",
+];
+
+fn is_list_field(name: &[u8]) -> bool {
+    LIST_FIELDS
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(name))
+}
+
+/// Strips optional whitespace (RFC 9110 `OWS`: spaces and horizontal tabs) from both ends.
+pub(crate) fn trim_ows(mut s: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = s {
+        s = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = s {
+        s = rest;
+    }
+    s
+}
+
+/// Whether `b` may appear in a token (RFC 9110 section 5.6.2 `tchar`): the characters a header
+/// name and a method are made of.
+pub(crate) fn is_tchar(b: u8) -> bool {
+    TCHAR[usize::from(b)]
+}
+
+const TCHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        b += 1;
+    }
+    table
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fields as (name, value) pairs.
+    type Pairs<'a> = &'a [(&'a str, &'a str)];
+
+    fn headers(pairs: &[(&str, &str)]) -> Headers {
+        let mut h = Headers::new();
+        for (name, value) in pairs {
+            h.push(HeaderField::new(
+                name.as_bytes().to_vec(),
+                value.as_bytes().to_vec(),
+            ));
+        }
+        h
+    }
+
+    #[test]
+    fn get_follows_cheroot_header_reader() {
+        // (fields, name asked, expected), after cheroot.server.HeaderReader.
+        let cases: &[(Pairs<'_>, &str, Option<&str>)] = &[
+            (&[("Host", "a")], "host", Some("a")),
+            (&[("X-Foo", "1"), ("x-foo", "2")], "X-FOO", Some("2")),
+            (&[("Accept", "a"), ("accept", "b")], "Accept", Some("a, b")),
+            (&[("Accept", ""), ("Accept", "b")], "Accept", Some("b")),
+            (&[("Accept", "a"), ("Accept", "")], "Accept", Some("a, ")),
+            (&[("Connection", "close")], "connection", Some("close")),
+            (
+                &[("TE", "trailers"), ("te", "gzip")],
+                "TE",
+                Some("trailers, gzip"),
+            ),
+            (
+                &[
+                    ("Cache-Control", "no-cache"),
+                    ("X", "y"),
+                    ("cache-control", "max-age=0"),
+                ],
+                "Cache-Control",
+                Some("no-cache, max-age=0"),
+            ),
+            (
+                &[("Content-Length", "3"), ("Content-Length", "4")],
+                "Content-Length",
+                Some("4"),
+            ),
+            (&[("Host", "a")], "Accept", None),
+        ];
+        for (fields, name, expected) in cases {
+            let h = headers(fields);
+            let got = h.get(name);
+            assert_eq!(
+                got.as_deref(),
+                expected.map(str::as_bytes),
+                "{fields:?} {name}"
+            );
+        }
+    }
+
+    #[test]
+    fn get_borrows_unless_joined() {
+        let h = headers(&[("Accept", "a"), ("X", "1"), ("X", "2")]);
+        assert!(matches!(h.get("accept"), Some(Cow::Borrowed(b"a"))));
+        assert!(matches!(h.get("x"), Some(Cow::Borrowed(b"2"))));
+    }
+
+    #[test]
+    fn has_token_reads_lists_across_fields() {
+        let cases: &[(Pairs<'_>, &str, &str, bool)] = &[
+            (&[("Connection", "close")], "connection", "close", true),
+            (&[("Connection", "Close")], "Connection", "close", true),
+            (
+                &[("Connection", "keep-alive, Upgrade")],
+                "Connection",
+                "upgrade",
+                true,
+            ),
+            (
+                &[("Connection", "keep-alive"), ("connection", " TE ,close")],
+                "Connection",
+                "te",
+                true,
+            ),
+            (&[("Connection", "closed")], "Connection", "close", false),
+            (
+                &[("Connection", "keep-alive")],
+                "Connection",
+                "close",
+                false,
+            ),
+            (
+                &[("Expect", "100-continue")],
+                "expect",
+                "100-Continue",
+                true,
+            ),
+            (&[("X", "close")], "Connection", "close", false),
+            (
+                &[("Transfer-Encoding", "gzip,\tchunked")],
+                "transfer-encoding",
+                "chunked",
+                true,
+            ),
+        ];
+        for (fields, name, token, expected) in cases {
+            assert_eq!(
+                headers(fields).has_token(name, token),
+                *expected,
+                "{fields:?} {token}"
+            );
+        }
+    }
+
+    #[test]
+    fn title_case_matches_python_bytes_title() {
+        // cheroot.server.HeaderReader keys: `k.strip().title()`.
+        let cases = [
+            ("x-foo_bar", "X-Foo_Bar"),
+            ("content-md5", "Content-Md5"),
+            ("WWW-AUTHENTICATE", "Www-Authenticate"),
+            ("te", "Te"),
+            ("x1y", "X1Y"),
+            ("HOST", "Host"),
+            ("", ""),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(cheroot_title_case(name.as_bytes()), expected);
+        }
+    }
+
+    #[test]
+    fn trim_ows_strips_spaces_and_tabs_only() {
+        let cases: [(&[u8], &[u8]); 5] = [
+            (b"  a b\t", b"a b"),
+            (b"", b""),
+            (b" \t ", b""),
+            (b"a", b"a"),
+            (b"\x0ba", b"\x0ba"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(trim_ows(input), expected);
+        }
+    }
+
+    #[test]
+    fn tchar_is_the_rfc_9110_token_set() {
+        let tokens = b"!#$%&'*+-.^_`|~09azAZ";
+        assert!(tokens.iter().all(|&b| is_tchar(b)));
+        let not_tokens = b"\0\t\r\n \"(),/:;<=>?@[\\]{}\x7f\x80\xff";
+        assert!(not_tokens.iter().all(|&b| !is_tchar(b)));
     }
 }

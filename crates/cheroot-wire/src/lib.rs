@@ -26,7 +26,10 @@ mod response;
 mod error;
 
 pub use error::ParseError;
-pub use headers::{HeaderField, Headers};
+pub use head::{ParseOptions, RequestHead, parse_request_head, request_head_eof_error};
+pub use headers::{HeaderField, Headers, cheroot_title_case};
+pub use limits::Limits;
+pub use target::{RequestTarget, TargetForm};
 
 /// The outcome of feeding a buffer to a push parser, as `httparse::Status` has it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
