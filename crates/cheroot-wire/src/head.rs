@@ -130,13 +130,6 @@ impl ParseError {
     pub const DUPLICATE_HOST: Self = Self::new(400, "Duplicate Host header.");
 }
 
-/// Where a header field lies in the head: name and trimmed value.
-#[derive(Debug, Clone, Copy)]
-struct FieldSpan {
-    name: (usize, usize),
-    value: (usize, usize),
-}
-
 /// Parses a request head from the start of `buf`.
 ///
 /// Returns `Complete((head, n))` where `n` is how many bytes of `buf` the head used (one
@@ -197,81 +190,50 @@ pub fn parse_request_head(
     let target_range = target_start..target_start + parts.target.len();
 
     // The header block, line by line.
-    let mut spans: Vec<FieldSpan> = Vec::with_capacity(16);
+    let mut fields: Vec<HeaderField> = Vec::with_capacity(16);
     let mut fields_seen = 0usize;
     let mut hosts = 0usize;
     let mut pos = line_end;
     let head_end = loop {
-        let rest = &buf[pos..];
-        let lf = find_lf(rest);
-        let line = match lf {
-            Some(i) => &rest[..i],
-            None => rest,
+        let line = match fast_field_line(buf, pos) {
+            Some(line) => line,
+            None => match slow_field_line(buf, pos, max)? {
+                Some(line) => line,
+                None => return Ok(Status::Partial),
+            },
         };
-        // Checks that the bytes so far already decide, done first so that a partial line and
-        // the same line completed give the same answer.
-        let colon = check_field_prefix(line)?;
-        let Some(lf) = lf else {
-            return if buf.len() >= max {
-                Err(ParseError::HEADERS_TOO_LARGE)
-            } else {
-                Ok(Status::Partial)
-            };
-        };
-        let end = pos + lf + 1;
-        if end > max {
+        if line.end > max {
             return Err(ParseError::HEADERS_TOO_LARGE);
         }
-        let Some(content) = line.strip_suffix(b"\r") else {
-            return Err(ParseError::CRLF_REQUIRED);
-        };
-        if content.is_empty() {
-            break end;
-        }
-        let Some(colon) = colon else {
-            return Err(ParseError::ILLEGAL_HEADER_LINE);
+        let Some((colon, value)) = line.field else {
+            break line.end;
         };
         fields_seen += 1;
         if fields_seen > opts.limits.max_headers {
             return Err(ParseError::TOO_MANY_HEADERS);
         }
-        let name = &content[..colon];
+        let name = &buf[pos..colon];
         if name.eq_ignore_ascii_case(b"host") {
             hosts += 1;
             if hosts > 1 {
                 return Err(ParseError::DUPLICATE_HOST);
             }
         }
+        // A dropped field still counts against the limit: it was received.
         if !(opts.drop_underscore_headers && name.contains(&b'_')) {
-            let raw_value = &content[colon + 1..];
-            let value = trim_ows(raw_value);
-            let lead = raw_value
-                .iter()
-                .take_while(|&&b| b == b' ' || b == b'\t')
-                .count();
-            let value_start = pos + colon + 1 + lead;
-            spans.push(FieldSpan {
-                name: (pos, pos + colon),
-                value: (value_start, value_start + value.len()),
-            });
+            fields.push(HeaderField::at((pos, colon), value));
         }
-        pos = end;
+        pos = line.end;
     };
     if version == Version::HTTP_11 && hosts == 0 {
         return Err(ParseError::MISSING_HOST);
     }
 
-    // One copy of the head; everything else is a slice of it.
+    // One copy of the head; every part is a range of it.
     let bytes = Bytes::copy_from_slice(&buf[..head_end]);
-    let fields = spans
-        .iter()
-        .map(|s| {
-            HeaderField::new(
-                bytes.slice(s.name.0..s.name.1),
-                bytes.slice(s.value.0..s.value.1),
-            )
-        })
-        .collect();
+    for field in &mut fields {
+        field.share(&bytes);
+    }
     let head = RequestHead {
         method,
         target: plan.build(bytes.slice(target_range)),
@@ -279,6 +241,103 @@ pub fn parse_request_head(
         headers: Headers::from_fields(fields),
     };
     Ok(Status::Complete((head, head_end)))
+}
+
+/// A complete line of the header block that passed every check of its own.
+#[derive(Debug, Clone, Copy)]
+struct FieldLine {
+    /// Where the colon is and where the trimmed value lies; `None` for the empty line that
+    /// ends the head.
+    field: Option<(usize, (usize, usize))>,
+    /// Offset just past the line's LF.
+    end: usize,
+}
+
+/// The usual case, fast: a line at `pos` that is a token, a colon and a value of allowed bytes
+/// ending in CRLF, or the empty line. Anything else (including a line not complete yet) is
+/// `None`, and [`slow_field_line`] decides it with every rule in order.
+fn fast_field_line(buf: &[u8], pos: usize) -> Option<FieldLine> {
+    if buf.get(pos..pos + 2) == Some(b"\r\n") {
+        return Some(FieldLine {
+            field: None,
+            end: pos + 2,
+        });
+    }
+    let mut i = pos;
+    while i < buf.len() && is_tchar(buf[i]) {
+        i += 1;
+    }
+    if i == pos || buf.get(i) != Some(&b':') {
+        return None;
+    }
+    let colon = i;
+    i += 1;
+    while let Some(b' ' | b'\t') = buf.get(i) {
+        i += 1;
+    }
+    let value_start = i;
+    loop {
+        i = skip_plain_value_bytes(buf, i);
+        match buf.get(i) {
+            // Low controls other than CR, LF and NUL may stay (RFC 9110 section 5.5).
+            Some(1..=9 | 0x0b | 0x0c) => i += 1,
+            Some(b'\r') if buf.get(i + 1) == Some(&b'\n') => break,
+            _ => return None,
+        }
+    }
+    let mut value_end = i;
+    while value_end > value_start && matches!(buf[value_end - 1], b' ' | b'\t') {
+        value_end -= 1;
+    }
+    Some(FieldLine {
+        field: Some((colon, (value_start, value_end))),
+        end: i + 2,
+    })
+}
+
+/// Every rule for the header line at `pos`, in an order that gives a partial line and the same
+/// line completed the same answer: first what the bytes so far decide (obsolete folding, the
+/// name once its colon is seen, NUL or a bare CR in the value), then the size limit, then the
+/// CRLF ending, then the colon. `Ok(None)` means "wait for more".
+fn slow_field_line(buf: &[u8], pos: usize, max: usize) -> Result<Option<FieldLine>, ParseError> {
+    let rest = &buf[pos..];
+    let lf = find_lf(rest);
+    let line = match lf {
+        Some(i) => &rest[..i],
+        None => rest,
+    };
+    let colon = check_field_prefix(line)?;
+    let Some(lf) = lf else {
+        return if buf.len() >= max {
+            Err(ParseError::HEADERS_TOO_LARGE)
+        } else {
+            Ok(None)
+        };
+    };
+    let end = pos + lf + 1;
+    if end > max {
+        return Err(ParseError::HEADERS_TOO_LARGE);
+    }
+    let Some(content) = line.strip_suffix(b"\r") else {
+        return Err(ParseError::CRLF_REQUIRED);
+    };
+    if content.is_empty() {
+        return Ok(Some(FieldLine { field: None, end }));
+    }
+    let Some(colon) = colon else {
+        return Err(ParseError::ILLEGAL_HEADER_LINE);
+    };
+    let raw_value = &content[colon + 1..];
+    let lead = raw_value
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let value_start = pos + colon + 1 + lead;
+    let value_end = value_start + trim_ows(raw_value).len();
+    Ok(Some(FieldLine {
+        field: Some((pos + colon, (value_start, value_end))),
+        end,
+    }))
 }
 
 /// The answer cheroot gives when the connection ends while [`parse_request_head`] still says
@@ -328,9 +387,49 @@ fn check_field_prefix(line: &[u8]) -> Result<Option<usize>, ParseError> {
     Ok(Some(colon))
 }
 
-/// The index of the first LF in `s`.
+/// `0x01` repeated in every byte of a word, for the word-at-a-time scans below.
+const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+/// `0x80` repeated in every byte of a word.
+const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+
+/// The index of the first LF in `s`, eight bytes at a time.
 fn find_lf(s: &[u8]) -> Option<usize> {
-    s.iter().position(|&b| b == b'\n')
+    let mut i = 0;
+    while let Some(chunk) = s.get(i..i + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        // A byte of `x` is zero exactly where the input has LF; the lowest flagged byte of
+        // `(x - 1s) & !x & 0x80s` is the first zero byte.
+        let x = u64::from_le_bytes(word) ^ (ONES * u64::from(b'\n'));
+        let found = x.wrapping_sub(ONES) & !x & HIGHS;
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    s[i..].iter().position(|&b| b == b'\n').map(|j| i + j)
+}
+
+/// The index of the first byte at or after `i` that is below 0x0E (NUL, tab, LF, CR and the
+/// other low controls), or `buf.len()`: the bytes a header value needs no further look at are
+/// skipped eight at a time.
+fn skip_plain_value_bytes(buf: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = buf.get(i..i + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        // The lowest flagged byte is the first one below 0x0E (bytes of 0x80 and above are
+        // masked out by `!w`).
+        let found = w.wrapping_sub(ONES * 0x0e) & !w & HIGHS;
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < buf.len() && buf[i] >= 0x0e {
+        i += 1;
+    }
+    i
 }
 
 #[cfg(test)]

@@ -1,34 +1,76 @@
 //! The request's header fields, kept in the order received, with cheroot's `HeaderReader` view.
 
 use std::borrow::Cow;
+use std::fmt;
 
 use bytes::Bytes;
 
 /// One header field as received: the name exactly as the client spelled it and the value with
 /// surrounding whitespace removed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Both are ranges of one shared buffer (for a parsed request, the whole head), so a field costs
+/// one reference count, not an allocation.
+#[derive(Clone)]
 pub struct HeaderField {
-    name: Bytes,
-    value: Bytes,
+    buf: Bytes,
+    name: (usize, usize),
+    value: (usize, usize),
 }
 
 impl HeaderField {
     /// Builds a field from its name and (already trimmed) value.
     pub fn new(name: impl Into<Bytes>, value: impl Into<Bytes>) -> Self {
+        let (name, value) = (name.into(), value.into());
+        let mut buf = Vec::with_capacity(name.len() + value.len());
+        buf.extend_from_slice(&name);
+        buf.extend_from_slice(&value);
         Self {
-            name: name.into(),
-            value: value.into(),
+            buf: Bytes::from(buf),
+            name: (0, name.len()),
+            value: (name.len(), name.len() + value.len()),
         }
+    }
+
+    /// A field whose name and value are `buf[name.0..name.1]` and `buf[value.0..value.1]`;
+    /// the parser fills `buf` in once the whole head is known (see [`HeaderField::share`]).
+    pub(crate) fn at(name: (usize, usize), value: (usize, usize)) -> Self {
+        Self {
+            buf: Bytes::new(),
+            name,
+            value,
+        }
+    }
+
+    /// Points the field at `buf`, the bytes its ranges refer to.
+    pub(crate) fn share(&mut self, buf: &Bytes) {
+        self.buf = buf.clone();
     }
 
     /// The name as received (case preserved).
     pub fn name(&self) -> &[u8] {
-        &self.name
+        &self.buf[self.name.0..self.name.1]
     }
 
     /// The value, without leading or trailing whitespace.
     pub fn value(&self) -> &[u8] {
-        &self.value
+        &self.buf[self.value.0..self.value.1]
+    }
+}
+
+impl PartialEq for HeaderField {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name() && self.value() == other.value()
+    }
+}
+
+impl Eq for HeaderField {}
+
+impl fmt::Debug for HeaderField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HeaderField")
+            .field("name", &self.name().escape_ascii().to_string())
+            .field("value", &self.value().escape_ascii().to_string())
+            .finish()
     }
 }
 
@@ -73,7 +115,7 @@ impl Headers {
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
         self.fields
             .iter()
-            .filter(move |f| f.name.eq_ignore_ascii_case(name.as_bytes()))
+            .filter(move |f| f.name().eq_ignore_ascii_case(name.as_bytes()))
             .map(|f| f.value())
     }
 
@@ -93,7 +135,7 @@ impl Headers {
         let values = self
             .fields
             .iter()
-            .filter(|f| f.name.eq_ignore_ascii_case(wanted))
+            .filter(|f| f.name().eq_ignore_ascii_case(wanted))
             .map(HeaderField::value);
         if !is_list_field(wanted) {
             return values.last().map(Cow::Borrowed);
