@@ -435,6 +435,7 @@ fn skip_plain_value_bytes(buf: &[u8], mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::TargetForm;
 
     const BROWSER: &[u8] = b"GET /search?q=cheroot&lang=en HTTP/1.1\r\n\
 Host: www.example.com\r\n\
@@ -977,7 +978,6 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
 
     #[test]
     fn every_split_point_is_partial_then_the_same_answer() {
-        let d = ParseOptions::default();
         let inputs: &[&[u8]] = &[
             BROWSER,
             b"\r\nGET / HTTP/1.0\r\n\r\n",
@@ -1015,7 +1015,224 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
         let mut with_body = BROWSER.to_vec();
         with_body.extend_from_slice(b"body bytes");
         assert_eq!(parse(&with_body), parse(BROWSER));
-        let _ = d;
+    }
+
+    /// A small deterministic generator (xorshift), so the mutation test needs no dependency
+    /// and always runs the same cases.
+    struct XorShift(u64);
+
+    impl XorShift {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    #[test]
+    fn mutated_heads_never_panic_and_answer_the_same_at_every_split_point() {
+        // Bytes that matter to the grammar, more often than chance would pick them.
+        const INTERESTING: &[u8] = b"\r\n\0 \t:%#?/*_-aAzZ09\x7f\x80\xff";
+        let base: &[u8] =
+            b"GET /a%20b?x=1 HTTP/1.1\r\nHost: h\r\nAccept: a\r\nX-Y:  v \r\n\r\nbody";
+        let opts = [
+            ParseOptions::default(),
+            ParseOptions {
+                proxy_mode: true,
+                strict_mode: false,
+                ..ParseOptions::default()
+            },
+            ParseOptions {
+                drop_underscore_headers: true,
+                limits: Limits {
+                    max_head_size: 58,
+                    max_headers: 3,
+                },
+                ..ParseOptions::default()
+            },
+        ];
+        let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+        for case in 0..300 {
+            let mut input = base.to_vec();
+            for _ in 0..1 + rng.below(3) {
+                let at = rng.below(input.len());
+                let byte = if rng.below(2) == 0 {
+                    INTERESTING[rng.below(INTERESTING.len())]
+                } else {
+                    rng.next() as u8
+                };
+                match rng.below(3) {
+                    0 => input[at] = byte,
+                    1 => input.insert(at, byte),
+                    _ => {
+                        input.remove(at);
+                    }
+                }
+            }
+            let opts = &opts[case % opts.len()];
+            let whole = parse_request_head(&input, opts);
+            let mut settled = false;
+            for cut in 0..=input.len() {
+                let part = parse_request_head(&input[..cut], opts);
+                if part == Ok(Status::Partial) {
+                    assert!(
+                        !settled,
+                        "{input:?}: Partial again at {cut} after an answer"
+                    );
+                } else {
+                    settled = true;
+                    assert_eq!(part, whole, "{input:?} cut at {cut}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fast_and_slow_header_paths_agree() {
+        // Every line the fast path takes, the full rules must take the same way.
+        let lines: &[&[u8]] = &[
+            b"Host: a\r\n",
+            b"X:\r\n",
+            b"X: \t \r\n",
+            b"X:v\r\n",
+            b"X-Long-Name: a value that is longer than eight bytes\r\n",
+            b"X: a\tb\x01\x0b\x0c\x0e\x1f\x7f\x80\xff \t\r\n",
+            b"\r\n",
+            b"!#$%&'*+-.^_`|~: 1\r\n",
+            // These the fast path leaves to the slow one.
+            b"X: a\n",
+            b"X: a\rb\r\n",
+            b"X: a\0\r\n",
+            b"X : a\r\n",
+            b" X: a\r\n",
+            b"X\r\n",
+            b"X: a",
+            b"X: a\r",
+            b"",
+        ];
+        for line in lines {
+            let mut buf = b"GET / HTTP/1.1\r\n".to_vec();
+            let pos = buf.len();
+            buf.extend_from_slice(line);
+            let slow = slow_field_line(&buf, pos, usize::MAX);
+            if let Some(fast) = fast_field_line(&buf, pos) {
+                let slow = slow.map(|l| l.map(|l| (l.field, l.end)));
+                assert_eq!(slow, Ok(Some((fast.field, fast.end))), "{line:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn word_scans_match_byte_scans() {
+        let mut rng = XorShift(12345);
+        for len in 0..40 {
+            for _ in 0..50 {
+                let input: Vec<u8> = (0..len)
+                    .map(|_| match rng.below(4) {
+                        0 => [b'\n', b'\r', 0, b'\t', 0x0d, 0x0e, 0x80, 0xff][rng.below(8)],
+                        _ => rng.next() as u8,
+                    })
+                    .collect();
+                let lf = input.iter().position(|&b| b == b'\n');
+                assert_eq!(find_lf(&input), lf, "{input:?}");
+                for start in 0..=input.len() {
+                    let plain = input[start..]
+                        .iter()
+                        .position(|&b| b < 0x0e)
+                        .map_or(len, |i| start + i);
+                    assert_eq!(
+                        skip_plain_value_bytes(&input, start),
+                        plain,
+                        "{input:?} from {start}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn proxy_connect_and_lenient_heads() {
+        let proxy = ParseOptions {
+            proxy_mode: true,
+            ..ParseOptions::default()
+        };
+        let (head, _) = complete(
+            b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
+            &proxy,
+        );
+        assert_eq!(head.method, Method::CONNECT);
+        assert_eq!(head.target.form(), TargetForm::Authority);
+        assert_eq!(head.target.authority(), Some(&b"example.com:443"[..]));
+
+        let (head, _) = complete(
+            b"GET http://example.com/a%20b?c HTTP/1.1\r\nHost: x\r\n\r\n",
+            &proxy,
+        );
+        assert_eq!(head.target.form(), TargetForm::Absolute);
+        assert_eq!(head.target.scheme(), Some(&b"http"[..]));
+        assert_eq!(head.target.authority(), Some(&b"example.com"[..]));
+        assert_eq!(head.target.path(), b"/a b");
+        assert_eq!(head.target.query(), b"c");
+        assert_eq!(head.target.raw(), b"http://example.com/a%20b?c");
+
+        let lenient = ParseOptions {
+            strict_mode: false,
+            ..ParseOptions::default()
+        };
+        let (head, _) = complete(b"get http://example.com/x HTTP/1.0\r\n\r\n", &lenient);
+        assert_eq!(head.method, Method::GET);
+        assert_eq!(head.target.path(), b"/x");
+        // Lenient mode does not relax the RFC 9112 rules on fields.
+        assert_eq!(
+            error_of(b"GET / HTTP/1.0\r\nX : 1\r\n\r\n", &lenient),
+            Some(ParseError::SPACE_BEFORE_COLON)
+        );
+    }
+
+    #[test]
+    fn every_error_has_a_fitting_status_and_reason() {
+        let all = [
+            ParseError::MALFORMED_REQUEST_LINE,
+            ParseError::BAD_PROTOCOL,
+            ParseError::BAD_VERSION,
+            ParseError::VERSION_NOT_SUPPORTED,
+            ParseError::MALFORMED_METHOD,
+            ParseError::CRLF_REQUIRED,
+            ParseError::MALFORMED_URI,
+            ParseError::NO_LEADING_SLASH,
+            ParseError::ABSOLUTE_URI_NOT_ALLOWED,
+            ParseError::FRAGMENT,
+            ParseError::CONNECT_NEEDS_AUTHORITY,
+            ParseError::ILLEGAL_HEADER_LINE,
+            ParseError::ILLEGAL_END_OF_HEADERS,
+            ParseError::REQUEST_LINE_TOO_LONG,
+            ParseError::HEADERS_TOO_LARGE,
+            ParseError::TOO_MANY_HEADERS,
+            ParseError::OBS_FOLD,
+            ParseError::SPACE_BEFORE_COLON,
+            ParseError::INVALID_HEADER_NAME,
+            ParseError::INVALID_HEADER_VALUE,
+            ParseError::MISSING_HOST,
+            ParseError::DUPLICATE_HOST,
+        ];
+        for error in all {
+            assert!(matches!(error.status(), 400 | 414 | 431 | 505), "{error}");
+            assert!(
+                !error.reason().is_empty() && error.reason().is_ascii(),
+                "{error}"
+            );
+        }
+        // cheroot sends these two with an empty body.
+        assert_eq!(ParseError::CONNECT_NOT_ALLOWED, ParseError::new(405, ""));
+        assert_eq!(
+            ParseError::MAJOR_VERSION_NOT_SUPPORTED,
+            ParseError::new(505, "")
+        );
     }
 
     #[test]
