@@ -148,6 +148,29 @@ impl ParseError {
 /// that is not a token, CR, LF or NUL in a value, a missing `Host` on HTTP/1.1, more than one
 /// `Host`. A request line longer than [`Limits::max_head_size`] is 414, a longer head 431, too
 /// many fields 431.
+///
+/// # Examples
+///
+/// ```
+/// use cheroot_wire::{ParseOptions, Status, parse_request_head};
+///
+/// let opts = ParseOptions::default();
+/// let buf = b"GET /a%20b?x=1 HTTP/1.1\r\nHost: example.com\r\nAccept: text/html\r\n";
+/// assert_eq!(parse_request_head(buf, &opts), Ok(Status::Partial));
+///
+/// let buf = b"GET /a%20b?x=1 HTTP/1.1\r\nHost: example.com\r\nAccept: text/html\r\n\r\nbody";
+/// let Ok(Status::Complete((head, used))) = parse_request_head(buf, &opts) else {
+///     panic!("a complete head")
+/// };
+/// assert_eq!(&buf[used..], b"body");
+/// assert_eq!(head.target.path(), b"/a b");
+/// assert_eq!(head.target.query(), b"x=1");
+/// assert_eq!(head.headers.get("host").as_deref(), Some(&b"example.com"[..]));
+///
+/// let err = parse_request_head(b"GeT / HTTP/1.1\r\n", &opts).unwrap_err();
+/// assert_eq!(err.status(), 400);
+/// assert!(err.reason().starts_with("Malformed method name"));
+/// ```
 pub fn parse_request_head(
     buf: &[u8],
     opts: &ParseOptions,
