@@ -12,7 +12,9 @@
 //!
 //! A parked keep-alive connection should cost little memory: [`StreamReader::shrink`] and
 //! [`StreamWriter::shrink`] release the buffers' allocations while they hold nothing, and the
-//! next read or write allocates again.
+//! next read or write allocates again. A [`StreamReader::fill`] on a reader with no allocation
+//! waits for the stream without holding any buffer, so a parked connection waiting for its next
+//! request costs only its task and socket.
 //!
 //! ```
 //! # async fn demo() -> std::io::Result<()> {

@@ -1,6 +1,7 @@
 //! `StreamReader`: a read buffer over an async byte stream, counting the bytes it hands out.
 
 use std::fmt;
+use std::future::poll_fn;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -127,11 +128,36 @@ impl<R: AsyncRead + Unpin> StreamReader<R> {
     ///
     /// The stream's read error, unchanged.
     pub async fn fill(&mut self) -> io::Result<usize> {
+        if self.buf.capacity() == 0 {
+            // A new or parked connection: wait for bytes without holding a heap buffer, so an
+            // idle connection costs no read buffer at all.
+            return poll_fn(|cx| self.poll_fill_unallocated(cx)).await;
+        }
         // Make room for a whole read; `reserve` reclaims consumed space when it can.
         if self.buf.capacity() - self.buf.len() < self.read_size {
             self.buf.reserve(self.read_size);
         }
         self.inner.read_buf(&mut self.buf).await
+    }
+
+    /// One read into a stack array, copied into a freshly allocated buffer when bytes arrive.
+    /// Nothing is held across a `Pending`: a `Pending` read delivered no bytes.
+    fn poll_fill_unallocated(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
+        let mut stack = [0u8; DEFAULT_BUFFER_SIZE];
+        let want = self.read_size.min(stack.len());
+        let mut rb = ReadBuf::new(&mut stack[..want]);
+        match Pin::new(&mut self.inner).poll_read(cx, &mut rb) {
+            Poll::Ready(Ok(())) => {
+                let got = rb.filled();
+                if !got.is_empty() {
+                    self.buf.reserve(self.read_size.max(got.len()));
+                    self.buf.extend_from_slice(got);
+                }
+                Poll::Ready(Ok(got.len()))
+            }
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => Poll::Pending,
+        }
     }
 }
 
@@ -255,6 +281,28 @@ mod tests {
         tx.write_all(b"gh").await.unwrap();
         r.fill().await.unwrap();
         assert_eq!(r.buffer(), b"gh");
+    }
+
+    #[tokio::test]
+    async fn waiting_on_an_idle_stream_allocates_nothing() {
+        use std::future::Future;
+        use std::task::Waker;
+
+        let (mut tx, rx) = duplex(64);
+        let mut r = StreamReader::new(rx);
+        {
+            let mut fut = std::pin::pin!(r.fill());
+            let mut cx = Context::from_waker(Waker::noop());
+            assert!(fut.as_mut().poll(&mut cx).is_pending());
+        }
+        assert_eq!(r.buffer_capacity(), 0);
+        tx.write_all(b"GET").await.unwrap();
+        assert_eq!(r.fill().await.unwrap(), 3);
+        assert_eq!(r.buffer(), b"GET");
+        assert!(
+            r.buffer_capacity() >= DEFAULT_BUFFER_SIZE,
+            "room for the rest of the request"
+        );
     }
 
     #[tokio::test]
