@@ -2,7 +2,8 @@
 //! statistics, as `cheroot.server`, `cheroot.connections` and `cheroot.workers` have them.
 //!
 //! The infrastructure layer binds listening sockets from a [`BindAddr`] (TCP v4/v6, UNIX path,
-//! abstract name, or a socket passed by systemd) and accepts connections as [`Stream`]s.
+//! abstract name, or a socket passed by systemd), accepts connections as [`Stream`]s, and runs
+//! blocking work on a [`WorkerPool`] of OS threads that grows and shrinks with load.
 //!
 //! ```no_run
 //! use cheroot_server::{BindAddr, ListenOptions, Listener};
@@ -24,6 +25,8 @@
 // Infrastructure: addresses, sockets, threads, counters.
 mod bind;
 mod listener;
+mod pool;
 
 pub use bind::{BindAddr, BindAddrError};
 pub use listener::{ListenOptions, Listener, PeerAddr, Stream};
+pub use pool::{DEFAULT_IDLE_TIMEOUT, Job, Overloaded, PoolError, ShutdownReport, WorkerPool};
