@@ -3,7 +3,8 @@
 //!
 //! The infrastructure layer binds listening sockets from a [`BindAddr`] (TCP v4/v6, UNIX path,
 //! abstract name, or a socket passed by systemd), accepts connections as [`Stream`]s, and runs
-//! blocking work on a [`WorkerPool`] of OS threads that grows and shrinks with load.
+//! blocking work on a [`WorkerPool`] of OS threads that grows and shrinks with load, and counts
+//! what happens in [`Stats`].
 //!
 //! ```no_run
 //! use cheroot_server::{BindAddr, ListenOptions, Listener};
@@ -26,7 +27,9 @@
 mod bind;
 mod listener;
 mod pool;
+mod stats;
 
 pub use bind::{BindAddr, BindAddrError};
 pub use listener::{ListenOptions, Listener, PeerAddr, Stream};
 pub use pool::{DEFAULT_IDLE_TIMEOUT, Job, Overloaded, PoolError, ShutdownReport, WorkerPool};
+pub use stats::{ServerFigures, Stats, StatsSnapshot, WorkerSnapshot};
