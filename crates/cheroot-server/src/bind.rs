@@ -114,8 +114,12 @@ impl FromStr for BindAddr {
             return Ok(BindAddr::Unix(PathBuf::from(s)));
         }
         let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
-        let (host, port) = split_host_port(host_port)
-            .ok_or_else(|| BindAddrError::new(format!("invalid bind address {s:?}")))?;
+        let (host, port) = split_host_port(host_port).ok_or_else(|| {
+            BindAddrError::new(format!(
+                "invalid bind address {s:?}: expected HOST:PORT, with an IPv6 address in \
+                 brackets ([::1]:8000)"
+            ))
+        })?;
         let port = match port {
             None => {
                 return Err(BindAddrError::new(format!(
@@ -141,6 +145,10 @@ fn split_host_port(s: &str) -> Option<(&str, Option<&str>)> {
             "" => Some((host, None)),
             _ => Some((host, Some(after.strip_prefix(':')?))),
         };
+    }
+    if s.matches(':').count() > 1 {
+        // An IPv6 address without brackets: the port cannot be told from the address.
+        return None;
     }
     match s.split_once(':') {
         Some((host, port)) => Some((host, Some(port))),
@@ -193,6 +201,7 @@ mod tests {
             ("host:70000", "invalid port \"70000\""),
             ("[::1", "invalid bind address"),
             ("[::1]x", "invalid bind address"),
+            ("::1:8000", "with an IPv6 address in brackets"),
             (":8000", "Host values of '' or None are not allowed"),
         ];
         for (input, want) in table {

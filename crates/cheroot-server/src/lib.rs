@@ -30,6 +30,6 @@ mod pool;
 mod stats;
 
 pub use bind::{BindAddr, BindAddrError};
-pub use listener::{ListenOptions, Listener, PeerAddr, Stream};
+pub use listener::{ListenOptions, Listener, PeerAddr, Stream, StreamReadHalf, StreamWriteHalf};
 pub use pool::{DEFAULT_IDLE_TIMEOUT, Job, Overloaded, PoolError, ShutdownReport, WorkerPool};
 pub use stats::{ServerFigures, Stats, StatsSnapshot, WorkerSnapshot};

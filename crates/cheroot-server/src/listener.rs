@@ -16,7 +16,7 @@ use tokio::net::{TcpListener, UnixListener};
 
 use crate::bind::BindAddr;
 
-pub use stream::{PeerAddr, Stream};
+pub use stream::{PeerAddr, Stream, StreamReadHalf, StreamWriteHalf};
 
 /// How a listening socket is set up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,7 +88,12 @@ impl Listener {
     pub fn bind(addr: &BindAddr, opts: &ListenOptions) -> io::Result<Listener> {
         ensure_runtime()?;
         if let Some(socket) = systemd::take_activated_socket()? {
-            return Listener::from_activated(socket, opts);
+            let l = Listener::from_activated(socket, opts)?;
+            tracing::info!(
+                "listening on the socket passed by systemd ({}) instead of {addr}",
+                l.bind_addr
+            );
+            return Ok(l);
         }
         Listener::bind_direct(addr, opts)
     }

@@ -271,6 +271,13 @@ async fn unix_abstract() {
 }
 
 #[test]
+fn shareable_between_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Listener>();
+    assert_send_sync::<Stream>();
+}
+
+#[test]
 fn bind_outside_a_runtime_is_an_error() {
     let err = Listener::bind(&tcp("127.0.0.1", 0), &ListenOptions::default()).unwrap_err();
     assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
@@ -339,4 +346,58 @@ async fn activated_datagram_socket_is_refused() {
     let err = Listener::from_activated(inherited(udp), &ListenOptions::default()).unwrap_err();
     assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
     assert!(err.to_string().contains("not a stream socket"), "{err}");
+}
+
+#[tokio::test]
+async fn a_parked_connection_holds_no_buffers() {
+    for unix in [false, true] {
+        parked_connection(unix).await;
+    }
+}
+
+async fn parked_connection(unix: bool) {
+    use cheroot_makefile::{StreamReader, StreamWriter};
+
+    let dir = TempDir::new();
+    let path = dir.path("parked.sock");
+    let addr = if unix {
+        BindAddr::Unix(path.clone())
+    } else {
+        tcp("127.0.0.1", 0)
+    };
+    let l = Listener::bind(&addr, &ListenOptions::default()).unwrap();
+    let bound = l.local_bind_addr();
+    let client = std::thread::spawn(move || {
+        let mut c: Box<dyn ReadWrite> = match bound {
+            BindAddr::Tcp { port, .. } => {
+                Box::new(std::net::TcpStream::connect(("127.0.0.1", port)).unwrap())
+            }
+            _ => Box::new(std::os::unix::net::UnixStream::connect(path).unwrap()),
+        };
+        c.write_all(b"GET / HTTP/1.1\r\n\r\n").unwrap();
+        let mut got = [0u8; 19];
+        c.read_exact(&mut got).unwrap();
+        got
+    });
+    let (s, _) = l.accept().await.unwrap();
+    assert_eq!(s.is_unix(), unix);
+    let (rd, wr) = s.into_split();
+    assert!(is_cloexec(&rd) && is_cloexec(&wr));
+    let (mut r, mut w) = (StreamReader::new(rd), StreamWriter::new(wr));
+    while !r.buffer().ends_with(b"\r\n\r\n") {
+        assert_ne!(r.fill().await.unwrap(), 0);
+    }
+    let n = r.buffer().len();
+    r.consume(n);
+    w.write_all(b"HTTP/1.1 200 OK\r\n\r\n").await.unwrap();
+    w.flush().await.unwrap();
+    assert_eq!(&client.join().unwrap(), b"HTTP/1.1 200 OK\r\n\r\n");
+    assert_eq!((r.bytes_read(), w.bytes_written()), (18, 19));
+
+    r.shrink();
+    assert!(w.shrink());
+    assert_eq!((r.buffer_capacity(), w.buffer_capacity()), (0, 0));
+    // What stays is the two small structs (plus the socket and the task): far below 4 KiB.
+    let held = std::mem::size_of_val(&r) + std::mem::size_of_val(&w);
+    assert!(held < 512, "{held} bytes");
 }

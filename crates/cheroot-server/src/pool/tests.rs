@@ -74,6 +74,12 @@ fn valid_ranges_are_kept() {
     }
 }
 
+#[test]
+fn shareable_between_threads() {
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+    assert_send_sync::<WorkerPool>();
+}
+
 // test_server.py::test_threadpool_multistart_validation
 #[test]
 fn second_start_is_an_error() {
