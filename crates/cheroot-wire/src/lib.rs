@@ -35,6 +35,13 @@ pub use framing::{BodyFraming, body_framing};
 pub use length::LengthDecoder;
 pub use size_check::SizeCheck;
 
+// Response side.
+pub use date::HttpDate;
+pub use response::{
+    ResponseFraming, ResponseHead, canonical_reason, continue_response, encode_chunk,
+    encode_last_chunk, response_framing, simple_response,
+};
+
 /// The outcome of feeding a buffer to a push parser, as `httparse::Status` has it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status<T> {
