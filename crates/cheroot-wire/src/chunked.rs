@@ -711,4 +711,110 @@ mod tests {
             assert_split_invariant(input);
         }
     }
+
+    /// A small deterministic generator (xorshift64), so that failures are reproducible.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    #[test]
+    fn random_framing_soup_is_split_invariant() {
+        // Fragments of chunked syntax in random order: mostly invalid input, which must give
+        // the same error (or the same result) however it is split, and never panic.
+        let fragments: &[&[u8]] = &[
+            b"0",
+            b"1",
+            b"5",
+            b"a",
+            b"F",
+            b"\r\n",
+            b"\r",
+            b"\n",
+            b";",
+            b"x=y",
+            b" ",
+            b"\t",
+            b"hello",
+            b"A: b",
+            b":",
+            b"\0",
+            b"g",
+            b"ffffffffffffffff",
+            b"\r\n\r\n",
+            b"0\r\n",
+        ];
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..400 {
+            let mut input = Vec::new();
+            for _ in 0..rng.below(12) {
+                input.extend_from_slice(fragments[rng.below(fragments.len())]);
+            }
+            assert_split_invariant(&input);
+        }
+    }
+
+    #[test]
+    fn random_valid_bodies_round_trip() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        for case in 0..200 {
+            let mut input = Vec::new();
+            let mut body = Vec::new();
+            for _ in 0..rng.below(5) {
+                let len = 1 + rng.below(40);
+                let data: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+                let size = if rng.below(2) == 0 {
+                    format!("{len:x}")
+                } else {
+                    format!("{len:X}")
+                };
+                input.extend_from_slice(size.as_bytes());
+                if rng.below(3) == 0 {
+                    input.extend_from_slice(b" ; name=\"q;v\"");
+                }
+                input.extend_from_slice(b"\r\n");
+                input.extend_from_slice(&data);
+                input.extend_from_slice(b"\r\n");
+                body.extend_from_slice(&data);
+            }
+            input.extend_from_slice(b"0\r\n");
+            let mut trailers = Vec::new();
+            for t in 0..rng.below(3) {
+                let (name, value) = (format!("X-T{t}"), format!("v{}", rng.below(1000)));
+                input.extend_from_slice(format!("{name}:  {value} \r\n").as_bytes());
+                trailers.push((name.into_bytes(), value.into_bytes()));
+            }
+            input.extend_from_slice(b"\r\nNEXT");
+            let expected = Some(Ok((body, trailers, b"NEXT".to_vec())));
+            assert_eq!(decode_whole(&input), expected, "case {case}");
+            // Three random cuts into four pieces.
+            let mut cuts = [
+                rng.below(input.len() + 1),
+                rng.below(input.len() + 1),
+                rng.below(input.len() + 1),
+            ];
+            cuts.sort_unstable();
+            let pieces = [
+                &input[..cuts[0]],
+                &input[cuts[0]..cuts[1]],
+                &input[cuts[1]..cuts[2]],
+                &input[cuts[2]..],
+            ];
+            assert_eq!(
+                decode_pieces(&mut ChunkedDecoder::new(), &pieces),
+                expected,
+                "case {case} cuts {cuts:?}"
+            );
+        }
+    }
 }
