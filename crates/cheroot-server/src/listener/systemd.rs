@@ -249,7 +249,8 @@ mod tests {
         assert!(!again.is_activated());
         rt.block_on(async {
             use tokio::io::AsyncWriteExt;
-            let (mut s, _) = l.accept().await.unwrap();
+            let accepted = tokio::time::timeout(Duration::from_secs(30), l.accept()).await;
+            let (mut s, _) = accepted.expect("the parent's connection").unwrap();
             s.write_all(b"pong").await.unwrap();
         });
         println!("child: activated on {expect}");
