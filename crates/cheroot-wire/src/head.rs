@@ -3,10 +3,10 @@
 use bytes::Bytes;
 use http::{Method, Version};
 
-use crate::headers::{is_tchar, trim_ows};
+use crate::field_syntax::{is_tchar, trim_ows};
 use crate::request_line::{self, LineVersion};
 use crate::target::{self, RequestTarget};
-use crate::{HeaderField, Headers, Limits, ParseError, Status};
+use crate::{BodyFraming, HeaderField, Headers, Limits, ParseError, Status, body_framing};
 
 /// The switches of cheroot's `HTTPRequest` and our size limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,6 +264,18 @@ pub fn parse_request_head(
         headers: Headers::from_fields(fields),
     };
     Ok(Status::Complete((head, head_end)))
+}
+
+/// How the body of the request with this head is framed: [`body_framing`] over the head's
+/// version and fields (RFC 9112 section 6.3 with cheroot's statuses).
+///
+/// # Errors
+///
+/// As [`body_framing`]: 400 for a bad or conflicting `Content-Length`, `Content-Length` with
+/// `Transfer-Encoding`, `Transfer-Encoding` on HTTP/1.0 or `chunked` not final; 501 for another
+/// coding; 413 for a `Content-Length` beyond 64 bits.
+pub fn request_body_framing(head: &RequestHead) -> Result<BodyFraming, ParseError> {
+    body_framing(head.version, &head.headers)
 }
 
 /// A complete line of the header block that passed every check of its own.
@@ -1256,6 +1268,33 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
             ParseError::MAJOR_VERSION_NOT_SUPPORTED,
             ParseError::new(505, "")
         );
+    }
+
+    #[test]
+    fn body_framing_of_a_parsed_head() {
+        let d = ParseOptions::default();
+        let cases: &[(&[u8], Result<BodyFraming, u16>)] = &[
+            (b"GET / HTTP/1.1\r\nHost: a\r\n\r\n", Ok(BodyFraming::Empty)),
+            (
+                b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\n",
+                Ok(BodyFraming::Length(5)),
+            ),
+            (
+                b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n",
+                Ok(BodyFraming::Chunked),
+            ),
+            (
+                b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n",
+                Err(400),
+            ),
+        ];
+        for (input, expected) in cases {
+            let (head, _) = complete(input, &d);
+            assert_eq!(
+                request_body_framing(&head).map_err(|e| e.status()),
+                *expected
+            );
+        }
     }
 
     #[test]

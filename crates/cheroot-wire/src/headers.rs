@@ -5,6 +5,8 @@ use std::fmt;
 
 use bytes::Bytes;
 
+use crate::field_syntax::trim_ows;
+
 /// One header field as received: the name exactly as the client spelled it and the value with
 /// surrounding whitespace removed.
 ///
@@ -231,51 +233,6 @@ fn is_list_field(name: &[u8]) -> bool {
         .any(|known| known.eq_ignore_ascii_case(name))
 }
 
-/// Strips optional whitespace (RFC 9110 `OWS`: spaces and horizontal tabs) from both ends.
-pub(crate) fn trim_ows(mut s: &[u8]) -> &[u8] {
-    while let [b' ' | b'\t', rest @ ..] = s {
-        s = rest;
-    }
-    while let [rest @ .., b' ' | b'\t'] = s {
-        s = rest;
-    }
-    s
-}
-
-/// Whether `b` may appear in a token (RFC 9110 section 5.6.2 `tchar`): the characters a header
-/// name and a method are made of.
-pub(crate) fn is_tchar(b: u8) -> bool {
-    TCHAR[usize::from(b)]
-}
-
-const TCHAR: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric()
-            || matches!(
-                c,
-                b'!' | b'#'
-                    | b'$'
-                    | b'%'
-                    | b'&'
-                    | b'\''
-                    | b'*'
-                    | b'+'
-                    | b'-'
-                    | b'.'
-                    | b'^'
-                    | b'_'
-                    | b'`'
-                    | b'|'
-                    | b'~'
-            );
-        b += 1;
-    }
-    table
-};
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,27 +362,5 @@ mod tests {
         for (name, expected) in cases {
             assert_eq!(cheroot_title_case(name.as_bytes()), expected);
         }
-    }
-
-    #[test]
-    fn trim_ows_strips_spaces_and_tabs_only() {
-        let cases: [(&[u8], &[u8]); 5] = [
-            (b"  a b\t", b"a b"),
-            (b"", b""),
-            (b" \t ", b""),
-            (b"a", b"a"),
-            (b"\x0ba", b"\x0ba"),
-        ];
-        for (input, expected) in cases {
-            assert_eq!(trim_ows(input), expected);
-        }
-    }
-
-    #[test]
-    fn tchar_is_the_rfc_9110_token_set() {
-        let tokens = b"!#$%&'*+-.^_`|~09azAZ";
-        assert!(tokens.iter().all(|&b| is_tchar(b)));
-        let not_tokens = b"\0\t\r\n \"(),/:;<=>?@[\\]{}\x7f\x80\xff";
-        assert!(not_tokens.iter().all(|&b| !is_tchar(b)));
     }
 }

@@ -3,7 +3,7 @@
 use http::Method;
 
 use crate::ParseError;
-use crate::headers::is_tchar;
+use crate::field_syntax::is_tchar;
 
 /// The HTTP version a request line names, as far as the line alone can judge it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
