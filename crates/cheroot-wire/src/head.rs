@@ -128,6 +128,9 @@ impl ParseError {
     pub const MISSING_HOST: Self = Self::new(400, "Missing Host header.");
     /// 400: more than one `Host` field (RFC 9112 section 3.2).
     pub const DUPLICATE_HOST: Self = Self::new(400, "Duplicate Host header.");
+    /// 400: a `Host` value that is not `host[:port]` (RFC 9112 section 3.2, RFC 3986
+    /// section 3.2.2).
+    pub const INVALID_HOST: Self = Self::new(400, "Invalid Host header.");
 }
 
 /// Parses a request head from the start of `buf`.
@@ -146,7 +149,7 @@ impl ParseError {
 /// associated constants of [`ParseError`]), and a 400 with a short reason for what RFC 9112
 /// forbids and cheroot lets through: obsolete line folding, whitespace before a colon, a name
 /// that is not a token, CR, LF or NUL in a value, a missing `Host` on HTTP/1.1, more than one
-/// `Host`. A request line longer than [`Limits::max_head_size`] is 414, a longer head 431, too
+/// `Host`, a `Host` that is not `host[:port]`. A request line longer than [`Limits::max_head_size`] is 414, a longer head 431, too
 /// many fields 431.
 ///
 /// # Examples
@@ -240,6 +243,9 @@ pub fn parse_request_head(
             hosts += 1;
             if hosts > 1 {
                 return Err(ParseError::DUPLICATE_HOST);
+            }
+            if !is_valid_host(&buf[value.0..value.1]) {
+                return Err(ParseError::INVALID_HOST);
             }
         }
         // A dropped field still counts against the limit: it was received.
@@ -373,6 +379,59 @@ fn slow_field_line(buf: &[u8], pos: usize, max: usize) -> Result<Option<FieldLin
         field: Some((pos + colon, (value_start, value_end))),
         end,
     }))
+}
+
+/// Whether `value` is a valid `Host` field value (RFC 9110 section 7.2): empty (allowed when
+/// the target has no authority), or `uri-host [ ":" port ]` where the host is a bracketed IP
+/// literal or a reg-name / IPv4 address (unreserved characters, percent-escapes, sub-delims)
+/// and the port is digits. Anything else, such as spaces, `/`, `@` or a second colon outside
+/// brackets, is refused: a Host that parsers split differently is a routing-confusion vector.
+fn is_valid_host(value: &[u8]) -> bool {
+    let (host, port) = if value.starts_with(b"[") {
+        let Some(close) = value.iter().position(|&b| b == b']') else {
+            return false;
+        };
+        let literal = &value[1..close];
+        let literal_ok = !literal.is_empty()
+            && literal.iter().all(|&b| {
+                b.is_ascii_alphanumeric() || matches!(b, b':' | b'.' | b'-' | b'_' | b'~' | b'%')
+            });
+        if !literal_ok {
+            return false;
+        }
+        match &value[close + 1..] {
+            [] => (&[][..], None),
+            [b':', port @ ..] => (&[][..], Some(port)),
+            _ => return false,
+        }
+    } else {
+        match value.iter().rposition(|&b| b == b':') {
+            Some(colon) => (&value[..colon], Some(&value[colon + 1..])),
+            None => (value, None),
+        }
+    };
+    let host_ok = host.iter().all(|&b| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'%'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+            )
+    });
+    host_ok && port.is_none_or(|p| p.iter().all(u8::is_ascii_digit))
 }
 
 /// The answer cheroot gives when the connection ends while [`parse_request_head`] still says
@@ -892,6 +951,39 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
                 b"GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n",
                 ParseError::DUPLICATE_HOST,
             ),
+            // A Host value that is not host[:port].
+            (
+                b"GET / HTTP/1.1\r\nHost: a b\r\n\r\n",
+                ParseError::INVALID_HOST,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a/b\r\n\r\n",
+                ParseError::INVALID_HOST,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: u@a\r\n\r\n",
+                ParseError::INVALID_HOST,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a:b:1\r\n\r\n",
+                ParseError::INVALID_HOST,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a:x\r\n\r\n",
+                ParseError::INVALID_HOST,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: [::1\r\n\r\n",
+                ParseError::INVALID_HOST,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: [::1]x\r\n\r\n",
+                ParseError::INVALID_HOST,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: \xe9\r\n\r\n",
+                ParseError::INVALID_HOST,
+            ),
             // The request line is exactly three parts separated by single spaces.
             (
                 b"GET / HTTP/1.1 \r\nHost: a\r\n\r\n",
@@ -1254,6 +1346,7 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
             ParseError::INVALID_HEADER_VALUE,
             ParseError::MISSING_HOST,
             ParseError::DUPLICATE_HOST,
+            ParseError::INVALID_HOST,
         ];
         for error in all {
             assert!(matches!(error.status(), 400 | 414 | 431 | 505), "{error}");
@@ -1268,6 +1361,30 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
             ParseError::MAJOR_VERSION_NOT_SUPPORTED,
             ParseError::new(505, "")
         );
+    }
+
+    #[test]
+    fn valid_host_values() {
+        let hosts: &[&[u8]] = &[
+            b"",
+            b"example.com",
+            b"example.com:8080",
+            b"example.com:",
+            b"127.0.0.1:54321",
+            b"[::1]",
+            b"[::1]:8080",
+            b"[fe80::1%25eth0]:80",
+            b"my_host.local",
+            b"%2Ftmp%2Fsock",
+            b"xn--bcher-kva.example",
+        ];
+        for host in hosts {
+            let mut input = b"GET / HTTP/1.1\r\nHost: ".to_vec();
+            input.extend_from_slice(host);
+            input.extend_from_slice(b"\r\n\r\n");
+            let (head, _) = complete(&input, &ParseOptions::default());
+            assert_eq!(head.headers.get("host").as_deref(), Some(*host));
+        }
     }
 
     #[test]
