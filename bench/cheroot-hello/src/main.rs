@@ -7,7 +7,6 @@
 //! on the I/O task (`blocking() == false`); `--pool` runs the same gateway on the worker pool
 //! (`blocking() == true`), standing in for the WSGI-style gateway until that layer exists.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use cheroot_server::{BindAddr, Gateway, GatewayError, HttpServer, Request, Response};
@@ -25,7 +24,11 @@ struct Hello {
 
 impl Gateway for Hello {
     fn respond(&self, req: &mut Request<'_>, resp: &mut Response<'_>) -> Result<(), GatewayError> {
-        let body: &[u8] = if req.target().path() == b"/big" { &self.big } else { HELLO };
+        let body: &[u8] = if req.target().path() == b"/big" {
+            &self.big
+        } else {
+            HELLO
+        };
         resp.set_status(200, "OK");
         resp.add_header("Content-Type", "text/plain")?;
         resp.add_header("Content-Length", &body.len().to_string())?;
@@ -63,15 +66,20 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let gateway = Hello { big: vec![b'x'; BIG_LEN], pool };
-    let server = HttpServer::new(bind, Arc::new(gateway));
-    // As hyper-hello: no idle limit of its own, a deep listen backlog, no keep-alive cap.
-    server.set_timeout(Duration::from_secs(300));
-    server.set_request_queue_size(1024);
-    server.set_keep_alive_conn_limit(None);
+    let gateway = Hello {
+        big: vec![b'x'; BIG_LEN],
+        pool,
+    };
+    let server = HttpServer::new(bind, gateway);
+    // As hyper-hello: no idle timeout of its own (300 s outlasts any run), the listen backlog
+    // tokio's listener uses (cheroot's default is 5), no keep-alive cap. The I/O runtime
+    // sizes itself from the CPU affinity mask, so under `taskset -c 0` it has one worker.
+    server
+        .set_timeout(Duration::from_secs(300))
+        .set_request_queue_size(1024)
+        .set_keep_alive_conn_limit(None);
     if let Some(n) = threads {
-        server.set_minthreads(n);
-        server.set_maxthreads(Some(n));
+        server.set_minthreads(n).set_maxthreads(Some(n));
     }
     if let Err(e) = server.safe_start() {
         eprintln!("cheroot-hello: {e}");

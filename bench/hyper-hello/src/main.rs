@@ -38,8 +38,14 @@ fn parse_args() -> Result<Options, String> {
     let addr = args
         .next()
         .ok_or("usage: hyper-hello ADDR [--runtime current|multi] [--pipeline-flush]")?;
-    let addr: SocketAddr = addr.parse().map_err(|e| format!("bad address {addr}: {e}"))?;
-    let mut opts = Options { addr, multi_thread: false, pipeline_flush: false };
+    let addr: SocketAddr = addr
+        .parse()
+        .map_err(|e| format!("bad address {addr}: {e}"))?;
+    let mut opts = Options {
+        addr,
+        multi_thread: false,
+        pipeline_flush: false,
+    };
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--runtime" => match args.next().as_deref() {
@@ -56,9 +62,14 @@ fn parse_args() -> Result<Options, String> {
 
 async fn hello(req: Request<Incoming>, big: Bytes) -> Result<Response<Full<Bytes>>, Infallible> {
     // Bytes clones are reference counts, so `/big` copies nothing per request.
-    let body = if req.uri().path() == "/big" { big } else { Bytes::from_static(HELLO) };
+    let body = if req.uri().path() == "/big" {
+        big
+    } else {
+        Bytes::from_static(HELLO)
+    };
     let mut resp = Response::new(Full::new(body));
-    resp.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+    resp.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
     Ok(resp)
 }
 
@@ -83,7 +94,9 @@ async fn serve(opts: Options) -> std::io::Result<()> {
         tokio::spawn(async move {
             let service = service_fn(move |req| hello(req, big.clone()));
             // A client that goes away mid-request is normal under load; nothing to report.
-            let _ = builder.serve_connection(TokioIo::new(stream), service).await;
+            let _ = builder
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
         });
     }
 }
@@ -97,9 +110,14 @@ fn main() {
         }
     };
     let runtime = if opts.multi_thread {
-        tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_io().build()
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_io()
+            .build()
     } else {
-        tokio::runtime::Builder::new_current_thread().enable_io().build()
+        tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
     };
     let result = match runtime {
         Ok(rt) => rt.block_on(serve(opts)),
