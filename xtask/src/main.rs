@@ -1,2 +1,77 @@
-//! Project automation; filled in by the foundation work.
-fn main() {}
+//! `cargo xtask`: the project's automation, one subcommand per job, dispatched from here.
+//!
+//! `cargo xtask ci` is the one command that checks everything; the others run parts of it or
+//! the jobs CI does not (fuzzing, benchmarks, releases). See `cargo xtask help`.
+
+mod bench;
+mod ci;
+mod cmd;
+mod features;
+mod fuzz;
+mod json;
+mod licenses;
+mod release;
+mod sources;
+mod step;
+mod tidy;
+mod workspace;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [args]
+
+commands:
+  ci                       everything CI checks: fmt, clippy, tests, feature sets, docs, tidy
+  lint                     fmt check, clippy (default and all features), tidy
+  test                     cargo test --workspace --all-features --locked
+  tidy                     file headers, no skipped tests, no dbg!, dependency licences
+  fuzz [--seconds N] [--asan] [target...]
+                           run each fuzz target (or the named ones) for N seconds (default 60)
+  bench [args]             benchmarks (see bench/)
+  release --dry-run [--bump patch|minor|major]
+                           check a release: next version, changelog entry, cargo package
+  release [--bump patch|minor|major]
+                           on a clean tree, rewrite the versions and the changelog heading
+  help                     this text
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return ExitCode::FAILURE;
+    };
+    if let Err(e) = workspace::enter_root() {
+        eprintln!("xtask: {e}");
+        return ExitCode::FAILURE;
+    }
+    let result = match command.as_str() {
+        "ci" => no_args(command, rest).and_then(|()| ci::ci()),
+        "lint" => no_args(command, rest).and_then(|()| ci::lint()),
+        "test" => no_args(command, rest).and_then(|()| ci::test()),
+        "tidy" => no_args(command, rest).and_then(|()| ci::tidy()),
+        "fuzz" => fuzz::run(rest),
+        "bench" => bench::run(rest),
+        "release" => release::run(rest),
+        "help" | "-h" | "--help" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask {command}: FAILED: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn no_args(command: &str, rest: &[String]) -> Result<(), String> {
+    match rest.first() {
+        None => Ok(()),
+        Some(arg) => Err(format!("`{command}` takes no arguments, got `{arg}`")),
+    }
+}

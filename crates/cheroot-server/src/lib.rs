@@ -1,1 +1,35 @@
-//! TODO: owned by a helper.
+//! HTTP/1.1 server core of cheroot-rs: listeners, connections, keep-alive, the worker pool and
+//! statistics, as `cheroot.server`, `cheroot.connections` and `cheroot.workers` have them.
+//!
+//! The infrastructure layer binds listening sockets from a [`BindAddr`] (TCP v4/v6, UNIX path,
+//! abstract name, or a socket passed by systemd), accepts connections as [`Stream`]s, and runs
+//! blocking work on a [`WorkerPool`] of OS threads that grows and shrinks with load, and counts
+//! what happens in [`Stats`].
+//!
+//! ```no_run
+//! use cheroot_server::{BindAddr, ListenOptions, Listener};
+//!
+//! # async fn demo() -> std::io::Result<()> {
+//! let addr: BindAddr = "127.0.0.1:8080".parse().expect("a valid bind address");
+//! let listener = Listener::bind(&addr, &ListenOptions::default())?;
+//! let (stream, peer) = listener.accept().await?;
+//! # drop((stream, peer));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The crate has no features.
+#![deny(missing_docs)]
+// Only the systemd activation module may use `unsafe`, to adopt fd 3; it says so itself.
+#![deny(unsafe_code)]
+
+// Infrastructure: addresses, sockets, threads, counters.
+mod bind;
+mod listener;
+mod pool;
+mod stats;
+
+pub use bind::{BindAddr, BindAddrError};
+pub use listener::{ListenOptions, Listener, PeerAddr, Stream, StreamReadHalf, StreamWriteHalf};
+pub use pool::{DEFAULT_IDLE_TIMEOUT, Job, Overloaded, PoolError, ShutdownReport, WorkerPool};
+pub use stats::{ServerFigures, Stats, StatsSnapshot, WorkerSnapshot};

@@ -13,7 +13,10 @@ pub struct HeaderField {
 impl HeaderField {
     /// Builds a field from its name and (already trimmed) value.
     pub fn new(name: impl Into<Bytes>, value: impl Into<Bytes>) -> Self {
-        Self { name: name.into(), value: value.into() }
+        Self {
+            name: name.into(),
+            value: value.into(),
+        }
     }
 
     /// The name as received (case preserved).

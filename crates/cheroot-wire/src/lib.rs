@@ -24,9 +24,23 @@ mod date;
 mod response;
 
 mod error;
+mod field_syntax;
 
 pub use error::ParseError;
 pub use headers::{HeaderField, Headers};
+
+// Body framing and decoding.
+pub use chunked::{ChunkedDecoder, DEFAULT_MAX_TRAILER_SIZE, DecodedChunk};
+pub use framing::{BodyFraming, body_framing};
+pub use length::LengthDecoder;
+pub use size_check::SizeCheck;
+
+// Response side.
+pub use date::HttpDate;
+pub use response::{
+    ResponseFraming, ResponseHead, canonical_reason, continue_response, encode_chunk,
+    encode_last_chunk, response_framing, simple_response,
+};
 
 /// The outcome of feeding a buffer to a push parser, as `httparse::Status` has it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,428 @@
+//! `WorkerPool`: OS threads for blocking gateway work, growing with load up to `max`, shrinking
+//! back to `min` when idle, behind a bounded queue.
+//!
+//! cheroot's `ThreadPool` is fixed at `min` threads (its `grow`/`shrink` are never called and
+//! `max` is inert). This pool starts `min` threads, starts another whenever a job arrives and no
+//! thread is free (up to `max`), and lets a thread above `min` exit after `idle_timeout` without
+//! work. Jobs wait in a queue of `queue_size`; a submitter waits a bounded time for room and
+//! then gets [`Overloaded`] (cheroot's `accepted_queue_timeout`, which the server turns into
+//! 503).
+
+use std::collections::{BTreeSet, VecDeque};
+use std::error::Error;
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use tokio::sync::Semaphore;
+
+/// A unit of blocking work.
+pub type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// How long a thread above `min` waits for work before it exits, unless told otherwise.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A pool of worker threads named `cheroot-worker-N`.
+///
+/// Cloning gives another handle to the same pool.
+#[derive(Clone)]
+pub struct WorkerPool {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    min: usize,
+    max: Option<usize>,
+    queue_size: usize,
+    idle_timeout: Duration,
+    /// Free queue slots: a submitter takes one, the worker that dequeues the job gives it back.
+    room: Semaphore,
+    started: AtomicBool,
+    state: Mutex<State>,
+    /// Wakes a worker when a job arrives or shutdown begins.
+    work: Condvar,
+    /// Wakes `shutdown` when a worker exits.
+    exited: Condvar,
+}
+
+#[derive(Default)]
+struct State {
+    queue: VecDeque<Job>,
+    threads: usize,
+    idle: usize,
+    /// Names of the threads running a job now.
+    busy: BTreeSet<String>,
+    next_id: usize,
+    stopping: bool,
+}
+
+/// The pool could not take a job: its queue stayed full for the whole wait, or it is shut
+/// down. The server answers `503 Service Unavailable`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overloaded {
+    shutdown: bool,
+}
+
+impl Overloaded {
+    /// Whether the pool refused because it is shut down, not because it is full.
+    pub fn is_shutdown(&self) -> bool {
+        self.shutdown
+    }
+}
+
+impl fmt::Display for Overloaded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.shutdown {
+            f.write_str("the worker pool is shut down")
+        } else {
+            f.write_str("the worker pool's queue is full")
+        }
+    }
+}
+
+impl Error for Overloaded {}
+
+/// A pool setting that cannot work, or a second start; messages as cheroot's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolError {
+    msg: String,
+}
+
+impl fmt::Display for PoolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.msg)
+    }
+}
+
+impl Error for PoolError {}
+
+/// What [`WorkerPool::shutdown`] left behind at its deadline.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShutdownReport {
+    /// Names of the threads still running a job; they are left to finish on their own.
+    pub still_running: Vec<String>,
+    /// Jobs still queued at the deadline, dropped without running.
+    pub dropped_jobs: usize,
+}
+
+impl ShutdownReport {
+    /// Whether every thread finished in time and no job was dropped.
+    pub fn is_clean(&self) -> bool {
+        self.still_running.is_empty() && self.dropped_jobs == 0
+    }
+}
+
+impl WorkerPool {
+    /// A pool of `min` to `max` threads (`None`: no limit) with room for `queue_size` waiting
+    /// jobs; threads above `min` exit after `idle_timeout` without work. No thread runs until
+    /// [`start`](Self::start) or the first job.
+    ///
+    /// # Errors
+    ///
+    /// cheroot's messages: `min=0 must be > 0`; `Expected an integer or the infinity value for
+    /// the `max` argument but got 0.`; `max=M must be > min=N (or infinity for no max)` when
+    /// `max < min`; and `queue_size=0 must be > 0`.
+    pub fn new(
+        min: usize,
+        max: Option<usize>,
+        queue_size: usize,
+        idle_timeout: Duration,
+    ) -> Result<WorkerPool, PoolError> {
+        let err = |msg: String| Err(PoolError { msg });
+        if min < 1 {
+            return err(format!("min={min} must be > 0"));
+        }
+        match max {
+            Some(0) => {
+                return err(
+                    "Expected an integer or the infinity value for the `max` argument but got 0."
+                        .to_owned(),
+                );
+            }
+            Some(max) if max < min => {
+                return err(format!(
+                    "max={max} must be > min={min} (or infinity for no max)"
+                ));
+            }
+            _ => {}
+        }
+        if queue_size < 1 {
+            return err(format!("queue_size={queue_size} must be > 0"));
+        }
+        let queue_size = queue_size.min(Semaphore::MAX_PERMITS);
+        Ok(WorkerPool {
+            shared: Arc::new(Shared {
+                min,
+                max,
+                queue_size,
+                idle_timeout,
+                room: Semaphore::new(queue_size),
+                started: AtomicBool::new(false),
+                state: Mutex::new(State::default()),
+                work: Condvar::new(),
+                exited: Condvar::new(),
+            }),
+        })
+    }
+
+    /// Starts `min` threads and waits (at most 10 s) until each is waiting for work.
+    ///
+    /// # Errors
+    ///
+    /// `Threadpools can only be started once.` on a second call, or after
+    /// [`shutdown`](Self::shutdown); a thread that cannot be created.
+    pub fn start(&self) -> Result<(), PoolError> {
+        if self.shared.started.swap(true, Ordering::SeqCst) || self.lock().stopping {
+            return Err(PoolError {
+                msg: "Threadpools can only be started once.".to_owned(),
+            });
+        }
+        let missing = {
+            let mut st = self.lock();
+            let missing = self.shared.min.saturating_sub(st.threads);
+            st.threads += missing;
+            missing
+        };
+        for _ in 0..missing {
+            self.spawn_worker().map_err(|e| PoolError {
+                msg: format!("cannot start a worker thread: {e}"),
+            })?;
+        }
+        // cheroot's `start()` returns once every worker is ready.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut st = self.lock();
+        while st.idle + st.busy.len() < st.threads.min(self.shared.min) {
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                break;
+            };
+            st = self
+                .shared
+                .exited
+                .wait_timeout(st, left.min(Duration::from_millis(10)))
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        Ok(())
+    }
+
+    /// Queues `job`, waiting at most `wait` for room without blocking the async runtime.
+    ///
+    /// Needs a tokio runtime with the time driver when `wait` is not zero.
+    ///
+    /// # Errors
+    ///
+    /// [`Overloaded`] if the queue stayed full for `wait`, or the pool is shut down.
+    pub async fn submit(&self, job: Job, wait: Duration) -> Result<(), Overloaded> {
+        if wait.is_zero() {
+            return self.try_submit(job);
+        }
+        let permit = match tokio::time::timeout(wait, self.shared.room.acquire()).await {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(_closed)) => return Err(Overloaded { shutdown: true }),
+            Err(_elapsed) => return Err(Overloaded { shutdown: false }),
+        };
+        // The slot is given back by the worker that takes the job off the queue.
+        permit.forget();
+        self.enqueue(job)
+    }
+
+    /// Queues `job` if there is room now.
+    ///
+    /// # Errors
+    ///
+    /// [`Overloaded`] if the queue is full or the pool is shut down.
+    pub fn try_submit(&self, job: Job) -> Result<(), Overloaded> {
+        match self.shared.room.try_acquire() {
+            Ok(permit) => permit.forget(),
+            Err(tokio::sync::TryAcquireError::Closed) => {
+                return Err(Overloaded { shutdown: true });
+            }
+            Err(tokio::sync::TryAcquireError::NoPermits) => {
+                return Err(Overloaded { shutdown: false });
+            }
+        }
+        self.enqueue(job)
+    }
+
+    /// Puts a job whose queue slot is already taken on the queue, starting a thread if none
+    /// is free and `max` allows.
+    fn enqueue(&self, job: Job) -> Result<(), Overloaded> {
+        let grow = {
+            let mut st = self.lock();
+            if st.stopping {
+                drop(st);
+                self.shared.room.add_permits(1);
+                return Err(Overloaded { shutdown: true });
+            }
+            st.queue.push_back(job);
+            let below_max = self.shared.max.is_none_or(|max| st.threads < max);
+            let grow = st.queue.len() > st.idle && below_max;
+            if grow {
+                st.threads += 1;
+            }
+            grow
+        };
+        self.shared.work.notify_one();
+        if grow {
+            if let Err(e) = self.spawn_worker() {
+                // The job stays queued for the threads there are.
+                tracing::error!("cannot start a worker thread: {e}");
+            }
+        }
+        Ok(())
+    }
+
+    /// Spawns one worker; the caller has already counted it in `threads`.
+    fn spawn_worker(&self) -> std::io::Result<()> {
+        let name = {
+            let mut st = self.lock();
+            st.next_id += 1;
+            format!("cheroot-worker-{}", st.next_id)
+        };
+        let shared = Arc::clone(&self.shared);
+        let res = std::thread::Builder::new()
+            .name(name.clone())
+            .spawn(move || shared.run_worker(name));
+        if let Err(e) = res {
+            let mut st = self.lock();
+            st.threads -= 1;
+            self.shared.exited.notify_all();
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// How many threads there are now.
+    pub fn threads(&self) -> usize {
+        self.lock().threads
+    }
+
+    /// How many threads are waiting for work.
+    pub fn idle(&self) -> usize {
+        let st = self.lock();
+        st.idle.saturating_sub(st.queue.len())
+    }
+
+    /// How many jobs wait in the queue.
+    pub fn queued(&self) -> usize {
+        self.lock().queue.len()
+    }
+
+    /// The configured minimum number of threads.
+    pub fn min(&self) -> usize {
+        self.shared.min
+    }
+
+    /// The configured maximum number of threads (`None`: no limit).
+    pub fn max(&self) -> Option<usize> {
+        self.shared.max
+    }
+
+    /// The configured queue size.
+    pub fn queue_size(&self) -> usize {
+        self.shared.queue_size
+    }
+
+    /// Stops taking jobs, lets queued and running jobs finish until `deadline`, and reports
+    /// what was still running then. Threads still busy at the deadline are left to finish
+    /// on their own; jobs still queued are dropped.
+    ///
+    /// Blocks the calling thread until every thread exits or the deadline passes: from async
+    /// code, call it through `spawn_blocking`.
+    pub fn shutdown(&self, deadline: Instant) -> ShutdownReport {
+        self.shared.room.close();
+        let mut st = self.lock();
+        st.stopping = true;
+        self.shared.work.notify_all();
+        while st.threads > 0 {
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                break;
+            };
+            st = self
+                .shared
+                .exited
+                .wait_timeout(st, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        let dropped: Vec<Job> = st.queue.drain(..).collect();
+        let report = ShutdownReport {
+            still_running: st.busy.iter().cloned().collect(),
+            dropped_jobs: dropped.len(),
+        };
+        drop(st);
+        // Dropping a job may run arbitrary destructors: not under the lock.
+        drop(dropped);
+        report
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.shared.lock()
+    }
+}
+
+impl Shared {
+    /// The state lock. Jobs never run under it, so a poisoned lock only means a panic in this
+    /// file's own bookkeeping; the state is still consistent enough to go on.
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn run_worker(&self, name: String) {
+        let mut st = self.lock();
+        loop {
+            if let Some(job) = st.queue.pop_front() {
+                st.busy.insert(name.clone());
+                drop(st);
+                self.room.add_permits(1);
+                if let Err(panic) = catch_unwind(AssertUnwindSafe(job)) {
+                    let msg = panic
+                        .downcast_ref::<&str>()
+                        .copied()
+                        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+                        .unwrap_or("(not a string)");
+                    tracing::error!("a job panicked in worker {name}: {msg}");
+                }
+                st = self.lock();
+                st.busy.remove(&name);
+                continue;
+            }
+            if st.stopping {
+                break;
+            }
+            st.idle += 1;
+            self.exited.notify_all(); // `start` waits for workers to be ready
+            let (guard, wait) = self
+                .work
+                .wait_timeout(st, self.idle_timeout)
+                .unwrap_or_else(|p| p.into_inner());
+            st = guard;
+            st.idle -= 1;
+            if wait.timed_out() && st.queue.is_empty() && st.threads > self.min {
+                break;
+            }
+        }
+        st.threads -= 1;
+        drop(st);
+        self.exited.notify_all();
+    }
+}
+
+impl fmt::Debug for WorkerPool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let st = self.lock();
+        f.debug_struct("WorkerPool")
+            .field("min", &self.shared.min)
+            .field("max", &self.shared.max)
+            .field("queue_size", &self.shared.queue_size)
+            .field("threads", &st.threads)
+            .field("idle", &st.idle)
+            .field("queued", &st.queue.len())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,122 @@
+//! The pipelines: `ci` (everything, in order), `lint` and `test`, built from named steps.
+
+use std::time::Instant;
+
+use crate::cmd::Cmd;
+use crate::step::step;
+use crate::{features, sources, tidy as tidy_checks};
+
+/// Everything CI checks, in order, stopping at the first failing step.
+pub(crate) fn ci() -> Result<(), String> {
+    let started = Instant::now();
+    fmt()?;
+    clippy()?;
+    test()?;
+    feature_sets()?;
+    docs()?;
+    tidy()?;
+    println!(
+        "\nci: all steps passed in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Formatting, clippy and tidy: the quick checks.
+pub(crate) fn lint() -> Result<(), String> {
+    fmt()?;
+    clippy()?;
+    tidy()
+}
+
+/// The test suite, once, with every feature on (features are additive, so this covers the
+/// code of every feature set; `feature_sets` checks each set compiles on its own).
+pub(crate) fn test() -> Result<(), String> {
+    step("test (all features)", || {
+        Cmd::cargo()
+            .args(["test", "--workspace", "--all-features", "--locked"])
+            .run()
+    })
+}
+
+/// The repository checks of `tidy.rs`.
+pub(crate) fn tidy() -> Result<(), String> {
+    step("tidy", tidy_checks::run)
+}
+
+fn fmt() -> Result<(), String> {
+    step("fmt", || {
+        Cmd::cargo().args(["fmt", "--all", "--", "--check"]).run()?;
+        // fuzz/ and bench/ are outside the workspace, so `cargo fmt --all` skips them; rustfmt
+        // checks their files directly (it finds rustfmt.toml by walking up from each file).
+        let outside = sources::rust_files(&["fuzz", "bench"])?;
+        if outside.is_empty() {
+            return Ok(());
+        }
+        Cmd::new("rustfmt")
+            .args(["--check", "--edition", "2024"])
+            .args(outside)
+            .run()
+    })
+}
+
+fn clippy() -> Result<(), String> {
+    step("clippy (default features)", || {
+        Cmd::cargo()
+            .args(["clippy", "--workspace", "--all-targets", "--locked", "--"])
+            .args(["-D", "warnings"])
+            .run()
+    })?;
+    step("clippy (all features)", || {
+        Cmd::cargo()
+            .args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--all-features",
+                "--locked",
+            ])
+            .args(["--", "-D", "warnings"])
+            .run()
+    })
+}
+
+fn feature_sets() -> Result<(), String> {
+    step("feature sets", || {
+        let mut checked = 0;
+        for krate in features::crates_with_features()? {
+            // The empty set first, then each feature alone on top of it.
+            let mut sets = vec![None];
+            sets.extend(krate.features.iter().map(Some));
+            for set in sets {
+                let mut cmd = Cmd::cargo().args(["check", "--locked", "--quiet"]).args([
+                    "--no-default-features",
+                    "-p",
+                    &krate.name,
+                ]);
+                if let Some(feature) = set {
+                    cmd = cmd.args(["--features", feature.as_str()]);
+                }
+                cmd.run()?;
+                checked += 1;
+            }
+        }
+        println!("checked {checked} feature sets");
+        Ok(())
+    })
+}
+
+fn docs() -> Result<(), String> {
+    step("docs", || {
+        Cmd::cargo()
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .args([
+                "doc",
+                "--workspace",
+                "--no-deps",
+                "--all-features",
+                "--locked",
+            ])
+            .run()
+    })
+}
