@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::os::fd::RawFd;
+use std::sync::Arc;
 
 use crate::bind::BindAddr;
 
@@ -14,8 +15,8 @@ use crate::bind::BindAddr;
 pub struct ConnInfo {
     remote: Option<SocketAddr>,
     local: Option<SocketAddr>,
-    bind_addr: BindAddr,
-    server_name: String,
+    bind_addr: Arc<BindAddr>,
+    server_name: Arc<str>,
     url_scheme: &'static str,
     extra_env: Vec<(String, String)>,
     raw_fd: Option<RawFd>,
@@ -26,8 +27,8 @@ impl ConnInfo {
     pub fn new(
         remote: Option<SocketAddr>,
         local: Option<SocketAddr>,
-        bind_addr: BindAddr,
-        server_name: String,
+        bind_addr: Arc<BindAddr>,
+        server_name: Arc<str>,
     ) -> Self {
         Self {
             remote,

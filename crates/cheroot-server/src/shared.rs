@@ -16,7 +16,7 @@ use crate::stats::Stats;
 pub(crate) struct Shared {
     pub(crate) config: ServerConfig,
     pub(crate) gateway: Arc<dyn Gateway>,
-    pub(crate) pool: Arc<WorkerPool>,
+    pub(crate) pool: WorkerPool,
     pub(crate) stats: Arc<Stats>,
     pub(crate) tracker: Arc<Tracker>,
     /// The address the listener really bound (port 0 resolved).
@@ -36,7 +36,7 @@ impl Shared {
     pub(crate) fn new(
         config: ServerConfig,
         gateway: Arc<dyn Gateway>,
-        pool: Arc<WorkerPool>,
+        pool: WorkerPool,
         stats: Arc<Stats>,
         tracker: Arc<Tracker>,
         bind_addr: BindAddr,

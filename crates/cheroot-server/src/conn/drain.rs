@@ -6,9 +6,10 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use super::body::{BodyDecoder, Step};
 use super::{Conn, DRAIN_LIMIT};
 
-impl<S> Conn<S>
+impl<R, W> Conn<R, W>
 where
-    S: AsyncRead + AsyncWrite + Send + 'static,
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
 {
     /// Reads and drops the rest of `body`; false when it is longer than [`DRAIN_LIMIT`],
     /// malformed, stalls for `timeout`, or the client goes away (the connection must close).

@@ -12,9 +12,10 @@ use crate::request::Request;
 use crate::request_body::RequestBody;
 use crate::response::{Response, ResponseCtx, Sink};
 
-impl<S> Conn<S>
+impl<R, W> Conn<R, W>
 where
-    S: AsyncRead + AsyncWrite + Send + 'static,
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
 {
     pub(super) async fn respond_inline(
         &mut self,

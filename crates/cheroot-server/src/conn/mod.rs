@@ -17,11 +17,11 @@ mod read_head;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 use cheroot_makefile::StreamWriter;
 use cheroot_makefile::StreamReader;
-use cheroot_wire::{BodyFraming, ParseError, RequestHead, request_body_framing};
-use tokio::io::{AsyncRead, AsyncWrite, ReadHalf, WriteHalf};
+use cheroot_wire::{BodyFraming, ParseError, RequestHead, body_framing};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::watch;
 
 use crate::access_log;
@@ -45,11 +45,15 @@ const LINGER_TIME: Duration = Duration::from_secs(2);
 const LINGER_BYTES: u64 = 256 * 1024;
 
 /// Serves every request of one accepted connection, then closes it.
-pub(crate) async fn serve_connection<S>(stream: S, info: Arc<ConnInfo>, shared: Arc<Shared>)
-where
-    S: AsyncRead + AsyncWrite + Send + 'static,
+pub(crate) async fn serve_connection<R, W>(
+    read_half: R,
+    write_half: W,
+    info: Arc<ConnInfo>,
+    shared: Arc<Shared>,
+) where
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
 {
-    let (read_half, write_half) = tokio::io::split(stream);
     let stop = shared.tracker.stop_signal();
     let mut conn = Conn {
         reader: StreamReader::new(read_half),
@@ -95,16 +99,16 @@ enum Dispatch {
     Gone,
 }
 
-struct Conn<S> {
-    reader: StreamReader<ReadHalf<S>>,
-    writer: StreamWriter<WriteHalf<S>>,
+struct Conn<R, W> {
+    reader: StreamReader<R>,
+    writer: StreamWriter<W>,
     shared: Arc<Shared>,
     info: Arc<ConnInfo>,
     stop: watch::Receiver<bool>,
     requests_seen: u64,
 }
 
-impl<W: AsyncWrite + Send> OutBuf for StreamWriter<W> {
+impl<W: AsyncWrite + Unpin + Send> OutBuf for StreamWriter<W> {
     fn buffer_mut(&mut self) -> &mut BytesMut {
         StreamWriter::buffer_mut(self)
     }
@@ -114,9 +118,10 @@ impl<W: AsyncWrite + Send> OutBuf for StreamWriter<W> {
     }
 }
 
-impl<S> Conn<S>
+impl<R, W> Conn<R, W>
 where
-    S: AsyncRead + AsyncWrite + Send + 'static,
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
 {
     async fn run(&mut self) -> Ending {
         loop {
@@ -145,11 +150,13 @@ where
     /// Serves one request whose head was read.
     async fn handle(&mut self, head: RequestHead) -> Next {
         let started = Instant::now();
+        let read_before = self.reader.bytes_read();
+        let written_before = self.writer.bytes_written() + self.writer.buffered_len() as u64;
         let shared = Arc::clone(&self.shared);
         let config = &shared.config;
         let version = keepalive::response_version(head.version, config.protocol.version());
 
-        let framing = match request_body_framing(&head) {
+        let framing = match body_framing(head.version, &head.headers) {
             Ok(framing) => framing,
             Err(err) => {
                 self.reject(err, version);
@@ -172,9 +179,7 @@ where
 
         if !body.is_done() && keepalive::expects_continue(&head, version) {
             // Sent eagerly, before the gateway runs, as cheroot does (test_100_Continue).
-            let out = self.writer.buffer_mut();
-            out.put_slice(config.protocol.as_str().as_bytes());
-            out.put_slice(b" 100 Continue\r\n\r\n");
+            cheroot_wire::continue_response(self.writer.buffer_mut(), config.protocol.as_str());
             if !self.flush().await {
                 return Next::Close(Ending::Abort);
             }
@@ -228,7 +233,12 @@ where
         if let Some(line) = request_line {
             access_log::log(&self.info, &line, status, outcome.body_bytes);
         }
-        shared.stats_request(started.elapsed());
+        if shared.stats.is_enabled() {
+            let read = self.reader.bytes_read().saturating_sub(read_before);
+            let written = (self.writer.bytes_written() + self.writer.buffered_len() as u64)
+                .saturating_sub(written_before);
+            shared.stats.record_request(read, written, started.elapsed());
+        }
 
         if outcome.failure.is_some() || body_error.is_some() {
             return Next::Close(Ending::Linger);
@@ -254,7 +264,7 @@ where
     fn simple_response(&mut self, status: u16, msg: &str, close_header: bool) {
         let close = close_header && matches!(status, 413 | 414);
         let protocol = self.shared.config.protocol.as_str();
-        if status >= 500 {
+        if status >= 500 && !msg.is_empty() {
             tracing::error!("{} {}", status, msg);
         }
         cheroot_wire::simple_response(self.writer.buffer_mut(), protocol, status, msg, close);

@@ -1,7 +1,7 @@
 //! Waiting for and parsing the next request head: pipelined bytes first, then the socket, with
 //! the idle keep-alive parking, the header timeout and the stop signal.
 
-use cheroot_wire::{ParseError, RequestHead, Status, parse_request_head};
+use cheroot_wire::{ParseError, RequestHead, Status, parse_request_head, request_head_eof_error};
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::{Conn, log_socket_error};
@@ -13,7 +13,7 @@ pub(super) enum HeadOutcome {
     Head(RequestHead),
     /// Closed without a word: EOF between requests, idle timeout, or server stop.
     Closed,
-    /// A read failed: the client is gone.
+    /// A read or write failed: the client is gone.
     Gone,
     /// No complete head within `timeout` on a fresh connection or mid-head: answer 408.
     TimedOut,
@@ -21,9 +21,10 @@ pub(super) enum HeadOutcome {
     Rejected(ParseError),
 }
 
-impl<S> Conn<S>
+impl<R, W> Conn<R, W>
 where
-    S: AsyncRead + AsyncWrite + Send + 'static,
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
 {
     pub(super) async fn read_head(&mut self) -> HeadOutcome {
         let shared = std::sync::Arc::clone(&self.shared);
@@ -72,7 +73,12 @@ where
             parked = None;
             match read {
                 Ok(Ok(0)) => {
-                    return if started { HeadOutcome::Gone } else { HeadOutcome::Closed };
+                    // cheroot answers a head cut short by EOF (the client may only have
+                    // closed its sending side).
+                    return match request_head_eof_error(self.reader.buffer()) {
+                        Some(err) => HeadOutcome::Rejected(err),
+                        None => HeadOutcome::Closed,
+                    };
                 }
                 Ok(Ok(_)) => {}
                 Ok(Err(err)) => {
