@@ -33,8 +33,13 @@ pub(crate) async fn accept_loop(listener: Listener, shared: Arc<Shared>) {
                     Ok(PeerAddr::Tcp(addr)) => Some(addr),
                     _ => None,
                 };
-                let info = ConnInfo::new(remote, local, Arc::clone(&bind_addr), Arc::clone(&server_name))
-                    .with_raw_fd(stream.as_raw_fd());
+                let info = ConnInfo::new(
+                    remote,
+                    local,
+                    Arc::clone(&bind_addr),
+                    Arc::clone(&server_name),
+                )
+                .with_raw_fd(stream.as_raw_fd());
                 let guard = shared.tracker.connection();
                 let shared = Arc::clone(&shared);
                 let (reader, writer) = stream.into_split();
@@ -65,9 +70,16 @@ pub(crate) async fn accept_loop(listener: Listener, shared: Arc<Shared>) {
 /// How long to stop accepting after `err`: out of descriptors or memory, accepting again at
 /// once would spin; give running connections time to finish.
 fn backoff(err: &io::Error, interval: Duration) -> Option<Duration> {
-    let exhausted = [libc_errno::EMFILE, libc_errno::ENFILE, libc_errno::ENOBUFS, libc_errno::ENOMEM];
+    let exhausted = [
+        libc_errno::EMFILE,
+        libc_errno::ENFILE,
+        libc_errno::ENOBUFS,
+        libc_errno::ENOMEM,
+    ];
     let code = err.raw_os_error()?;
-    exhausted.contains(&code).then(|| interval.clamp(Duration::from_millis(10), Duration::from_secs(1)))
+    exhausted
+        .contains(&code)
+        .then(|| interval.clamp(Duration::from_millis(10), Duration::from_secs(1)))
 }
 
 /// The errno values of resource exhaustion, from nix (already a dependency).

@@ -10,7 +10,11 @@ pub const ACCESS_LOG_TARGET: &str = "cheroot::access";
 
 /// The quoted part of a CLF line: `GET /path?q HTTP/1.1`, non-printable bytes escaped.
 pub(crate) fn request_line(head: &RequestHead) -> String {
-    let version = if head.version == http::Version::HTTP_10 { "HTTP/1.0" } else { "HTTP/1.1" };
+    let version = if head.version == http::Version::HTTP_10 {
+        "HTTP/1.0"
+    } else {
+        "HTTP/1.1"
+    };
     format!("{} {} {version}", head.method, escape(head.target.raw()))
 }
 
@@ -20,7 +24,11 @@ pub(crate) fn log(info: &ConnInfo, request_line: &str, status: u16, body_bytes: 
         Some(addr) => addr.ip().to_string(),
         None => "-".to_owned(),
     };
-    let bytes = if body_bytes == 0 { "-".to_owned() } else { body_bytes.to_string() };
+    let bytes = if body_bytes == 0 {
+        "-".to_owned()
+    } else {
+        body_bytes.to_string()
+    };
     tracing::info!(
         target: "cheroot::access",
         "{host} - - [{}] \"{request_line}\" {status} {bytes}",

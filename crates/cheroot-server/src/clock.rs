@@ -5,8 +5,9 @@ use std::cell::RefCell;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-const MONTHS: [&str; 12] =
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// Calendar fields of a UTC instant.
 struct Civil {
@@ -44,7 +45,9 @@ fn civil(secs: u64) -> Civil {
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// `Sun, 06 Nov 1994 08:49:37 GMT` for `secs` since the epoch.
@@ -104,10 +107,26 @@ mod tests {
     #[test]
     fn formats_known_instants() {
         let cases = [
-            (0, "Thu, 01 Jan 1970 00:00:00 GMT", "01/Jan/1970:00:00:00 +0000"),
-            (784_111_777, "Sun, 06 Nov 1994 08:49:37 GMT", "06/Nov/1994:08:49:37 +0000"),
-            (951_782_400, "Tue, 29 Feb 2000 00:00:00 GMT", "29/Feb/2000:00:00:00 +0000"),
-            (1_795_564_800, "Sat, 21 Nov 2026 00:00:00 GMT", "21/Nov/2026:00:00:00 +0000"),
+            (
+                0,
+                "Thu, 01 Jan 1970 00:00:00 GMT",
+                "01/Jan/1970:00:00:00 +0000",
+            ),
+            (
+                784_111_777,
+                "Sun, 06 Nov 1994 08:49:37 GMT",
+                "06/Nov/1994:08:49:37 +0000",
+            ),
+            (
+                951_782_400,
+                "Tue, 29 Feb 2000 00:00:00 GMT",
+                "29/Feb/2000:00:00:00 +0000",
+            ),
+            (
+                1_795_564_800,
+                "Sat, 21 Nov 2026 00:00:00 GMT",
+                "21/Nov/2026:00:00:00 +0000",
+            ),
         ];
         for (secs, imf, clf) in cases {
             assert_eq!(imf_fixdate(secs), imf);

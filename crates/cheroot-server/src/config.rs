@@ -130,7 +130,10 @@ impl ServerConfig {
     /// accepted-queue size.
     pub fn validate(&self, bind_addr: &BindAddr) -> Result<(), ConfigError> {
         if self.minthreads < 1 {
-            return Err(ConfigError::new(format!("min={} must be > 0", self.minthreads)));
+            return Err(ConfigError::new(format!(
+                "min={} must be > 0",
+                self.minthreads
+            )));
         }
         match self.maxthreads {
             Some(0) => {
@@ -148,7 +151,9 @@ impl ServerConfig {
             _ => {}
         }
         if self.accepted_queue_size == 0 {
-            return Err(ConfigError::new("accepted_queue_size=0 must be > 0".to_owned()));
+            return Err(ConfigError::new(
+                "accepted_queue_size=0 must be > 0".to_owned(),
+            ));
         }
         if self.timeout.is_zero() {
             return Err(ConfigError::new("timeout must be > 0".to_owned()));
@@ -159,7 +164,9 @@ impl ServerConfig {
                     return Err(ConfigError::new(EMPTY_HOST.to_owned()));
                 }
                 if self.reuse_port && *port == 0 {
-                    return Err(ConfigError::new("Cannot reuse an ephemeral port (0)".to_owned()));
+                    return Err(ConfigError::new(
+                        "Cannot reuse an ephemeral port (0)".to_owned(),
+                    ));
                 }
             }
             _ => {
@@ -206,12 +213,18 @@ mod tests {
     use super::*;
 
     fn tcp(host: &str, port: u16) -> BindAddr {
-        BindAddr::Tcp { host: host.to_owned(), port }
+        BindAddr::Tcp {
+            host: host.to_owned(),
+            port,
+        }
     }
 
     #[test]
     fn defaults_are_valid() {
-        assert_eq!(ServerConfig::default().validate(&tcp("127.0.0.1", 0)), Ok(()));
+        assert_eq!(
+            ServerConfig::default().validate(&tcp("127.0.0.1", 0)),
+            Ok(())
+        );
     }
 
     // test_server.py::test_threadpool_invalid_threadrange, test_server.py::test_bind_addr_inet
@@ -220,25 +233,45 @@ mod tests {
     fn invalid_settings_give_cheroots_messages() {
         let base = ServerConfig::default();
         let cases: Vec<(ServerConfig, BindAddr, &str)> = vec![
-            (ServerConfig { minthreads: 0, ..base.clone() }, tcp("::", 0), "min=0 must be > 0"),
             (
-                ServerConfig { minthreads: 10, maxthreads: Some(5), ..base.clone() },
+                ServerConfig {
+                    minthreads: 0,
+                    ..base.clone()
+                },
+                tcp("::", 0),
+                "min=0 must be > 0",
+            ),
+            (
+                ServerConfig {
+                    minthreads: 10,
+                    maxthreads: Some(5),
+                    ..base.clone()
+                },
                 tcp("::", 0),
                 "max=5 must be > min=10 (or infinity for no max)",
             ),
             (
-                ServerConfig { maxthreads: Some(0), ..base.clone() },
+                ServerConfig {
+                    maxthreads: Some(0),
+                    ..base.clone()
+                },
                 tcp("::", 0),
                 "Expected an integer or the infinity value for the `max` argument but got 0.",
             ),
             (base.clone(), tcp("", 8080), EMPTY_HOST),
             (
-                ServerConfig { reuse_port: true, ..base.clone() },
+                ServerConfig {
+                    reuse_port: true,
+                    ..base.clone()
+                },
                 tcp("127.0.0.1", 0),
                 "Cannot reuse an ephemeral port (0)",
             ),
             (
-                ServerConfig { reuse_port: true, ..base.clone() },
+                ServerConfig {
+                    reuse_port: true,
+                    ..base.clone()
+                },
                 BindAddr::Unix("/tmp/x.sock".into()),
                 "Cannot reuse a non-IP socket",
             ),
@@ -251,7 +284,11 @@ mod tests {
 
     #[test]
     fn max_equal_to_min_is_allowed() {
-        let config = ServerConfig { minthreads: 3, maxthreads: Some(3), ..Default::default() };
+        let config = ServerConfig {
+            minthreads: 3,
+            maxthreads: Some(3),
+            ..Default::default()
+        };
         assert_eq!(config.validate(&tcp("127.0.0.1", 0)), Ok(()));
     }
 }

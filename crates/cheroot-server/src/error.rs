@@ -24,15 +24,21 @@ enum Kind {
 
 impl ServerError {
     pub(crate) fn interrupted(err: Box<dyn StdError + Send + Sync>) -> Self {
-        Self { kind: Kind::Interrupted(err) }
+        Self {
+            kind: Kind::Interrupted(err),
+        }
     }
 
     pub(crate) fn not_prepared() -> Self {
-        Self { kind: Kind::NotPrepared }
+        Self {
+            kind: Kind::NotPrepared,
+        }
     }
 
     pub(crate) fn already_prepared() -> Self {
-        Self { kind: Kind::AlreadyPrepared }
+        Self {
+            kind: Kind::AlreadyPrepared,
+        }
     }
 
     /// Whether a setting was invalid (see [`ServerConfig::validate`](crate::ServerConfig::validate)).
@@ -113,18 +119,24 @@ impl StdError for ServerError {
 
 impl From<ConfigError> for ServerError {
     fn from(err: ConfigError) -> Self {
-        Self { kind: Kind::Config(err) }
+        Self {
+            kind: Kind::Config(err),
+        }
     }
 }
 
 impl From<io::Error> for ServerError {
     fn from(err: io::Error) -> Self {
-        Self { kind: Kind::Io(err) }
+        Self {
+            kind: Kind::Io(err),
+        }
     }
 }
 
 impl From<PoolError> for ServerError {
     fn from(err: PoolError) -> Self {
-        Self { kind: Kind::Pool(err) }
+        Self {
+            kind: Kind::Pool(err),
+        }
     }
 }

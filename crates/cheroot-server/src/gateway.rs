@@ -71,12 +71,16 @@ pub struct GatewayError {
 impl GatewayError {
     /// An error carrying only a message.
     pub fn msg(message: impl Into<String>) -> Self {
-        Self { inner: message.into().into() }
+        Self {
+            inner: message.into().into(),
+        }
     }
 
     /// An error wrapping another.
     pub fn new(source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
-        Self { inner: source.into() }
+        Self {
+            inner: source.into(),
+        }
     }
 
     /// The wrapped error.

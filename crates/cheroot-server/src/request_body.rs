@@ -53,12 +53,20 @@ impl RequestBody {
 
     /// A body already in memory.
     pub fn buffered(data: Bytes) -> Self {
-        Self { source: Source::Buffered(Some(data)), current: Bytes::new(), finished: false }
+        Self {
+            source: Source::Buffered(Some(data)),
+            current: Bytes::new(),
+            finished: false,
+        }
     }
 
     /// A body streamed through `rx`.
     pub(crate) fn channel(rx: mpsc::Receiver<BodyMessage>) -> Self {
-        Self { source: Source::Channel(rx), current: Bytes::new(), finished: false }
+        Self {
+            source: Source::Channel(rx),
+            current: Bytes::new(),
+            finished: false,
+        }
     }
 
     /// The next piece of the body, `None` at its end.
@@ -169,9 +177,11 @@ mod tests {
         let (tx, rx) = mpsc::channel(BODY_CHANNEL_CAPACITY);
         let mut body = RequestBody::channel(rx);
         let sender = std::thread::spawn(move || {
-            tx.blocking_send(Ok(Some(Bytes::from_static(b"ab")))).unwrap();
+            tx.blocking_send(Ok(Some(Bytes::from_static(b"ab"))))
+                .unwrap();
             tx.blocking_send(Ok(Some(Bytes::new()))).unwrap();
-            tx.blocking_send(Ok(Some(Bytes::from_static(b"cd")))).unwrap();
+            tx.blocking_send(Ok(Some(Bytes::from_static(b"cd"))))
+                .unwrap();
             tx.blocking_send(Err(io::Error::new(io::ErrorKind::UnexpectedEof, "gone")))
                 .unwrap();
         });

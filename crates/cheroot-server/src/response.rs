@@ -74,7 +74,10 @@ pub(crate) struct ResponseCtx {
 
 pub(crate) enum Sink<'a> {
     Inline(&'a mut dyn OutBuf),
-    Channel { tx: mpsc::Sender<Event>, pending: BytesMut },
+    Channel {
+        tx: mpsc::Sender<Event>,
+        pending: BytesMut,
+    },
 }
 
 /// The response to one request, written by [`Gateway::respond`](crate::Gateway::respond).
@@ -198,7 +201,10 @@ impl<'a> Response<'a> {
             self.has_server = true;
         } else if name.eq_ignore_ascii_case(b"connection") {
             self.has_connection = true;
-            if value.split(|&b| b == b',').any(|t| trim(t).eq_ignore_ascii_case(b"close")) {
+            if value
+                .split(|&b| b == b',')
+                .any(|t| trim(t).eq_ignore_ascii_case(b"close"))
+            {
                 self.app_close = true;
             }
         }
@@ -309,13 +315,12 @@ impl<'a> Response<'a> {
             // Nothing was written: the body is known to be empty, so say so instead of
             // chunking (or closing, on HTTP/1.0) an empty body.
             if self.content_length.is_none() {
-                let framing = response_framing(
-                    &self.ctx.method,
-                    self.ctx.version,
-                    self.status,
-                    None,
-                );
-                if matches!(framing, ResponseFraming::Chunked | ResponseFraming::CloseDelimited) {
+                let framing =
+                    response_framing(&self.ctx.method, self.ctx.version, self.status, None);
+                if matches!(
+                    framing,
+                    ResponseFraming::Chunked | ResponseFraming::CloseDelimited
+                ) {
                     let _ = self.add_header("Content-Length", "0");
                 }
             }
@@ -373,10 +378,16 @@ impl<'a> Response<'a> {
     /// Decides framing and keep-alive, and writes the head into the output.
     fn start(&mut self) -> io::Result<()> {
         if !(100..=999).contains(&self.status) {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, "Invalid status code"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "Invalid status code",
+            ));
         }
         if !cheroot_compat::is_valid_header_value(self.reason.as_bytes()) {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, "Invalid reason phrase"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "Invalid reason phrase",
+            ));
         }
         let ctx = self.ctx;
         let version = ctx.version;
@@ -413,7 +424,9 @@ impl<'a> Response<'a> {
                 }
             } else if keep_alive {
                 out.put_slice(b"Connection: Keep-Alive\r\n");
-                out.put_slice(format!("Keep-Alive: timeout={}\r\n", ctx.shared.timeout_secs).as_bytes());
+                out.put_slice(
+                    format!("Keep-Alive: timeout={}\r\n", ctx.shared.timeout_secs).as_bytes(),
+                );
             }
         }
         if !has_date {

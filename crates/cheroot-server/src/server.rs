@@ -201,12 +201,14 @@ impl HttpServer {
 
     /// How many client connections are open now (parked ones included).
     pub fn connections(&self) -> usize {
-        self.with_shared(|shared| shared.tracker.live_connections()).unwrap_or(0)
+        self.with_shared(|shared| shared.tracker.live_connections())
+            .unwrap_or(0)
     }
 
     /// How many open connections are parked idle between requests.
     pub fn idle_connections(&self) -> usize {
-        self.with_shared(|shared| shared.tracker.idle_connections()).unwrap_or(0)
+        self.with_shared(|shared| shared.tracker.idle_connections())
+            .unwrap_or(0)
     }
 
     /// The counters, with cheroot's keys (all -1 or 0 while statistics are off).
@@ -214,7 +216,12 @@ impl HttpServer {
         let bind = self.bind_addr().to_string();
         let figures = self
             .with_shared(|shared| ServerFigures::from_pool(&shared.pool, bind.clone()))
-            .unwrap_or(ServerFigures { bind_address: bind, queue: 0, threads: 0, threads_idle: 0 });
+            .unwrap_or(ServerFigures {
+                bind_address: bind,
+                queue: 0,
+                threads: 0,
+                threads_idle: 0,
+            });
         self.inner.stats.snapshot(&figures)
     }
 
@@ -224,7 +231,10 @@ impl HttpServer {
     }
 
     fn with_shared<T>(&self, f: impl FnOnce(&Shared) -> T) -> Option<T> {
-        lock(&self.inner.state).running.as_ref().map(|running| f(&running.shared))
+        lock(&self.inner.state)
+            .running
+            .as_ref()
+            .map(|running| f(&running.shared))
     }
 
     /// Binds the socket, starts the runtime and the worker pool, and sets `ready`.
@@ -282,7 +292,12 @@ impl HttpServer {
             tracker,
             bind_addr,
         ));
-        state.running = Some(Running { runtime, shared, listener: Some(listener), accept: None });
+        state.running = Some(Running {
+            runtime,
+            shared,
+            listener: Some(listener),
+            accept: None,
+        });
         self.inner.changed.notify_all();
         Ok(())
     }
@@ -298,7 +313,9 @@ impl HttpServer {
             let mut state = lock(&self.inner.state);
             let Some(running) = state.running.as_mut() else {
                 drop(state);
-                return self.take_interrupt().map_or(Err(ServerError::not_prepared()), Err);
+                return self
+                    .take_interrupt()
+                    .map_or(Err(ServerError::not_prepared()), Err);
             };
             if let Some(listener) = running.listener.take() {
                 let shared = Arc::clone(&running.shared);
@@ -306,7 +323,11 @@ impl HttpServer {
             }
             // Wait until stop() has torn everything down.
             while state.running.is_some() || state.stopping {
-                state = self.inner.changed.wait(state).unwrap_or_else(PoisonError::into_inner);
+                state = self
+                    .inner
+                    .changed
+                    .wait(state)
+                    .unwrap_or_else(PoisonError::into_inner);
             }
         }
         match self.take_interrupt() {
@@ -327,13 +348,15 @@ impl HttpServer {
 
     /// `start()`, stopping the server cleanly on the way out whatever happens: SIGINT or
     /// SIGTERM interrupt it (cheroot's `KeyboardInterrupt`/`SystemExit`), and an error from
-    /// `serve()` still leaves the server stopped.
+    /// `serve()` still leaves the server stopped. A server already prepared is served as is.
     ///
     /// # Errors
     ///
     /// As [`start`](HttpServer::start); a signal comes back as an interrupt error.
     pub fn safe_start(&self) -> Result<(), ServerError> {
-        self.prepare()?;
+        if lock(&self.inner.state).running.is_none() {
+            self.prepare()?;
+        }
         self.watch_signals();
         let result = self.serve();
         self.stop();
@@ -342,13 +365,16 @@ impl HttpServer {
 
     fn watch_signals(&self) {
         let state = lock(&self.inner.state);
-        let Some(running) = state.running.as_ref() else { return };
+        let Some(running) = state.running.as_ref() else {
+            return;
+        };
         let inner = Arc::downgrade(&self.inner);
         running.runtime.spawn(async move {
             use tokio::signal::unix::{SignalKind, signal};
-            let (Ok(mut int), Ok(mut term)) =
-                (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
-            else {
+            let (Ok(mut int), Ok(mut term)) = (
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::terminate()),
+            ) else {
                 return;
             };
             let reason = tokio::select! {
@@ -377,7 +403,9 @@ impl HttpServer {
     }
 
     fn take_interrupt(&self) -> Option<ServerError> {
-        lock(&self.inner.interrupt).take().map(ServerError::interrupted)
+        lock(&self.inner.interrupt)
+            .take()
+            .map(ServerError::interrupted)
     }
 
     /// Stops gracefully: stop accepting, close parked connections, let in-flight requests
@@ -388,7 +416,9 @@ impl HttpServer {
     pub fn stop(&self) {
         let running = {
             let mut state = lock(&self.inner.state);
-            let Some(running) = state.running.take() else { return };
+            let Some(running) = state.running.take() else {
+                return;
+            };
             state.stopping = true;
             running
         };
@@ -429,7 +459,9 @@ impl HttpServer {
         // Dropping the runtime's tasks closes the remaining connections, which ends the
         // channels their workers block on.
         running.runtime.shutdown_timeout(ABORT_GRACE);
-        let report = shared.pool.shutdown(Instant::now() + ABORT_GRACE.max(Duration::from_millis(500)));
+        let report = shared
+            .pool
+            .shutdown(Instant::now() + ABORT_GRACE.max(Duration::from_millis(500)));
         if !report.is_clean() {
             tracing::warn!("worker pool stopped uncleanly: {report:?}");
         }

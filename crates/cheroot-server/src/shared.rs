@@ -28,7 +28,9 @@ pub(crate) struct Shared {
 
 impl std::fmt::Debug for Shared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Shared").field("bind_addr", &self.bind_addr).finish_non_exhaustive()
+        f.debug_struct("Shared")
+            .field("bind_addr", &self.bind_addr)
+            .finish_non_exhaustive()
     }
 }
 
@@ -41,20 +43,35 @@ impl Shared {
         tracker: Arc<Tracker>,
         bind_addr: BindAddr,
     ) -> Self {
-        let mut limits = Limits::default();
-        // 0 is cheroot's "no limit".
-        limits.max_head_size = match config.max_request_header_size {
-            0 => usize::MAX,
-            n => n,
+        let limits = Limits {
+            // 0 is cheroot's "no limit".
+            max_head_size: match config.max_request_header_size {
+                0 => usize::MAX,
+                n => n,
+            },
+            ..Limits::default()
         };
-        let parse_options = ParseOptions { limits, ..ParseOptions::default() };
+        let parse_options = ParseOptions {
+            limits,
+            ..ParseOptions::default()
+        };
         let timeout_secs = config.timeout.as_secs().max(1);
-        Self { config, gateway, pool, stats, tracker, bind_addr, parse_options, timeout_secs }
+        Self {
+            config,
+            gateway,
+            pool,
+            stats,
+            tracker,
+            bind_addr,
+            parse_options,
+            timeout_secs,
+        }
     }
 
     /// Whether a response may keep its connection open now (server ready, keep-alive limit
     /// not reached).
     pub(crate) fn can_keep_alive(&self) -> bool {
-        self.tracker.can_keep_alive(self.config.keep_alive_conn_limit)
+        self.tracker
+            .can_keep_alive(self.config.keep_alive_conn_limit)
     }
 }

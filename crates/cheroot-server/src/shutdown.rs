@@ -52,7 +52,9 @@ impl Tracker {
     /// Counts a new connection until the guard drops.
     pub(crate) fn connection(self: &Arc<Self>) -> ConnGuard {
         self.live.fetch_add(1, Ordering::SeqCst);
-        ConnGuard { tracker: Arc::clone(self) }
+        ConnGuard {
+            tracker: Arc::clone(self),
+        }
     }
 
     /// Counts a connection as parked idle until the guard drops.

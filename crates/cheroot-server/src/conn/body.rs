@@ -3,7 +3,9 @@
 
 use bytes::Bytes;
 use cheroot_makefile::StreamReader;
-use cheroot_wire::{BodyFraming, ChunkedDecoder, DecodedChunk, LengthDecoder, ParseError, SizeCheck};
+use cheroot_wire::{
+    BodyFraming, ChunkedDecoder, DecodedChunk, LengthDecoder, ParseError, SizeCheck,
+};
 
 /// What the next decoding step produced.
 #[derive(Debug)]
@@ -34,7 +36,9 @@ pub(super) struct BodyDecoder {
 
 impl std::fmt::Debug for BodyDecoder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BodyDecoder").field("declared", &self.declared).finish_non_exhaustive()
+        f.debug_struct("BodyDecoder")
+            .field("declared", &self.declared)
+            .finish_non_exhaustive()
     }
 }
 
@@ -48,7 +52,11 @@ impl BodyDecoder {
             BodyFraming::Length(n) => (Kind::Length(LengthDecoder::new(n)), Some(n)),
             BodyFraming::Chunked => (Kind::Chunked(Box::new(ChunkedDecoder::new())), None),
         };
-        Self { kind, declared, size: SizeCheck::new(max) }
+        Self {
+            kind,
+            declared,
+            size: SizeCheck::new(max),
+        }
     }
 
     /// Whether the whole body has been decoded.

@@ -58,6 +58,9 @@ where
         let mut req = Request::new(head, &self.info, &mut body);
         let mut resp = Response::new(ctx, Sink::Inline(&mut self.writer));
         let outcome = run_gateway(&*gateway, &mut req, &mut resp);
-        Dispatch::Done { outcome, body_error: None }
+        Dispatch::Done {
+            outcome,
+            body_error: None,
+        }
     }
 }

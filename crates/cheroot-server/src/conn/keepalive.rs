@@ -45,12 +45,32 @@ mod tests {
     fn keep_alive_decisions() {
         let cases = [
             ("GET / HTTP/1.1\r\n\r\n", Version::HTTP_11, true),
-            ("GET / HTTP/1.1\r\nConnection: close\r\n\r\n", Version::HTTP_11, false),
-            ("GET / HTTP/1.1\r\nConnection: Close\r\n\r\n", Version::HTTP_11, false),
-            ("GET / HTTP/1.1\r\nConnection: TE, close\r\n\r\n", Version::HTTP_11, false),
+            (
+                "GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
+                Version::HTTP_11,
+                false,
+            ),
+            (
+                "GET / HTTP/1.1\r\nConnection: Close\r\n\r\n",
+                Version::HTTP_11,
+                false,
+            ),
+            (
+                "GET / HTTP/1.1\r\nConnection: TE, close\r\n\r\n",
+                Version::HTTP_11,
+                false,
+            ),
             ("GET / HTTP/1.0\r\n\r\n", Version::HTTP_10, false),
-            ("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n", Version::HTTP_10, true),
-            ("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", Version::HTTP_10, true),
+            (
+                "GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n",
+                Version::HTTP_10,
+                true,
+            ),
+            (
+                "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+                Version::HTTP_10,
+                true,
+            ),
             // An HTTP/1.1 request to an HTTP/1.0 server follows the 1.0 rule.
             ("GET / HTTP/1.1\r\n\r\n", Version::HTTP_10, false),
         ];
@@ -62,10 +82,22 @@ mod tests {
     #[test]
     fn continue_is_a_token_on_http_11_only() {
         let cases = [
-            ("POST / HTTP/1.1\r\nExpect: 100-continue\r\n\r\n", Version::HTTP_11, true),
-            ("POST / HTTP/1.1\r\nExpect: 100-Continue\r\n\r\n", Version::HTTP_11, true),
+            (
+                "POST / HTTP/1.1\r\nExpect: 100-continue\r\n\r\n",
+                Version::HTTP_11,
+                true,
+            ),
+            (
+                "POST / HTTP/1.1\r\nExpect: 100-Continue\r\n\r\n",
+                Version::HTTP_11,
+                true,
+            ),
             ("POST / HTTP/1.1\r\n\r\n", Version::HTTP_11, false),
-            ("POST / HTTP/1.0\r\nExpect: 100-continue\r\n\r\n", Version::HTTP_10, false),
+            (
+                "POST / HTTP/1.0\r\nExpect: 100-continue\r\n\r\n",
+                Version::HTTP_10,
+                false,
+            ),
         ];
         for (raw, version, want) in cases {
             assert_eq!(expects_continue(&head(raw), version), want, "{raw:?}");
@@ -74,8 +106,17 @@ mod tests {
 
     #[test]
     fn response_version_is_the_lower() {
-        assert_eq!(response_version(Version::HTTP_11, Version::HTTP_11), Version::HTTP_11);
-        assert_eq!(response_version(Version::HTTP_10, Version::HTTP_11), Version::HTTP_10);
-        assert_eq!(response_version(Version::HTTP_11, Version::HTTP_10), Version::HTTP_10);
+        assert_eq!(
+            response_version(Version::HTTP_11, Version::HTTP_11),
+            Version::HTTP_11
+        );
+        assert_eq!(
+            response_version(Version::HTTP_10, Version::HTTP_11),
+            Version::HTTP_10
+        );
+        assert_eq!(
+            response_version(Version::HTTP_11, Version::HTTP_10),
+            Version::HTTP_10
+        );
     }
 }

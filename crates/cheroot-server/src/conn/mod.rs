@@ -18,15 +18,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use cheroot_makefile::StreamWriter;
 use cheroot_makefile::StreamReader;
+use cheroot_makefile::StreamWriter;
 use cheroot_wire::{BodyFraming, ParseError, RequestHead, body_framing};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::watch;
 
 use crate::access_log;
 use crate::conn_info::ConnInfo;
-use crate::response::{Failure, OVERFLOW_MESSAGE, Outcome, OutBuf, ResponseCtx};
+use crate::response::{Failure, OVERFLOW_MESSAGE, OutBuf, Outcome, ResponseCtx};
 use crate::shared::Shared;
 
 use body::BodyDecoder;
@@ -90,7 +90,10 @@ enum Next {
 #[derive(Debug)]
 enum Dispatch {
     /// The gateway returned (or failed); `body_error` is why the body ended early, if it did.
-    Done { outcome: Outcome, body_error: Option<ParseError> },
+    Done {
+        outcome: Outcome,
+        body_error: Option<ParseError>,
+    },
     /// The worker pool's queue stayed full for `accepted_queue_timeout`.
     Overloaded,
     /// The request was answered by the server (an error response); close as given.
@@ -200,7 +203,10 @@ where
         };
 
         let (outcome, body_error) = match dispatch {
-            Dispatch::Done { outcome, body_error } => (outcome, body_error),
+            Dispatch::Done {
+                outcome,
+                body_error,
+            } => (outcome, body_error),
             Dispatch::Overloaded => {
                 // test_server.py::test_overload_results_in_suitable_http_error
                 self.simple_response(503, "", false);
@@ -237,14 +243,20 @@ where
             let read = self.reader.bytes_read().saturating_sub(read_before);
             let written = (self.writer.bytes_written() + self.writer.buffered_len() as u64)
                 .saturating_sub(written_before);
-            shared.stats.record_request(read, written, started.elapsed());
+            shared
+                .stats
+                .record_request(read, written, started.elapsed());
         }
 
         if outcome.failure.is_some() || body_error.is_some() {
             return Next::Close(Ending::Linger);
         }
         if !outcome.keep_alive {
-            return Next::Close(if body.is_done() { Ending::Clean } else { Ending::Linger });
+            return Next::Close(if body.is_done() {
+                Ending::Clean
+            } else {
+                Ending::Linger
+            });
         }
         if !body.is_done() && !self.drain(&mut body).await {
             return Next::Close(Ending::Linger);

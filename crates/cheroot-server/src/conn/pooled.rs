@@ -15,7 +15,9 @@ use super::invoke::run_gateway;
 use super::{Conn, Dispatch, log_socket_error};
 use crate::request::Request;
 use crate::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
-use crate::response::{EVENT_CHANNEL_CAPACITY, Event, Failure, Outcome, Response, ResponseCtx, Sink};
+use crate::response::{
+    EVENT_CHANNEL_CAPACITY, Event, Failure, Outcome, Response, ResponseCtx, Sink,
+};
 
 impl<R, W> Conn<R, W>
 where
@@ -41,12 +43,20 @@ where
         let job = move || {
             let mut request_body = request_body;
             let mut req = Request::new(&head, &info, &mut request_body);
-            let sink = Sink::Channel { tx: event_tx, pending: BytesMut::new() };
+            let sink = Sink::Channel {
+                tx: event_tx,
+                pending: BytesMut::new(),
+            };
             let mut resp = Response::new(&ctx, sink);
             let outcome = run_gateway(&*gateway, &mut req, &mut resp);
             resp.send_end(outcome);
         };
-        if shared.pool.submit(Box::new(job), shared.config.accepted_queue_timeout).await.is_err() {
+        if shared
+            .pool
+            .submit(Box::new(job), shared.config.accepted_queue_timeout)
+            .await
+            .is_err()
+        {
             return Dispatch::Overloaded;
         }
 
@@ -61,7 +71,10 @@ where
                     Step::Done => pending = Some(Ok(None)),
                     Step::Error(err) => {
                         body_error = Some(err);
-                        pending = Some(Err(io::Error::new(io::ErrorKind::InvalidData, err.reason())));
+                        pending = Some(Err(io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            err.reason(),
+                        )));
                     }
                     Step::NeedMore => {}
                 }

@@ -28,7 +28,6 @@ where
 {
     pub(super) async fn read_head(&mut self) -> HeadOutcome {
         let shared = std::sync::Arc::clone(&self.shared);
-        let mut parked = None;
         // Bytes already looked at without finding a line end; parsing again is pointless
         // until a new line arrives.
         let mut checked = 0;
@@ -59,18 +58,20 @@ where
             }
             let started = !self.reader.buffer().is_empty();
             let idle = !started && self.requests_seen > 0;
-            if idle && parked.is_none() {
+            let parked = if idle {
                 // A parked connection holds no buffers while it waits.
                 self.reader.shrink();
                 self.writer.shrink();
-                parked = Some(shared.tracker.idle());
-            }
+                Some(shared.tracker.idle())
+            } else {
+                None
+            };
             let timeout = shared.config.timeout;
             let read = tokio::select! {
                 read = tokio::time::timeout(timeout, self.reader.fill()) => read,
                 () = stopped(&mut self.stop), if !started => return HeadOutcome::Closed,
             };
-            parked = None;
+            drop(parked);
             match read {
                 Ok(Ok(0)) => {
                     // cheroot answers a head cut short by EOF (the client may only have
