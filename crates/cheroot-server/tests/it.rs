@@ -12,6 +12,7 @@ mod it {
     mod keepalive;
     mod lifecycle;
     mod load;
+    mod observability;
     mod parsing;
     mod responses;
 }

@@ -62,6 +62,7 @@ pub(crate) async fn serve_connection<R, W>(
         info,
         stop,
         requests_seen: 0,
+        head_len: 0,
         scratch: BytesMut::new(),
     };
     let ending = conn.run().await;
@@ -110,6 +111,8 @@ struct Conn<R, W> {
     info: Arc<ConnInfo>,
     stop: watch::Receiver<bool>,
     requests_seen: u64,
+    /// Bytes of the last request head, for the stats.
+    head_len: usize,
     /// Header lines of inline responses, reused from one response to the next.
     scratch: BytesMut,
 }
@@ -245,7 +248,7 @@ where
             access_log::log(&self.info, &line, status, outcome.body_bytes);
         }
         if let Some((at, read_before, written_before)) = started {
-            let read = self.reader.bytes_read().saturating_sub(read_before);
+            let read = self.reader.bytes_read().saturating_sub(read_before) + self.head_len as u64;
             let written = (self.writer.bytes_written() + self.writer.buffered_len() as u64)
                 .saturating_sub(written_before);
             shared.stats.record_request(read, written, at.elapsed());

@@ -17,6 +17,8 @@ pub(crate) struct Probe {
     /// While true, `/hold` requests wait.
     pub(crate) gate: Mutex<bool>,
     pub(crate) gate_cv: std::sync::Condvar,
+    /// The server, for `/interrupt`.
+    pub(crate) server: std::sync::OnceLock<std::sync::Weak<cheroot_server::HttpServer>>,
 }
 
 impl Probe {
@@ -188,6 +190,13 @@ impl Gateway for TestApp {
                 std::thread::sleep(Duration::from_millis(300));
                 self.probe.finished.fetch_add(1, Ordering::SeqCst);
                 text(resp, 200, "OK", b"slept")
+            }
+            "/interrupt" => {
+                // test_conn.py::test_kb_int_from_http_handler: a handler stops the server.
+                if let Some(server) = self.probe.server.get().and_then(std::sync::Weak::upgrade) {
+                    server.interrupt(std::io::Error::other("interrupted by a handler"));
+                }
+                text(resp, 200, "OK", b"interrupting")
             }
             "/header" => {
                 let value = req

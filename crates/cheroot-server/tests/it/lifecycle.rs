@@ -187,3 +187,30 @@ fn stop_with_requests_in_flight_loses_none() {
     server.stop().expect("serve returns Ok");
     assert_eq!(probe.finished.load(Ordering::SeqCst), 6);
 }
+
+#[test]
+fn interrupt_from_a_handler() {
+    // test_conn.py::test_kb_int_from_http_handler
+    for blocking in [true, false] {
+        let app = TestApp::new(blocking);
+        let probe = app.probe.clone();
+        let mut server = TestServer::start(app, test_config());
+        probe
+            .server
+            .set(Arc::downgrade(&server.server))
+            .expect("set once");
+        let mut client = server.client();
+        let resp = client.get("/interrupt", "");
+        assert_eq!(resp.body_str(), "interrupting");
+        assert_eq!(
+            resp.header("Connection"),
+            Some("close"),
+            "the server is stopping"
+        );
+        let err = server
+            .stop()
+            .expect_err("serve() returns the handler's interrupt");
+        assert_eq!(err.to_string(), "interrupted by a handler");
+        assert!(!server.server.ready());
+    }
+}
