@@ -1,5 +1,6 @@
 //! Which features each library crate declares, read from the `[features]` table of its manifest.
 
+use crate::manifest::{string_value, table_lines};
 use crate::workspace;
 
 /// A crate and the features it declares (`default` excluded).
@@ -24,26 +25,6 @@ pub(crate) fn crates_with_features() -> Result<Vec<CrateFeatures>, String> {
         }
     }
     Ok(out)
-}
-
-/// The lines of the TOML table `[header]`, up to the next table header.
-pub(crate) fn table_lines<'a>(manifest: &'a str, header: &str) -> Vec<&'a str> {
-    let mut lines = manifest.lines().map(str::trim);
-    let mut found = Vec::new();
-    if lines.by_ref().any(|line| line == header) {
-        found.extend(lines.take_while(|line| !line.starts_with('[')));
-    }
-    found
-}
-
-/// The value of a `key = "string"` line, if `line` is one.
-pub(crate) fn string_value<'a>(line: &'a str, key: &str) -> Option<&'a str> {
-    let rest = line
-        .strip_prefix(key)?
-        .trim_start()
-        .strip_prefix('=')?
-        .trim();
-    rest.strip_prefix('"')?.split('"').next()
 }
 
 fn package_name(manifest: &str) -> Option<String> {
@@ -108,15 +89,5 @@ workspace = true
     #[test]
     fn no_features_table_means_no_features() {
         assert!(declared_features("[package]\nname = \"x\"\n").is_empty());
-    }
-
-    #[test]
-    fn string_values() {
-        assert_eq!(
-            string_value(r#"version = "0.1.0""#, "version"),
-            Some("0.1.0")
-        );
-        assert_eq!(string_value(r#"version.workspace = true"#, "version"), None);
-        assert_eq!(string_value(r#"versions = "1""#, "version"), None);
     }
 }

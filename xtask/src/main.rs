@@ -10,6 +10,7 @@ mod features;
 mod fuzz;
 mod json;
 mod licenses;
+mod manifest;
 mod release;
 mod sources;
 mod step;

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::cmd::Cmd;
-use crate::features::{string_value, table_lines};
+use crate::manifest::{string_value, table_lines};
 use crate::step::step;
 
 const MANIFEST: &str = "Cargo.toml";

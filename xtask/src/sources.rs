@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 /// Directory names never searched: build output, fuzzing corpora and crash artifacts, VCS data.
 fn is_skipped_dir(name: &str) -> bool {
     name.starts_with('.')
-        || name.starts_with("target")
+        || name == "target"
+        || name.starts_with("target-")
         || matches!(name, "corpus" | "artifacts" | "coverage")
 }
 
@@ -46,4 +47,26 @@ pub(crate) fn files_with(
     }
     found.sort();
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_output_and_fuzz_data_are_skipped() {
+        for name in [
+            ".git",
+            "target",
+            "target-foundation",
+            "corpus",
+            "artifacts",
+            "coverage",
+        ] {
+            assert!(is_skipped_dir(name), "{name}");
+        }
+        for name in ["src", "tests", "fuzz_targets", "it", "targets"] {
+            assert!(!is_skipped_dir(name), "{name}");
+        }
+    }
 }

@@ -90,6 +90,10 @@ pub fn acceptable_sock_shutdown_error_codes() -> &'static [i32] {
 /// [`socket_errors_to_ignore`], or a timeout of any origin.
 ///
 /// Errors without an errno (built by tokio or a TLS backend) are judged by their kind.
+///
+/// A read timeout set with `set_read_timeout` on a blocking std socket surfaces as
+/// `EAGAIN`/`WouldBlock` on Unix, which is [`is_nonblocking`], not a timeout: code that enforces
+/// a timeout should report it as [`io::ErrorKind::TimedOut`] to have it ignored here.
 pub fn is_ignorable(err: &io::Error) -> bool {
     // A timeout is ignorable whoever raised it; cheroot matches Python's 'timed out' text.
     if err.kind() == io::ErrorKind::TimedOut {

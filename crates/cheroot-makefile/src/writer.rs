@@ -2,7 +2,10 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::future::poll_fn;
 use std::io::{self, IoSlice};
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 
 use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
@@ -24,6 +27,10 @@ const MAX_SLICES: usize = 64;
 /// [`flush`](Self::flush) sends everything pending with vectored writes, normally one system
 /// call, and nothing is written before it unless the pending bytes pass the batch size
 /// (8 KiB by default), which bounds the memory one connection holds.
+///
+/// It also implements [`AsyncWrite`] with the same batching, for code generic over writers
+/// (`tokio::io::copy`, a body writer); the inherent `write_all`, `flush` and `shutdown` do the
+/// same as the trait's.
 pub struct StreamWriter<W> {
     inner: W,
     /// Bytes queued before `buf`, in order.
@@ -202,35 +209,117 @@ impl<W: AsyncWrite + Unpin> StreamWriter<W> {
     /// Writes the queue, the buffer and then `extra`, with as few system calls as the stream
     /// allows.
     async fn send(&mut self, mut extra: &[u8]) -> io::Result<()> {
+        poll_fn(|cx| self.poll_send(cx, &mut extra)).await
+    }
+
+    /// Drives [`send`](Self::send): writes until nothing is pending and `extra` is empty,
+    /// shortening `extra` as its bytes go out. Progress survives a `Pending`.
+    fn poll_send(&mut self, cx: &mut Context<'_>, extra: &mut &[u8]) -> Poll<io::Result<()>> {
         loop {
             let n = {
-                let mut slices: Vec<IoSlice<'_>> =
-                    Vec::with_capacity(MAX_SLICES.min(self.queue.len() + 2));
-                for b in self.queue.iter().take(MAX_SLICES - 2) {
-                    slices.push(IoSlice::new(b));
+                let mut slices = [IoSlice::new(&[]); MAX_SLICES];
+                let count = gather(&self.queue, &self.buf, &mut slices, extra);
+                if count == 0 {
+                    return Poll::Ready(Ok(()));
                 }
-                if !self.buf.is_empty() && slices.len() == self.queue.len() {
-                    slices.push(IoSlice::new(&self.buf));
-                }
-                let whole_queue = slices.len() >= self.queue.len();
-                if !extra.is_empty() && whole_queue {
-                    slices.push(IoSlice::new(extra));
-                }
-                if slices.is_empty() {
-                    return Ok(());
-                }
-                self.inner.write_vectored(&slices).await?
+                ready!(Pin::new(&mut self.inner).poll_write_vectored(cx, &slices[..count]))?
             };
-            if n == 0 {
-                return Err(io::Error::new(
-                    io::ErrorKind::WriteZero,
-                    "the stream accepted no bytes",
-                ));
-            }
-            self.bytes_written += n as u64;
-            let into_extra = self.advance(n);
-            extra = &extra[into_extra..];
+            self.wrote(n, extra)?;
         }
+    }
+
+    /// Accounts for `n` bytes the stream accepted.
+    fn wrote(&mut self, n: usize, extra: &mut &[u8]) -> io::Result<()> {
+        if n == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::WriteZero,
+                "the stream accepted no bytes",
+            ));
+        }
+        self.bytes_written += n as u64;
+        let into_extra = self.advance(n);
+        *extra = &extra[into_extra..];
+        Ok(())
+    }
+}
+
+/// Fills `slices` with the queue, the buffer and `extra`, in order, as far as they fit;
+/// returns how many it used.
+fn gather<'a>(
+    queue: &'a VecDeque<Bytes>,
+    buf: &'a BytesMut,
+    slices: &mut [IoSlice<'a>; MAX_SLICES],
+    extra: &'a [u8],
+) -> usize {
+    let mut count = 0;
+    for b in queue.iter().take(MAX_SLICES - 2) {
+        slices[count] = IoSlice::new(b);
+        count += 1;
+    }
+    // Later pieces only go in when all earlier ones did, to keep the order.
+    if count == queue.len() {
+        if !buf.is_empty() {
+            slices[count] = IoSlice::new(buf);
+            count += 1;
+        }
+        if !extra.is_empty() {
+            slices[count] = IoSlice::new(extra);
+            count += 1;
+        }
+    }
+    count
+}
+
+/// Writing through the buffer: small writes are only buffered, a write that would pass the
+/// batch size goes out together with the pending bytes in one vectored write.
+impl<W: AsyncWrite + Unpin> AsyncWrite for StreamWriter<W> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        if this.buffered_len() + data.len() <= this.batch_size {
+            this.push(data);
+            return Poll::Ready(Ok(data.len()));
+        }
+        let mut extra = data;
+        loop {
+            let taken = data.len() - extra.len();
+            let n = {
+                let mut slices = [IoSlice::new(&[]); MAX_SLICES];
+                let count = gather(&this.queue, &this.buf, &mut slices, extra);
+                if count == 0 {
+                    return Poll::Ready(Ok(taken));
+                }
+                match Pin::new(&mut this.inner).poll_write_vectored(cx, &slices[..count]) {
+                    // Some of `data` went out: report it; the rest is the caller's next call.
+                    Poll::Pending | Poll::Ready(Err(_)) if taken > 0 => {
+                        return Poll::Ready(Ok(taken));
+                    }
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(res) => res?,
+                }
+            };
+            this.wrote(n, &mut extra)?;
+            // Once the pending bytes are out, what is left of `data` may fit in the buffer.
+            if this.buffered_len() == 0 && extra.len() <= this.batch_size {
+                this.push(extra);
+                return Poll::Ready(Ok(data.len()));
+            }
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        ready!(this.poll_send(cx, &mut &[][..]))?;
+        Pin::new(&mut this.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        ready!(this.poll_send(cx, &mut &[][..]))?;
+        Pin::new(&mut this.inner).poll_shutdown(cx)
     }
 }
 
@@ -247,8 +336,6 @@ impl<W: fmt::Debug> fmt::Debug for StreamWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::pin::Pin;
-    use std::task::{Context, Poll};
     use tokio::io::{AsyncReadExt, duplex};
 
     /// A stream that records each write call, accepting at most `limit` bytes per call.
@@ -383,6 +470,41 @@ mod tests {
             w.get_ref().calls.len() > 1,
             "at most {MAX_SLICES} slices per call"
         );
+    }
+
+    #[tokio::test]
+    async fn async_write_keeps_order_through_copy() {
+        // tokio::io::copy drives `poll_write` with 8 KiB pieces; the stream takes 1000 at a
+        // time.
+        let data: Vec<u8> = (0..50_000u32).map(|i| (i % 251) as u8).collect();
+        let mut w = StreamWriter::with_batch_size(recorder(1000), 4096);
+        w.push(b"head:");
+        let mut src: &[u8] = &data;
+        let copied = tokio::io::copy(&mut src, &mut w).await.unwrap();
+        assert_eq!(copied, data.len() as u64);
+        AsyncWriteExt::flush(&mut w).await.unwrap();
+        let mut want = b"head:".to_vec();
+        want.extend_from_slice(&data);
+        assert_eq!(w.get_ref().calls.concat(), want);
+        assert_eq!(w.bytes_written(), want.len() as u64);
+        assert!(w.get_ref().calls.iter().all(|c| c.len() <= 1000));
+    }
+
+    #[tokio::test]
+    async fn async_write_small_pieces_are_batched() {
+        let mut w = StreamWriter::with_batch_size(recorder(usize::MAX), 16);
+        for piece in [&b"abc"[..], b"defgh", b"ij"] {
+            assert_eq!(
+                AsyncWriteExt::write(&mut w, piece).await.unwrap(),
+                piece.len()
+            );
+        }
+        assert!(w.get_ref().calls.is_empty());
+        AsyncWriteExt::write_all(&mut w, b"0123456789")
+            .await
+            .unwrap();
+        assert_eq!(w.get_ref().calls, vec![b"abcdefghij0123456789".to_vec()]);
+        AsyncWriteExt::shutdown(&mut w).await.unwrap();
     }
 
     #[tokio::test]

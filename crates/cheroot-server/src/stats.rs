@@ -270,11 +270,17 @@ impl Stats {
 
     /// Runs `f` on this thread's counters, registering them on first use.
     fn with_my_counters(&self, f: impl FnOnce(&Counters)) {
-        let found = MINE.with_borrow(|mine| {
-            mine.iter()
-                .find(|(id, _)| *id == self.id)
-                .map(|(_, c)| Arc::clone(c))
-        });
+        // `try_with`: a request finishing inside a thread-local destructor just goes
+        // uncounted per worker instead of panicking.
+        let found = MINE
+            .try_with(|mine| {
+                mine.borrow()
+                    .iter()
+                    .find(|(id, _)| *id == self.id)
+                    .map(|(_, c)| Arc::clone(c))
+            })
+            .ok()
+            .flatten();
         let counters = match found {
             Some(c) => c,
             None => {
@@ -283,7 +289,13 @@ impl Stats {
                     .unwrap_or("unnamed")
                     .to_owned();
                 let c = Arc::clone(self.lock_workers().entry(name).or_default());
-                MINE.with_borrow_mut(|mine| mine.push((self.id, Arc::clone(&c))));
+                let _ = MINE.try_with(|mine| {
+                    let mut mine = mine.borrow_mut();
+                    // Forget the counters of `Stats` that are gone (only this cache holds
+                    // them), so the cache stays as small as the number of live servers.
+                    mine.retain(|(_, c)| Arc::strong_count(c) > 1);
+                    mine.push((self.id, Arc::clone(&c)));
+                });
                 c
             }
         };
@@ -507,6 +519,17 @@ mod tests {
         assert_eq!((snap.accepts, snap.requests, snap.bytes_read), (0, 0, 0));
         assert_eq!(snap.accepts_per_sec, 0.0);
         assert!(snap.workers.values().all(|w| w.requests == 0));
+    }
+
+    #[test]
+    fn the_thread_cache_forgets_dropped_stats() {
+        for _ in 0..100 {
+            let s = Stats::new();
+            s.set_enabled(true);
+            s.record_request(1, 1, Duration::ZERO);
+        }
+        let cached = MINE.with_borrow(Vec::len);
+        assert!(cached <= 1, "{cached} entries cached");
     }
 
     #[test]

@@ -158,6 +158,128 @@ pub(super) fn prepare_inherited(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read;
+    use std::os::fd::{AsRawFd, IntoRawFd};
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    use crate::listener::{ListenOptions, Listener};
+
+    /// Set in the child process: what `Listener::bind` should find (`host:port`, or `none`).
+    const CHILD_ENV: &str = "CHEROOT_TEST_SYSTEMD_CHILD";
+    const TEST_NAME: &str = "listener::systemd::tests::activation_end_to_end";
+
+    /// Runs this test binary again as a socket-activated child: the listening socket as fd 3,
+    /// `LISTEN_PID` set by the shell to its own pid, which `exec` keeps.
+    fn run_child(socket: &std::net::TcpListener, listen_pid: &str, expect: &str) -> String {
+        let fd = socket.as_raw_fd();
+        let script = format!(r#"LISTEN_PID={listen_pid} LISTEN_FDS=1 exec "$0" "$@""#);
+        let mut cmd = Command::new("/bin/sh");
+        cmd.arg("-c")
+            .arg(script)
+            .arg(std::env::current_exe().unwrap())
+            .args([TEST_NAME, "--exact", "--nocapture", "--test-threads=1"])
+            .env(CHILD_ENV, expect)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        // SAFETY: the closure runs in the forked child before exec and only calls `dup2` or
+        // `fcntl`, which are async-signal-safe and allocate nothing.
+        unsafe {
+            cmd.pre_exec(move || {
+                if fd == LISTEN_FDS_START {
+                    // Already fd 3: only clear close-on-exec.
+                    fcntl(
+                        BorrowedFd::borrow_raw(fd),
+                        FcntlArg::F_SETFD(nix::fcntl::FdFlag::empty()),
+                    )?;
+                } else {
+                    // dup2 gives fd 3 without close-on-exec; the child owns it from here.
+                    let three = OwnedFd::from_raw_fd(LISTEN_FDS_START);
+                    let _ = nix::unistd::dup2_raw(BorrowedFd::borrow_raw(fd), three)?.into_raw_fd();
+                }
+                Ok(())
+            });
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut out = String::new();
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(status.success(), "child failed:\n{out}");
+        out
+    }
+
+    /// In the child: bind with an address that cannot work, so only activation can succeed.
+    fn child(expect: &str) {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let _guard = rt.enter();
+        let nowhere = BindAddr::Unix("/nonexistent-cheroot-dir/x.sock".into());
+        let any = BindAddr::Tcp {
+            host: "127.0.0.1".to_owned(),
+            port: 0,
+        };
+        if expect == "none" {
+            let l = Listener::bind(&any, &ListenOptions::default()).unwrap();
+            assert!(
+                !l.is_activated(),
+                "LISTEN_PID of another process is ignored"
+            );
+            println!("child: not activated");
+            return;
+        }
+        let l = Listener::bind(&nowhere, &ListenOptions::default()).unwrap();
+        assert!(l.is_activated());
+        assert_eq!(l.local_bind_addr().to_string(), expect);
+        // fd 3 is adopted once: the next bind is an ordinary one.
+        let again = Listener::bind(&any, &ListenOptions::default()).unwrap();
+        assert!(!again.is_activated());
+        rt.block_on(async {
+            use tokio::io::AsyncWriteExt;
+            let accepted = tokio::time::timeout(Duration::from_secs(30), l.accept()).await;
+            let (mut s, _) = accepted.expect("the parent's connection").unwrap();
+            s.write_all(b"pong").await.unwrap();
+        });
+        println!("child: activated on {expect}");
+    }
+
+    #[test]
+    fn activation_end_to_end() {
+        if let Ok(expect) = std::env::var(CHILD_ENV) {
+            return child(&expect);
+        }
+        let socket = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = socket.local_addr().unwrap();
+        // The backlog takes the connection before the child accepts it.
+        let mut client = std::net::TcpStream::connect(addr).unwrap();
+        client
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let out = run_child(&socket, "$$", &addr.to_string());
+        assert!(
+            out.contains(&format!("child: activated on {addr}")),
+            "{out}"
+        );
+        let mut got = [0u8; 4];
+        client.read_exact(&mut got).unwrap();
+        assert_eq!(&got, b"pong");
+
+        let out = run_child(&socket, "1", "none");
+        assert!(out.contains("child: not activated"), "{out}");
+    }
 
     #[test]
     fn env_rules() {
