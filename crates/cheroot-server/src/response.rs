@@ -456,7 +456,7 @@ impl<'a> Response<'a> {
         }
         if !has_date {
             out.put_slice(b"Date: ");
-            clock::write_http_date(out);
+            clock::write_http_date(out, ctx.shared.clock.now_secs());
             out.put_slice(b"\r\n");
         }
         if !has_server {

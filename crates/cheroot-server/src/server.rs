@@ -292,6 +292,15 @@ impl HttpServer {
             tracker,
             bind_addr,
         ));
+        // Keeps the Date cache current for as long as the runtime lives.
+        let ticking = Arc::downgrade(&shared);
+        runtime.spawn(async move {
+            while let Some(shared) = ticking.upgrade() {
+                shared.clock.tick();
+                drop(shared);
+                tokio::time::sleep(crate::clock::TICK).await;
+            }
+        });
         state.running = Some(Running {
             runtime,
             shared,
