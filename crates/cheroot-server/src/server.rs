@@ -423,9 +423,19 @@ impl HttpServer {
     /// from inside the server's own runtime (an inline gateway), it finishes in the
     /// background.
     pub fn stop(&self) {
+        let background = tokio::runtime::Handle::try_current().is_ok() || on_worker_thread();
         let running = {
             let mut state = lock(&self.inner.state);
             let Some(running) = state.running.take() else {
+                // Another stop() is under way: wait for it, so that every stop() returns
+                // with the server stopped (except where waiting would deadlock).
+                while state.stopping && !background {
+                    state = self
+                        .inner
+                        .changed
+                        .wait(state)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
                 return;
             };
             state.stopping = true;
@@ -433,7 +443,7 @@ impl HttpServer {
         };
         running.shared.tracker.set_ready(false);
         running.shared.tracker.signal_stop();
-        if tokio::runtime::Handle::try_current().is_ok() || on_worker_thread() {
+        if background {
             // Blocking here would stall (or panic) the runtime, or make a worker wait for the
             // request it is serving (and join itself): finish on a plain thread.
             let inner = Arc::clone(&self.inner);
