@@ -11,6 +11,8 @@ struct Hello {
 
 impl Gateway for Hello {
     fn respond(&self, _req: &mut Request<'_>, resp: &mut Response<'_>) -> Result<(), GatewayError> {
+        // The whole body is ready at once: on the pool, send it with the end of the response.
+        resp.set_buffered(true);
         resp.set_status(200, "OK");
         resp.add_header("Content-Type", "text/plain")?;
         resp.add_header("Content-Length", "12")?;

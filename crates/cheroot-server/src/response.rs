@@ -15,6 +15,9 @@ use crate::shared::Shared;
 /// Below this size a `Bytes` body piece is copied next to the head rather than queued alone.
 const COPY_THRESHOLD: usize = 4096;
 
+/// A buffered response (see [`Response::set_buffered`]) sends its bytes once this many are held.
+const BUFFER_LIMIT: usize = 64 * 1024;
+
 /// How many response messages may wait between a worker and the connection task.
 pub(crate) const EVENT_CHANNEL_CAPACITY: usize = 8;
 
@@ -35,8 +38,9 @@ pub(crate) trait OutBuf: Send {
 pub(crate) enum Event {
     /// Bytes to send, already framed.
     Data(Bytes),
-    /// The gateway returned; nothing follows.
-    End(Outcome),
+    /// The gateway returned, with the last bytes of the response (often the whole of a small
+    /// one: one message, one wake-up of the connection task); nothing follows.
+    End(Outcome, Bytes),
 }
 
 /// How a response ended, for the connection task.
@@ -111,6 +115,7 @@ pub struct Response<'a> {
     written: u64,
     overflow: bool,
     broken: bool,
+    buffered: bool,
 }
 
 impl fmt::Debug for Response<'_> {
@@ -154,6 +159,7 @@ impl<'a> Response<'a> {
             written: 0,
             overflow: false,
             broken: false,
+            buffered: false,
         }
     }
 
@@ -232,6 +238,16 @@ impl<'a> Response<'a> {
         self.headers.put_slice(value);
         self.headers.put_slice(b"\r\n");
         Ok(())
+    }
+
+    /// Holds body bytes back until the gateway returns (or 64 KiB accumulate) instead of
+    /// sending each write at once. For a gateway on the worker pool whose whole body is ready
+    /// without waiting (a WSGI app that returned a list): the response then reaches the
+    /// connection in one message. Off by default, because a streaming gateway (one that waits
+    /// between writes) wants each write to reach the client at once. Inline gateways are
+    /// always sent when they return, so this changes nothing for them.
+    pub fn set_buffered(&mut self, buffered: bool) {
+        self.buffered = buffered;
     }
 
     /// Whether the head has been sent.
@@ -320,8 +336,19 @@ impl<'a> Response<'a> {
                 Ok(())
             }
         };
-        self.flush_channel()?;
+        if !self.buffered || self.pending_len() >= BUFFER_LIMIT {
+            self.flush_channel()?;
+        } else if self.broken {
+            return Err(gone());
+        }
         result
+    }
+
+    fn pending_len(&self) -> usize {
+        match &self.sink {
+            Sink::Inline(_) => 0,
+            Sink::Channel { pending, .. } => pending.len(),
+        }
     }
 
     /// Ends a response whose gateway returned normally: sends the head if nothing was
@@ -359,15 +386,12 @@ impl<'a> Response<'a> {
             }
             _ => {}
         }
-        if self.flush_channel().is_err() {
-            self.keep_alive = false;
-        }
+        // What is still pending (the last chunk, a buffered body) goes with the End message.
         self.outcome(None)
     }
 
     /// Ends a response whose gateway failed.
     pub(crate) fn fail(&mut self) -> Outcome {
-        let _ = self.flush_channel();
         self.keep_alive = false;
         let failure = if self.overflow && !self.headers_sent {
             Failure::Overflow
@@ -377,10 +401,12 @@ impl<'a> Response<'a> {
         self.outcome(Some(failure))
     }
 
-    /// Hands the outcome to the connection task (worker-pool gateways).
+    /// Hands the outcome, with the bytes still pending, to the connection task (worker-pool
+    /// gateways).
     pub(crate) fn send_end(&mut self, outcome: Outcome) {
-        if let Sink::Channel { tx, .. } = &self.sink {
-            let _ = tx.blocking_send(Event::End(outcome));
+        if let Sink::Channel { tx, pending } = &mut self.sink {
+            let last = pending.split().freeze();
+            let _ = tx.blocking_send(Event::End(outcome, last));
         }
     }
 

@@ -121,6 +121,21 @@ impl Gateway for TestApp {
                 resp.write_bytes(bytes::Bytes::from(vec![b'!'; 5000]))?;
                 Ok(())
             }
+            "/stream_wait" => {
+                // Each write reaches the client before the gateway goes on.
+                resp.write(b"first")?;
+                self.probe.held.fetch_add(1, Ordering::SeqCst);
+                self.probe.wait_gate();
+                resp.write(b"second")?;
+                Ok(())
+            }
+            "/buffered" => {
+                resp.set_buffered(true);
+                for piece in ["a", "b", "c"] {
+                    resp.write(piece.as_bytes())?;
+                }
+                Ok(())
+            }
             "/no_body" => {
                 resp.set_status(204, "No Content");
                 resp.write(b"this must not be sent")?;

@@ -217,3 +217,30 @@ impl Client {
         n
     }
 }
+
+impl Client {
+    /// Reads whatever arrives next, raw (panics at EOF).
+    pub(crate) fn read_chunk_raw(&mut self) -> Vec<u8> {
+        if self.buf.is_empty() {
+            let n = self.fill().expect("read from the test server");
+            assert!(n > 0, "unexpected EOF");
+        }
+        std::mem::take(&mut self.buf)
+    }
+
+    /// Reads until nothing arrives for `quiet`, or EOF.
+    pub(crate) fn read_to_end_or_timeout(&mut self, quiet: Duration) -> Vec<u8> {
+        self.stream
+            .set_read_timeout(Some(quiet))
+            .expect("set a read timeout");
+        while let Ok(n) = self.fill() {
+            if n == 0 {
+                break;
+            }
+        }
+        self.stream
+            .set_read_timeout(Some(READ_TIMEOUT))
+            .expect("set a read timeout");
+        std::mem::take(&mut self.buf)
+    }
+}
