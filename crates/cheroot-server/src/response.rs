@@ -105,6 +105,9 @@ pub struct Response<'a> {
     /// The gateway's header lines, already rendered as `name: value\r\n`.
     headers: BytesMut,
     content_length: Option<u64>,
+    /// Where the gateway's `Content-Length` line sits in `headers`, to leave it out of
+    /// responses that must not carry one (1xx, 204).
+    content_length_line: Option<(usize, usize)>,
     has_date: bool,
     has_server: bool,
     has_connection: bool,
@@ -149,6 +152,7 @@ impl<'a> Response<'a> {
             reason: String::new(),
             headers: scratch,
             content_length: None,
+            content_length_line: None,
             has_date: false,
             has_server: false,
             has_connection: false,
@@ -213,10 +217,16 @@ impl<'a> Response<'a> {
         let value = trim(value);
         if name.eq_ignore_ascii_case(b"content-length") {
             let len = parse_length(value).ok_or(HeaderError(HeaderErrorKind::ContentLength))?;
-            if self.content_length.is_some_and(|old| old != len) {
-                return Err(HeaderError(HeaderErrorKind::ContentLength));
+            match self.content_length {
+                Some(old) if old != len => return Err(HeaderError(HeaderErrorKind::ContentLength)),
+                // The same length again: one line is enough.
+                Some(_) => return Ok(()),
+                None => {}
             }
             self.content_length = Some(len);
+            let start = self.headers.len();
+            let end = start + name.len() + value.len() + 4;
+            self.content_length_line = Some((start, end));
         } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
             return Ok(());
         } else if name.eq_ignore_ascii_case(b"date") {
@@ -450,6 +460,7 @@ impl<'a> Response<'a> {
         let keep_alive = self.keep_alive;
         let (has_connection, has_date, has_server) =
             (self.has_connection, self.has_date, self.has_server);
+        let content_length_line = self.content_length_line;
         let mut headers = std::mem::take(&mut self.headers);
         let reason = std::mem::take(&mut self.reason);
         let out = self.out();
@@ -464,7 +475,14 @@ impl<'a> Response<'a> {
             out.put_slice(reason.as_bytes());
         }
         out.put_slice(b"\r\n");
-        out.put_slice(&headers);
+        match content_length_line {
+            // RFC 9110 §8.6: no Content-Length in a 1xx or 204 response.
+            Some((start, end)) if status < 200 || status == 204 => {
+                out.put_slice(&headers[..start]);
+                out.put_slice(&headers[end..]);
+            }
+            _ => out.put_slice(&headers),
+        }
         if chunked {
             out.put_slice(b"Transfer-Encoding: chunked\r\n");
         }

@@ -141,6 +141,14 @@ impl Gateway for TestApp {
                 resp.write(b"this must not be sent")?;
                 Ok(())
             }
+            "/no_body_cl" => {
+                resp.set_status(204, "No Content");
+                resp.add_header("X-Before", "1")?;
+                resp.add_header("Content-Length", "21")?;
+                resp.add_header("X-After", "2")?;
+                resp.write(b"this must not be sent")?;
+                Ok(())
+            }
             "/not_modified" => {
                 resp.set_status(304, "Not Modified");
                 resp.write(b"this must not be sent")?;
