@@ -132,9 +132,10 @@ impl ChunkedDecoder {
         }
     }
 
-    /// Sets the bound on the trailer section (its bytes, the final empty line included).
+    /// Sets the bound on the trailer section: its bytes, the final empty line included, so at
+    /// least 2 (a smaller value is raised to 2, which allows no trailer fields).
     pub fn with_max_trailer_size(mut self, max: usize) -> Self {
-        self.max_trailer_size = max;
+        self.max_trailer_size = max.max(2);
         self
     }
 
@@ -628,6 +629,13 @@ mod tests {
                 vec![(b"A".to_vec(), b"b".to_vec())],
                 Vec::new()
             )))
+        );
+        let mut decoder = ChunkedDecoder::new().with_max_trailer_size(0);
+        assert_eq!(decode_pieces(&mut decoder, &[b"0\r\n\r\n"]), ok(b"", b""));
+        let mut decoder = ChunkedDecoder::new().with_max_trailer_size(0);
+        assert_eq!(
+            decode_pieces(&mut decoder, &[b"0\r\nA:\r\n\r\n"]),
+            err("Chunk trailers too large")
         );
         let mut decoder = ChunkedDecoder::new().with_max_trailer_size(7);
         assert_eq!(

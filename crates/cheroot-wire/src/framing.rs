@@ -76,6 +76,21 @@ const UNIMPLEMENTED_CODING: ParseError = ParseError::new(501, "");
 /// - 400 when `chunked` is present but not the final coding, or present twice;
 /// - 501 with an empty reason when another coding (`gzip`, `identity`, `xchunked`, ...) is
 ///   named.
+///
+/// # Examples
+///
+/// ```
+/// use cheroot_wire::{BodyFraming, HeaderField, Headers, body_framing};
+/// use http::Version;
+///
+/// let mut headers = Headers::new();
+/// headers.push(HeaderField::new("Content-Length", "5"));
+/// assert_eq!(body_framing(Version::HTTP_11, &headers), Ok(BodyFraming::Length(5)));
+///
+/// // CL.TE request smuggling is refused.
+/// headers.push(HeaderField::new("Transfer-Encoding", "chunked"));
+/// assert_eq!(body_framing(Version::HTTP_11, &headers).unwrap_err().status(), 400);
+/// ```
 pub fn body_framing(version: Version, headers: &Headers) -> Result<BodyFraming, ParseError> {
     let has_transfer_encoding = headers.get_all("transfer-encoding").next().is_some();
     let has_content_length = headers.get_all("content-length").next().is_some();

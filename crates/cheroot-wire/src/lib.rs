@@ -27,7 +27,12 @@ mod error;
 mod field_syntax;
 
 pub use error::ParseError;
-pub use headers::{HeaderField, Headers};
+pub use head::{
+    ParseOptions, RequestHead, parse_request_head, request_body_framing, request_head_eof_error,
+};
+pub use headers::{HeaderField, Headers, cheroot_title_case};
+pub use limits::Limits;
+pub use target::{RequestTarget, TargetForm};
 
 // Body framing and decoding.
 pub use chunked::{ChunkedDecoder, DEFAULT_MAX_TRAILER_SIZE, DecodedChunk};

@@ -1,1 +1,175 @@
-//! TODO: owned by a helper, see the API contract.
+//! The request line: split into method, request-target and version, checked in cheroot's order.
+
+use http::Method;
+
+use crate::ParseError;
+use crate::field_syntax::is_tchar;
+
+/// The HTTP version a request line names, as far as the line alone can judge it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LineVersion {
+    /// `HTTP/1.0`.
+    Http10,
+    /// `HTTP/1.1`.
+    Http11,
+    /// A version below 1.0 (`HTTP/0.9`): cheroot answers 505 with an empty body, but only after
+    /// it has checked the method and the target, so the caller rejects it last.
+    OtherMajor,
+}
+
+/// A request line cut into its three parts; nothing decoded yet.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RequestLine<'a> {
+    pub(crate) method: &'a [u8],
+    pub(crate) target: &'a [u8],
+    pub(crate) version: LineVersion,
+}
+
+/// Splits `line` (without its CRLF) and checks the protocol and version, giving cheroot's
+/// messages (`HTTPRequest.read_request_line`): fewer than three parts is "Malformed
+/// Request-Line", a protocol other than `HTTP/` is "bad protocol", a version without a dot is
+/// "bad version", non-digits are "Malformed Request-Line", and a version above 1.1 is 505.
+///
+/// cheroot splits `line.strip()` on single spaces at most twice; we split the same way but do
+/// not strip, so leading or trailing whitespace (never valid per RFC 9112) makes the line fail.
+pub(crate) fn split(line: &[u8]) -> Result<RequestLine<'_>, ParseError> {
+    let mut parts = line.splitn(3, |&b| b == b' ');
+    let (Some(method), Some(target), Some(protocol)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(ParseError::MALFORMED_REQUEST_LINE);
+    };
+    let Some(version) = protocol.strip_prefix(b"HTTP/") else {
+        return Err(ParseError::BAD_PROTOCOL);
+    };
+    let Some(dot) = version.iter().position(|&b| b == b'.') else {
+        return Err(ParseError::BAD_VERSION);
+    };
+    let (major, minor) = (&version[..dot], &version[dot + 1..]);
+    let (Some(major_n), Some(minor_n)) = (number(major), number(minor)) else {
+        return Err(ParseError::MALFORMED_REQUEST_LINE);
+    };
+    // cheroot compares (major, minor) as integers, so 1.10 and 2.15 are both above 1.1.
+    if (major_n, minor_n) > (1, 1) {
+        return Err(ParseError::VERSION_NOT_SUPPORTED);
+    }
+    let version = match (major, minor) {
+        (b"1", b"0") => LineVersion::Http10,
+        (b"1", b"1") => LineVersion::Http11,
+        // RFC 9112 allows one digit each; cheroot's `int()` also takes `01.1`, we do not.
+        _ if major_n == 1 => return Err(ParseError::BAD_VERSION),
+        _ => LineVersion::OtherMajor,
+    };
+    Ok(RequestLine {
+        method,
+        target,
+        version,
+    })
+}
+
+/// A run of ASCII digits as a number, saturating (only comparisons with 1 matter); `None` if
+/// empty or not all digits.
+fn number(digits: &[u8]) -> Option<u32> {
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(digits.iter().fold(0u32, |n, &d| {
+        n.saturating_mul(10).saturating_add(u32::from(d - b'0'))
+    }))
+}
+
+/// The method, checked as cheroot's strict mode does: any lower-case letter is 400 "Malformed
+/// method name: ..." (RFC 9110 methods are case-sensitive). Outside strict mode cheroot
+/// upper-cases it instead. A method that is not a token is "Malformed Request-Line" (cheroot
+/// takes any bytes; RFC 9112 does not).
+pub(crate) fn method(raw: &[u8], strict_mode: bool) -> Result<Method, ParseError> {
+    let has_lower = raw.iter().any(u8::is_ascii_lowercase);
+    if has_lower && strict_mode {
+        return Err(ParseError::MALFORMED_METHOD);
+    }
+    if raw.is_empty() || !raw.iter().all(|&b| is_tchar(b)) {
+        return Err(ParseError::MALFORMED_REQUEST_LINE);
+    }
+    let parsed = if has_lower {
+        Method::from_bytes(&raw.to_ascii_uppercase())
+    } else {
+        Method::from_bytes(raw)
+    };
+    parsed.map_err(|_| ParseError::MALFORMED_REQUEST_LINE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_gives_cheroot_statuses_and_messages() {
+        // test_core.py::test_malformed_request_line and inventory items 10-12.
+        type Split<'a> = Result<(&'a str, &'a str, LineVersion), ParseError>;
+        let cases: &[(&str, Split<'_>)] = &[
+            ("GET / HTTP/1.1", Ok(("GET", "/", LineVersion::Http11))),
+            ("GET / HTTP/1.0", Ok(("GET", "/", LineVersion::Http10))),
+            ("GET / HTTP/0.9", Ok(("GET", "/", LineVersion::OtherMajor))),
+            ("GET /", Err(ParseError::MALFORMED_REQUEST_LINE)),
+            ("GET", Err(ParseError::MALFORMED_REQUEST_LINE)),
+            ("", Err(ParseError::MALFORMED_REQUEST_LINE)),
+            ("GET / HTTPS/1.1", Err(ParseError::BAD_PROTOCOL)),
+            ("GET / http/1.1", Err(ParseError::BAD_PROTOCOL)),
+            ("GET  / HTTP/1.1", Err(ParseError::BAD_PROTOCOL)),
+            ("GET / HTTP/1", Err(ParseError::BAD_VERSION)),
+            ("GET / HTTP/", Err(ParseError::BAD_VERSION)),
+            ("GET / HTTP/2.15", Err(ParseError::VERSION_NOT_SUPPORTED)),
+            ("GET / HTTP/1.10", Err(ParseError::VERSION_NOT_SUPPORTED)),
+            ("GET / HTTP/2.0", Err(ParseError::VERSION_NOT_SUPPORTED)),
+            (
+                "GET / HTTP/99999999999999999999.0",
+                Err(ParseError::VERSION_NOT_SUPPORTED),
+            ),
+            ("GET / HTTP/1.x", Err(ParseError::MALFORMED_REQUEST_LINE)),
+            ("GET / HTTP/1.", Err(ParseError::MALFORMED_REQUEST_LINE)),
+            ("GET / HTTP/.1", Err(ParseError::MALFORMED_REQUEST_LINE)),
+            ("GET / HTTP/1.1.1", Err(ParseError::MALFORMED_REQUEST_LINE)),
+            ("GET / HTTP/1.1 ", Err(ParseError::MALFORMED_REQUEST_LINE)),
+            ("GET / HTTP/+1.1", Err(ParseError::MALFORMED_REQUEST_LINE)),
+            ("GET / HTTP/01.1", Err(ParseError::BAD_VERSION)),
+            ("GET / HTTP/1.01", Err(ParseError::BAD_VERSION)),
+        ];
+        for (line, expected) in cases {
+            let got = split(line.as_bytes()).map(|l| {
+                (
+                    std::str::from_utf8(l.method).unwrap(),
+                    std::str::from_utf8(l.target).unwrap(),
+                    l.version,
+                )
+            });
+            assert_eq!(&got, expected, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn method_case_and_token_rules() {
+        // test_core.py::test_malformed_http_method: `GeT` is 400 in strict mode.
+        let cases: &[(&str, bool, Result<Method, ParseError>)] = &[
+            ("GET", true, Ok(Method::GET)),
+            (
+                "PROPFIND",
+                true,
+                Ok(Method::from_bytes(b"PROPFIND").unwrap()),
+            ),
+            ("GeT", true, Err(ParseError::MALFORMED_METHOD)),
+            ("get", true, Err(ParseError::MALFORMED_METHOD)),
+            ("GeT", false, Ok(Method::GET)),
+            ("connect", false, Ok(Method::CONNECT)),
+            ("", true, Err(ParseError::MALFORMED_REQUEST_LINE)),
+            ("G(T", true, Err(ParseError::MALFORMED_REQUEST_LINE)),
+            ("GE\0T", true, Err(ParseError::MALFORMED_REQUEST_LINE)),
+            ("GÉT", false, Err(ParseError::MALFORMED_REQUEST_LINE)),
+        ];
+        for (raw, strict, expected) in cases {
+            assert_eq!(
+                &method(raw.as_bytes(), *strict),
+                expected,
+                "{raw:?} strict={strict}"
+            );
+        }
+    }
+}

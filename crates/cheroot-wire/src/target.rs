@@ -1,1 +1,834 @@
-//! TODO: owned by a helper, see the API contract.
+//! The request-target: its four RFC 9112 forms, cheroot's checks on each, and the decoded path.
+
+use std::ops::Range;
+
+use bytes::Bytes;
+use http::Method;
+
+use crate::ParseError;
+
+/// Which of the four forms of RFC 9112 section 3.2 the request-target has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetForm {
+    /// `/path?query`, the usual form.
+    Origin,
+    /// `http://host/path?query`, sent to proxies (or `//host/path`, which has an authority
+    /// and no scheme).
+    Absolute,
+    /// `host:port`, only with `CONNECT`.
+    Authority,
+    /// `*`, for a server-wide `OPTIONS`.
+    Asterisk,
+}
+
+/// The request-target of a request, as received and as cheroot splits it.
+///
+/// Every part is a cheap slice of the request head's bytes, except a path that needed decoding
+/// or a leading `/`, and an upper-case scheme (cheroot lower-cases it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestTarget {
+    raw: Bytes,
+    form: TargetForm,
+    scheme: Option<Bytes>,
+    authority: Option<Bytes>,
+    path: Bytes,
+    query: Bytes,
+}
+
+impl RequestTarget {
+    /// The target exactly as sent (WSGI's `REQUEST_URI`).
+    pub fn raw(&self) -> &[u8] {
+        &self.raw
+    }
+
+    /// Which form the target has.
+    pub fn form(&self) -> TargetForm {
+        self.form
+    }
+
+    /// The scheme of an absolute-form target, lower-cased (`http`, `https`).
+    pub fn scheme(&self) -> Option<&[u8]> {
+        self.scheme.as_deref()
+    }
+
+    /// The authority (`host[:port]`) of an absolute-form or authority-form target.
+    pub fn authority(&self) -> Option<&[u8]> {
+        self.authority.as_deref()
+    }
+
+    /// The path (WSGI's `PATH_INFO`), always starting with `/`: percent-escapes decoded except
+    /// `%2F`, which stays encoded and is written upper-case so that an encoded slash is never
+    /// taken for a separator (`/a%2fb%20c%41` gives `/a%2Fb cA`). `OPTIONS *` gives `/*`;
+    /// as in cheroot an `OPTIONS` path is not decoded and a `CONNECT` path is `/host:port`.
+    pub fn path(&self) -> &[u8] {
+        &self.path
+    }
+
+    /// The query string (WSGI's `QUERY_STRING`) without the `?`, not decoded; empty if none.
+    pub fn query(&self) -> &[u8] {
+        &self.query
+    }
+}
+
+/// What a checked target will be made of, as ranges of the raw target: computed while the
+/// request line is still borrowed from the caller's buffer, turned into a [`RequestTarget`]
+/// once the whole head has been copied.
+#[derive(Debug, Clone)]
+pub(crate) struct TargetPlan {
+    form: TargetForm,
+    scheme: Option<Range<usize>>,
+    authority: Option<Range<usize>>,
+    path: PathPlan,
+    query: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+enum PathPlan {
+    /// A part of the raw target, used as is.
+    Slice(Range<usize>),
+    /// A decoded or prefixed copy.
+    Owned(Vec<u8>),
+}
+
+impl TargetPlan {
+    /// Builds the target over `raw`, the same bytes [`analyze`] saw, now owned.
+    pub(crate) fn build(self, raw: Bytes) -> RequestTarget {
+        let scheme = self.scheme.map(|r| {
+            let scheme = raw.slice(r);
+            if scheme.iter().any(u8::is_ascii_uppercase) {
+                Bytes::from(scheme.to_ascii_lowercase())
+            } else {
+                scheme
+            }
+        });
+        let path = match self.path {
+            PathPlan::Slice(r) => raw.slice(r),
+            PathPlan::Owned(v) => Bytes::from(v),
+        };
+        RequestTarget {
+            form: self.form,
+            scheme,
+            authority: self.authority.map(|r| raw.slice(r)),
+            path,
+            query: raw.slice(self.query),
+            raw,
+        }
+    }
+}
+
+/// The parts Python's `urllib.parse.urlsplit` finds in a target, as ranges of it.
+struct Split {
+    scheme: Option<Range<usize>>,
+    /// Present and non-empty (`///x` has an empty authority, which cheroot ignores).
+    authority: Option<Range<usize>>,
+    path: Range<usize>,
+    query: Range<usize>,
+    has_fragment: bool,
+}
+
+/// Checks `raw` the way cheroot's `read_request_line` does for `method`, and plans the parts.
+///
+/// The order of the checks is cheroot's: bytes that are not printable ASCII ("Malformed
+/// Request-URI"), then `CONNECT` (405 outside proxy mode, authority-form inside it), then
+/// `OPTIONS` (only our fragment check), then for every other method the absolute-form check, the
+/// leading-slash check, the fragment check and the percent-decoding of the path.
+pub(crate) fn analyze(
+    method: &Method,
+    raw: &[u8],
+    proxy_mode: bool,
+    strict_mode: bool,
+) -> Result<TargetPlan, ParseError> {
+    // cheroot decodes the target as ASCII and fails on any byte above 0x7F; control bytes and
+    // spaces are not allowed in a request-target by RFC 9112 either.
+    if !raw.iter().all(|&b| b.is_ascii_graphic()) {
+        return Err(ParseError::MALFORMED_URI);
+    }
+    let split = urlsplit(raw)?;
+    let is_absolute = split.scheme.is_some() || split.authority.is_some();
+
+    if method == Method::CONNECT {
+        if !proxy_mode {
+            return Err(ParseError::CONNECT_NOT_ALLOWED);
+        }
+        if !is_authority_form(raw) {
+            return Err(ParseError::CONNECT_NEEDS_AUTHORITY);
+        }
+        return Ok(TargetPlan {
+            form: TargetForm::Authority,
+            scheme: None,
+            authority: Some(0..raw.len()),
+            path: PathPlan::Owned(with_slash(raw)),
+            query: 0..0,
+        });
+    }
+    let form = if raw == b"*" {
+        TargetForm::Asterisk
+    } else if is_absolute {
+        TargetForm::Absolute
+    } else {
+        TargetForm::Origin
+    };
+
+    if method == Method::OPTIONS {
+        // RFC 9112 has no fragment in any request-target form; cheroot never checks OPTIONS
+        // targets for one. We refuse it here too.
+        if split.has_fragment {
+            return Err(ParseError::FRAGMENT);
+        }
+        // cheroot takes the path as sent (no decoding); a proxy gets the whole absolute URI.
+        let path = if proxy_mode && is_absolute {
+            0..raw.len()
+        } else {
+            split.path
+        };
+        return Ok(TargetPlan {
+            form,
+            scheme: split.scheme,
+            authority: split.authority,
+            path: slash_prefixed(raw, path),
+            query: split.query,
+        });
+    }
+
+    if strict_mode && !proxy_mode && is_absolute {
+        return Err(ParseError::ABSOLUTE_URI_NOT_ALLOWED);
+    }
+    if strict_mode && !is_absolute && !raw.starts_with(b"/") {
+        return Err(ParseError::NO_LEADING_SLASH);
+    }
+    // cheroot refuses only a non-empty fragment; an empty one (`/x#`) is no better.
+    if split.has_fragment {
+        return Err(ParseError::FRAGMENT);
+    }
+    let path = match decode_path(&raw[split.path.clone()])? {
+        Some(mut decoded) => {
+            if !decoded.starts_with(b"/") {
+                decoded.insert(0, b'/');
+            }
+            PathPlan::Owned(decoded)
+        }
+        None => slash_prefixed(raw, split.path),
+    };
+    Ok(TargetPlan {
+        form,
+        scheme: split.scheme,
+        authority: split.authority,
+        path,
+        query: split.query,
+    })
+}
+
+/// `raw[range]` as the path, with `/` put in front when it lacks one, as cheroot does last.
+fn slash_prefixed(raw: &[u8], range: Range<usize>) -> PathPlan {
+    if raw[range.clone()].starts_with(b"/") {
+        PathPlan::Slice(range)
+    } else {
+        PathPlan::Owned(with_slash(&raw[range]))
+    }
+}
+
+fn with_slash(s: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(s.len() + 1);
+    v.push(b'/');
+    v.extend_from_slice(s);
+    v
+}
+
+/// Python's `urlsplit` on an ASCII target: a scheme is letters, digits, `+`, `-`, `.` before
+/// the first `:` starting with a letter; `//` then starts an authority that runs to the next
+/// `/`, `?` or `#`; then the fragment after the first `#` and the query after the first `?`.
+///
+/// An authority with unbalanced brackets is "Malformed Request-URI" (`urlsplit` raises
+/// `ValueError("Invalid IPv6 URL")` there, which cheroot turns into a 500).
+fn urlsplit(raw: &[u8]) -> Result<Split, ParseError> {
+    let mut start = 0;
+    let mut scheme = None;
+    if let Some(colon) = raw.iter().position(|&b| b == b':') {
+        let candidate = &raw[..colon];
+        let valid = candidate.first().is_some_and(u8::is_ascii_alphabetic)
+            && candidate
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+        if valid {
+            scheme = Some(0..colon);
+            start = colon + 1;
+        }
+    }
+    let mut authority = None;
+    if raw[start..].starts_with(b"//") {
+        let from = start + 2;
+        let to = raw[from..]
+            .iter()
+            .position(|&b| matches!(b, b'/' | b'?' | b'#'))
+            .map_or(raw.len(), |i| from + i);
+        let netloc = &raw[from..to];
+        if netloc.contains(&b'[') != netloc.contains(&b']') {
+            return Err(ParseError::MALFORMED_URI);
+        }
+        if from < to {
+            authority = Some(from..to);
+        }
+        start = to;
+    }
+    let (end, has_fragment) = match raw[start..].iter().position(|&b| b == b'#') {
+        Some(i) => (start + i, true),
+        None => (raw.len(), false),
+    };
+    let (path, query) = match raw[start..end].iter().position(|&b| b == b'?') {
+        Some(i) => (start..start + i, start + i + 1..end),
+        None => (start..end, end..end),
+    };
+    Ok(Split {
+        scheme,
+        authority,
+        path,
+        query,
+        has_fragment,
+    })
+}
+
+/// Whether `raw` is RFC 9112 authority-form, `host:port`, as cheroot's proxy mode checks it for
+/// `CONNECT`: nothing but an authority, and a port from 1 to 65535 (cheroot's `not _port`
+/// refuses 0). Unlike cheroot we also refuse an empty host and user information (`user@`).
+fn is_authority_form(raw: &[u8]) -> bool {
+    if raw.iter().any(|&b| matches!(b, b'/' | b'?' | b'#' | b'@')) {
+        return false;
+    }
+    let (host, port) = if raw.starts_with(b"[") {
+        let Some(close) = raw.iter().position(|&b| b == b']') else {
+            return false;
+        };
+        match raw[close + 1..].strip_prefix(b":") {
+            Some(port) => (&raw[..=close], port),
+            None => return false,
+        }
+    } else {
+        let Some(colon) = raw.iter().rposition(|&b| b == b':') else {
+            return false;
+        };
+        (&raw[..colon], &raw[colon + 1..])
+    };
+    let host_ok = !host.is_empty()
+        && (host.starts_with(b"[") || !host.iter().any(|&b| matches!(b, b'[' | b']' | b':')));
+    let port_ok = !port.is_empty()
+        && port.len() <= 5
+        && port.iter().all(u8::is_ascii_digit)
+        && (1..=65535).contains(&port.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')));
+    host_ok && port_ok
+}
+
+/// Percent-decodes a path as cheroot does: split on `%2F` (any case), unquote each piece, join
+/// with `%2F`. Returns `None` when there is nothing to decode (no `%`), so the caller can keep
+/// the slice.
+///
+/// Python's `unquote_to_bytes` leaves a bad escape (`%zz`, a lone `%`) as it is; we refuse it
+/// with "Malformed Request-URI", since it cannot be what the client meant.
+fn decode_path(path: &[u8]) -> Result<Option<Vec<u8>>, ParseError> {
+    let Some(first) = path.iter().position(|&b| b == b'%') else {
+        return Ok(None);
+    };
+    let mut out = Vec::with_capacity(path.len());
+    out.extend_from_slice(&path[..first]);
+    let mut i = first;
+    while i < path.len() {
+        let b = path[i];
+        if b != b'%' {
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        let (Some(hi), Some(lo)) = (
+            path.get(i + 1).and_then(|&h| hex(h)),
+            path.get(i + 2).and_then(|&l| hex(l)),
+        ) else {
+            return Err(ParseError::MALFORMED_URI);
+        };
+        let decoded = hi << 4 | lo;
+        if decoded == b'/' {
+            out.extend_from_slice(b"%2F");
+        } else {
+            out.push(decoded);
+        }
+        i += 3;
+    }
+    Ok(Some(out))
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (form, scheme, authority, path, query) of a target, or the error.
+    type Parts = (
+        TargetForm,
+        Option<&'static str>,
+        Option<&'static str>,
+        &'static [u8],
+        &'static str,
+    );
+
+    fn parse(
+        method: &str,
+        raw: &str,
+        proxy: bool,
+        strict: bool,
+    ) -> Result<RequestTarget, ParseError> {
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let plan = analyze(&method, raw.as_bytes(), proxy, strict)?;
+        Ok(plan.build(Bytes::copy_from_slice(raw.as_bytes())))
+    }
+
+    /// (method, raw target, proxy_mode, strict_mode, expected).
+    type Case = (
+        &'static str,
+        &'static str,
+        bool,
+        bool,
+        Result<Parts, ParseError>,
+    );
+
+    fn check(cases: &[Case]) {
+        for (method, raw, proxy, strict, expected) in cases {
+            let got = parse(method, raw, *proxy, *strict);
+            let expected = expected.map(|(form, scheme, authority, path, query)| {
+                (
+                    form,
+                    scheme.map(str::as_bytes),
+                    authority.map(str::as_bytes),
+                    path,
+                    query.as_bytes(),
+                )
+            });
+            let got_parts = got
+                .as_ref()
+                .map(|t| (t.form(), t.scheme(), t.authority(), t.path(), t.query()))
+                .map_err(|e| *e);
+            assert_eq!(
+                got_parts, expected,
+                "{method} {raw} proxy={proxy} strict={strict}"
+            );
+            if let Ok(t) = &got {
+                assert_eq!(t.raw(), raw.as_bytes());
+            }
+        }
+    }
+
+    use TargetForm::{Absolute, Asterisk, Authority, Origin};
+
+    #[test]
+    fn origin_form_and_path_decoding() {
+        check(&[
+            ("GET", "/", false, true, Ok((Origin, None, None, b"/", ""))),
+            // test_core.py::test_query_string_request: the query stays raw.
+            (
+                "GET",
+                "/query_string?test=True",
+                false,
+                true,
+                Ok((Origin, None, None, b"/query_string", "test=True")),
+            ),
+            (
+                "GET",
+                "/a?b%20c?d",
+                false,
+                true,
+                Ok((Origin, None, None, b"/a", "b%20c?d")),
+            ),
+            (
+                "GET",
+                "/a?",
+                false,
+                true,
+                Ok((Origin, None, None, b"/a", "")),
+            ),
+            // Inventory item 23 [run]: `%2F` kept, upper-cased; the rest decoded.
+            (
+                "GET",
+                "/a%2fb%20c%41",
+                false,
+                true,
+                Ok((Origin, None, None, b"/a%2Fb cA", "")),
+            ),
+            (
+                "GET",
+                "/a%2Fb",
+                false,
+                true,
+                Ok((Origin, None, None, b"/a%2Fb", "")),
+            ),
+            (
+                "GET",
+                "/%252F",
+                false,
+                true,
+                Ok((Origin, None, None, b"/%2F", "")),
+            ),
+            // test_core.py::test_parse_uri_unsafe_uri: decodes to Latin-1 bytes, no splitting.
+            (
+                "GET",
+                "/%A0%D0blah%20key%200%20900%204%20data",
+                false,
+                true,
+                Ok((Origin, None, None, b"/\xa0\xd0blah key 0 900 4 data", "")),
+            ),
+            // test_core.py::test_parse_acceptable_uri: quoted Unicode.
+            (
+                "GET",
+                "/%D0%BF%D1%80",
+                false,
+                true,
+                Ok((Origin, None, None, "/пр".as_bytes(), "")),
+            ),
+            ("GET", "/a%2", false, true, Err(ParseError::MALFORMED_URI)),
+            ("GET", "/a%zz", false, true, Err(ParseError::MALFORMED_URI)),
+            ("GET", "/a%", false, true, Err(ParseError::MALFORMED_URI)),
+            // A `///x` target has an empty authority, which urlsplit and cheroot ignore.
+            (
+                "GET",
+                "///x",
+                false,
+                true,
+                Ok((Origin, None, None, b"/x", "")),
+            ),
+            (
+                "GET",
+                "/a:b",
+                false,
+                true,
+                Ok((Origin, None, None, b"/a:b", "")),
+            ),
+        ]);
+    }
+
+    #[test]
+    fn cheroot_rejections() {
+        check(&[
+            // test_core.py::test_parse_no_leading_slash_invalid
+            (
+                "GET",
+                "hello",
+                false,
+                true,
+                Err(ParseError::NO_LEADING_SLASH),
+            ),
+            (
+                "GET",
+                "%D0%BF%D1%80",
+                false,
+                true,
+                Err(ParseError::NO_LEADING_SLASH),
+            ),
+            ("GET", "", false, true, Err(ParseError::NO_LEADING_SLASH)),
+            ("GET", "*", false, true, Err(ParseError::NO_LEADING_SLASH)),
+            // test_core.py::test_parse_uri_absolute_uri; `//foo/bar` has an authority [run].
+            (
+                "GET",
+                "http://google.com/",
+                false,
+                true,
+                Err(ParseError::ABSOLUTE_URI_NOT_ALLOWED),
+            ),
+            (
+                "GET",
+                "//foo/bar",
+                false,
+                true,
+                Err(ParseError::ABSOLUTE_URI_NOT_ALLOWED),
+            ),
+            (
+                "GET",
+                "example.com:80",
+                false,
+                true,
+                Err(ParseError::ABSOLUTE_URI_NOT_ALLOWED),
+            ),
+            // test_core.py::test_parse_uri_fragment_uri; an empty fragment too (stricter).
+            (
+                "GET",
+                "/hello?test=something#fake",
+                false,
+                true,
+                Err(ParseError::FRAGMENT),
+            ),
+            ("GET", "/hello#", false, true, Err(ParseError::FRAGMENT)),
+            ("OPTIONS", "/x#y", false, true, Err(ParseError::FRAGMENT)),
+            // cheroot's order: absolute form, then leading slash, then fragment.
+            (
+                "GET",
+                "http://x/#y",
+                false,
+                true,
+                Err(ParseError::ABSOLUTE_URI_NOT_ALLOWED),
+            ),
+            (
+                "GET",
+                "hello#y",
+                false,
+                true,
+                Err(ParseError::NO_LEADING_SLASH),
+            ),
+            ("GET", "http://x/#y", true, true, Err(ParseError::FRAGMENT)),
+            // test_core.py::test_parse_uri_invalid_uri: raw non-ASCII.
+            (
+                "GET",
+                "/\u{43f}\u{440}",
+                false,
+                true,
+                Err(ParseError::MALFORMED_URI),
+            ),
+            (
+                "GET",
+                "/a\x7fb",
+                false,
+                true,
+                Err(ParseError::MALFORMED_URI),
+            ),
+            ("GET", "/a\tb", false, true, Err(ParseError::MALFORMED_URI)),
+            ("GET", "/a\rb", false, true, Err(ParseError::MALFORMED_URI)),
+            ("GET", "/a\0b", false, true, Err(ParseError::MALFORMED_URI)),
+            (
+                "GET",
+                "http://[::1/",
+                true,
+                true,
+                Err(ParseError::MALFORMED_URI),
+            ),
+        ]);
+    }
+
+    #[test]
+    fn options_targets() {
+        check(&[
+            // test_core.py::test_parse_uri_asterisk_uri: PATH_INFO `/*`, REQUEST_URI `*`.
+            (
+                "OPTIONS",
+                "*",
+                false,
+                true,
+                Ok((Asterisk, None, None, b"/*", "")),
+            ),
+            // OPTIONS skips the leading-slash and absolute checks and the decoding [code].
+            (
+                "OPTIONS",
+                "hello",
+                false,
+                true,
+                Ok((Origin, None, None, b"/hello", "")),
+            ),
+            (
+                "OPTIONS",
+                "/a%20b?x=1",
+                false,
+                true,
+                Ok((Origin, None, None, b"/a%20b", "x=1")),
+            ),
+            (
+                "OPTIONS",
+                "http://h/p?q",
+                false,
+                true,
+                Ok((Absolute, Some("http"), Some("h"), b"/p", "q")),
+            ),
+            (
+                "OPTIONS",
+                "http://h",
+                false,
+                true,
+                Ok((Absolute, Some("http"), Some("h"), b"/", "")),
+            ),
+            // In proxy mode cheroot takes the whole absolute URI as the path.
+            (
+                "OPTIONS",
+                "http://h/p?q",
+                true,
+                true,
+                Ok((Absolute, Some("http"), Some("h"), b"/http://h/p?q", "q")),
+            ),
+        ]);
+    }
+
+    #[test]
+    fn connect_targets() {
+        // test_core.py::test_http_connect_request: 405 with no body outside proxy mode.
+        check(&[
+            (
+                "CONNECT",
+                "example.com:443",
+                false,
+                true,
+                Err(ParseError::CONNECT_NOT_ALLOWED),
+            ),
+            (
+                "CONNECT",
+                "/",
+                false,
+                true,
+                Err(ParseError::CONNECT_NOT_ALLOWED),
+            ),
+            (
+                "CONNECT",
+                "example.com:443",
+                true,
+                true,
+                Ok((
+                    Authority,
+                    None,
+                    Some("example.com:443"),
+                    b"/example.com:443",
+                    "",
+                )),
+            ),
+            (
+                "CONNECT",
+                "[::1]:8080",
+                true,
+                true,
+                Ok((Authority, None, Some("[::1]:8080"), b"/[::1]:8080", "")),
+            ),
+            (
+                "CONNECT",
+                "example.com",
+                true,
+                true,
+                Err(ParseError::CONNECT_NEEDS_AUTHORITY),
+            ),
+            (
+                "CONNECT",
+                "example.com:0",
+                true,
+                true,
+                Err(ParseError::CONNECT_NEEDS_AUTHORITY),
+            ),
+            (
+                "CONNECT",
+                "example.com:65536",
+                true,
+                true,
+                Err(ParseError::CONNECT_NEEDS_AUTHORITY),
+            ),
+            (
+                "CONNECT",
+                "example.com:x",
+                true,
+                true,
+                Err(ParseError::CONNECT_NEEDS_AUTHORITY),
+            ),
+            (
+                "CONNECT",
+                "example.com:",
+                true,
+                true,
+                Err(ParseError::CONNECT_NEEDS_AUTHORITY),
+            ),
+            (
+                "CONNECT",
+                ":443",
+                true,
+                true,
+                Err(ParseError::CONNECT_NEEDS_AUTHORITY),
+            ),
+            (
+                "CONNECT",
+                "u@h:443",
+                true,
+                true,
+                Err(ParseError::CONNECT_NEEDS_AUTHORITY),
+            ),
+            (
+                "CONNECT",
+                "h:443/",
+                true,
+                true,
+                Err(ParseError::CONNECT_NEEDS_AUTHORITY),
+            ),
+            (
+                "CONNECT",
+                "http://h:443",
+                true,
+                true,
+                Err(ParseError::CONNECT_NEEDS_AUTHORITY),
+            ),
+            (
+                "CONNECT",
+                "[::1]",
+                true,
+                true,
+                Err(ParseError::CONNECT_NEEDS_AUTHORITY),
+            ),
+            (
+                "CONNECT",
+                "a:b:443",
+                true,
+                true,
+                Err(ParseError::CONNECT_NEEDS_AUTHORITY),
+            ),
+        ]);
+    }
+
+    #[test]
+    fn proxy_and_lenient_modes() {
+        check(&[
+            (
+                "GET",
+                "http://google.com/a%20b?q=1",
+                true,
+                true,
+                Ok((Absolute, Some("http"), Some("google.com"), b"/a b", "q=1")),
+            ),
+            (
+                "GET",
+                "HTTP://Google.com",
+                true,
+                true,
+                Ok((Absolute, Some("http"), Some("Google.com"), b"/", "")),
+            ),
+            (
+                "GET",
+                "//foo/bar",
+                true,
+                true,
+                Ok((Absolute, None, Some("foo"), b"/bar", "")),
+            ),
+            // strict_mode=false: absolute URIs and paths without a slash are let through.
+            (
+                "GET",
+                "http://google.com/x",
+                false,
+                false,
+                Ok((Absolute, Some("http"), Some("google.com"), b"/x", "")),
+            ),
+            (
+                "GET",
+                "hello%20there",
+                false,
+                false,
+                Ok((Origin, None, None, b"/hello there", "")),
+            ),
+            (
+                "GET",
+                "*",
+                false,
+                false,
+                Ok((Asterisk, None, None, b"/*", "")),
+            ),
+            ("GET", "/x#y", false, false, Err(ParseError::FRAGMENT)),
+            // In proxy mode a relative target still needs its slash in strict mode.
+            (
+                "GET",
+                "hello",
+                true,
+                true,
+                Err(ParseError::NO_LEADING_SLASH),
+            ),
+        ]);
+    }
+}
