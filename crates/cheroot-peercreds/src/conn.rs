@@ -9,7 +9,7 @@ use crate::names;
 /// The peer-credential half of cheroot's `HTTPConnection`: `get_peer_creds()`,
 /// `resolve_peer_creds()` and the `peer_*` properties of one connection.
 ///
-/// It holds the socket (`F` is anything [`AsFd`](std::os::fd::AsFd): a stream, a reference to
+/// It holds the socket (`F` is anything `AsFd` on UNIX, see [`SocketFd`]: a stream, a reference to
 /// one, a `BorrowedFd`, an `OwnedFd`) and the server's switches `peercreds_enabled` and
 /// `peercreds_resolve_enabled`. Nothing is asked of the kernel until a method needs it; then the
 /// answer (or the error) is kept for the life of the connection, as cheroot's per-connection
@@ -206,6 +206,9 @@ mod tests {
         assert_eq!(creds.get_peer_creds(), Ok(first));
         let user = creds.peer_user().expect("own user").to_owned();
         assert!(creds.is_resolved());
-        assert_eq!(creds.resolve_peer_creds().map(|(u, _)| u.to_owned()), Ok(user));
+        assert_eq!(
+            creds.resolve_peer_creds().map(|(u, _)| u.to_owned()),
+            Ok(user)
+        );
     }
 }

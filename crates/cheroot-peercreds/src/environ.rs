@@ -28,7 +28,10 @@ fn fill<F: SocketFd>(conn: &ConnPeerCreds<F>, pairs: &mut Vec<(String, String)>)
     pairs.push(("X_REMOTE_GID".to_owned(), conn.peer_gid().ok()?.to_string()));
     let user = conn.peer_user().ok()?;
     pairs.push(("X_REMOTE_USER".to_owned(), user.to_owned()));
-    pairs.push(("X_REMOTE_GROUP".to_owned(), conn.peer_group().ok()?.to_owned()));
+    pairs.push((
+        "X_REMOTE_GROUP".to_owned(),
+        conn.peer_group().ok()?.to_owned(),
+    ));
     pairs.push(("REMOTE_USER".to_owned(), user.to_owned()));
     Some(())
 }

@@ -63,7 +63,9 @@ impl PeerCredsError {
 impl fmt::Display for PeerCredsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::NotUnixSocket => f.write_str("SO_PEERCRED is only supported on UNIX domain sockets"),
+            Self::NotUnixSocket => {
+                f.write_str("SO_PEERCRED is only supported on UNIX domain sockets")
+            }
             Self::Unsupported => {
                 f.write_str("SO_PEERCRED is only supported in Linux kernel and WSL")
             }
@@ -84,7 +86,9 @@ impl Error for PeerCredsError {}
 impl From<PeerCredsError> for io::Error {
     fn from(err: PeerCredsError) -> Self {
         let kind = match &err {
-            PeerCredsError::NotUnixSocket | PeerCredsError::Unsupported => io::ErrorKind::Unsupported,
+            PeerCredsError::NotUnixSocket | PeerCredsError::Unsupported => {
+                io::ErrorKind::Unsupported
+            }
             PeerCredsError::Disabled | PeerCredsError::ResolveDisabled => {
                 io::ErrorKind::PermissionDenied
             }
@@ -112,8 +116,14 @@ mod tests {
                 PeerCredsError::ResolveDisabled,
                 "UID/GID lookup is disabled within this server",
             ),
-            (PeerCredsError::UnknownUser(4242), "getpwuid(): uid not found: 4242"),
-            (PeerCredsError::UnknownGroup(77), "getgrgid(): gid not found: 77"),
+            (
+                PeerCredsError::UnknownUser(4242),
+                "getpwuid(): uid not found: 4242",
+            ),
+            (
+                PeerCredsError::UnknownGroup(77),
+                "getgrgid(): gid not found: 77",
+            ),
         ];
         for (err, text) in table {
             assert_eq!(err.to_string(), text);
@@ -127,7 +137,10 @@ mod tests {
         assert!(!PeerCredsError::Disabled.is_not_implemented());
         assert!(PeerCredsError::Disabled.is_disabled());
         assert!(PeerCredsError::ResolveDisabled.is_disabled());
-        let os = PeerCredsError::Os { call: "getsockname", errno: 9 };
+        let os = PeerCredsError::Os {
+            call: "getsockname",
+            errno: 9,
+        };
         assert_eq!(os.raw_os_error(), Some(9));
         assert!(os.to_string().starts_with("getsockname failed: "));
     }

@@ -104,10 +104,11 @@ mod sys {
     pub(super) fn so_peercred<F: SocketFd + ?Sized>(sock: &F) -> Result<PeerCreds, PeerCredsError> {
         use nix::sys::socket::{getsockopt, sockopt::PeerCredentials};
 
-        let cred = getsockopt(&sock.as_fd(), PeerCredentials).map_err(|errno| PeerCredsError::Os {
-            call: "getsockopt(SO_PEERCRED)",
-            errno: errno as i32,
-        })?;
+        let cred =
+            getsockopt(&sock.as_fd(), PeerCredentials).map_err(|errno| PeerCredsError::Os {
+                call: "getsockopt(SO_PEERCRED)",
+                errno: errno as i32,
+            })?;
         Ok(PeerCreds {
             pid: cred.pid(),
             uid: cred.uid(),
@@ -162,6 +163,12 @@ mod tests {
         let file = std::fs::File::open("/").expect("open /");
         let err = check_unix_socket(&file).expect_err("a directory is no socket");
         assert_eq!(err.raw_os_error(), Some(nix::errno::Errno::ENOTSOCK as i32));
-        assert!(matches!(err, PeerCredsError::Os { call: "getsockname", .. }));
+        assert!(matches!(
+            err,
+            PeerCredsError::Os {
+                call: "getsockname",
+                ..
+            }
+        ));
     }
 }

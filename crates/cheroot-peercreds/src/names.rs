@@ -79,9 +79,13 @@ mod tests {
 
     #[test]
     fn own_ids_resolve_as_nix_does() {
-        let user = User::from_uid(getuid()).expect("getpwuid_r").expect("a user for our uid");
+        let user = User::from_uid(getuid())
+            .expect("getpwuid_r")
+            .expect("a user for our uid");
         assert_eq!(user_name(getuid().as_raw()), Ok(user.name));
-        let group = Group::from_gid(getgid()).expect("getgrgid_r").expect("a group for our gid");
+        let group = Group::from_gid(getgid())
+            .expect("getgrgid_r")
+            .expect("a group for our gid");
         assert_eq!(group_name(getgid().as_raw()), Ok(group.name));
     }
 
@@ -90,11 +94,24 @@ mod tests {
         // Far above any id a system hands out, and not (uid_t)-1, which means "no change".
         let id = 4_000_000_123;
         let uid = nix::unistd::Uid::from_raw(id);
-        assert_eq!(User::from_uid(uid), Ok(None), "precondition: no user has uid {id}");
+        assert_eq!(
+            User::from_uid(uid),
+            Ok(None),
+            "precondition: no user has uid {id}"
+        );
         assert_eq!(user_name(id), Err(PeerCredsError::UnknownUser(id)));
-        assert!(user_name(id).unwrap_err().to_string().contains("4000000123"));
+        assert!(
+            user_name(id)
+                .unwrap_err()
+                .to_string()
+                .contains("4000000123")
+        );
         let gid = nix::unistd::Gid::from_raw(id);
-        assert_eq!(Group::from_gid(gid), Ok(None), "precondition: no group has gid {id}");
+        assert_eq!(
+            Group::from_gid(gid),
+            Ok(None),
+            "precondition: no group has gid {id}"
+        );
         assert_eq!(group_name(id), Err(PeerCredsError::UnknownGroup(id)));
     }
 }
