@@ -63,3 +63,28 @@ fn any_fd_holder_will_do() {
     assert_eq!(owned.peer_user(), Ok(own_names().0.as_str()));
     let _fd: OwnedFd = owned.into_inner();
 }
+
+// The server's hook: a dup of the connection's fd moves into a blocking task for the name
+// lookups (NSS may block), while the stream itself is split for I/O.
+#[test]
+fn a_dup_moves_to_another_thread() {
+    let (server, _client, _file) = path_pair().expect("path socket");
+    let fd = server.as_fd().try_clone_to_owned().expect("dup");
+    let conn = ConnPeerCreds::new(fd, true, true);
+    let pairs = std::thread::spawn(move || cheroot_peercreds::environ_pairs(&conn))
+        .join()
+        .expect("lookup thread");
+    let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "X_REMOTE_PID",
+            "X_REMOTE_UID",
+            "X_REMOTE_GID",
+            "X_REMOTE_USER",
+            "X_REMOTE_GROUP",
+            "REMOTE_USER"
+        ]
+    );
+    assert_eq!(pairs[0].1, own_creds().pid.to_string());
+}
