@@ -17,6 +17,19 @@ pub(crate) fn is_encrypted_pem(pem: &[u8]) -> bool {
         || contains(pem, b"Proc-Type: 4,ENCRYPTED")
 }
 
+/// Fails, naming the file, when it holds no PEM private key at all (so that both backends say
+/// the same, rather than their parsers' own words).
+pub(crate) fn check_has_pem_key(path: &Path, pem: &[u8]) -> Result<(), TlsError> {
+    if contains(pem, b"-----BEGIN ") && contains(pem, b"PRIVATE KEY-----") {
+        Ok(())
+    } else {
+        Err(TlsError::file(
+            path,
+            "no PEM private key (BEGIN ... PRIVATE KEY) in the private key file",
+        ))
+    }
+}
+
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }

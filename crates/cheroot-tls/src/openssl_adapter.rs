@@ -87,10 +87,7 @@ impl OpenSslAdapter {
         }
 
         let key = load_key(&settings)?;
-        builder
-            .set_private_key(&key)
-            .map_err(|err| bad_key(&settings.private_key, &err))?;
-        builder.check_private_key().map_err(|err| {
+        let mismatch = |err: openssl::error::ErrorStack| {
             TlsError::file(
                 &settings.private_key,
                 format!(
@@ -99,7 +96,9 @@ impl OpenSslAdapter {
                     one_line(&err)
                 ),
             )
-        })?;
+        };
+        builder.set_private_key(&key).map_err(mismatch)?;
+        builder.check_private_key().map_err(mismatch)?;
 
         if let Some(spec) = &settings.ciphers {
             openssl_ciphers::apply(&mut builder, spec)?;
@@ -175,6 +174,7 @@ fn load_certs(path: &std::path::Path, what: &str) -> Result<Vec<X509>, TlsError>
 fn load_key(settings: &TlsSettings) -> Result<PKey<Private>, TlsError> {
     let path = &settings.private_key;
     let bytes = files::read(path, "private key")?;
+    files::check_has_pem_key(path, &bytes)?;
     let key = match &settings.private_key_password {
         Some(password) => PKey::private_key_from_pem_passphrase(&bytes, &password.resolve()),
         None if files::is_encrypted_pem(&bytes) => return Err(files::missing_password(path)),

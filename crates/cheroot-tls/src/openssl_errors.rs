@@ -9,14 +9,16 @@ use crate::error::TlsError;
 /// An error stack on one line: its entries' reasons, `; `-joined (OpenSSL's own rendering
 /// carries source file names and may span lines).
 pub(crate) fn one_line(stack: &ErrorStack) -> String {
-    let parts: Vec<String> = stack
-        .errors()
-        .iter()
-        .map(|e| {
-            e.reason()
-                .map_or_else(|| format!("error code {:#x}", e.code()), str::to_owned)
-        })
-        .collect();
+    let mut parts: Vec<String> = Vec::new();
+    for e in stack.errors() {
+        let reason = e
+            .reason()
+            .map_or_else(|| format!("error code {:#x}", e.code()), str::to_owned);
+        // OpenSSL often stacks the same reason twice (once per decoder it tried).
+        if !parts.contains(&reason) {
+            parts.push(reason);
+        }
+    }
     if parts.is_empty() {
         "unknown OpenSSL error".to_owned()
     } else {

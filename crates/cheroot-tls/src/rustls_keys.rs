@@ -34,6 +34,7 @@ pub(crate) fn load_key(
     password: Option<&Password>,
 ) -> Result<PrivateKeyDer<'static>, TlsError> {
     let bytes = files::read(path, "private key")?;
+    files::check_has_pem_key(path, &bytes)?;
     if files::is_encrypted_pem(&bytes) {
         let password = password.ok_or_else(|| files::missing_password(path))?;
         return decrypt(path, &bytes, password);
