@@ -66,3 +66,9 @@ suite!(rustls, AdapterKind::Rustls);
 
 #[cfg(feature = "openssl")]
 suite!(openssl, AdapterKind::OpenSsl);
+
+#[cfg(all(feature = "rustls", feature = "openssl"))]
+#[tokio::test]
+async fn backends_agree_on_the_environ() {
+    super::cases::backends_agree_on_the_environ().await;
+}

@@ -438,3 +438,42 @@ pub(crate) async fn bad_keys_and_files(kind: AdapterKind) {
         .expect_err("verification without a CA");
     assert!(err.to_string().contains("ca_bundle"), "{err}");
 }
+
+/// Both backends give the same environ for the same handshake, but for the library names and
+/// the session ID (rustls exposes none).
+#[cfg(all(feature = "rustls", feature = "openssl"))]
+pub(crate) async fn backends_agree_on_the_environ() {
+    let pki = Pki::new();
+    let mut envs = Vec::new();
+    for kind in [AdapterKind::Rustls, AdapterKind::OpenSsl] {
+        let adapter = build(
+            kind,
+            settings(&pki)
+                .with_ca_bundle(&pki.ca)
+                .with_client_verify(ClientVerify::Required),
+        );
+        let mut server = TestServer::start(adapter, TIMEOUT).await;
+        for tls12_only in [false, true] {
+            let opts = ClientOptions {
+                identity: Some(&pki.client),
+                tls12_only,
+                ..ClientOptions::default()
+            };
+            https_get(server.addr, &pki.ca, opts).await.expect("HTTPS works");
+            let env = server.next_result().await.expect("handshake succeeded");
+            let kept: Vec<(String, String)> = env
+                .iter()
+                .filter(|(k, _)| {
+                    !matches!(
+                        *k,
+                        "SSL_SESSION_ID" | "SSL_VERSION_INTERFACE" | "SSL_VERSION_LIBRARY"
+                    )
+                })
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            envs.push(kept);
+        }
+    }
+    assert_eq!(envs[0], envs[2], "TLS 1.3");
+    assert_eq!(envs[1], envs[3], "TLS 1.2");
+}
