@@ -44,8 +44,8 @@
 //!
 //! # Features
 //!
-//! - `rustls`: the rustls backend ([`RustlsAdapter`]), ring provider only.
-//! - `openssl`: the OpenSSL backend ([`OpenSslAdapter`]); with `rustls` also on, rustls can
+//! - `rustls`: the rustls backend (`RustlsAdapter`), ring provider only.
+//! - `openssl`: the OpenSSL backend (`OpenSslAdapter`); with `rustls` also on, rustls can
 //!   read encrypted private keys.
 //!
 //! None is on by default. Asking the registry for a backend whose feature is off is a

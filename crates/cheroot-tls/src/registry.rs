@@ -41,8 +41,8 @@ impl AdapterKind {
     ///
     /// # Errors
     ///
-    /// The backend is not built in ([`TlsError::is_not_built`]), or the settings are unusable
-    /// (see [`RustlsAdapter::new`](crate::RustlsAdapter::new)-like constructors).
+    /// The backend is not built in ([`TlsError::is_not_built`]), or the settings are unusable:
+    /// a missing or malformed file, a wrong key password, unknown cipher names.
     pub fn build(self, settings: TlsSettings) -> Result<Arc<dyn SslAdapter>, TlsError> {
         match self {
             #[cfg(feature = "rustls")]

@@ -459,7 +459,9 @@ pub(crate) async fn backends_agree_on_the_environ() {
                 tls12_only,
                 ..ClientOptions::default()
             };
-            https_get(server.addr, &pki.ca, opts).await.expect("HTTPS works");
+            https_get(server.addr, &pki.ca, opts)
+                .await
+                .expect("HTTPS works");
             let env = server.next_result().await.expect("handshake succeeded");
             let kept: Vec<(String, String)> = env
                 .iter()
