@@ -245,12 +245,14 @@ impl TestServer {
                 let tx = tx.clone();
                 tokio::spawn(async move {
                     match adapter.accept(Box::new(tcp), timeout).await {
-                        Ok((mut stream, env)) => {
+                        Ok((stream, env)) => {
                             let _ = tx.send(Ok(env));
+                            // Split in two halves, as the server's connection driver does.
+                            let (mut reader, mut writer) = tokio::io::split(stream);
                             let mut head = Vec::new();
                             let mut buf = [0u8; 1024];
                             while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65536 {
-                                match stream.read(&mut buf).await {
+                                match reader.read(&mut buf).await {
                                     Ok(0) | Err(_) => return,
                                     Ok(n) => head.extend_from_slice(&buf[..n]),
                                 }
@@ -259,8 +261,8 @@ impl TestServer {
                                 "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{HELLO}",
                                 HELLO.len()
                             );
-                            let _ = stream.write_all(response.as_bytes()).await;
-                            let _ = stream.shutdown().await;
+                            let _ = writer.write_all(response.as_bytes()).await;
+                            let _ = writer.shutdown().await;
                         }
                         Err(err) => {
                             let _ = tx.send(Err(err));
