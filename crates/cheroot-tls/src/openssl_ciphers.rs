@@ -8,10 +8,18 @@ use crate::cipher_table::{Op, SuiteInfo, is_tls13_name, terms};
 use crate::error::TlsError;
 use crate::openssl_errors::one_line;
 
+/// OpenSSL's default TLS 1.3 suites.
+const TLS13_DEFAULT: [&str; 3] = [
+    "TLS_AES_256_GCM_SHA384",
+    "TLS_CHACHA20_POLY1305_SHA256",
+    "TLS_AES_128_GCM_SHA256",
+];
+
 /// Applies `spec` to `builder`.
 pub(crate) fn apply(builder: &mut SslContextBuilder, spec: &str) -> Result<(), TlsError> {
     let mut list12: Vec<String> = Vec::new();
     let mut list13: Vec<String> = Vec::new();
+    let mut removed13: Vec<String> = Vec::new();
     let mut unknown: Vec<&str> = Vec::new();
     // A scratch context to try each added term alone: OpenSSL ignores unknown names inside a
     // list as long as something matches, and we want to name them.
@@ -25,12 +33,11 @@ pub(crate) fn apply(builder: &mut SslContextBuilder, spec: &str) -> Result<(), T
             None => body,
         };
         if is_tls13_name(body) {
-            if op == Op::Add {
-                if probe.set_ciphersuites(name).is_err() {
-                    unknown.push(body);
-                } else {
-                    list13.push(name.to_owned());
-                }
+            match op {
+                Op::Add if probe.set_ciphersuites(name).is_err() => unknown.push(body),
+                Op::Add => list13.push(name.to_owned()),
+                Op::Ban | Op::Remove => removed13.push(name.to_owned()),
+                Op::Move | Op::Directive => {}
             }
             continue;
         }
@@ -60,6 +67,19 @@ pub(crate) fn apply(builder: &mut SslContextBuilder, spec: &str) -> Result<(), T
                 one_line(&err)
             ))
         })?;
+    }
+    // Removing a TLS 1.3 suite narrows the named ones, or else OpenSSL's default three (the
+    // rustls backend does the same).
+    if !removed13.is_empty() {
+        if list13.is_empty() {
+            list13 = TLS13_DEFAULT.iter().map(|s| (*s).to_owned()).collect();
+        }
+        list13.retain(|n| !removed13.iter().any(|r| r.eq_ignore_ascii_case(n)));
+        if list13.is_empty() {
+            return Err(TlsError::ciphers(format!(
+                "{spec:?} removes every TLS 1.3 cipher suite"
+            )));
+        }
     }
     if !list13.is_empty() {
         builder

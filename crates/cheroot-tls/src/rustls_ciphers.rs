@@ -89,6 +89,14 @@ pub(crate) fn select(
         })
         .copied()
         .collect();
+    let has_tls13 = chosen
+        .iter()
+        .any(|s| matches!(s, SupportedCipherSuite::Tls13(_)));
+    if !has_tls13 {
+        return Err(TlsError::ciphers(format!(
+            "{spec:?} removes every TLS 1.3 cipher suite"
+        )));
+    }
     Ok(chosen)
 }
 
@@ -143,6 +151,15 @@ mod tests {
         let err = names("ECDHE-RSA-AES128-GCM-SHA256:DES-CBC3-SHA:BOGUS").expect_err("unknown");
         assert!(err.is_ciphers());
         assert!(err.to_string().contains("DES-CBC3-SHA, BOGUS"), "{err}");
+        let err = names(
+            "!TLS_AES_128_GCM_SHA256:!TLS_AES_256_GCM_SHA384:!TLS13_CHACHA20_POLY1305_SHA256",
+        )
+        .expect_err("no TLS 1.3");
+        assert!(err.to_string().contains("removes every TLS 1.3"), "{err}");
+        let got = names("HIGH:!TLS_AES_128_GCM_SHA256").expect("valid");
+        assert!(
+            !got.contains(&"TLS_AES_128_GCM_SHA256") && got.contains(&"TLS_AES_256_GCM_SHA384")
+        );
         let err = names("HIGH:!HIGH").expect_err("empty");
         assert!(
             err.to_string().contains("selects no TLS 1.2 cipher suite"),

@@ -250,6 +250,21 @@ pub(crate) async fn ciphers(kind: AdapterKind) {
             .is_fatal_alert()
     );
 
+    // Naming a TLS 1.3 suite narrows TLS 1.3 to it.
+    let adapter = build(kind, settings(&pki).with_ciphers("TLS_AES_128_GCM_SHA256"));
+    let mut server = TestServer::start(adapter, TIMEOUT).await;
+    https_get(server.addr, &pki.ca, ClientOptions::default())
+        .await
+        .expect("TLS 1.3 works");
+    let env = server.next_result().await.expect("handshake succeeded");
+    assert_eq!(env.get("SSL_CIPHER"), Some("TLS_AES_128_GCM_SHA256"));
+    let err = kind
+        .build(settings(&pki).with_ciphers(
+            "!TLS_AES_128_GCM_SHA256:!TLS_AES_256_GCM_SHA384:!TLS_CHACHA20_POLY1305_SHA256",
+        ))
+        .expect_err("no TLS 1.3 suite left");
+    assert!(err.is_ciphers(), "{err}");
+
     // IANA names work too.
     build(
         kind,
