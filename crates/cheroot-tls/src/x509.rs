@@ -435,6 +435,64 @@ mod tests {
         assert_eq!(decode_string(0x1c, &[0, 0, 0, 0xe9]), "é");
     }
 
+    /// A certificate made by rcgen with every field the environ reads.
+    fn sample() -> Vec<u8> {
+        use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair, SanType, SerialNumber};
+        let key = KeyPair::generate().expect("key");
+        let mut params = CertificateParams::new(vec!["a.test".to_owned()]).expect("params");
+        params.distinguished_name = DistinguishedName::new();
+        params.distinguished_name.push(DnType::CountryName, "FR");
+        params.distinguished_name.push(DnType::CommonName, "Zoé");
+        params
+            .subject_alt_names
+            .push(SanType::Rfc822Name("z@a.test".try_into().expect("e-mail")));
+        params.serial_number = Some(SerialNumber::from_slice(&[0x00, 0x9f, 0x01]));
+        params.not_before = rcgen::date_time_ymd(2024, 6, 1);
+        params.not_after = rcgen::date_time_ymd(2034, 12, 31);
+        params
+            .self_signed(&key)
+            .expect("certificate")
+            .der()
+            .to_vec()
+    }
+
+    #[test]
+    fn reads_a_real_certificate() {
+        let cert = parse_certificate(&sample()).expect("readable");
+        assert_eq!(cert.version, 3);
+        assert_eq!(cert.serial, "9F01");
+        assert_eq!(cert.not_before.to_string(), "Jun  1 00:00:00 2024 GMT");
+        assert_eq!(cert.not_after.to_string(), "Dec 31 00:00:00 2034 GMT");
+        let dn = vec![
+            ("C".to_owned(), "FR".to_owned()),
+            ("CN".to_owned(), "Zoé".to_owned()),
+        ];
+        assert_eq!(cert.subject, dn);
+        assert_eq!(cert.issuer, dn);
+        assert_eq!(cert.san_dns, ["a.test"]);
+        assert_eq!(cert.san_email, ["z@a.test"]);
+    }
+
+    /// Every truncation and every single-byte change of a real certificate: an answer, never a
+    /// panic.
+    #[test]
+    fn mutations_never_panic() {
+        let der = sample();
+        for len in 0..der.len() {
+            assert!(
+                parse_certificate(&der[..len]).is_err(),
+                "truncated at {len}"
+            );
+        }
+        for i in 0..der.len() {
+            for flip in [0x01, 0x80, 0xff] {
+                let mut bad = der.clone();
+                bad[i] ^= flip;
+                let _ = parse_certificate(&bad);
+            }
+        }
+    }
+
     #[test]
     fn malformed_input_is_an_error_not_a_panic() {
         let inputs: &[&[u8]] = &[
