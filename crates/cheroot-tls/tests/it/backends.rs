@@ -14,6 +14,11 @@ macro_rules! suite {
             }
 
             #[tokio::test]
+            async fn openssl_client() {
+                super::super::cases::openssl_client(KIND).await;
+            }
+
+            #[tokio::test]
             async fn client_auth() {
                 super::super::cases::client_auth(KIND).await;
             }

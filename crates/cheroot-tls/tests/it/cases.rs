@@ -7,7 +7,9 @@ use cheroot_tls::{AdapterKind, ClientVerify, Password, SslAdapter, TlsSettings};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::support::{CLIENT_DAYS_LEFT, ClientOptions, HELLO, LIMIT, Pki, TestServer, https_get};
+use super::support::{
+    CLIENT_DAYS_LEFT, ClientOptions, HELLO, LIMIT, Pki, TestServer, https_get, openssl_get,
+};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -36,6 +38,43 @@ pub(crate) async fn serves_https(kind: AdapterKind) {
     assert!(got.response.ends_with(HELLO));
     assert_eq!(got.alpn.as_deref(), Some(&b"http/1.1"[..]));
     server.next_result().await.expect("handshake succeeded");
+}
+
+/// An OpenSSL client, TLS 1.2 and 1.3, with a client certificate: the other library on the
+/// other end works too.
+pub(crate) async fn openssl_client(kind: AdapterKind) {
+    use openssl::ssl::SslVersion;
+    let pki = Pki::new();
+    let adapter = build(
+        kind,
+        settings(&pki)
+            .with_ca_bundle(&pki.ca)
+            .with_client_verify(ClientVerify::Required),
+    );
+    let mut server = TestServer::start(adapter, TIMEOUT).await;
+    for (version, name) in [
+        (SslVersion::TLS1_2, "TLSv1.2"),
+        (SslVersion::TLS1_3, "TLSv1.3"),
+    ] {
+        let response = openssl_get(server.addr, &pki.ca, Some(&pki.client), version)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(response.ends_with(HELLO), "{name}: {response}");
+        let env = server.next_result().await.expect("handshake succeeded");
+        assert_eq!(env.get("SSL_PROTOCOL"), Some(name));
+        assert_eq!(env.get("SSL_CLIENT_VERIFY"), Some("SUCCESS"));
+        assert_eq!(env.get("SSL_CLIENT_S_DN_CN"), Some("client"));
+    }
+    // Without a certificate, a required one is missing.
+    let refused = openssl_get(server.addr, &pki.ca, None, SslVersion::TLS1_3).await;
+    assert!(refused.is_err());
+    assert!(
+        server
+            .next_result()
+            .await
+            .expect_err("refused")
+            .is_fatal_alert()
+    );
 }
 
 // test_ssl.py::test_tls_client_auth

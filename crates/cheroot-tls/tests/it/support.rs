@@ -372,3 +372,37 @@ pub(crate) async fn https_get(
         .await
         .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "client timed out"))?
 }
+
+/// GETs `/` over TLS with OpenSSL as the client, trusting `ca`, presenting `identity`.
+pub(crate) async fn openssl_get(
+    addr: SocketAddr,
+    ca: &Path,
+    identity: Option<&Issued>,
+    max_version: openssl::ssl::SslVersion,
+) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+    use openssl::ssl::{SslConnector, SslMethod};
+    use std::pin::Pin;
+
+    let mut builder = SslConnector::builder(SslMethod::tls_client())?;
+    builder.set_ca_file(ca)?;
+    builder.set_max_proto_version(Some(max_version))?;
+    builder.set_alpn_protos(b"\x08http/1.1")?;
+    if let Some(issued) = identity {
+        builder.set_certificate_file(&issued.cert, openssl::ssl::SslFiletype::PEM)?;
+        builder.set_private_key_file(&issued.key, openssl::ssl::SslFiletype::PEM)?;
+    }
+    let ssl = builder.build().configure()?.into_ssl("localhost")?;
+    let work = async {
+        let tcp = TcpStream::connect(addr).await?;
+        let mut tls = tokio_openssl::SslStream::new(ssl, tcp)?;
+        Pin::new(&mut tls).connect().await?;
+        tls.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .await?;
+        let mut response = Vec::new();
+        tls.read_to_end(&mut response).await?;
+        Ok::<_, Box<dyn std::error::Error + Send + Sync>>(
+            String::from_utf8_lossy(&response).into_owned(),
+        )
+    };
+    tokio::time::timeout(LIMIT, work).await?
+}
