@@ -46,13 +46,24 @@ pub(crate) trait Backend: Send + Sync + 'static {
 }
 
 /// The per-adapter part of the environ: the server certificate and the library names.
-#[derive(Debug)]
 pub(crate) struct Identity {
     server_cert: Option<CertInfo>,
     server_pem: String,
     interface: String,
     library: String,
     verify: ClientVerify,
+}
+
+/// Short: the served certificate's subject and the library, not the whole PEM.
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let subject = self.server_cert.as_ref().map(|c| &c.subject);
+        f.debug_struct("Identity")
+            .field("subject", &subject)
+            .field("library", &self.library)
+            .field("verify", &self.verify)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Identity {
