@@ -175,6 +175,8 @@ impl HttpServer {
         set_peercreds_enabled: peercreds_enabled: bool;
         /// Sets `peercreds_resolve_enabled`.
         set_peercreds_resolve_enabled: peercreds_resolve_enabled: bool;
+        /// Sets the TLS adapter (`None`: plain HTTP).
+        set_ssl_adapter: ssl_adapter: Option<std::sync::Arc<dyn cheroot_tls::SslAdapter>>;
         /// Switches the Common Log Format access log on the `cheroot::access` target.
         access_log: access_log: bool;
     }

@@ -221,6 +221,15 @@ impl Gateway for TestApp {
                 }
                 text(resp, 200, "OK", b"interrupting")
             }
+            "/environ" => {
+                // The connection's extra environ pairs and scheme, one `key=value` per line.
+                let conn = req.conn();
+                let mut out = format!("url_scheme={}\n", conn.url_scheme());
+                for (key, value) in conn.extra_env() {
+                    out.push_str(&format!("{key}={value}\n"));
+                }
+                text(resp, 200, "OK", out.as_bytes())
+            }
             "/header" => {
                 let value = req
                     .headers()
