@@ -361,6 +361,9 @@ impl HttpServer {
     /// SIGTERM interrupt it (cheroot's `KeyboardInterrupt`/`SystemExit`), and an error from
     /// `serve()` still leaves the server stopped. A server already prepared is served as is.
     ///
+    /// The signal handlers stay installed after the server stops (tokio cannot remove them):
+    /// meant for a process that exits when `safe_start` returns, as the CLI does.
+    ///
     /// # Errors
     ///
     /// As [`start`](HttpServer::start); a signal comes back as an interrupt error.
