@@ -244,3 +244,31 @@ impl Client {
         std::mem::take(&mut self.buf)
     }
 }
+
+impl Client {
+    /// Closes the sending side (the server sees EOF after what was sent).
+    pub(crate) fn shutdown_write(&self) {
+        let _ = self.stream.shutdown(std::net::Shutdown::Write);
+    }
+}
+
+impl Client {
+    /// Reads until EOF or a reset; an error if the read timeout passes first (a hang).
+    pub(crate) fn read_until_closed(&mut self) -> io::Result<Vec<u8>> {
+        loop {
+            match self.fill() {
+                Ok(0) => return Ok(std::mem::take(&mut self.buf)),
+                Ok(_) => {}
+                Err(err)
+                    if matches!(
+                        err.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    return Err(err);
+                }
+                Err(_) => return Ok(std::mem::take(&mut self.buf)),
+            }
+        }
+    }
+}
