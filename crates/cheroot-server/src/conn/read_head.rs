@@ -67,7 +67,6 @@ where
                 // A parked connection holds no buffers while it waits.
                 self.reader.shrink();
                 self.writer.shrink();
-                self.scratch = bytes::BytesMut::new();
                 Some(shared.tracker.idle())
             } else {
                 None
