@@ -5,6 +5,7 @@
 
 mod check;
 mod client;
+mod cpu;
 mod fd_limit;
 mod idle;
 mod memory;
@@ -145,6 +146,18 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     println!("bench: load average at end: {}", setup::load_average());
     println!("bench: wrk and server logs in {}\n", ctx.logs.display());
     print!("{}", report::render(&rows));
+    // A failed run fails the command, so `--quick` works as a smoke test; a cheroot-hello
+    // that does not build yet is "not yet measured", not a failure.
+    let failed = rows
+        .iter()
+        .flat_map(|r| [&r.hyper, &r.ours])
+        .filter(|o| matches!(o, Outcome::Failed(_)))
+        .count();
+    if failed > 0 {
+        return Err(format!(
+            "{failed} table cells come from failed runs; see the notes above"
+        ));
+    }
     Ok(())
 }
 
@@ -165,7 +178,8 @@ fn measure(ctx: &Context, server: Server, scenario: &Scenario, round: u32) -> Ou
                 )
             });
             println!(
-                "bench:   {:<18} {:>10.0} {}, p50 {}, p99 {}, RSS {} KiB (HWM {} KiB){idle}",
+                "bench:   {:<18} {:>10.0} {}, p50 {}, p99 {}, RSS {} KiB (HWM {} KiB), \
+                 CPU server {:.0}% wrk {:.0}%{idle}",
                 if ctx.opts.rounds > 1 {
                     format!("{} r{round}", server.label())
                 } else {
@@ -180,6 +194,8 @@ fn measure(ctx: &Context, server: Server, scenario: &Scenario, round: u32) -> Ou
                 report::latency(f.p99_us),
                 f.rss_kib,
                 f.hwm_kib,
+                f.server_cpu,
+                f.wrk_cpu,
             );
             Outcome::Measured(f)
         }
@@ -252,6 +268,8 @@ fn try_measure(
         rss_kib: measured.memory.rss_kib,
         hwm_kib: measured.memory.hwm_kib,
         errors: r.socket_errors + r.non_2xx,
+        server_cpu: measured.server_cpu,
+        wrk_cpu: measured.wrk_cpu,
         idle,
     })
 }

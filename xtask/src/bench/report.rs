@@ -17,6 +17,9 @@ pub(crate) struct Figures {
     pub(crate) hwm_kib: u64,
     /// Socket errors plus non-2xx/3xx answers that wrk saw.
     pub(crate) errors: u64,
+    /// CPU used during the measured run, percent of one core: the server, and wrk.
+    pub(crate) server_cpu: f64,
+    pub(crate) wrk_cpu: f64,
     /// Scenario I only: the idle connections.
     pub(crate) idle: Option<Idle>,
 }
@@ -75,9 +78,10 @@ pub(crate) fn render(rows: &[Row]) -> String {
     let mut out = String::new();
     out.push_str(
         "| scenario | gateway | unit | hyper | ours | ours/hyper | p50 hyper | p50 ours \
-         | p99 hyper | p99 ours | RSS hyper | RSS ours |\n",
+         | p99 hyper | p99 ours | RSS hyper | RSS ours | CPU hyper (srv/wrk) \
+         | CPU ours (srv/wrk) |\n",
     );
-    out.push_str("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+    out.push_str("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for row in rows {
         let unit = match row.scenario.unit {
             Unit::ReqPerSec => "req/s",
@@ -91,7 +95,7 @@ pub(crate) fn render(rows: &[Row]) -> String {
         };
         let _ = writeln!(
             out,
-            "| {} | {} | {unit} | {} | {} | {ratio} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {unit} | {} | {} | {ratio} | {} | {} | {} | {} | {} | {} | {} | {} |",
             row.scenario.id,
             row.gateway.label(),
             cell(&row.hyper, |f| format!("{:.0}", f.value)),
@@ -102,6 +106,8 @@ pub(crate) fn render(rows: &[Row]) -> String {
             cell(&row.ours, |f| latency(f.p99_us)),
             cell(&row.hyper, |f| mib(f.rss_kib)),
             cell(&row.ours, |f| mib(f.rss_kib)),
+            cell(&row.hyper, cpu),
+            cell(&row.ours, cpu),
         );
     }
     render_idle(rows, &mut out);
@@ -209,6 +215,10 @@ pub(crate) fn latency(us: f64) -> String {
     }
 }
 
+fn cpu(f: &Figures) -> String {
+    format!("{:.0}/{:.0}%", f.server_cpu, f.wrk_cpu)
+}
+
 fn mib(kib: u64) -> String {
     format!("{:.1} MiB", kib as f64 / 1024.0)
 }
@@ -226,6 +236,8 @@ mod tests {
             rss_kib: 5120,
             hwm_kib: 6000,
             errors: 0,
+            server_cpu: 61.0,
+            wrk_cpu: 99.5,
             idle,
         })
     }
@@ -243,7 +255,7 @@ mod tests {
         assert_eq!(
             line,
             "| A | native | req/s | 200000 | 250000 | 1.25x | 136 us | 136 us | 2.22 ms \
-             | 2.22 ms | 5.0 MiB | 5.0 MiB |"
+             | 2.22 ms | 5.0 MiB | 5.0 MiB | 61/100% | 61/100% |"
         );
         assert!(!text.contains("Notes"));
         assert_eq!(latency(0.0), "n/a");

@@ -1,4 +1,5 @@
-//! Running wrk against a server, pinned to its own core, while sampling the server's memory.
+//! Running wrk against a server, pinned to its own core, while sampling the server's memory
+//! and both processes' CPU time.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -6,6 +7,7 @@ use std::process::{Command, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
+use super::cpu;
 use super::memory::Memory;
 use super::scenario::Load;
 use super::server::ServerProcess;
@@ -35,6 +37,9 @@ pub(crate) struct Measured {
     pub(crate) report: WrkReport,
     /// Largest VmRSS seen while wrk ran, and VmHWM at its end.
     pub(crate) memory: Memory,
+    /// CPU used during the run, as a percentage of one core: the server's and wrk's.
+    pub(crate) server_cpu: f64,
+    pub(crate) wrk_cpu: f64,
 }
 
 /// Runs wrk against `server` as `spec` says, keeping its report in `log`.
@@ -74,7 +79,13 @@ pub(crate) fn run(
         .try_clone()
         .map_err(|e| format!("{}: {e}", log.display()))?;
     cmd.stdin(Stdio::null()).stdout(out).stderr(err);
+    let per_second = cpu::ticks_per_second();
+    let server_start = cpu::ticks(server.pid());
     let mut child = cmd.spawn().map_err(|e| format!("cannot run wrk: {e}"))?;
+    let started = Instant::now();
+    // taskset execs wrk, so the child's pid is wrk's; its last sample before it exits
+    // stands for its total (at most one sampling period short).
+    let mut wrk_ticks = 0;
 
     let deadline = Instant::now() + Duration::from_secs(secs) + GRACE;
     let mut memory = Memory::default();
@@ -83,6 +94,7 @@ pub(crate) fn run(
             memory.rss_kib = memory.rss_kib.max(m.rss_kib);
             memory.hwm_kib = m.hwm_kib;
         }
+        wrk_ticks = cpu::ticks(child.id()).unwrap_or(wrk_ticks);
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if Instant::now() < deadline => sleep(SAMPLE_EVERY),
@@ -95,6 +107,11 @@ pub(crate) fn run(
             }
             Err(e) => return Err(format!("waiting for wrk: {e}")),
         }
+    };
+    let elapsed = started.elapsed();
+    let server_used = match (server_start, cpu::ticks(server.pid())) {
+        (Some(a), Some(b)) => b.saturating_sub(a),
+        _ => 0,
     };
     server.check_alive()?;
     if let Ok(m) = server.memory() {
@@ -109,7 +126,12 @@ pub(crate) fn run(
     if report.requests == 0 {
         return Err(format!("wrk completed no request:\n{text}"));
     }
-    Ok(Measured { report, memory })
+    Ok(Measured {
+        report,
+        memory,
+        server_cpu: cpu::percent(server_used, per_second, elapsed),
+        wrk_cpu: cpu::percent(wrk_ticks, per_second, elapsed),
+    })
 }
 
 /// Writes the Lua script that sends `depth` requests for `path` in one write. wrk counts how
