@@ -4,6 +4,9 @@ use std::fmt::Write as _;
 
 use super::scenario::{Gateway, Scenario, Unit};
 
+/// CPU percentage under which a side counts as not saturated.
+const DISTURBED_BELOW: f64 = 80.0;
+
 /// What one server did in one scenario.
 #[derive(Debug, Clone)]
 pub(crate) struct Figures {
@@ -162,12 +165,23 @@ fn render_notes(rows: &[Row], out: &mut String) {
             Outcome::Failed(e) => {
                 let _ = writeln!(notes, "- {} {who}: failed: {e}", row.scenario.id);
             }
-            Outcome::Measured(f) if f.errors > 0 => {
-                let _ = writeln!(
-                    notes,
-                    "- {} {who}: wrk saw {} socket errors or non-2xx answers",
-                    row.scenario.id, f.errors
-                );
+            Outcome::Measured(f) => {
+                if f.errors > 0 {
+                    let _ = writeln!(
+                        notes,
+                        "- {} {who}: wrk saw {} socket errors or non-2xx answers",
+                        row.scenario.id, f.errors
+                    );
+                }
+                // Neither side saturated its core: something else had the CPU.
+                if f.server_cpu < DISTURBED_BELOW && f.wrk_cpu < DISTURBED_BELOW {
+                    let _ = writeln!(
+                        notes,
+                        "- {} {who}: server and wrk both under {DISTURBED_BELOW:.0}% of their \
+                         cores; outside load likely, figures unreliable",
+                        row.scenario.id
+                    );
+                }
             }
             _ => {}
         };
@@ -325,6 +339,40 @@ mod tests {
         );
         assert!(
             text.contains("- I ours (native): failed: crashed"),
+            "{text}"
+        );
+        assert!(!text.contains("outside load"), "{text}");
+    }
+
+    #[test]
+    fn flags_runs_where_neither_side_was_busy() {
+        let starved = |server_cpu, wrk_cpu| {
+            Outcome::Measured(Figures {
+                value: 1.0,
+                p50_us: 1.0,
+                p99_us: 1.0,
+                rss_kib: 1,
+                hwm_kib: 1,
+                errors: 3,
+                server_cpu,
+                wrk_cpu,
+                idle: None,
+            })
+        };
+        let rows = [Row {
+            scenario: &SCENARIOS[1],
+            gateway: Gateway::Native,
+            hyper: starved(59.0, 97.0),
+            ours: starved(40.0, 30.0),
+        }];
+        let text = render(&rows);
+        assert!(
+            text.contains("- B ours (native): server and wrk both under 80%"),
+            "{text}"
+        );
+        assert!(!text.contains("- B hyper: server and wrk"), "{text}");
+        assert!(
+            text.contains("- B hyper: wrk saw 3 socket errors"),
             "{text}"
         );
     }
