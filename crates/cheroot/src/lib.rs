@@ -1,0 +1,51 @@
+//! cheroot-rs, the crate an embedder depends on: an HTTP/1.1 server with cheroot's behaviour,
+//! re-exporting the layers below it under one flat surface.
+//!
+//! - [`HttpServer`] and the native [`Gateway`] trait (from `cheroot-server`): bind, serve,
+//!   stop gracefully.
+//! - [`wire`]: the sans-IO HTTP/1.x parser and encoder (`cheroot-wire`), for those who only
+//!   need the protocol.
+//!
+//! ```no_run
+//! use cheroot::{Gateway, GatewayError, HttpServer, Request, Response};
+//!
+//! struct Hello;
+//!
+//! impl Gateway for Hello {
+//!     fn respond(&self, _: &mut Request<'_>, resp: &mut Response<'_>) -> Result<(), GatewayError> {
+//!         resp.add_header("Content-Type", "text/plain")?;
+//!         resp.add_header("Content-Length", "12")?;
+//!         resp.write(b"Hello world!")?;
+//!         Ok(())
+//!     }
+//! }
+//!
+//! let server = HttpServer::new("127.0.0.1:8080".parse()?, Hello);
+//! // Serves until SIGINT or SIGTERM, then stops gracefully.
+//! server.safe_start()?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Features
+//!
+//! None yet. TLS (`rustls`, `openssl`) and peer credentials (`peercreds`) arrive with the
+//! crates that implement them; a feature is declared only once it does something.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub use cheroot_server::{
+    BindAddr, BindAddrError, ConfigError, ConnInfo, DEFAULT_SERVER_NAME, Gateway, GatewayError,
+    HeaderError, HttpServer, PeerAddr, Protocol, Request, RequestBody, Response, ServerConfig,
+    ServerError, StatsSnapshot,
+};
+
+/// The server's building blocks below [`HttpServer`]: listeners, streams, the worker pool and
+/// statistics (`cheroot-server`).
+pub mod server {
+    pub use cheroot_server::*;
+}
+
+/// Sans-IO HTTP/1.x: request-head and body parsers, response encoders (`cheroot-wire`).
+pub mod wire {
+    pub use cheroot_wire::*;
+}
