@@ -44,7 +44,8 @@ impl InlineObject {
     /// Adds a member whose value is already JSON (a number, or a quoted string from
     /// [`string`]).
     pub(crate) fn raw(&mut self, key: &str, value: &str) -> &mut Self {
-        self.out.push_str(if self.out.is_empty() { "{" } else { ", " });
+        self.out
+            .push_str(if self.out.is_empty() { "{" } else { ", " });
         push_str(&mut self.out, key);
         self.out.push_str(": ");
         self.out.push_str(value);
@@ -87,8 +88,11 @@ impl PrettyObject {
 
     /// Adds a member whose value is already JSON.
     pub(crate) fn raw(&mut self, key: &str, value: &str) -> &mut Self {
-        self.out
-            .push_str(if self.out.is_empty() { "{\n  " } else { ",\n  " });
+        self.out.push_str(if self.out.is_empty() {
+            "{\n  "
+        } else {
+            ",\n  "
+        });
         push_str(&mut self.out, key);
         self.out.push_str(": ");
         self.out.push_str(value);

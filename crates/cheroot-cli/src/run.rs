@@ -1,0 +1,146 @@
+//! Running a parsed command line: logging, working directory, the application, the server,
+//! signals, and the exit status.
+
+use std::io::Write as _;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use cheroot::HttpServer;
+
+use crate::app_spec::AppSpec;
+use crate::args::{Command, parse_args};
+use crate::builtin;
+use crate::help::{help_text, version_text};
+use crate::logging::StderrLog;
+use crate::options::Options;
+use crate::signals;
+
+/// Exit status after a clean stop.
+const EXIT_OK: u8 = 0;
+/// Exit status when the server could not start or failed.
+const EXIT_FAILURE: u8 = 1;
+/// Exit status for a command line that cannot be obeyed (argparse's).
+const EXIT_USAGE: u8 = 2;
+
+/// The whole command: parses the arguments after the program name, then serves until SIGINT
+/// or SIGTERM. Messages go to stderr; stdout gets the help, the version, or the one line
+/// with the bound address.
+pub fn main_with_args<I, S>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = S>,
+    S: Into<std::ffi::OsString>,
+{
+    match parse_args(args) {
+        Ok(Command::Help) => print_stdout(&help_text()),
+        Ok(Command::Version) => print_stdout(&version_text()),
+        Ok(Command::Run(options)) => serve(&options),
+        Err(err) => usage_error(&err.to_string()),
+    }
+}
+
+fn print_stdout(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        return ExitCode::from(EXIT_FAILURE);
+    }
+    ExitCode::from(EXIT_OK)
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("cheroot: error: {message}\nTry 'cheroot --help' for more information.");
+    ExitCode::from(EXIT_USAGE)
+}
+
+fn failure(message: &str) -> ExitCode {
+    eprintln!("cheroot: error: {message}");
+    ExitCode::from(EXIT_FAILURE)
+}
+
+/// Serves `options` until a signal stops it.
+fn serve(options: &Options) -> ExitCode {
+    // Before any thread exists, so every thread inherits the mask (see `signals`).
+    if let Err(err) = signals::block() {
+        return failure(&format!("cannot block SIGINT and SIGTERM: {err}"));
+    }
+    StderrLog::new(options.log_level.to_tracing(), options.access_log).install();
+
+    if let Some(dir) = &options.chdir {
+        if let Err(err) = std::env::set_current_dir(dir) {
+            return usage_error(&format!(
+                "invalid value {:?} for --chdir: {err}",
+                dir.display()
+            ));
+        }
+    }
+    if options.tls.requested() {
+        return tls_not_built(options);
+    }
+    let gateway = match &options.app {
+        AppSpec::Builtin(app) => builtin::gateway(*app),
+        AppSpec::Hosted { .. } => {
+            return usage_error(&format!(
+                "cannot serve {}: hosted applications (module:callable) are not supported \
+                 yet; use builtin:echo or builtin:hello",
+                options.app
+            ));
+        }
+    };
+    let config = options.server_config();
+    if let Err(err) = config.validate(&options.bind) {
+        return usage_error(&format!("invalid settings: {err}"));
+    }
+    let server = Arc::new(HttpServer::from_arc(options.bind.clone(), gateway, config));
+    if let Err(err) = server.prepare() {
+        return failure(&format!("cannot serve on {}: {err}", options.bind));
+    }
+    let received = match signals::watch(Arc::clone(&server)) {
+        Ok(received) => received,
+        Err(err) => {
+            server.stop();
+            return failure(&format!("cannot watch for signals: {err}"));
+        }
+    };
+    tracing::info!("serving {} on {}", options.app, server.bind_addr());
+    // The one line on stdout: the address actually bound (port 0 resolved), for scripts.
+    if print_stdout(&format!("{}\n", server.bind_addr())) != ExitCode::from(EXIT_OK) {
+        server.stop();
+        return failure("cannot write the bound address to stdout");
+    }
+    match server.serve() {
+        Ok(()) => {
+            if let Some(signal) = received.get() {
+                tracing::info!("stopped cleanly after {signal}");
+            }
+            ExitCode::from(EXIT_OK)
+        }
+        Err(err) => {
+            server.stop();
+            failure(&format!("the server failed: {err}"))
+        }
+    }
+}
+
+/// Checks the TLS files named, then refuses: TLS is parsed and validated, not served yet.
+fn tls_not_built(options: &Options) -> ExitCode {
+    let tls = &options.tls;
+    let files = [
+        ("--ssl-certificate", &tls.certificate),
+        ("--ssl-private-key", &tls.private_key),
+        ("--ssl-certificate-chain", &tls.certificate_chain),
+    ];
+    for (flag, path) in files {
+        if let Some(path) = path {
+            if !path.is_file() {
+                return usage_error(&format!(
+                    "invalid value {:?} for {flag}: no such file",
+                    path.display()
+                ));
+            }
+        }
+    }
+    usage_error("TLS support is not built into this binary yet (the --ssl-* flags need it)")
+}

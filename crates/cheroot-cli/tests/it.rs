@@ -1,0 +1,6 @@
+//! Integration tests of the `cheroot` command: its parser as a library, and the built binary
+//! run black-box over raw sockets.
+
+mod it {
+    mod parse;
+}
