@@ -1,0 +1,509 @@
+//! `TestClient`: a raw-socket HTTP/1.x client for tests, the counterpart of cheroot's
+//! `get_server_client` and webtest's `getPage`, that also sends and reads arbitrary bytes.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::os::unix::net::UnixStream;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::response::{Framing, Response};
+
+/// Where a test server listens: a TCP address or a UNIX socket path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerAddr {
+    /// A TCP listener.
+    Tcp(SocketAddr),
+    /// A UNIX socket file.
+    Unix(PathBuf),
+}
+
+impl std::fmt::Display for ServerAddr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServerAddr::Tcp(addr) => write!(f, "{addr}"),
+            ServerAddr::Unix(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// The longest status line, header line or chunk-size line the client accepts.
+const MAX_LINE: usize = 64 * 1024;
+/// The most header fields the client accepts in one response.
+const MAX_HEADERS: usize = 1000;
+
+/// A client on one connection at a time, reused across requests while the server keeps it
+/// open (keep-alive), reconnecting when it does not.
+///
+/// Every read and write has a timeout (10 s by default), so a test fails instead of hanging.
+///
+/// ```no_run
+/// use cheroot_testing::{ServerAddr, TestClient};
+///
+/// let mut client = TestClient::new(ServerAddr::Tcp("127.0.0.1:8080".parse()?));
+/// client
+///     .get("/hello")?
+///     .assert_status(200)
+///     .assert_body("Hello world!");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct TestClient {
+    addr: ServerAddr,
+    http10: bool,
+    timeout: Duration,
+    conn: Option<Conn>,
+    connections_made: usize,
+}
+
+impl TestClient {
+    /// A client for the server at `addr`; it connects on first use.
+    pub fn new(addr: ServerAddr) -> Self {
+        Self {
+            addr,
+            http10: false,
+            timeout: Duration::from_secs(10),
+            conn: None,
+            connections_made: 0,
+        }
+    }
+
+    /// Sends `HTTP/1.0` request lines instead of `HTTP/1.1`.
+    pub fn http10(mut self, yes: bool) -> Self {
+        self.http10 = yes;
+        self
+    }
+
+    /// Changes the read and write timeout (for the next connection and the current one).
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
+        if let Some(conn) = &self.conn {
+            let _ = conn.stream.set_timeouts(timeout);
+        }
+    }
+
+    /// The server's address.
+    pub fn addr(&self) -> &ServerAddr {
+        &self.addr
+    }
+
+    /// How many connections this client has opened so far (to check keep-alive reuse).
+    pub fn connections_made(&self) -> usize {
+        self.connections_made
+    }
+
+    /// Whether a connection is open (not yet closed by either side as far as we know).
+    pub fn is_connected(&self) -> bool {
+        self.conn.is_some()
+    }
+
+    /// Sends one request and reads its response.
+    ///
+    /// Adds `Host` (the server's address, or `localhost` on a UNIX socket) unless `headers`
+    /// has one, and `Content-Length` when `body` is not empty and `headers` has neither
+    /// `Content-Length` nor `Transfer-Encoding`. The body is sent as given (already chunked if
+    /// the headers say so). The connection is kept for the next request unless the response
+    /// closes it.
+    ///
+    /// # Errors
+    ///
+    /// Connecting, writing or reading failed (timeouts included), or the response was not
+    /// HTTP.
+    pub fn request(
+        &mut self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> io::Result<Response> {
+        let mut out = Vec::with_capacity(256 + body.len());
+        let version = if self.http10 { "HTTP/1.0" } else { "HTTP/1.1" };
+        out.extend_from_slice(format!("{method} {target} {version}\r\n").as_bytes());
+        let has = |name: &str| headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+        if !has("host") {
+            let host = match &self.addr {
+                ServerAddr::Tcp(addr) => addr.to_string(),
+                ServerAddr::Unix(_) => "localhost".to_owned(),
+            };
+            out.extend_from_slice(format!("Host: {host}\r\n").as_bytes());
+        }
+        for (name, value) in headers {
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(value.as_bytes());
+            out.extend_from_slice(b"\r\n");
+        }
+        if !body.is_empty() && !has("content-length") && !has("transfer-encoding") {
+            out.extend_from_slice(format!("Content-Length: {}\r\n", body.len()).as_bytes());
+        }
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(body);
+        self.send_raw(&out)?;
+        self.read_response_for(method)
+    }
+
+    /// `GET target` with no extra headers.
+    ///
+    /// # Errors
+    ///
+    /// As [`request`](TestClient::request).
+    pub fn get(&mut self, target: &str) -> io::Result<Response> {
+        self.request("GET", target, &[], b"")
+    }
+
+    /// `POST target` with `body` and its `Content-Length`.
+    ///
+    /// # Errors
+    ///
+    /// As [`request`](TestClient::request).
+    pub fn post(&mut self, target: &str, body: &[u8]) -> io::Result<Response> {
+        self.request("POST", target, &[], body)
+    }
+
+    /// Writes `bytes` as they are on the current connection (opening one if needed): for
+    /// malformed requests, pipelining, or a request body sent in pieces.
+    ///
+    /// # Errors
+    ///
+    /// Connecting or writing failed.
+    pub fn send_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let conn = self.connection()?;
+        let result = conn.stream.write_all(bytes).and_then(|()| conn.stream.flush());
+        if result.is_err() {
+            self.conn = None;
+        }
+        result
+    }
+
+    /// Reads one response to a `GET`-like request (see
+    /// [`read_response_for`](TestClient::read_response_for)).
+    ///
+    /// # Errors
+    ///
+    /// As [`read_response_for`](TestClient::read_response_for).
+    pub fn read_response(&mut self) -> io::Result<Response> {
+        self.read_response_for("GET")
+    }
+
+    /// Reads one response to a request with `method` (a `HEAD` response has no body), skipping
+    /// interim `1xx` responses other than `101`. Closes the connection afterwards when the
+    /// response says so or its body ran to the end of the stream.
+    ///
+    /// # Errors
+    ///
+    /// `UnexpectedEof` if the server closed the connection before a complete response,
+    /// `InvalidData` if what came back is not an HTTP/1.x response, or a read error
+    /// (`WouldBlock`/`TimedOut` on timeout).
+    pub fn read_response_for(&mut self, method: &str) -> io::Result<Response> {
+        let conn = self.connection_open()?;
+        let result = loop {
+            match read_one(conn, method) {
+                Ok(resp) if (100..200).contains(&resp.status) && resp.status != 101 => continue,
+                other => break other,
+            }
+        };
+        match &result {
+            Ok(resp) if !resp.closes_connection() && resp.framing != Framing::CloseDelimited => {}
+            _ => self.close(),
+        }
+        result
+    }
+
+    /// Reads whatever the server sends until it closes the connection (or the timeout), then
+    /// forgets the connection: for checking that a server closed without answering, or what it
+    /// wrote before closing.
+    ///
+    /// # Errors
+    ///
+    /// A read error other than the end of the stream (a timeout included).
+    pub fn read_to_end(&mut self) -> io::Result<Vec<u8>> {
+        let conn = self.connection_open()?;
+        let mut out = std::mem::take(&mut conn.buf);
+        let result = conn.stream.read_to_end(&mut out);
+        self.conn = None;
+        match result {
+            Ok(_) => Ok(out),
+            // A reset after the server's last bytes still counts as the end.
+            Err(err) if err.kind() == io::ErrorKind::ConnectionReset => Ok(out),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Half-closes the writing side (the server sees end of stream) and keeps reading
+    /// possible.
+    ///
+    /// # Errors
+    ///
+    /// No connection is open, or `shutdown` failed.
+    pub fn shutdown_write(&mut self) -> io::Result<()> {
+        self.connection_open()?.stream.shutdown(Shutdown::Write)
+    }
+
+    /// Closes the connection, if one is open; the next request opens a new one.
+    pub fn close(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let _ = conn.stream.shutdown(Shutdown::Both);
+        }
+    }
+
+    fn connection(&mut self) -> io::Result<&mut Conn> {
+        if self.conn.is_none() {
+            let stream = match &self.addr {
+                ServerAddr::Tcp(addr) => Stream::Tcp(TcpStream::connect_timeout(addr, self.timeout)?),
+                ServerAddr::Unix(path) => Stream::Unix(UnixStream::connect(path)?),
+            };
+            stream.set_timeouts(self.timeout)?;
+            self.connections_made += 1;
+            self.conn = Some(Conn {
+                stream,
+                buf: Vec::new(),
+            });
+        }
+        Ok(self.conn.as_mut().expect("just connected"))
+    }
+
+    fn connection_open(&mut self) -> io::Result<&mut Conn> {
+        self.conn
+            .as_mut()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotConnected, "no connection is open"))
+    }
+}
+
+/// A client socket.
+#[derive(Debug)]
+enum Stream {
+    Tcp(TcpStream),
+    Unix(UnixStream),
+}
+
+impl Stream {
+    fn set_timeouts(&self, timeout: Duration) -> io::Result<()> {
+        match self {
+            Stream::Tcp(s) => {
+                s.set_read_timeout(Some(timeout))?;
+                s.set_write_timeout(Some(timeout))?;
+                s.set_nodelay(true)
+            }
+            Stream::Unix(s) => {
+                s.set_read_timeout(Some(timeout))?;
+                s.set_write_timeout(Some(timeout))
+            }
+        }
+    }
+
+    fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.shutdown(how),
+            Stream::Unix(s) => s.shutdown(how),
+        }
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.read(buf),
+            Stream::Unix(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.write(buf),
+            Stream::Unix(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.flush(),
+            Stream::Unix(s) => s.flush(),
+        }
+    }
+}
+
+/// A connection and the bytes read from it but not yet used (the start of a pipelined
+/// response).
+#[derive(Debug)]
+struct Conn {
+    stream: Stream,
+    buf: Vec<u8>,
+}
+
+impl Conn {
+    /// Reads more bytes into `buf`; `Ok(0)` at end of stream.
+    fn fill(&mut self) -> io::Result<usize> {
+        let mut chunk = [0u8; 16 * 1024];
+        let n = self.stream.read(&mut chunk)?;
+        self.buf.extend_from_slice(&chunk[..n]);
+        Ok(n)
+    }
+
+    /// One line without its CRLF (a bare LF is accepted too).
+    fn read_line(&mut self) -> io::Result<Vec<u8>> {
+        let mut searched = 0;
+        loop {
+            if let Some(i) = self.buf[searched..].iter().position(|&b| b == b'\n') {
+                let end = searched + i;
+                let mut line: Vec<u8> = self.buf.drain(..=end).collect();
+                line.pop();
+                if line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+                return Ok(line);
+            }
+            searched = self.buf.len();
+            if searched > MAX_LINE {
+                return Err(invalid("a line longer than 64 KiB"));
+            }
+            if self.fill()? == 0 {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the connection closed in the middle of a response",
+                ));
+            }
+        }
+    }
+
+    /// Exactly `n` bytes.
+    fn read_exact_n(&mut self, n: usize, out: &mut Vec<u8>) -> io::Result<()> {
+        while self.buf.len() < n {
+            if self.fill()? == 0 {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "the connection closed after {} of {n} body bytes",
+                        self.buf.len()
+                    ),
+                ));
+            }
+        }
+        out.extend(self.buf.drain(..n));
+        Ok(())
+    }
+
+    /// Everything until the end of the stream.
+    fn read_until_eof(&mut self, out: &mut Vec<u8>) -> io::Result<()> {
+        out.append(&mut self.buf);
+        match self.stream.read_to_end(out) {
+            Ok(_) => Ok(()),
+            Err(err) if err.kind() == io::ErrorKind::ConnectionReset => Ok(()),
+            Err(err) => Err(err),
+        }
+    }
+}
+
+fn invalid(what: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, format!("bad response: {what}"))
+}
+
+fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| char::from(b)).collect()
+}
+
+/// Reads one response (interim ones included) to a request with `method`.
+fn read_one(conn: &mut Conn, method: &str) -> io::Result<Response> {
+    // The first read tells a server that closed without answering from a broken response.
+    if conn.buf.is_empty() && conn.fill()? == 0 {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "the server closed the connection without a response",
+        ));
+    }
+    let line = conn.read_line()?;
+    let (protocol, status, reason) = parse_status_line(&line)?;
+    let headers = read_fields(conn)?;
+    let mut resp = Response {
+        protocol,
+        status,
+        reason,
+        headers,
+        body: Vec::new(),
+        trailers: Vec::new(),
+        framing: Framing::NoBody,
+    };
+    if method.eq_ignore_ascii_case("HEAD") || (100..200).contains(&status) || status == 204 || status == 304 {
+        return Ok(resp);
+    }
+    let chunked = resp
+        .header_all("transfer-encoding")
+        .iter()
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("chunked"));
+    if chunked {
+        resp.framing = Framing::Chunked;
+        read_chunked(conn, &mut resp)?;
+    } else if let Some(len) = resp.header("content-length") {
+        let len: u64 = len
+            .trim()
+            .parse()
+            .map_err(|_| invalid("a Content-Length that is not a number"))?;
+        resp.framing = Framing::Length(len);
+        let len = usize::try_from(len).map_err(|_| invalid("a Content-Length too large"))?;
+        conn.read_exact_n(len, &mut resp.body)?;
+    } else {
+        resp.framing = Framing::CloseDelimited;
+        conn.read_until_eof(&mut resp.body)?;
+    }
+    Ok(resp)
+}
+
+/// `HTTP/1.1 200 OK` into its parts.
+fn parse_status_line(line: &[u8]) -> io::Result<(String, u16, String)> {
+    let line = latin1(line);
+    let mut parts = line.splitn(3, ' ');
+    let protocol = parts.next().unwrap_or_default();
+    if !protocol.starts_with("HTTP/") {
+        return Err(invalid(&format!("status line {line:?}")));
+    }
+    let status = parts
+        .next()
+        .filter(|s| s.len() == 3)
+        .and_then(|s| s.parse::<u16>().ok())
+        .ok_or_else(|| invalid(&format!("status line {line:?}")))?;
+    let reason = parts.next().unwrap_or_default();
+    Ok((protocol.to_owned(), status, reason.to_owned()))
+}
+
+/// Header (or trailer) lines up to the empty line.
+fn read_fields(conn: &mut Conn) -> io::Result<Vec<(String, String)>> {
+    let mut fields = Vec::new();
+    loop {
+        let line = conn.read_line()?;
+        if line.is_empty() {
+            return Ok(fields);
+        }
+        if fields.len() >= MAX_HEADERS {
+            return Err(invalid("more than 1000 header fields"));
+        }
+        let colon = line
+            .iter()
+            .position(|&b| b == b':')
+            .ok_or_else(|| invalid(&format!("header line {:?}", latin1(&line))))?;
+        let name = latin1(&line[..colon]);
+        let value = latin1(line[colon + 1..].trim_ascii());
+        fields.push((name, value));
+    }
+}
+
+/// A chunked body (RFC 9112 section 7.1) and its trailers.
+fn read_chunked(conn: &mut Conn, resp: &mut Response) -> io::Result<()> {
+    loop {
+        let line = conn.read_line()?;
+        let size_text = latin1(&line);
+        let size_text = size_text.split(';').next().unwrap_or_default().trim();
+        let size = usize::from_str_radix(size_text, 16)
+            .map_err(|_| invalid(&format!("chunk size line {:?}", latin1(&line))))?;
+        if size == 0 {
+            resp.trailers = read_fields(conn)?;
+            return Ok(());
+        }
+        conn.read_exact_n(size, &mut resp.body)?;
+        if !conn.read_line()?.is_empty() {
+            return Err(invalid("chunk data not followed by CRLF"));
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! `TestServer`: a server on an ephemeral loopback port or a fresh UNIX socket, served on a
+//! thread and stopped on drop, as cheroot's `cheroot_server` fixture.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use cheroot::{BindAddr, Gateway, HttpServer, ServerConfig, ServerError};
+
+use crate::client::{ServerAddr, TestClient};
+
+/// A running server for one test. Dropping it stops the server and joins its thread.
+///
+/// ```no_run
+/// use cheroot_testing::{Echo, TestServer};
+///
+/// let server = TestServer::start(Echo);
+/// server.client().get("/hello")?.assert_status(200).assert_body("Hello world!");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct TestServer {
+    server: Arc<HttpServer>,
+    thread: Option<JoinHandle<Result<(), ServerError>>>,
+    addr: ServerAddr,
+    dir: Option<TempDir>,
+}
+
+/// Settings for a [`TestServer`] before it starts: TCP or UNIX, and the server's knobs.
+#[derive(Debug)]
+pub struct TestServerBuilder {
+    config: ServerConfig,
+    unix: bool,
+}
+
+impl Default for TestServerBuilder {
+    fn default() -> Self {
+        Self {
+            config: test_config(),
+            unix: false,
+        }
+    }
+}
+
+/// The fixture's defaults: the server's, with cheroot's fixture `shutdown_timeout=0` softened
+/// to 1 s so in-flight test requests can finish.
+fn test_config() -> ServerConfig {
+    ServerConfig {
+        shutdown_timeout: Duration::from_secs(1),
+        ..ServerConfig::default()
+    }
+}
+
+impl TestServerBuilder {
+    /// Changes the server's settings before it starts.
+    pub fn config(mut self, configure: impl FnOnce(&mut ServerConfig)) -> Self {
+        configure(&mut self.config);
+        self
+    }
+
+    /// Listens on a UNIX socket in a fresh temporary directory instead of TCP.
+    pub fn unix(mut self) -> Self {
+        self.unix = true;
+        self
+    }
+
+    /// Starts a server for a native `gateway`.
+    ///
+    /// # Panics
+    ///
+    /// If the server cannot start (see [`try_start_native`](Self::try_start_native)).
+    #[track_caller]
+    pub fn start_native(self, gateway: impl Gateway) -> TestServer {
+        self.try_start_native(gateway)
+            .unwrap_or_else(|err| panic!("the test server did not start: {err}"))
+    }
+
+    /// Starts a server for a native `gateway`.
+    ///
+    /// # Errors
+    ///
+    /// Invalid settings, or no socket could be bound.
+    pub fn try_start_native(self, gateway: impl Gateway) -> Result<TestServer, ServerError> {
+        self.try_start_arc(Arc::new(gateway))
+    }
+
+    /// Starts a server for a gateway already shared.
+    ///
+    /// # Errors
+    ///
+    /// Invalid settings, no socket could be bound, or the temporary directory or the
+    /// serving thread could not be created.
+    pub fn try_start_arc(self, gateway: Arc<dyn Gateway>) -> Result<TestServer, ServerError> {
+        let (bind, dir) = if self.unix {
+            let dir = TempDir::new()?;
+            (BindAddr::Unix(dir.path().join("server.sock")), Some(dir))
+        } else {
+            (
+                BindAddr::Tcp {
+                    host: "127.0.0.1".to_owned(),
+                    port: 0,
+                },
+                None,
+            )
+        };
+        let server = Arc::new(HttpServer::from_arc(bind, gateway, self.config));
+        server.prepare()?;
+        let addr = match server.bind_addr() {
+            BindAddr::Tcp { host, port } => {
+                let ip: IpAddr = host.parse().expect("the fixture binds an IP address");
+                ServerAddr::Tcp(SocketAddr::new(ip, port))
+            }
+            BindAddr::Unix(path) => ServerAddr::Unix(path),
+            BindAddr::Abstract(_) => unreachable!("the fixture never binds an abstract socket"),
+        };
+        // The listener is bound and ready once prepare() returns; connections made before
+        // serve() starts accepting wait in the backlog.
+        let serving = Arc::clone(&server);
+        let thread = std::thread::Builder::new()
+            .name("cheroot-test-server".to_owned())
+            .spawn(move || serving.serve());
+        let thread = match thread {
+            Ok(thread) => thread,
+            Err(err) => {
+                server.stop();
+                return Err(err.into());
+            }
+        };
+        Ok(TestServer {
+            server,
+            thread: Some(thread),
+            addr,
+            dir,
+        })
+    }
+}
+
+impl TestServer {
+    /// A builder, to change settings or listen on a UNIX socket.
+    pub fn builder() -> TestServerBuilder {
+        TestServerBuilder::default()
+    }
+
+    /// Starts a server for a native `gateway` on an ephemeral port of 127.0.0.1.
+    ///
+    /// # Panics
+    ///
+    /// If the server cannot start.
+    #[track_caller]
+    pub fn start_native(gateway: impl Gateway) -> TestServer {
+        Self::builder().start_native(gateway)
+    }
+
+    /// Where the server listens.
+    pub fn addr(&self) -> &ServerAddr {
+        &self.addr
+    }
+
+    /// The TCP address.
+    ///
+    /// # Panics
+    ///
+    /// On a UNIX-socket server.
+    #[track_caller]
+    pub fn socket_addr(&self) -> SocketAddr {
+        match &self.addr {
+            ServerAddr::Tcp(addr) => *addr,
+            ServerAddr::Unix(path) => panic!("the server listens on {}", path.display()),
+        }
+    }
+
+    /// A new client for this server (HTTP/1.1, keep-alive).
+    pub fn client(&self) -> TestClient {
+        TestClient::new(self.addr.clone())
+    }
+
+    /// The server itself (stats, settings, `stop`).
+    pub fn server(&self) -> &HttpServer {
+        &self.server
+    }
+
+    /// Stops the server and joins its thread, returning what `serve()` returned.
+    ///
+    /// # Errors
+    ///
+    /// What `serve()` returned: an interrupt set on the server, for example.
+    ///
+    /// # Panics
+    ///
+    /// If the serving thread panicked.
+    pub fn stop(mut self) -> Result<(), ServerError> {
+        self.shutdown()
+    }
+
+    fn shutdown(&mut self) -> Result<(), ServerError> {
+        self.server.stop();
+        let result = match self.thread.take() {
+            Some(thread) => thread.join().expect("the test server thread panicked"),
+            None => Ok(()),
+        };
+        self.dir.take();
+        result
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.server.stop();
+        if let Some(thread) = self.thread.take() {
+            // A panic here would abort a test that is already unwinding; the result was
+            // available through `stop()`.
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A directory under the system temporary directory, removed with its contents on drop.
+#[derive(Debug)]
+struct TempDir {
+    path: PathBuf,
+}
+
+impl TempDir {
+    fn new() -> std::io::Result<TempDir> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let base = std::env::temp_dir();
+        let mut attempts = 0;
+        loop {
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let path = base.join(format!("cheroot-test-{}-{n}", std::process::id()));
+            match std::fs::create_dir(&path) {
+                Ok(()) => return Ok(TempDir { path }),
+                // A leftover from an earlier process with the same pid: take the next name.
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists && attempts < 100 => {
+                    attempts += 1;
+                }
+                Err(err) => return Err(err),
+            }
+        }
+    }
+
+    fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
