@@ -29,7 +29,36 @@ mod listener;
 mod pool;
 mod stats;
 
+// The server: settings, lifecycle, the native gateway API and the connection driver.
+mod accept;
+mod access_log;
+mod clock;
+mod config;
+mod conn;
+mod conn_info;
+mod error;
+mod gateway;
+mod request;
+mod request_body;
+mod response;
+mod server;
+mod shared;
+mod shutdown;
+
 pub use bind::{BindAddr, BindAddrError};
 pub use listener::{ListenOptions, Listener, PeerAddr, Stream, StreamReadHalf, StreamWriteHalf};
 pub use pool::{DEFAULT_IDLE_TIMEOUT, Job, Overloaded, PoolError, ShutdownReport, WorkerPool};
 pub use stats::{ServerFigures, Stats, StatsSnapshot, WorkerSnapshot};
+
+pub use access_log::ACCESS_LOG_TARGET;
+pub use config::{ConfigError, DEFAULT_SERVER_NAME, Protocol, ServerConfig};
+pub use conn_info::ConnInfo;
+pub use error::ServerError;
+pub use gateway::{Gateway, GatewayError};
+pub use request::Request;
+pub use request_body::RequestBody;
+pub use response::{HeaderError, Response};
+pub use server::HttpServer;
+
+/// The request-head types a gateway reads, re-exported from `cheroot-wire`.
+pub use cheroot_wire::{HeaderField, Headers, RequestHead, RequestTarget, TargetForm};

@@ -1,0 +1,41 @@
+//! Skipping the unread rest of a request body so the connection can serve the next request,
+//! within a byte budget and the read timeout.
+
+use tokio::io::{AsyncRead, AsyncWrite};
+
+use super::body::{BodyDecoder, Step};
+use super::{Conn, DRAIN_LIMIT};
+
+impl<R, W> Conn<R, W>
+where
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
+    /// Reads and drops the rest of `body`; false when it is longer than [`DRAIN_LIMIT`],
+    /// malformed, stalls for `timeout`, or the client goes away (the connection must close).
+    pub(super) async fn drain(&mut self, body: &mut BodyDecoder) -> bool {
+        // test_conn.py::test_readall_or_close: an unread body does not break the connection.
+        let mut budget = DRAIN_LIMIT;
+        loop {
+            match body.step(&mut self.reader) {
+                Step::Data(piece) => match budget.checked_sub(piece.len() as u64) {
+                    Some(left) => budget = left,
+                    None => return false,
+                },
+                Step::Done => return true,
+                Step::Error(_) => return false,
+                Step::NeedMore => {
+                    // The client may wait for the response before sending the rest.
+                    if !self.flush().await {
+                        return false;
+                    }
+                    let timeout = self.shared.config.timeout;
+                    match tokio::time::timeout(timeout, self.reader.fill()).await {
+                        Ok(Ok(n)) if n > 0 => {}
+                        _ => return false,
+                    }
+                }
+            }
+        }
+    }
+}

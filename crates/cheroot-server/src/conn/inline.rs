@@ -1,0 +1,66 @@
+//! Running a non-blocking gateway inline on the I/O task: the (small) body is read first, the
+//! response goes straight into the connection's write buffer.
+
+use bytes::BytesMut;
+use cheroot_wire::RequestHead;
+use tokio::io::{AsyncRead, AsyncWrite};
+
+use super::body::{BodyDecoder, Step};
+use super::invoke::run_gateway;
+use super::{Conn, Dispatch, Ending, log_socket_error};
+use crate::request::Request;
+use crate::request_body::RequestBody;
+use crate::response::{Response, ResponseCtx, Sink};
+
+impl<R, W> Conn<R, W>
+where
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
+    pub(super) async fn respond_inline(
+        &mut self,
+        head: &RequestHead,
+        ctx: &ResponseCtx,
+        body: &mut BodyDecoder,
+    ) -> Dispatch {
+        let mut data = BytesMut::new();
+        loop {
+            match body.step(&mut self.reader) {
+                Step::Data(piece) => data.extend_from_slice(&piece),
+                Step::Done => break,
+                Step::Error(err) => {
+                    self.reject(err, ctx.version);
+                    return Dispatch::Answered(Ending::Linger);
+                }
+                Step::NeedMore => {
+                    if !self.flush().await {
+                        return Dispatch::Gone;
+                    }
+                    let timeout = self.shared.config.timeout;
+                    match tokio::time::timeout(timeout, self.reader.fill()).await {
+                        Ok(Ok(0)) => return Dispatch::Gone,
+                        Ok(Ok(_)) => {}
+                        Ok(Err(err)) => {
+                            log_socket_error(&err);
+                            return Dispatch::Gone;
+                        }
+                        Err(_) => {
+                            // A request started and stalled mid-body.
+                            self.simple_response(408, "", false);
+                            return Dispatch::Answered(Ending::Clean);
+                        }
+                    }
+                }
+            }
+        }
+        let gateway = std::sync::Arc::clone(&self.shared.gateway);
+        let mut body = RequestBody::buffered(data.freeze());
+        let mut req = Request::new(head, &self.info, &mut body);
+        let mut resp = Response::new(ctx, Sink::Inline(&mut self.writer));
+        let outcome = run_gateway(&*gateway, &mut req, &mut resp);
+        Dispatch::Done {
+            outcome,
+            body_error: None,
+        }
+    }
+}

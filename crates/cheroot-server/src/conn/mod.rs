@@ -1,0 +1,332 @@
+//! The connection driver: one tokio task per connection, serving its requests one after
+//! another (keep-alive, pipelining) until it closes.
+//!
+//! Phases, one file each: [`read_head`] waits for and parses a request head (and parks an
+//! idle keep-alive connection), [`body`] decodes a request body, [`inline`] and [`pooled`] run
+//! the gateway on the I/O task or on the worker pool, [`drain`] skips an unread body before the
+//! next request, [`keepalive`] holds the persistence rules and [`invoke`] calls the gateway.
+
+mod body;
+mod drain;
+mod inline;
+mod invoke;
+mod keepalive;
+mod pooled;
+mod read_head;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+use cheroot_makefile::StreamReader;
+use cheroot_makefile::StreamWriter;
+use cheroot_wire::{BodyFraming, ParseError, RequestHead, body_framing};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::watch;
+
+use crate::access_log;
+use crate::conn_info::ConnInfo;
+use crate::response::{Failure, OVERFLOW_MESSAGE, OutBuf, Outcome, ResponseCtx};
+use crate::shared::Shared;
+
+use body::BodyDecoder;
+use read_head::HeadOutcome;
+
+/// Bodies of at most this many bytes (declared) are read before an inline gateway runs;
+/// larger or chunked ones send the request to the worker pool.
+const INLINE_BODY_LIMIT: u64 = 64 * 1024;
+
+/// At most this much unread request body is read and dropped to keep a connection open.
+const DRAIN_LIMIT: u64 = 1024 * 1024;
+
+/// How long and how much a closing connection keeps reading what the client still sends, so
+/// an error response is not destroyed by a reset.
+const LINGER_TIME: Duration = Duration::from_secs(2);
+const LINGER_BYTES: u64 = 256 * 1024;
+
+/// Serves every request of one accepted connection, then closes it.
+pub(crate) async fn serve_connection<R, W>(
+    read_half: R,
+    write_half: W,
+    info: Arc<ConnInfo>,
+    shared: Arc<Shared>,
+) where
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
+    let stop = shared.tracker.stop_signal();
+    let mut conn = Conn {
+        reader: StreamReader::new(read_half),
+        writer: StreamWriter::new(write_half),
+        shared,
+        info,
+        stop,
+        requests_seen: 0,
+    };
+    let ending = conn.run().await;
+    conn.close(ending).await;
+}
+
+/// How a connection ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    /// Flush what is pending and close.
+    Clean,
+    /// Flush, close the write side, and read what the client still sends for a while (the
+    /// request was not read to its end).
+    Linger,
+    /// The client is gone: just drop the socket.
+    Abort,
+}
+
+/// What follows a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    KeepAlive,
+    Close(Ending),
+}
+
+/// How the gateway call went, seen from the connection.
+#[derive(Debug)]
+enum Dispatch {
+    /// The gateway returned (or failed); `body_error` is why the body ended early, if it did.
+    Done {
+        outcome: Outcome,
+        body_error: Option<ParseError>,
+    },
+    /// The worker pool's queue stayed full for `accepted_queue_timeout`.
+    Overloaded,
+    /// The request was answered by the server (an error response); close as given.
+    Answered(Ending),
+    /// The client went away.
+    Gone,
+}
+
+struct Conn<R, W> {
+    reader: StreamReader<R>,
+    writer: StreamWriter<W>,
+    shared: Arc<Shared>,
+    info: Arc<ConnInfo>,
+    stop: watch::Receiver<bool>,
+    requests_seen: u64,
+}
+
+impl<W: AsyncWrite + Unpin + Send> OutBuf for StreamWriter<W> {
+    fn buffer_mut(&mut self) -> &mut BytesMut {
+        StreamWriter::buffer_mut(self)
+    }
+
+    fn push_bytes(&mut self, data: Bytes) {
+        StreamWriter::push_bytes(self, data);
+    }
+}
+
+impl<R, W> Conn<R, W>
+where
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
+    async fn run(&mut self) -> Ending {
+        loop {
+            let head = match self.read_head().await {
+                HeadOutcome::Head(head) => head,
+                HeadOutcome::Closed => return Ending::Clean,
+                HeadOutcome::Gone => return Ending::Abort,
+                HeadOutcome::TimedOut => {
+                    // test_conn.py::test_HTTP11_Timeout: 408 with an empty body, then close.
+                    self.simple_response(408, "", false);
+                    return Ending::Clean;
+                }
+                HeadOutcome::Rejected(err) => {
+                    self.reject(err, http::Version::HTTP_11);
+                    return Ending::Linger;
+                }
+            };
+            self.requests_seen += 1;
+            match self.handle(head).await {
+                Next::KeepAlive => {}
+                Next::Close(ending) => return ending,
+            }
+        }
+    }
+
+    /// Serves one request whose head was read.
+    async fn handle(&mut self, head: RequestHead) -> Next {
+        let started = Instant::now();
+        let read_before = self.reader.bytes_read();
+        let written_before = self.writer.bytes_written() + self.writer.buffered_len() as u64;
+        let shared = Arc::clone(&self.shared);
+        let config = &shared.config;
+        let version = keepalive::response_version(head.version, config.protocol.version());
+
+        let framing = match body_framing(head.version, &head.headers) {
+            Ok(framing) => framing,
+            Err(err) => {
+                self.reject(err, version);
+                return Next::Close(Ending::Linger);
+            }
+        };
+        if let BodyFraming::Length(declared) = framing {
+            let max = config.max_request_body_size;
+            if max != 0 && declared > max {
+                // test_conn.py::test_Content_Length_in: 413 before the body is read.
+                self.simple_response(
+                    413,
+                    "The entity sent with the request exceeds the maximum allowed bytes.",
+                    version == http::Version::HTTP_11,
+                );
+                return Next::Close(Ending::Linger);
+            }
+        }
+        let mut body = BodyDecoder::new(framing, config.max_request_body_size);
+
+        if !body.is_done() && keepalive::expects_continue(&head, version) {
+            // Sent eagerly, before the gateway runs, as cheroot does (test_100_Continue).
+            cheroot_wire::continue_response(self.writer.buffer_mut(), config.protocol.as_str());
+            if !self.flush().await {
+                return Next::Close(Ending::Abort);
+            }
+        }
+
+        let request_line = config.access_log.then(|| access_log::request_line(&head));
+        let ctx = ResponseCtx {
+            method: head.method.clone(),
+            version,
+            wants_keep_alive: keepalive::wants_keep_alive(&head, version),
+            shared: Arc::clone(&shared),
+        };
+        let inline = !shared.gateway.blocking() && body.is_small(INLINE_BODY_LIMIT);
+        let dispatch = if inline {
+            self.respond_inline(&head, &ctx, &mut body).await
+        } else {
+            self.respond_pooled(head, ctx, &mut body).await
+        };
+
+        let (outcome, body_error) = match dispatch {
+            Dispatch::Done {
+                outcome,
+                body_error,
+            } => (outcome, body_error),
+            Dispatch::Overloaded => {
+                // test_server.py::test_overload_results_in_suitable_http_error
+                self.simple_response(503, "", false);
+                return Next::Close(Ending::Linger);
+            }
+            Dispatch::Answered(ending) => return Next::Close(ending),
+            Dispatch::Gone => return Next::Close(Ending::Abort),
+        };
+
+        let mut status = outcome.status;
+        if let Some(failure) = outcome.failure {
+            if !outcome.head_sent {
+                // A failed gateway that sent nothing: answer for it.
+                match (failure, body_error) {
+                    (Failure::Overflow, _) => {
+                        status = 500;
+                        self.simple_response(500, OVERFLOW_MESSAGE, false);
+                    }
+                    (Failure::Gateway, Some(err)) => {
+                        status = err.status();
+                        self.reject(err, version);
+                    }
+                    (Failure::Gateway, None) => {
+                        status = 500;
+                        self.simple_response(500, "", false);
+                    }
+                }
+            }
+        }
+        if let Some(line) = request_line {
+            access_log::log(&self.info, &line, status, outcome.body_bytes);
+        }
+        if shared.stats.is_enabled() {
+            let read = self.reader.bytes_read().saturating_sub(read_before);
+            let written = (self.writer.bytes_written() + self.writer.buffered_len() as u64)
+                .saturating_sub(written_before);
+            shared
+                .stats
+                .record_request(read, written, started.elapsed());
+        }
+
+        if outcome.failure.is_some() || body_error.is_some() {
+            return Next::Close(Ending::Linger);
+        }
+        if !outcome.keep_alive {
+            return Next::Close(if body.is_done() {
+                Ending::Clean
+            } else {
+                Ending::Linger
+            });
+        }
+        if !body.is_done() && !self.drain(&mut body).await {
+            return Next::Close(Ending::Linger);
+        }
+        Next::KeepAlive
+    }
+
+    /// Writes cheroot's simple response for a rejected request.
+    fn reject(&mut self, err: ParseError, version: http::Version) {
+        let close_header = version == http::Version::HTTP_11;
+        self.simple_response(err.status(), err.reason(), close_header);
+    }
+
+    /// Appends a server-generated response (cheroot's `simple_response`) to the write buffer;
+    /// the connection closes after it. `close_header` adds `Connection: close` where cheroot
+    /// does (413 and 414 on HTTP/1.1).
+    fn simple_response(&mut self, status: u16, msg: &str, close_header: bool) {
+        let close = close_header && matches!(status, 413 | 414);
+        let protocol = self.shared.config.protocol.as_str();
+        if status >= 500 && !msg.is_empty() {
+            tracing::error!("{} {}", status, msg);
+        }
+        cheroot_wire::simple_response(self.writer.buffer_mut(), protocol, status, msg, close);
+    }
+
+    /// Writes everything pending, within `timeout`; false if the client is gone.
+    async fn flush(&mut self) -> bool {
+        if self.writer.buffered_len() == 0 {
+            return true;
+        }
+        match tokio::time::timeout(self.shared.config.timeout, self.writer.flush()).await {
+            Ok(Ok(())) => true,
+            Ok(Err(err)) => {
+                log_socket_error(&err);
+                false
+            }
+            Err(_) => false,
+        }
+    }
+
+    async fn close(&mut self, ending: Ending) {
+        if ending == Ending::Abort {
+            return;
+        }
+        if !self.flush().await {
+            return;
+        }
+        let timeout = self.shared.config.timeout;
+        let _ = tokio::time::timeout(timeout, self.writer.shutdown()).await;
+        if ending == Ending::Linger {
+            let linger = async {
+                let mut seen = 0u64;
+                while seen < LINGER_BYTES {
+                    let n = self.reader.buffer().len();
+                    self.reader.consume(n);
+                    seen += n as u64;
+                    match self.reader.fill().await {
+                        Ok(0) | Err(_) => break,
+                        Ok(_) => {}
+                    }
+                }
+            };
+            let _ = tokio::time::timeout(LINGER_TIME.min(timeout), linger).await;
+        }
+    }
+}
+
+/// Logs a socket error unless cheroot would ignore it (resets, broken pipes, timeouts).
+fn log_socket_error(err: &std::io::Error) {
+    if !cheroot_errors::is_ignorable(err) {
+        tracing::warn!("socket.error {}", err);
+    }
+}

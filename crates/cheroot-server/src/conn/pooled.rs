@@ -1,0 +1,164 @@
+//! Running a blocking gateway on the worker pool: the request body streams to the worker and
+//! the response streams back, each through a small bounded channel, while the connection task
+//! pumps both.
+
+use std::io;
+use std::sync::Arc;
+
+use bytes::BytesMut;
+use cheroot_wire::{ParseError, RequestHead};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::mpsc;
+
+use super::body::{BodyDecoder, Step};
+use super::invoke::run_gateway;
+use super::{Conn, Dispatch, log_socket_error};
+use crate::request::Request;
+use crate::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
+use crate::response::{
+    EVENT_CHANNEL_CAPACITY, Event, Failure, Outcome, Response, ResponseCtx, Sink,
+};
+
+impl<R, W> Conn<R, W>
+where
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
+    pub(super) async fn respond_pooled(
+        &mut self,
+        head: RequestHead,
+        ctx: ResponseCtx,
+        body: &mut BodyDecoder,
+    ) -> Dispatch {
+        let shared = Arc::clone(&self.shared);
+        let (event_tx, mut event_rx) = mpsc::channel::<Event>(EVENT_CHANNEL_CAPACITY);
+        let (mut body_tx, request_body) = if body.is_done() {
+            (None, RequestBody::empty())
+        } else {
+            let (tx, rx) = mpsc::channel::<BodyMessage>(BODY_CHANNEL_CAPACITY);
+            (Some(tx), RequestBody::channel(rx))
+        };
+        let gateway = Arc::clone(&shared.gateway);
+        let info = Arc::clone(&self.info);
+        let job = move || {
+            let mut request_body = request_body;
+            let mut req = Request::new(&head, &info, &mut request_body);
+            let sink = Sink::Channel {
+                tx: event_tx,
+                pending: BytesMut::new(),
+            };
+            let mut resp = Response::new(&ctx, sink);
+            let outcome = run_gateway(&*gateway, &mut req, &mut resp);
+            resp.send_end(outcome);
+        };
+        if shared
+            .pool
+            .submit(Box::new(job), shared.config.accepted_queue_timeout)
+            .await
+            .is_err()
+        {
+            return Dispatch::Overloaded;
+        }
+
+        let timeout = shared.config.timeout;
+        let mut pending: Option<BodyMessage> = None;
+        let mut body_error: Option<ParseError> = None;
+        let mut head_sent = false;
+        loop {
+            if body_tx.is_some() && pending.is_none() {
+                match body.step(&mut self.reader) {
+                    Step::Data(piece) => pending = Some(Ok(Some(piece))),
+                    Step::Done => pending = Some(Ok(None)),
+                    Step::Error(err) => {
+                        body_error = Some(err);
+                        pending = Some(Err(io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            err.reason(),
+                        )));
+                    }
+                    Step::NeedMore => {}
+                }
+            }
+            let need_bytes = body_tx.is_some() && pending.is_none();
+            tokio::select! {
+                biased;
+                event = event_rx.recv() => match event {
+                    Some(Event::Data(data)) => {
+                        head_sent = true;
+                        let written = tokio::time::timeout(timeout, self.writer.write_bytes(data)).await;
+                        if !matches!(written, Ok(Ok(()))) {
+                            if let Ok(Err(err)) = written {
+                                log_socket_error(&err);
+                            }
+                            return Dispatch::Gone;
+                        }
+                        // Stream to the client as the gateway writes, batching what is
+                        // already queued.
+                        if event_rx.is_empty() && !self.flush().await {
+                            return Dispatch::Gone;
+                        }
+                    }
+                    Some(Event::End(outcome)) => return Dispatch::Done { outcome, body_error },
+                    None => {
+                        // The job ended without a word: it panicked outside the gateway, or
+                        // the pool dropped it while stopping.
+                        let outcome = Outcome {
+                            head_sent,
+                            status: 500,
+                            body_bytes: 0,
+                            keep_alive: false,
+                            failure: Some(Failure::Gateway),
+                        };
+                        return Dispatch::Done { outcome, body_error };
+                    }
+                },
+                permit = reserve(body_tx.clone()), if pending.is_some() => match permit {
+                    Some(permit) => {
+                        let message = pending.take().unwrap_or(Ok(None));
+                        let last = !matches!(message, Ok(Some(_)));
+                        permit.send(message);
+                        if last {
+                            body_tx = None;
+                        }
+                    }
+                    None => {
+                        // The gateway dropped the body unread; what is left is drained
+                        // after the response.
+                        body_tx = None;
+                        pending = None;
+                    }
+                },
+                read = tokio::time::timeout(timeout, self.reader.fill()), if need_bytes => {
+                    let failure = match read {
+                        Ok(Ok(0)) => Some(io::Error::new(
+                            io::ErrorKind::UnexpectedEof,
+                            "the client closed the connection mid-body",
+                        )),
+                        Ok(Ok(_)) => None,
+                        Ok(Err(err)) => {
+                            log_socket_error(&err);
+                            Some(err)
+                        }
+                        Err(_) => {
+                            body_error = Some(ParseError::new(408, ""));
+                            Some(io::Error::new(io::ErrorKind::TimedOut, "timed out reading the request body"))
+                        }
+                    };
+                    if let Some(err) = failure {
+                        body_error.get_or_insert(ParseError::new(400, "Incomplete request body."));
+                        pending = Some(Err(err));
+                    }
+                },
+            }
+        }
+    }
+}
+
+/// Waits for room in the body channel; `None` if the gateway dropped the body. With no
+/// channel it never resolves (the branch is disabled then anyway).
+async fn reserve(tx: Option<mpsc::Sender<BodyMessage>>) -> Option<mpsc::OwnedPermit<BodyMessage>> {
+    match tx {
+        Some(tx) => tx.reserve_owned().await.ok(),
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,111 @@
+//! Waiting for and parsing the next request head: pipelined bytes first, then the socket, with
+//! the idle keep-alive parking, the header timeout and the stop signal.
+
+use cheroot_wire::{ParseError, RequestHead, Status, parse_request_head, request_head_eof_error};
+use tokio::io::{AsyncRead, AsyncWrite};
+
+use super::{Conn, log_socket_error};
+use crate::shutdown::stopped;
+
+/// How waiting for a request head ended.
+#[derive(Debug)]
+pub(super) enum HeadOutcome {
+    Head(RequestHead),
+    /// Closed without a word: EOF between requests, idle timeout, or server stop.
+    Closed,
+    /// A read or write failed: the client is gone.
+    Gone,
+    /// No complete head within `timeout` on a fresh connection or mid-head: answer 408.
+    TimedOut,
+    /// The head is malformed.
+    Rejected(ParseError),
+}
+
+impl<R, W> Conn<R, W>
+where
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
+    pub(super) async fn read_head(&mut self) -> HeadOutcome {
+        let shared = std::sync::Arc::clone(&self.shared);
+        // Bytes already looked at without finding a line end; parsing again is pointless
+        // until a new line arrives.
+        let mut checked = 0;
+        let limit = shared.parse_options.limits.max_head_size;
+        loop {
+            let buffer = self.reader.buffer();
+            let over = buffer.len() > limit;
+            if over || (buffer.len() > checked && buffer[checked..].contains(&b'\n')) {
+                match parse_request_head(buffer, &shared.parse_options) {
+                    Ok(Status::Complete((head, used))) => {
+                        self.reader.consume(used);
+                        return HeadOutcome::Head(head);
+                    }
+                    Ok(Status::Partial) if over => {
+                        // The parser should have refused this already; never buffer more.
+                        return HeadOutcome::Rejected(too_large(buffer));
+                    }
+                    Ok(Status::Partial) => {}
+                    Err(err) => return HeadOutcome::Rejected(err),
+                }
+            }
+            checked = buffer.len();
+
+            // The next request is not all here: send the responses batched so far (one write
+            // for a whole pipelined batch) before waiting on the socket.
+            if !self.flush().await {
+                return HeadOutcome::Gone;
+            }
+            let started = !self.reader.buffer().is_empty();
+            let idle = !started && self.requests_seen > 0;
+            let parked = if idle {
+                // A parked connection holds no buffers while it waits.
+                self.reader.shrink();
+                self.writer.shrink();
+                Some(shared.tracker.idle())
+            } else {
+                None
+            };
+            let timeout = shared.config.timeout;
+            let read = tokio::select! {
+                read = tokio::time::timeout(timeout, self.reader.fill()) => read,
+                () = stopped(&mut self.stop), if !started => return HeadOutcome::Closed,
+            };
+            drop(parked);
+            match read {
+                Ok(Ok(0)) => {
+                    // cheroot answers a head cut short by EOF (the client may only have
+                    // closed its sending side).
+                    return match request_head_eof_error(self.reader.buffer()) {
+                        Some(err) => HeadOutcome::Rejected(err),
+                        None => HeadOutcome::Closed,
+                    };
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(err)) => {
+                    log_socket_error(&err);
+                    return HeadOutcome::Gone;
+                }
+                // test_conn.py::test_HTTP11_Timeout_after_request: an idle keep-alive
+                // connection closes silently; a fresh or half-sent one gets 408.
+                Err(_) if idle => return HeadOutcome::Closed,
+                Err(_) => return HeadOutcome::TimedOut,
+            }
+        }
+    }
+}
+
+/// The error for a head over the size limit: 414 while still in the request line, else 431.
+fn too_large(buffer: &[u8]) -> ParseError {
+    if buffer.contains(&b'\n') {
+        ParseError::new(
+            431,
+            "The headers sent with the request exceed the maximum allowed bytes.",
+        )
+    } else {
+        ParseError::new(
+            414,
+            "The Request-URI sent with the request exceeds the maximum allowed bytes.",
+        )
+    }
+}

@@ -1,0 +1,575 @@
+//! The response a gateway writes: status, validated headers and body, framed by the server
+//! (head assembly, chunking, `Content-Length` accounting) and sent to the connection.
+
+use std::fmt;
+use std::io;
+use std::sync::Arc;
+
+use bytes::{BufMut, Bytes, BytesMut};
+use cheroot_wire::{ResponseFraming, response_framing};
+use tokio::sync::mpsc;
+
+use crate::clock;
+use crate::shared::Shared;
+
+/// Below this size a `Bytes` body piece is copied next to the head rather than queued alone.
+const COPY_THRESHOLD: usize = 4096;
+
+/// How many response messages may wait between a worker and the connection task.
+pub(crate) const EVENT_CHANNEL_CAPACITY: usize = 8;
+
+/// cheroot's message for a body longer than the declared `Content-Length` (before headers).
+pub(crate) const OVERFLOW_MESSAGE: &str =
+    "The requested resource returned more bytes than the declared Content-Length.";
+
+/// Where response bytes go when the gateway runs inline: the connection's write buffer.
+pub(crate) trait OutBuf: Send {
+    /// The buffer small pieces (the head, chunk framing) are appended to.
+    fn buffer_mut(&mut self) -> &mut BytesMut;
+    /// Queues a large piece without copying it.
+    fn push_bytes(&mut self, data: Bytes);
+}
+
+/// A message from a worker thread to the connection task.
+#[derive(Debug)]
+pub(crate) enum Event {
+    /// Bytes to send, already framed.
+    Data(Bytes),
+    /// The gateway returned; nothing follows.
+    End(Outcome),
+}
+
+/// How a response ended, for the connection task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Outcome {
+    /// Whether any byte of the response was handed to the connection.
+    pub(crate) head_sent: bool,
+    pub(crate) status: u16,
+    /// Body bytes sent (after framing decisions: discarded HEAD bytes are not counted).
+    pub(crate) body_bytes: u64,
+    /// Whether the connection may serve another request after this response.
+    pub(crate) keep_alive: bool,
+    pub(crate) failure: Option<Failure>,
+}
+
+/// Why a gateway call did not produce a whole response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// The gateway returned an error or panicked.
+    Gateway,
+    /// The gateway wrote more than its `Content-Length` before any header was sent.
+    Overflow,
+}
+
+/// The facts about the request a response needs, fixed before the gateway runs.
+#[derive(Debug)]
+pub(crate) struct ResponseCtx {
+    pub(crate) method: http::Method,
+    /// The response protocol: the lower of the request's version and the server's.
+    pub(crate) version: http::Version,
+    /// Whether the request asked to keep the connection (see `conn::keepalive`).
+    pub(crate) wants_keep_alive: bool,
+    pub(crate) shared: Arc<Shared>,
+}
+
+pub(crate) enum Sink<'a> {
+    Inline(&'a mut dyn OutBuf),
+    Channel {
+        tx: mpsc::Sender<Event>,
+        pending: BytesMut,
+    },
+}
+
+/// The response to one request, written by [`Gateway::respond`](crate::Gateway::respond).
+///
+/// Set the status and headers, then write the body; the first write (or
+/// [`send_headers`](Response::send_headers)) sends the head. The server then:
+/// - adds `Transfer-Encoding: chunked` when there is no `Content-Length` and the response
+///   protocol is HTTP/1.1, `Connection`, `Keep-Alive` (HTTP/1.0 keep-alive only), and `Date`
+///   and `Server` unless the gateway set them;
+/// - discards body bytes of responses that carry none (HEAD, 1xx, 204, 304);
+/// - checks the body against a declared `Content-Length`: more bytes fail the write (and give
+///   500 if nothing was sent yet, cheroot's message), fewer close the connection.
+///
+/// Header names must be tokens and values free of CR, LF and NUL: a response-splitting
+/// attempt fails [`add_header`](Response::add_header).
+pub struct Response<'a> {
+    ctx: &'a ResponseCtx,
+    sink: Sink<'a>,
+    status: u16,
+    reason: String,
+    /// The gateway's header lines, already rendered as `name: value\r\n`.
+    headers: BytesMut,
+    content_length: Option<u64>,
+    has_date: bool,
+    has_server: bool,
+    has_connection: bool,
+    app_close: bool,
+    headers_sent: bool,
+    framing: ResponseFraming,
+    keep_alive: bool,
+    written: u64,
+    overflow: bool,
+    broken: bool,
+}
+
+impl fmt::Debug for Response<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("reason", &self.reason)
+            .field("headers_sent", &self.headers_sent)
+            .field("written", &self.written)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Response<'a> {
+    pub(crate) fn new(ctx: &'a ResponseCtx, sink: Sink<'a>) -> Self {
+        Self {
+            ctx,
+            sink,
+            status: 200,
+            reason: String::from("OK"),
+            headers: BytesMut::new(),
+            content_length: None,
+            has_date: false,
+            has_server: false,
+            has_connection: false,
+            app_close: false,
+            headers_sent: false,
+            framing: ResponseFraming::CloseDelimited,
+            keep_alive: false,
+            written: 0,
+            overflow: false,
+            broken: false,
+        }
+    }
+
+    /// Sets the status code and reason phrase (default `200 OK`). Ignored once the headers
+    /// are sent.
+    pub fn set_status(&mut self, code: u16, reason: impl Into<String>) {
+        if !self.headers_sent {
+            self.status = code;
+            self.reason = reason.into();
+        }
+    }
+
+    /// The status code set so far.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Adds a header, after those already added (order is kept).
+    ///
+    /// A `Content-Length` sets the body length the server checks; a `Transfer-Encoding` is
+    /// dropped (the server frames the body itself); `Date`, `Server` and `Connection` replace
+    /// the server's own. A `Connection: close` makes the server close after the response.
+    ///
+    /// # Errors
+    ///
+    /// [`HeaderError`] when the name is not a token, the value holds CR, LF or NUL, a
+    /// `Content-Length` is not a decimal number (or disagrees with an earlier one), or the
+    /// headers were already sent.
+    pub fn add_header(
+        &mut self,
+        name: impl AsRef<[u8]>,
+        value: impl AsRef<[u8]>,
+    ) -> Result<(), HeaderError> {
+        let (name, value) = (name.as_ref(), value.as_ref());
+        if self.headers_sent {
+            return Err(HeaderError(HeaderErrorKind::AlreadySent));
+        }
+        if !cheroot_compat::is_valid_header_name(name) {
+            return Err(HeaderError(HeaderErrorKind::Name));
+        }
+        if !cheroot_compat::is_valid_header_value(value) {
+            return Err(HeaderError(HeaderErrorKind::Value));
+        }
+        let value = trim(value);
+        if name.eq_ignore_ascii_case(b"content-length") {
+            let len = parse_length(value).ok_or(HeaderError(HeaderErrorKind::ContentLength))?;
+            if self.content_length.is_some_and(|old| old != len) {
+                return Err(HeaderError(HeaderErrorKind::ContentLength));
+            }
+            self.content_length = Some(len);
+        } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
+            return Ok(());
+        } else if name.eq_ignore_ascii_case(b"date") {
+            self.has_date = true;
+        } else if name.eq_ignore_ascii_case(b"server") {
+            self.has_server = true;
+        } else if name.eq_ignore_ascii_case(b"connection") {
+            self.has_connection = true;
+            if value
+                .split(|&b| b == b',')
+                .any(|t| trim(t).eq_ignore_ascii_case(b"close"))
+            {
+                self.app_close = true;
+            }
+        }
+        self.headers.reserve(name.len() + value.len() + 4);
+        self.headers.put_slice(name);
+        self.headers.put_slice(b": ");
+        self.headers.put_slice(value);
+        self.headers.put_slice(b"\r\n");
+        Ok(())
+    }
+
+    /// Whether the head has been sent.
+    pub fn headers_sent(&self) -> bool {
+        self.headers_sent
+    }
+
+    /// Sends the head now (normally the first write does it).
+    ///
+    /// # Errors
+    ///
+    /// An invalid reason phrase or status code (`InvalidInput`), or the client connection is
+    /// gone (`BrokenPipe`).
+    pub fn send_headers(&mut self) -> io::Result<()> {
+        if !self.headers_sent {
+            self.start()?;
+        }
+        self.flush_channel()
+    }
+
+    /// Writes body bytes (sending the head first if needed).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidData` when the bytes pass the declared `Content-Length` (nothing is sent if the
+    /// head was not sent yet; otherwise the body is truncated and the connection will close),
+    /// `BrokenPipe` when the client is gone, or the errors of
+    /// [`send_headers`](Response::send_headers).
+    pub fn write(&mut self, data: &[u8]) -> io::Result<()> {
+        self.write_piece(Piece::Slice(data))
+    }
+
+    /// Writes body bytes without copying them when they are large.
+    ///
+    /// # Errors
+    ///
+    /// As [`write`](Response::write).
+    pub fn write_bytes(&mut self, data: Bytes) -> io::Result<()> {
+        self.write_piece(Piece::Bytes(data))
+    }
+
+    fn write_piece(&mut self, piece: Piece<'_>) -> io::Result<()> {
+        if self.broken {
+            return Err(gone());
+        }
+        let len = piece.len() as u64;
+        if !self.headers_sent {
+            if self.content_length.is_some_and(|declared| len > declared) {
+                self.overflow = true;
+                return Err(io::Error::new(io::ErrorKind::InvalidData, OVERFLOW_MESSAGE));
+            }
+            self.start()?;
+        }
+        let result = match self.framing {
+            ResponseFraming::NoBody => Ok(()),
+            ResponseFraming::Length(declared) => {
+                let remaining = declared - self.written;
+                if len > remaining {
+                    self.emit(piece.truncate(remaining as usize));
+                    self.written = declared;
+                    self.keep_alive = false;
+                    Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "Response body exceeds the declared Content-Length.",
+                    ))
+                } else {
+                    self.written += len;
+                    self.emit(piece);
+                    Ok(())
+                }
+            }
+            ResponseFraming::Chunked => {
+                if len > 0 {
+                    let out = self.out();
+                    out.put_slice(format!("{len:x}\r\n").as_bytes());
+                    self.emit(piece);
+                    self.out().put_slice(b"\r\n");
+                    self.written += len;
+                }
+                Ok(())
+            }
+            ResponseFraming::CloseDelimited => {
+                self.written += len;
+                self.emit(piece);
+                Ok(())
+            }
+        };
+        self.flush_channel()?;
+        result
+    }
+
+    /// Ends a response whose gateway returned normally: sends the head if nothing was
+    /// written, the last chunk, and reports whether the connection can stay open.
+    pub(crate) fn finish(&mut self) -> Outcome {
+        if self.overflow {
+            return self.fail();
+        }
+        if !self.headers_sent {
+            // Nothing was written: the body is known to be empty, so say so instead of
+            // chunking (or closing, on HTTP/1.0) an empty body.
+            if self.content_length.is_none() {
+                let framing =
+                    response_framing(&self.ctx.method, self.ctx.version, self.status, None);
+                if matches!(
+                    framing,
+                    ResponseFraming::Chunked | ResponseFraming::CloseDelimited
+                ) {
+                    let _ = self.add_header("Content-Length", "0");
+                }
+            }
+            if self.start().is_err() {
+                return self.fail();
+            }
+        }
+        match self.framing {
+            ResponseFraming::Chunked if !self.broken => self.out().put_slice(b"0\r\n\r\n"),
+            ResponseFraming::Length(declared) if self.written < declared => {
+                tracing::warn!(
+                    "Response body shorter than its Content-Length ({} of {declared} bytes); \
+                     closing the connection",
+                    self.written
+                );
+                self.keep_alive = false;
+            }
+            _ => {}
+        }
+        if self.flush_channel().is_err() {
+            self.keep_alive = false;
+        }
+        self.outcome(None)
+    }
+
+    /// Ends a response whose gateway failed.
+    pub(crate) fn fail(&mut self) -> Outcome {
+        let _ = self.flush_channel();
+        self.keep_alive = false;
+        let failure = if self.overflow && !self.headers_sent {
+            Failure::Overflow
+        } else {
+            Failure::Gateway
+        };
+        self.outcome(Some(failure))
+    }
+
+    /// Hands the outcome to the connection task (worker-pool gateways).
+    pub(crate) fn send_end(&mut self, outcome: Outcome) {
+        if let Sink::Channel { tx, .. } = &self.sink {
+            let _ = tx.blocking_send(Event::End(outcome));
+        }
+    }
+
+    fn outcome(&self, failure: Option<Failure>) -> Outcome {
+        Outcome {
+            head_sent: self.headers_sent,
+            status: self.status,
+            body_bytes: self.written,
+            keep_alive: self.keep_alive && !self.broken,
+            failure,
+        }
+    }
+
+    /// Decides framing and keep-alive, and writes the head into the output.
+    fn start(&mut self) -> io::Result<()> {
+        if !(100..=999).contains(&self.status) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "Invalid status code",
+            ));
+        }
+        if !cheroot_compat::is_valid_header_value(self.reason.as_bytes()) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "Invalid reason phrase",
+            ));
+        }
+        let ctx = self.ctx;
+        let version = ctx.version;
+        self.framing = response_framing(&ctx.method, version, self.status, self.content_length);
+        self.keep_alive = ctx.wants_keep_alive
+            && !self.app_close
+            && self.status != 413
+            && self.framing != ResponseFraming::CloseDelimited
+            && ctx.shared.can_keep_alive();
+        self.headers_sent = true;
+
+        let protocol = ctx.shared.config.protocol.as_str();
+        let status = self.status;
+        let chunked = self.framing == ResponseFraming::Chunked;
+        let keep_alive = self.keep_alive;
+        let (has_connection, has_date, has_server) =
+            (self.has_connection, self.has_date, self.has_server);
+        let headers = std::mem::take(&mut self.headers);
+        let reason = std::mem::take(&mut self.reason);
+        let out = self.out();
+        out.reserve(128 + headers.len());
+        out.put_slice(protocol.as_bytes());
+        out.put_slice(format!(" {status} ").as_bytes());
+        out.put_slice(reason.as_bytes());
+        out.put_slice(b"\r\n");
+        out.put_slice(&headers);
+        if chunked {
+            out.put_slice(b"Transfer-Encoding: chunked\r\n");
+        }
+        if !has_connection {
+            if version == http::Version::HTTP_11 {
+                if !keep_alive {
+                    out.put_slice(b"Connection: close\r\n");
+                }
+            } else if keep_alive {
+                out.put_slice(b"Connection: Keep-Alive\r\n");
+                out.put_slice(
+                    format!("Keep-Alive: timeout={}\r\n", ctx.shared.timeout_secs).as_bytes(),
+                );
+            }
+        }
+        if !has_date {
+            out.put_slice(b"Date: ");
+            clock::write_http_date(out);
+            out.put_slice(b"\r\n");
+        }
+        if !has_server {
+            out.put_slice(b"Server: ");
+            out.put_slice(ctx.shared.config.server_name.as_bytes());
+            out.put_slice(b"\r\n");
+        }
+        out.put_slice(b"\r\n");
+        self.reason = reason;
+        Ok(())
+    }
+
+    fn out(&mut self) -> &mut BytesMut {
+        match &mut self.sink {
+            Sink::Inline(buf) => buf.buffer_mut(),
+            Sink::Channel { pending, .. } => pending,
+        }
+    }
+
+    fn emit(&mut self, piece: Piece<'_>) {
+        match piece {
+            Piece::Slice(data) => self.out().put_slice(data),
+            Piece::Bytes(data) if data.len() < COPY_THRESHOLD => self.out().put_slice(&data),
+            Piece::Bytes(data) => match &mut self.sink {
+                Sink::Inline(buf) => buf.push_bytes(data),
+                Sink::Channel { tx, pending } => {
+                    if !pending.is_empty() {
+                        let head = pending.split().freeze();
+                        if tx.blocking_send(Event::Data(head)).is_err() {
+                            self.broken = true;
+                            return;
+                        }
+                    }
+                    if tx.blocking_send(Event::Data(data)).is_err() {
+                        self.broken = true;
+                    }
+                }
+            },
+        }
+    }
+
+    /// Sends what a worker has pending to the connection task.
+    fn flush_channel(&mut self) -> io::Result<()> {
+        if let Sink::Channel { tx, pending } = &mut self.sink {
+            if !pending.is_empty() && !self.broken {
+                let data = pending.split().freeze();
+                if tx.blocking_send(Event::Data(data)).is_err() {
+                    self.broken = true;
+                }
+            }
+        }
+        if self.broken { Err(gone()) } else { Ok(()) }
+    }
+}
+
+impl io::Write for Response<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        Response::write(self, buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+enum Piece<'a> {
+    Slice(&'a [u8]),
+    Bytes(Bytes),
+}
+
+impl Piece<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Piece::Slice(s) => s.len(),
+            Piece::Bytes(b) => b.len(),
+        }
+    }
+
+    fn truncate(self, n: usize) -> Self {
+        match self {
+            Piece::Slice(s) => Piece::Slice(&s[..n]),
+            Piece::Bytes(mut b) => {
+                b.truncate(n);
+                Piece::Bytes(b)
+            }
+        }
+    }
+}
+
+fn gone() -> io::Error {
+    io::Error::new(io::ErrorKind::BrokenPipe, "the client connection is gone")
+}
+
+fn trim(value: &[u8]) -> &[u8] {
+    value.trim_ascii()
+}
+
+fn parse_length(value: &[u8]) -> Option<u64> {
+    if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(value).ok()?.parse().ok()
+}
+
+/// A header the gateway tried to add was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderError(HeaderErrorKind);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HeaderErrorKind {
+    Name,
+    Value,
+    ContentLength,
+    AlreadySent,
+}
+
+impl HeaderError {
+    /// Whether the value held CR, LF or NUL (a response-splitting attempt).
+    pub fn is_invalid_value(&self) -> bool {
+        self.0 == HeaderErrorKind::Value
+    }
+
+    /// Whether the headers had already been sent.
+    pub fn is_already_sent(&self) -> bool {
+        self.0 == HeaderErrorKind::AlreadySent
+    }
+}
+
+impl fmt::Display for HeaderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.0 {
+            HeaderErrorKind::Name => "Response header names must be tokens.",
+            HeaderErrorKind::Value => "Response header values must not contain CR, LF or NUL.",
+            HeaderErrorKind::ContentLength => "Malformed Content-Length Header.",
+            HeaderErrorKind::AlreadySent => "Response headers were already sent.",
+        })
+    }
+}
+
+impl std::error::Error for HeaderError {}

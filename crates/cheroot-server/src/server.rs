@@ -1,0 +1,489 @@
+//! `HttpServer`: the lifecycle of one server (prepare, serve, stop, interrupt) around the
+//! runtime, listener, worker pool and connection tasks it owns.
+
+use std::error::Error as StdError;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use tokio::runtime::Runtime;
+use tokio::task::JoinHandle;
+
+use crate::accept::accept_loop;
+use crate::bind::BindAddr;
+use crate::config::{Protocol, ServerConfig};
+use crate::error::ServerError;
+use crate::gateway::Gateway;
+use crate::listener::{ListenOptions, Listener};
+use crate::pool::{DEFAULT_IDLE_TIMEOUT, WorkerPool};
+use crate::shared::Shared;
+use crate::shutdown::Tracker;
+use crate::stats::{ServerFigures, Stats, StatsSnapshot};
+
+/// How long `stop()` waits for the runtime to drop the tasks still running after
+/// `shutdown_timeout`.
+const ABORT_GRACE: Duration = Duration::from_millis(200);
+
+/// An HTTP/1.1 server, as cheroot's `HTTPServer`.
+///
+/// `prepare()` binds the socket, starts a multi-thread tokio runtime (one I/O thread per
+/// core) and the worker pool, and makes the server [`ready`](HttpServer::ready); `serve()`
+/// accepts connections until `stop()`; `start()` is both. Every method takes `&self`, so an
+/// `Arc<HttpServer>` can be served on one thread and stopped from another.
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// use cheroot_server::{Gateway, GatewayError, HttpServer, Request, Response};
+///
+/// struct Hello;
+/// impl Gateway for Hello {
+///     fn respond(&self, _: &mut Request<'_>, resp: &mut Response<'_>) -> Result<(), GatewayError> {
+///         resp.add_header("Content-Length", "12")?;
+///         resp.write(b"Hello world!")?;
+///         Ok(())
+///     }
+/// }
+///
+/// let server = Arc::new(HttpServer::new("127.0.0.1:8080".parse().unwrap(), Hello));
+/// server.prepare()?;
+/// let serving = { let s = Arc::clone(&server); std::thread::spawn(move || s.serve()) };
+/// // ... later, from any thread:
+/// server.stop();
+/// serving.join().unwrap()?;
+/// # Ok::<(), cheroot_server::ServerError>(())
+/// ```
+pub struct HttpServer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    gateway: Arc<dyn Gateway>,
+    config: Mutex<ServerConfig>,
+    bind_addr: Mutex<BindAddr>,
+    stats: Arc<Stats>,
+    state: Mutex<State>,
+    changed: Condvar,
+    interrupt: Mutex<Option<Box<dyn StdError + Send + Sync>>>,
+}
+
+#[derive(Default)]
+struct State {
+    running: Option<Running>,
+    /// Set while `stop()` tears a running server down.
+    stopping: bool,
+}
+
+struct Running {
+    runtime: Runtime,
+    shared: Arc<Shared>,
+    /// The listener until `serve()` hands it to the accept loop.
+    listener: Option<Listener>,
+    accept: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for HttpServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpServer")
+            .field("bind_addr", &*lock(&self.inner.bind_addr))
+            .field("ready", &self.ready())
+            .finish_non_exhaustive()
+    }
+}
+
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident: $field:ident: $ty:ty;)*) => {
+        $(
+            $(#[$doc])*
+            ///
+            /// Takes effect at the next `prepare()`.
+            pub fn $name(&self, value: $ty) -> &Self {
+                lock(&self.inner.config).$field = value;
+                self
+            }
+        )*
+    };
+}
+
+impl HttpServer {
+    /// A server for `gateway` on `bind_addr`, with the default [`ServerConfig`].
+    pub fn new(bind_addr: BindAddr, gateway: impl Gateway) -> Self {
+        Self::with_config(bind_addr, gateway, ServerConfig::default())
+    }
+
+    /// A server for `gateway` on `bind_addr` with `config`.
+    pub fn with_config(bind_addr: BindAddr, gateway: impl Gateway, config: ServerConfig) -> Self {
+        Self::from_arc(bind_addr, Arc::new(gateway), config)
+    }
+
+    /// As [`with_config`](HttpServer::with_config), for a gateway already shared.
+    pub fn from_arc(bind_addr: BindAddr, gateway: Arc<dyn Gateway>, config: ServerConfig) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                gateway,
+                config: Mutex::new(config),
+                bind_addr: Mutex::new(bind_addr),
+                stats: Arc::new(Stats::new()),
+                state: Mutex::new(State::default()),
+                changed: Condvar::new(),
+                interrupt: Mutex::new(None),
+            }),
+        }
+    }
+
+    /// A copy of the current settings.
+    pub fn config(&self) -> ServerConfig {
+        lock(&self.inner.config).clone()
+    }
+
+    /// Replaces every setting (takes effect at the next `prepare()`).
+    pub fn set_config(&self, config: ServerConfig) -> &Self {
+        *lock(&self.inner.config) = config;
+        self
+    }
+
+    setters! {
+        /// Sets `minthreads`.
+        set_minthreads: minthreads: usize;
+        /// Sets `maxthreads` (`None`: no cap).
+        set_maxthreads: maxthreads: Option<usize>;
+        /// Sets `server_name`.
+        set_server_name: server_name: String;
+        /// Sets `protocol`.
+        set_protocol: protocol: Protocol;
+        /// Sets `timeout`.
+        set_timeout: timeout: Duration;
+        /// Sets `shutdown_timeout`.
+        set_shutdown_timeout: shutdown_timeout: Duration;
+        /// Sets `request_queue_size` (the listen backlog).
+        set_request_queue_size: request_queue_size: u32;
+        /// Sets `accepted_queue_size`.
+        set_accepted_queue_size: accepted_queue_size: usize;
+        /// Sets `accepted_queue_timeout`.
+        set_accepted_queue_timeout: accepted_queue_timeout: Duration;
+        /// Sets `max_request_header_size` (0: no limit).
+        set_max_request_header_size: max_request_header_size: usize;
+        /// Sets `max_request_body_size` (0: no limit).
+        set_max_request_body_size: max_request_body_size: u64;
+        /// Sets `nodelay`.
+        set_nodelay: nodelay: bool;
+        /// Sets `reuse_port`.
+        set_reuse_port: reuse_port: bool;
+        /// Sets `keep_alive_conn_limit` (`None`: no limit).
+        set_keep_alive_conn_limit: keep_alive_conn_limit: Option<usize>;
+        /// Sets `expiration_interval`.
+        set_expiration_interval: expiration_interval: Duration;
+        /// Sets `peercreds_enabled`.
+        set_peercreds_enabled: peercreds_enabled: bool;
+        /// Sets `peercreds_resolve_enabled`.
+        set_peercreds_resolve_enabled: peercreds_resolve_enabled: bool;
+        /// Switches the Common Log Format access log on the `cheroot::access` target.
+        access_log: access_log: bool;
+    }
+
+    /// Switches the statistics on or off, at once (cheroot's `stats['Enabled']`).
+    pub fn set_stats_enabled(&self, enabled: bool) -> &Self {
+        lock(&self.inner.config).stats_enabled = enabled;
+        self.inner.stats.set_enabled(enabled);
+        self
+    }
+
+    /// The address the server listens on; after `prepare()` port 0 is the real port.
+    pub fn bind_addr(&self) -> BindAddr {
+        lock(&self.inner.bind_addr).clone()
+    }
+
+    /// Whether the server is between `prepare()` and `stop()` (cheroot's `ready`).
+    pub fn ready(&self) -> bool {
+        lock(&self.inner.state)
+            .running
+            .as_ref()
+            .is_some_and(|running| running.shared.tracker.is_ready())
+    }
+
+    /// How many client connections are open now (parked ones included).
+    pub fn connections(&self) -> usize {
+        self.with_shared(|shared| shared.tracker.live_connections())
+            .unwrap_or(0)
+    }
+
+    /// How many open connections are parked idle between requests.
+    pub fn idle_connections(&self) -> usize {
+        self.with_shared(|shared| shared.tracker.idle_connections())
+            .unwrap_or(0)
+    }
+
+    /// The counters, with cheroot's keys (all -1 or 0 while statistics are off).
+    pub fn stats(&self) -> StatsSnapshot {
+        let bind = self.bind_addr().to_string();
+        let figures = self
+            .with_shared(|shared| ServerFigures::from_pool(&shared.pool, bind.clone()))
+            .unwrap_or(ServerFigures {
+                bind_address: bind,
+                queue: 0,
+                threads: 0,
+                threads_idle: 0,
+            });
+        self.inner.stats.snapshot(&figures)
+    }
+
+    /// The statistics recorder itself (to clear it, or read the run time).
+    pub fn stats_recorder(&self) -> &Stats {
+        &self.inner.stats
+    }
+
+    fn with_shared<T>(&self, f: impl FnOnce(&Shared) -> T) -> Option<T> {
+        lock(&self.inner.state)
+            .running
+            .as_ref()
+            .map(|running| f(&running.shared))
+    }
+
+    /// Binds the socket, starts the runtime and the worker pool, and sets `ready`.
+    ///
+    /// # Errors
+    ///
+    /// An invalid setting (cheroot's messages), a socket that cannot be bound ("No socket
+    /// could be created -- ..."), a runtime or pool that cannot start, or a server already
+    /// prepared.
+    pub fn prepare(&self) -> Result<(), ServerError> {
+        let mut state = lock(&self.inner.state);
+        if state.running.is_some() || state.stopping {
+            return Err(ServerError::already_prepared());
+        }
+        *lock(&self.inner.interrupt) = None;
+        let config = self.config();
+        let requested = self.bind_addr();
+        config.validate(&requested)?;
+
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(cores)
+            .thread_name("cheroot-io")
+            .enable_all()
+            .build()?;
+        let options = ListenOptions {
+            backlog: config.request_queue_size,
+            nodelay: config.nodelay,
+            reuse_port: config.reuse_port,
+        };
+        let listener = {
+            let _entered = runtime.enter();
+            Listener::bind(&requested, &options)?
+        };
+        let bind_addr = listener.local_bind_addr();
+        *lock(&self.inner.bind_addr) = bind_addr.clone();
+
+        let pool = WorkerPool::new(
+            config.minthreads,
+            config.maxthreads,
+            config.accepted_queue_size,
+            DEFAULT_IDLE_TIMEOUT,
+        )?;
+        pool.start()?;
+
+        self.inner.stats.set_enabled(config.stats_enabled);
+        self.inner.stats.start_run();
+        let tracker = Arc::new(Tracker::new());
+        tracker.set_ready(true);
+        let shared = Arc::new(Shared::new(
+            config,
+            Arc::clone(&self.inner.gateway),
+            pool,
+            Arc::clone(&self.inner.stats),
+            tracker,
+            bind_addr,
+        ));
+        state.running = Some(Running {
+            runtime,
+            shared,
+            listener: Some(listener),
+            accept: None,
+        });
+        self.inner.changed.notify_all();
+        Ok(())
+    }
+
+    /// Accepts and serves connections until `stop()`; blocks the calling thread.
+    ///
+    /// # Errors
+    ///
+    /// The interrupt set by [`interrupt`](HttpServer::interrupt), or a lifecycle error if the
+    /// server was not prepared.
+    pub fn serve(&self) -> Result<(), ServerError> {
+        {
+            let mut state = lock(&self.inner.state);
+            let Some(running) = state.running.as_mut() else {
+                drop(state);
+                return self
+                    .take_interrupt()
+                    .map_or(Err(ServerError::not_prepared()), Err);
+            };
+            if let Some(listener) = running.listener.take() {
+                let shared = Arc::clone(&running.shared);
+                running.accept = Some(running.runtime.spawn(accept_loop(listener, shared)));
+            }
+            // Wait until stop() has torn everything down.
+            while state.running.is_some() || state.stopping {
+                state = self
+                    .inner
+                    .changed
+                    .wait(state)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+        }
+        match self.take_interrupt() {
+            Some(err) => Err(err),
+            None => Ok(()),
+        }
+    }
+
+    /// `prepare()` then `serve()`.
+    ///
+    /// # Errors
+    ///
+    /// As [`prepare`](HttpServer::prepare) and [`serve`](HttpServer::serve).
+    pub fn start(&self) -> Result<(), ServerError> {
+        self.prepare()?;
+        self.serve()
+    }
+
+    /// `start()`, stopping the server cleanly on the way out whatever happens: SIGINT or
+    /// SIGTERM interrupt it (cheroot's `KeyboardInterrupt`/`SystemExit`), and an error from
+    /// `serve()` still leaves the server stopped. A server already prepared is served as is.
+    ///
+    /// # Errors
+    ///
+    /// As [`start`](HttpServer::start); a signal comes back as an interrupt error.
+    pub fn safe_start(&self) -> Result<(), ServerError> {
+        if lock(&self.inner.state).running.is_none() {
+            self.prepare()?;
+        }
+        self.watch_signals();
+        let result = self.serve();
+        self.stop();
+        result
+    }
+
+    fn watch_signals(&self) {
+        let state = lock(&self.inner.state);
+        let Some(running) = state.running.as_ref() else {
+            return;
+        };
+        let inner = Arc::downgrade(&self.inner);
+        running.runtime.spawn(async move {
+            use tokio::signal::unix::{SignalKind, signal};
+            let (Ok(mut int), Ok(mut term)) = (
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::terminate()),
+            ) else {
+                return;
+            };
+            let reason = tokio::select! {
+                _ = int.recv() => "Keyboard Interrupt: shutting down",
+                _ = term.recv() => "SystemExit raised: shutting down",
+            };
+            tracing::info!("{reason}");
+            if let Some(inner) = inner.upgrade() {
+                HttpServer { inner }.interrupt(Box::<dyn StdError + Send + Sync>::from(reason));
+            }
+        });
+    }
+
+    /// Stops the server and makes `serve()` return `err` (cheroot's `interrupt` setter).
+    /// Callable from any thread, a gateway included.
+    pub fn interrupt(&self, err: impl Into<Box<dyn StdError + Send + Sync>>) {
+        let err = err.into();
+        tracing::debug!("Setting the server interrupt flag to {err:?}");
+        *lock(&self.inner.interrupt) = Some(err);
+        self.stop();
+    }
+
+    /// Whether an interrupt is set and not yet returned by `serve()`.
+    pub fn interrupted(&self) -> bool {
+        lock(&self.inner.interrupt).is_some()
+    }
+
+    fn take_interrupt(&self) -> Option<ServerError> {
+        lock(&self.inner.interrupt)
+            .take()
+            .map(ServerError::interrupted)
+    }
+
+    /// Stops gracefully: stop accepting, close parked connections, let in-flight requests
+    /// finish within `shutdown_timeout` (their responses say `Connection: close`), then drop
+    /// what remains and stop the worker pool. Idempotent; callable from any thread. Called
+    /// from inside the server's own runtime (an inline gateway), it finishes in the
+    /// background.
+    pub fn stop(&self) {
+        let running = {
+            let mut state = lock(&self.inner.state);
+            let Some(running) = state.running.take() else {
+                return;
+            };
+            state.stopping = true;
+            running
+        };
+        running.shared.tracker.set_ready(false);
+        running.shared.tracker.signal_stop();
+        if tokio::runtime::Handle::try_current().is_ok() {
+            // Blocking here would stall (or panic) the runtime: finish on a plain thread.
+            let inner = Arc::clone(&self.inner);
+            let spawned = std::thread::Builder::new()
+                .name("cheroot-stop".to_owned())
+                .spawn(move || HttpServer { inner }.finish_stop(running));
+            if let Err(err) = spawned {
+                tracing::error!("cannot start the stop thread: {err}");
+            }
+        } else {
+            self.finish_stop(running);
+        }
+    }
+
+    fn finish_stop(&self, mut running: Running) {
+        let shared = Arc::clone(&running.shared);
+        let deadline = Instant::now() + shared.config.shutdown_timeout;
+        let accept = running.accept.take();
+        drop(running.listener.take());
+        running.runtime.block_on(async {
+            if let Some(accept) = accept {
+                accept.abort();
+                let _ = accept.await;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if !shared.tracker.wait_all_closed(left).await {
+                tracing::warn!(
+                    "{} connection(s) still open after shutdown_timeout; closing them",
+                    shared.tracker.live_connections()
+                );
+            }
+        });
+        // Dropping the runtime's tasks closes the remaining connections, which ends the
+        // channels their workers block on.
+        running.runtime.shutdown_timeout(ABORT_GRACE);
+        let report = shared
+            .pool
+            .shutdown(Instant::now() + ABORT_GRACE.max(Duration::from_millis(500)));
+        if !report.is_clean() {
+            tracing::warn!("worker pool stopped uncleanly: {report:?}");
+        }
+        self.inner.stats.stop_run();
+        let mut state = lock(&self.inner.state);
+        state.stopping = false;
+        self.inner.changed.notify_all();
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // A server dropped while running: tear the runtime down without blocking.
+        let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if let Some(running) = state.running.take() {
+            running.shared.tracker.signal_stop();
+            running.runtime.shutdown_background();
+            let _ = running.shared.pool.shutdown(Instant::now());
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

@@ -1,0 +1,77 @@
+//! The state every connection task of one running server shares: settings, gateway, worker
+//! pool, stats and the stop bookkeeping.
+
+use std::sync::Arc;
+
+use cheroot_wire::{Limits, ParseOptions};
+
+use crate::bind::BindAddr;
+use crate::config::ServerConfig;
+use crate::gateway::Gateway;
+use crate::pool::WorkerPool;
+use crate::shutdown::Tracker;
+use crate::stats::Stats;
+
+/// One running server's shared state, behind an `Arc` in every connection task.
+pub(crate) struct Shared {
+    pub(crate) config: ServerConfig,
+    pub(crate) gateway: Arc<dyn Gateway>,
+    pub(crate) pool: WorkerPool,
+    pub(crate) stats: Arc<Stats>,
+    pub(crate) tracker: Arc<Tracker>,
+    /// The address the listener really bound (port 0 resolved).
+    pub(crate) bind_addr: BindAddr,
+    pub(crate) parse_options: ParseOptions,
+    /// `timeout` in whole seconds, for `Keep-Alive: timeout=N`.
+    pub(crate) timeout_secs: u64,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("bind_addr", &self.bind_addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Shared {
+    pub(crate) fn new(
+        config: ServerConfig,
+        gateway: Arc<dyn Gateway>,
+        pool: WorkerPool,
+        stats: Arc<Stats>,
+        tracker: Arc<Tracker>,
+        bind_addr: BindAddr,
+    ) -> Self {
+        let limits = Limits {
+            // 0 is cheroot's "no limit".
+            max_head_size: match config.max_request_header_size {
+                0 => usize::MAX,
+                n => n,
+            },
+            ..Limits::default()
+        };
+        let parse_options = ParseOptions {
+            limits,
+            ..ParseOptions::default()
+        };
+        let timeout_secs = config.timeout.as_secs().max(1);
+        Self {
+            config,
+            gateway,
+            pool,
+            stats,
+            tracker,
+            bind_addr,
+            parse_options,
+            timeout_secs,
+        }
+    }
+
+    /// Whether a response may keep its connection open now (server ready, keep-alive limit
+    /// not reached).
+    pub(crate) fn can_keep_alive(&self) -> bool {
+        self.tracker
+            .can_keep_alive(self.config.keep_alive_conn_limit)
+    }
+}

@@ -1,0 +1,164 @@
+//! Graceful-stop bookkeeping: the stop signal every connection watches, and counts of live and
+//! idle (parked) connections that `stop()` and the keep-alive limit read.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use tokio::sync::{Notify, watch};
+
+/// Shared by the server and every connection task.
+#[derive(Debug)]
+pub(crate) struct Tracker {
+    /// cheroot's `ready`: true between `prepare()` and `stop()`.
+    ready: AtomicBool,
+    /// Flips to true once on `stop()`; parked and not-yet-started connections close on it.
+    stop_tx: watch::Sender<bool>,
+    live: AtomicUsize,
+    idle: AtomicUsize,
+    all_closed: Notify,
+}
+
+impl Tracker {
+    pub(crate) fn new() -> Self {
+        let (stop_tx, _) = watch::channel(false);
+        Self {
+            ready: AtomicBool::new(false),
+            stop_tx,
+            live: AtomicUsize::new(0),
+            idle: AtomicUsize::new(0),
+            all_closed: Notify::new(),
+        }
+    }
+
+    pub(crate) fn set_ready(&self, ready: bool) {
+        self.ready.store(ready, Ordering::SeqCst);
+    }
+
+    pub(crate) fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::SeqCst)
+    }
+
+    /// Tells every connection the server is stopping.
+    pub(crate) fn signal_stop(&self) {
+        self.stop_tx.send_replace(true);
+    }
+
+    /// A receiver to wait on the stop signal with [`stopped`].
+    pub(crate) fn stop_signal(&self) -> watch::Receiver<bool> {
+        self.stop_tx.subscribe()
+    }
+
+    /// Counts a new connection until the guard drops.
+    pub(crate) fn connection(self: &Arc<Self>) -> ConnGuard {
+        self.live.fetch_add(1, Ordering::SeqCst);
+        ConnGuard {
+            tracker: Arc::clone(self),
+        }
+    }
+
+    /// Counts a connection as parked idle until the guard drops.
+    pub(crate) fn idle(&self) -> IdleGuard<'_> {
+        self.idle.fetch_add(1, Ordering::SeqCst);
+        IdleGuard { tracker: self }
+    }
+
+    pub(crate) fn live_connections(&self) -> usize {
+        self.live.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn idle_connections(&self) -> usize {
+        self.idle.load(Ordering::SeqCst)
+    }
+
+    /// cheroot's `can_add_keepalive_connection`: the server is ready and fewer than `limit`
+    /// connections are parked.
+    pub(crate) fn can_keep_alive(&self, limit: Option<usize>) -> bool {
+        self.is_ready() && limit.is_none_or(|limit| self.idle_connections() < limit)
+    }
+
+    /// Waits until no connection is left, or `deadline` passes; returns whether none is left.
+    pub(crate) async fn wait_all_closed(&self, deadline: Duration) -> bool {
+        let wait = async {
+            loop {
+                let notified = self.all_closed.notified();
+                if self.live_connections() == 0 {
+                    return;
+                }
+                notified.await;
+            }
+        };
+        tokio::time::timeout(deadline, wait).await.is_ok()
+    }
+}
+
+/// Resolves once the stop signal is raised (at once if it already is).
+pub(crate) async fn stopped(rx: &mut watch::Receiver<bool>) {
+    // An error means the server (the sender) is gone: that is a stop too.
+    let _ = rx.wait_for(|stop| *stop).await;
+}
+
+/// Holds one count of live connections.
+#[derive(Debug)]
+pub(crate) struct ConnGuard {
+    tracker: Arc<Tracker>,
+}
+
+impl Drop for ConnGuard {
+    fn drop(&mut self) {
+        if self.tracker.live.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.tracker.all_closed.notify_waiters();
+        }
+    }
+}
+
+/// Holds one count of parked connections.
+#[derive(Debug)]
+pub(crate) struct IdleGuard<'a> {
+    tracker: &'a Tracker,
+}
+
+impl Drop for IdleGuard<'_> {
+    fn drop(&mut self) {
+        self.tracker.idle.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keep_alive_limit_counts_parked_connections() {
+        let tracker = Tracker::new();
+        assert!(!tracker.can_keep_alive(None), "not ready yet");
+        tracker.set_ready(true);
+        let first = tracker.idle();
+        let second = tracker.idle();
+        assert!(!tracker.can_keep_alive(Some(2)));
+        assert!(tracker.can_keep_alive(None));
+        drop(first);
+        assert!(tracker.can_keep_alive(Some(2)));
+        drop(second);
+        assert_eq!(tracker.idle_connections(), 0);
+    }
+
+    #[tokio::test]
+    async fn waits_for_the_last_connection() {
+        let tracker = Arc::new(Tracker::new());
+        assert!(tracker.wait_all_closed(Duration::from_millis(10)).await);
+        let t = tracker.clone();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _guard = t.connection();
+            let _ = started_tx.send(());
+            let _ = rx.await;
+        });
+        started_rx.await.unwrap();
+        assert!(!tracker.wait_all_closed(Duration::from_millis(10)).await);
+        tx.send(()).unwrap();
+        assert!(tracker.wait_all_closed(Duration::from_secs(5)).await);
+        task.await.unwrap();
+    }
+}
