@@ -3,13 +3,15 @@
 use std::sync::Arc;
 
 use cheroot::Gateway;
+use cheroot::wsgi::WsgiGateway;
+use cheroot_testing::{Echo, Hello};
 
 use crate::app_spec::BuiltinApp;
 
-/// The gateway serving `app`.
+/// The gateway serving `app`: the WSGI gateway around the testing crate's app.
 pub(crate) fn gateway(app: BuiltinApp) -> Arc<dyn Gateway> {
     match app {
-        BuiltinApp::Echo => todo!("echo via cheroot-wsgi"),
-        BuiltinApp::Hello => todo!("hello via cheroot-wsgi"),
+        BuiltinApp::Echo => Arc::new(WsgiGateway::new(Echo)),
+        BuiltinApp::Hello => Arc::new(WsgiGateway::new(Hello)),
     }
 }

@@ -168,7 +168,10 @@ impl TestClient {
     /// Connecting or writing failed.
     pub fn send_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
         let conn = self.connection()?;
-        let result = conn.stream.write_all(bytes).and_then(|()| conn.stream.flush());
+        let result = conn
+            .stream
+            .write_all(bytes)
+            .and_then(|()| conn.stream.flush());
         if result.is_err() {
             self.conn = None;
         }
@@ -249,7 +252,9 @@ impl TestClient {
     fn connection(&mut self) -> io::Result<&mut Conn> {
         if self.conn.is_none() {
             let stream = match &self.addr {
-                ServerAddr::Tcp(addr) => Stream::Tcp(TcpStream::connect_timeout(addr, self.timeout)?),
+                ServerAddr::Tcp(addr) => {
+                    Stream::Tcp(TcpStream::connect_timeout(addr, self.timeout)?)
+                }
                 ServerAddr::Unix(path) => Stream::Unix(UnixStream::connect(path)?),
             };
             stream.set_timeouts(self.timeout)?;
@@ -424,7 +429,11 @@ fn read_one(conn: &mut Conn, method: &str) -> io::Result<Response> {
         trailers: Vec::new(),
         framing: Framing::NoBody,
     };
-    if method.eq_ignore_ascii_case("HEAD") || (100..200).contains(&status) || status == 204 || status == 304 {
+    if method.eq_ignore_ascii_case("HEAD")
+        || (100..200).contains(&status)
+        || status == 204
+        || status == 304
+    {
         return Ok(resp);
     }
     let chunked = resp

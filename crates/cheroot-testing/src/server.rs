@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use cheroot::wsgi::{WsgiApp, WsgiGateway};
 use cheroot::{BindAddr, Gateway, HttpServer, ServerConfig, ServerError};
 
 use crate::client::{ServerAddr, TestClient};
@@ -65,6 +66,26 @@ impl TestServerBuilder {
     pub fn unix(mut self) -> Self {
         self.unix = true;
         self
+    }
+
+    /// Starts a server for a WSGI-style `app`.
+    ///
+    /// # Panics
+    ///
+    /// If the server cannot start (see [`try_start`](Self::try_start)).
+    #[track_caller]
+    pub fn start(self, app: impl WsgiApp) -> TestServer {
+        self.try_start(app)
+            .unwrap_or_else(|err| panic!("the test server did not start: {err}"))
+    }
+
+    /// Starts a server for a WSGI-style `app`.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_start_arc`](Self::try_start_arc).
+    pub fn try_start(self, app: impl WsgiApp) -> Result<TestServer, ServerError> {
+        self.try_start_arc(Arc::new(WsgiGateway::new(app)))
     }
 
     /// Starts a server for a native `gateway`.
@@ -142,6 +163,27 @@ impl TestServer {
     /// A builder, to change settings or listen on a UNIX socket.
     pub fn builder() -> TestServerBuilder {
         TestServerBuilder::default()
+    }
+
+    /// Starts a server for a WSGI-style `app` on an ephemeral port of 127.0.0.1.
+    ///
+    /// # Panics
+    ///
+    /// If the server cannot start.
+    #[track_caller]
+    pub fn start(app: impl WsgiApp) -> TestServer {
+        Self::builder().start(app)
+    }
+
+    /// Starts a server for a WSGI-style `app` on a UNIX socket in a fresh temporary
+    /// directory (removed on drop).
+    ///
+    /// # Panics
+    ///
+    /// If the server cannot start.
+    #[track_caller]
+    pub fn start_unix(app: impl WsgiApp) -> TestServer {
+        Self::builder().unix().start(app)
     }
 
     /// Starts a server for a native `gateway` on an ephemeral port of 127.0.0.1.

@@ -3,8 +3,29 @@
 //!
 //! - [`HttpServer`] and the native [`Gateway`] trait (from `cheroot-server`): bind, serve,
 //!   stop gracefully.
+//! - [`wsgi`]: the WSGI-style application interface (`cheroot-wsgi`): [`wsgi::WsgiApp`],
+//!   [`wsgi::Environ`], [`wsgi::StartResponse`], [`wsgi::Body`], and [`wsgi::Server`], which
+//!   serves an app the way `cheroot.wsgi.Server` does.
 //! - [`wire`]: the sans-IO HTTP/1.x parser and encoder (`cheroot-wire`), for those who only
 //!   need the protocol.
+//!
+//! A WSGI-style application:
+//!
+//! ```no_run
+//! use cheroot::wsgi::{AppError, Body, Environ, Server, StartResponse};
+//!
+//! fn hello<'r>(_env: Environ, start_response: StartResponse<'r>) -> Result<Body<'r>, AppError> {
+//!     start_response.start("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "12")])?;
+//!     Ok(Body::from("Hello world!"))
+//! }
+//!
+//! let server = Server::new("127.0.0.1:8080".parse()?, hello);
+//! // Serves until SIGINT or SIGTERM, then stops gracefully.
+//! server.safe_start()?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! A native gateway, which writes the response itself:
 //!
 //! ```no_run
 //! use cheroot::{Gateway, GatewayError, HttpServer, Request, Response};
@@ -43,6 +64,12 @@ pub use cheroot_server::{
 /// statistics (`cheroot-server`).
 pub mod server {
     pub use cheroot_server::*;
+}
+
+/// The WSGI-style gateway: applications, environ, `start_response`, bodies, dispatch and
+/// `Server` (`cheroot-wsgi`).
+pub mod wsgi {
+    pub use cheroot_wsgi::*;
 }
 
 /// Sans-IO HTTP/1.x: request-head and body parsers, response encoders (`cheroot-wire`).
