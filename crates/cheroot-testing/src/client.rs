@@ -16,6 +16,8 @@ pub enum ServerAddr {
     Tcp(SocketAddr),
     /// A UNIX socket file.
     Unix(PathBuf),
+    /// A Linux abstract UNIX socket name, without the leading NUL byte.
+    Abstract(Vec<u8>),
 }
 
 impl std::fmt::Display for ServerAddr {
@@ -23,7 +25,24 @@ impl std::fmt::Display for ServerAddr {
         match self {
             ServerAddr::Tcp(addr) => write!(f, "{addr}"),
             ServerAddr::Unix(path) => write!(f, "{}", path.display()),
+            ServerAddr::Abstract(name) => write!(f, "@{}", name.escape_ascii()),
         }
+    }
+}
+
+/// Reads the forms a server prints for its bound address (`cheroot` prints one line of it):
+/// `IP:PORT` or `[IPv6]:PORT`, a path starting with `/` or `.`, or `@name`.
+impl std::str::FromStr for ServerAddr {
+    type Err = std::net::AddrParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Some(name) = s.strip_prefix('@') {
+            return Ok(ServerAddr::Abstract(name.as_bytes().to_vec()));
+        }
+        if s.starts_with('/') || s.starts_with('.') {
+            return Ok(ServerAddr::Unix(PathBuf::from(s)));
+        }
+        s.parse().map(ServerAddr::Tcp)
     }
 }
 
@@ -123,7 +142,7 @@ impl TestClient {
         if !has("host") {
             let host = match &self.addr {
                 ServerAddr::Tcp(addr) => addr.to_string(),
-                ServerAddr::Unix(_) => "localhost".to_owned(),
+                ServerAddr::Unix(_) | ServerAddr::Abstract(_) => "localhost".to_owned(),
             };
             out.extend_from_slice(format!("Host: {host}\r\n").as_bytes());
         }
@@ -256,6 +275,7 @@ impl TestClient {
                     Stream::Tcp(TcpStream::connect_timeout(addr, self.timeout)?)
                 }
                 ServerAddr::Unix(path) => Stream::Unix(UnixStream::connect(path)?),
+                ServerAddr::Abstract(name) => Stream::Unix(connect_abstract(name)?),
             };
             stream.set_timeouts(self.timeout)?;
             self.connections_made += 1;
@@ -272,6 +292,23 @@ impl TestClient {
             .as_mut()
             .ok_or_else(|| io::Error::new(io::ErrorKind::NotConnected, "no connection is open"))
     }
+}
+
+/// Connects to a Linux abstract socket.
+#[cfg(target_os = "linux")]
+fn connect_abstract(name: &[u8]) -> io::Result<UnixStream> {
+    use std::os::linux::net::SocketAddrExt;
+    let addr = std::os::unix::net::SocketAddr::from_abstract_name(name)?;
+    UnixStream::connect_addr(&addr)
+}
+
+/// Abstract sockets exist only on Linux.
+#[cfg(not(target_os = "linux"))]
+fn connect_abstract(_name: &[u8]) -> io::Result<UnixStream> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "abstract UNIX sockets exist only on Linux",
+    ))
 }
 
 /// A client socket.

@@ -9,6 +9,7 @@
 //!   and close-delimited bodies, and [`send_raw`](TestClient::send_raw) /
 //!   [`read_response`](TestClient::read_response) for malformed input; its [`Response`] has
 //!   webtest's assertions.
+//! - [`assert_echo_contract`]: every row of ECHO_APP.md checked against a running echo app.
 //! - [`Sha256`]: the digest the echo app reports, for comparing in tests.
 //!
 //! ```no_run
@@ -30,6 +31,7 @@
 
 mod client;
 mod echo;
+mod echo_contract;
 mod hello;
 mod json;
 mod response;
@@ -38,6 +40,7 @@ mod sha256;
 
 pub use client::{ServerAddr, TestClient};
 pub use echo::Echo;
+pub use echo_contract::assert_echo_contract;
 pub use hello::Hello;
 pub use response::{Framing, Response};
 pub use server::{TestServer, TestServerBuilder};

@@ -135,7 +135,7 @@ impl TestServerBuilder {
                 ServerAddr::Tcp(SocketAddr::new(ip, port))
             }
             BindAddr::Unix(path) => ServerAddr::Unix(path),
-            BindAddr::Abstract(_) => unreachable!("the fixture never binds an abstract socket"),
+            BindAddr::Abstract(name) => ServerAddr::Abstract(name),
         };
         // The listener is bound and ready once prepare() returns; connections made before
         // serve() starts accepting wait in the backlog.
@@ -210,7 +210,7 @@ impl TestServer {
     pub fn socket_addr(&self) -> SocketAddr {
         match &self.addr {
             ServerAddr::Tcp(addr) => *addr,
-            ServerAddr::Unix(path) => panic!("the server listens on {}", path.display()),
+            other => panic!("the server listens on {other}, not TCP"),
         }
     }
 

@@ -1,0 +1,88 @@
+//! The echo and hello apps served by the fixture, over TCP and UNIX sockets.
+
+use cheroot_testing::{Echo, Hello, ServerAddr, TestServer, assert_echo_contract};
+
+#[test]
+fn echo_contract_over_tcp() {
+    let server = TestServer::start(Echo);
+    assert!(matches!(server.addr(), ServerAddr::Tcp(addr) if addr.ip().is_loopback()));
+    assert_echo_contract(server.addr());
+}
+
+#[test]
+fn echo_contract_over_unix_socket() {
+    let server = TestServer::start_unix(Echo);
+    let ServerAddr::Unix(path) = server.addr().clone() else {
+        panic!("not a UNIX socket: {}", server.addr());
+    };
+    assert!(path.exists());
+    assert_echo_contract(server.addr());
+    drop(server);
+    assert!(
+        !path.exists(),
+        "the fixture removes its temporary directory"
+    );
+}
+
+#[test]
+fn hello_answers_everything() {
+    let server = TestServer::start(Hello);
+    let mut client = server.client();
+    for (method, target, body) in [
+        ("GET", "/", &b""[..]),
+        ("POST", "/anything?x=1", b"a body to discard"),
+        ("PUT", "/echo", &[b'z'; 100_000]),
+        ("DELETE", "/status/500", b""),
+    ] {
+        client
+            .request(method, target, &[], body)
+            .unwrap()
+            .assert_status(200)
+            .assert_header("Content-Type", "text/plain")
+            .assert_header("Content-Length", "12")
+            .assert_body("Hello world!");
+    }
+    // A chunked body is read and discarded too, and the connection stays usable.
+    client
+        .request(
+            "POST",
+            "/",
+            &[("Transfer-Encoding", "chunked")],
+            b"3\r\nabc\r\n0\r\n\r\n",
+        )
+        .unwrap()
+        .assert_status(200);
+    client.get("/").unwrap().assert_status(200);
+    assert_eq!(client.connections_made(), 1);
+}
+
+#[test]
+fn builder_config_reaches_the_server() {
+    let server = TestServer::builder()
+        .config(|config| config.server_name = "fixture-test".to_owned())
+        .start(Echo);
+    server
+        .client()
+        .get("/hello")
+        .unwrap()
+        .assert_header("Server", "fixture-test");
+    assert_eq!(server.server().config().server_name, "fixture-test");
+    server.stop().unwrap();
+}
+
+#[test]
+fn max_body_size_is_enforced_through_the_echo_app() {
+    let server = TestServer::builder()
+        .config(|config| config.max_request_body_size = 10)
+        .start(Echo);
+    let mut client = server.client();
+    client
+        .post("/echo", b"0123456789")
+        .unwrap()
+        .assert_status(200)
+        .assert_in_body("\"body_len\": 10");
+    client
+        .post("/echo", b"0123456789A")
+        .unwrap()
+        .assert_status(413);
+}
