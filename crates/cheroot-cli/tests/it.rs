@@ -2,5 +2,7 @@
 //! run black-box over raw sockets.
 
 mod it {
+    mod black_box;
     mod parse;
+    mod process;
 }

@@ -1,0 +1,256 @@
+//! The built `cheroot` binary, black-box: serving `builtin:echo` and `builtin:hello` over TCP,
+//! UNIX and abstract sockets, stopping on SIGTERM and SIGINT, and its exit statuses.
+
+use std::net::TcpListener;
+
+use nix::sys::signal::Signal;
+
+use cheroot_testing::{ServerAddr, TestClient, assert_echo_contract};
+
+use super::process::{Server, run_to_end};
+
+/// A directory for UNIX sockets, removed on drop.
+struct Dir(std::path::PathBuf);
+
+impl Dir {
+    fn new(tag: &str) -> Dir {
+        let path = std::env::temp_dir().join(format!("cheroot-cli-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir(&path).expect("a temporary directory");
+        Dir(path)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+// ECHO_APP.md, every row, against the binary over TCP; then SIGTERM and a clean exit.
+#[test]
+fn echo_over_tcp_then_sigterm() {
+    let server = Server::start(&["--bind", "127.0.0.1:0", "builtin:echo"]);
+    let ServerAddr::Tcp(addr) = server.addr() else {
+        panic!("not TCP: {}", server.printed());
+    };
+    assert!(addr.ip().is_loopback() && addr.port() != 0, "{addr}");
+    assert_echo_contract(server.addr());
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+    assert!(
+        stderr.contains("SIGTERM received: stopping gracefully"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn echo_over_unix_socket_then_sigint() {
+    let dir = Dir::new("unix");
+    let path = dir.0.join("echo.sock");
+    let bind = path.to_str().expect("a UTF-8 temp path");
+    let server = Server::start(&["--bind", bind, "builtin:echo"]);
+    assert_eq!(server.printed(), bind);
+    assert_eq!(server.addr(), &ServerAddr::Unix(path.clone()));
+    assert_echo_contract(server.addr());
+    let (status, stderr) = server.stop_with(Signal::SIGINT);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+}
+
+#[test]
+fn echo_over_abstract_socket() {
+    let name = format!("@cheroot-cli-test-{}", std::process::id());
+    let server = Server::start(&["--bind", &name, "builtin:echo"]);
+    assert_eq!(server.printed(), name);
+    let mut client = TestClient::new(server.addr().clone());
+    client.get("/hello").unwrap().assert_body("Hello world!");
+    client
+        .post("/echo", b"x")
+        .unwrap()
+        .assert_status(200)
+        .assert_in_body("\"remote_addr\": \"\"");
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+}
+
+#[test]
+fn hello_with_flags_and_access_log() {
+    let server = Server::start(&[
+        "--bind=127.0.0.1:0",
+        "--threads",
+        "2",
+        "--max-threads",
+        "4",
+        "--server-name",
+        "cli-test",
+        "--timeout",
+        "5",
+        "--shutdown-timeout",
+        "1",
+        "--max-body-size",
+        "100",
+        "--access-log",
+        "--log-level",
+        "warn",
+        "builtin:hello",
+    ]);
+    let mut client = TestClient::new(server.addr().clone());
+    client
+        .post("/whatever", b"discarded")
+        .unwrap()
+        .assert_status(200)
+        .assert_header("Server", "cli-test")
+        .assert_header("Content-Type", "text/plain")
+        .assert_header("Content-Length", "12")
+        .assert_body("Hello world!");
+    client.post("/", &[b'b'; 101]).unwrap().assert_status(413);
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+    // The access log is on although --log-level hides INFO messages.
+    assert!(
+        stderr.contains("\"POST /whatever HTTP/1.1\" 200 12"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("SIGTERM received"), "{stderr}");
+}
+
+#[test]
+fn usage_errors_exit_2_naming_flag_and_value() {
+    let table: &[(&[&str], &[&str])] = &[
+        (
+            &["--threads", "zero", "builtin:echo"],
+            &["--threads", "\"zero\""],
+        ),
+        (&["--bind", "foo", "builtin:echo"], &["--bind", "\"foo\""]),
+        (
+            &["--log-level", "chatty", "builtin:echo"],
+            &["--log-level", "\"chatty\""],
+        ),
+        (&["--nope", "builtin:echo"], &["unknown option \"--nope\""]),
+        (&[], &["missing APP"]),
+        (&["builtin:nope"], &["\"builtin:nope\""]),
+        (
+            &["some.module:app"],
+            &["some.module:app", "not supported yet"],
+        ),
+        (
+            &["--chdir", "/nonexistent/cheroot-cli-test", "builtin:echo"],
+            &["--chdir", "/nonexistent/cheroot-cli-test"],
+        ),
+    ];
+    for (args, wants) in table {
+        let run = run_to_end(args);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {run:?}");
+        assert!(run.stdout.is_empty(), "{args:?}: {run:?}");
+        for want in *wants {
+            assert!(
+                run.stderr.contains(want),
+                "{args:?}: {:?} lacks {want:?}",
+                run.stderr
+            );
+        }
+        assert!(run.stderr.contains("--help"), "{args:?}: {run:?}");
+    }
+}
+
+#[test]
+fn tls_flags_are_validated_then_refused() {
+    let dir = Dir::new("tls");
+    let cert = dir.0.join("cert.pem");
+    let key = dir.0.join("key.pem");
+    std::fs::write(&cert, "not really a certificate").unwrap();
+    std::fs::write(&key, "not really a key").unwrap();
+    let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
+
+    let run = run_to_end(&[
+        "--ssl-certificate",
+        cert,
+        "--ssl-private-key",
+        key,
+        "--ssl-client-verify",
+        "optional",
+        "builtin:echo",
+    ]);
+    assert_eq!(run.status.code(), Some(2), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("TLS support is not built into this binary yet"),
+        "{run:?}"
+    );
+
+    let missing = dir.0.join("missing.pem");
+    let missing = missing.to_str().unwrap();
+    let run = run_to_end(&[
+        "--ssl-certificate",
+        missing,
+        "--ssl-private-key",
+        key,
+        "builtin:echo",
+    ]);
+    assert_eq!(run.status.code(), Some(2), "{run:?}");
+    assert!(run.stderr.contains("--ssl-certificate") && run.stderr.contains("no such file"));
+
+    let run = run_to_end(&["--ssl-certificate", cert, "builtin:echo"]);
+    assert_eq!(run.status.code(), Some(2), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("--ssl-certificate needs --ssl-private-key"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn a_port_in_use_exits_1() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let run = run_to_end(&["--bind", &addr, "builtin:echo"]);
+    assert_eq!(run.status.code(), Some(1), "{run:?}");
+    assert!(
+        run.stderr.contains(&format!("cannot serve on {addr}")),
+        "{run:?}"
+    );
+    assert!(run.stdout.is_empty(), "{run:?}");
+}
+
+#[test]
+fn help_and_version() {
+    let run = run_to_end(&["--help"]);
+    assert!(run.status.success(), "{run:?}");
+    for flag in [
+        "--bind ADDRESS",
+        "[default: [::1]:8000]",
+        "--chdir",
+        "--server-name",
+        "--threads",
+        "--max-threads",
+        "--timeout",
+        "--shutdown-timeout",
+        "--request-queue-size",
+        "--accepted-queue-size",
+        "--accepted-queue-timeout",
+        "--ssl-adapter",
+        "--ssl-certificate",
+        "--ssl-private-key",
+        "--ssl-certificate-chain",
+        "--ssl-ciphers",
+        "--ssl-client-verify",
+        "--max-header-size",
+        "--max-body-size",
+        "--keep-alive-limit",
+        "--reuse-port",
+        "--peercreds",
+        "--peercreds-resolve",
+        "--access-log",
+        "--log-level",
+        "builtin:echo",
+        "builtin:hello",
+    ] {
+        assert!(run.stdout.contains(flag), "--help lacks {flag}");
+    }
+    let run = run_to_end(&["--version"]);
+    assert!(run.status.success(), "{run:?}");
+    assert_eq!(
+        run.stdout,
+        format!("cheroot {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
