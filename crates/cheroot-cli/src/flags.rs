@@ -254,7 +254,7 @@ pub(crate) const FLAGS: &[Flag] = &[
         name: "--peercreds",
         metavar: None,
         default: "",
-        help: "Look up the peer's pid, uid and gid on UNIX sockets",
+        help: "Look up the peer's pid, uid and gid on UNIX sockets (not built yet: refused)",
         apply: |o, _| {
             o.peercreds = true;
             Ok(())

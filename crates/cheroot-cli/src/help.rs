@@ -42,6 +42,9 @@ pub fn help_text() -> String {
         "  -h, --help\n      Print this help and exit\n\
         \x20 --version\n      Print the version and exit\n\
          \n\
+         TLS (--ssl-*) and peer credentials (--peercreds*) are parsed and checked, then\n\
+         refused with exit status 2 until this binary is built with them.\n\
+         \n\
          Exit status: 0 after a clean stop, 1 if the server failed, 2 for a bad command line.\n",
     );
     out

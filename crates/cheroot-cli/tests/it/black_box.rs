@@ -134,6 +134,10 @@ fn usage_errors_exit_2_naming_flag_and_value() {
             &["some.module:app", "not supported yet"],
         ),
         (
+            &["--bind", "/tmp/x.sock", "--peercreds", "builtin:echo"],
+            &["peer-credential support is not built into this binary yet"],
+        ),
+        (
             &["--chdir", "/nonexistent/cheroot-cli-test", "builtin:echo"],
             &["--chdir", "/nonexistent/cheroot-cli-test"],
         ),
