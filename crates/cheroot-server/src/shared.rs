@@ -6,6 +6,7 @@ use std::sync::Arc;
 use cheroot_wire::{Limits, ParseOptions};
 
 use crate::bind::BindAddr;
+use crate::clock::Clock;
 use crate::config::ServerConfig;
 use crate::gateway::Gateway;
 use crate::pool::WorkerPool;
@@ -24,6 +25,8 @@ pub(crate) struct Shared {
     pub(crate) parse_options: ParseOptions,
     /// `timeout` in whole seconds, for `Keep-Alive: timeout=N`.
     pub(crate) timeout_secs: u64,
+    /// The cached current second, for `Date` headers.
+    pub(crate) clock: Clock,
 }
 
 impl std::fmt::Debug for Shared {
@@ -65,6 +68,7 @@ impl Shared {
             bind_addr,
             parse_options,
             timeout_secs,
+            clock: Clock::default(),
         }
     }
 

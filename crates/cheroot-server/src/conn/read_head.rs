@@ -33,12 +33,17 @@ where
         let mut checked = 0;
         let limit = shared.parse_options.limits.max_head_size;
         loop {
+            // Batching pipelined responses must not hold an unbounded amount of them.
+            if self.writer.buffered_len() >= super::BATCH_LIMIT && !self.flush().await {
+                return HeadOutcome::Gone;
+            }
             let buffer = self.reader.buffer();
             let over = buffer.len() > limit;
             if over || (buffer.len() > checked && buffer[checked..].contains(&b'\n')) {
                 match parse_request_head(buffer, &shared.parse_options) {
                     Ok(Status::Complete((head, used))) => {
                         self.reader.consume(used);
+                        self.head_len = used;
                         return HeadOutcome::Head(head);
                     }
                     Ok(Status::Partial) if over => {
