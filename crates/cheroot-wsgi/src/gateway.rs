@@ -128,7 +128,11 @@ impl Gateway for WsgiGateway {
 }
 
 /// Calls the app and streams its body; `close` runs on every path once there is a body.
-pub(crate) fn run<'r>(app: &dyn WsgiApp, environ: Environ, core: &'r Core<'r>) -> Result<(), AppError> {
+pub(crate) fn run<'r>(
+    app: &dyn WsgiApp,
+    environ: Environ,
+    core: &'r Core<'r>,
+) -> Result<(), AppError> {
     let mut body = app.call(environ, StartResponse::new(core))?;
     let streamed = stream(&mut body, core);
     // Success: the head goes out before `close` (test_core.py::test_send_header_before_closing).

@@ -81,10 +81,8 @@ impl Sink for Recorder {
     }
 
     fn add_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HeaderError> {
-        self.headers.push((
-            cheroot_compat::bton(name),
-            cheroot_compat::bton(value),
-        ));
+        self.headers
+            .push((cheroot_compat::bton(name), cheroot_compat::bton(value)));
         Ok(())
     }
 

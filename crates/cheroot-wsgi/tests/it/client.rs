@@ -10,19 +10,19 @@ use cheroot_server::{BindAddr, ServerError};
 use cheroot_wsgi::{Server, WsgiApp};
 
 /// A server on an ephemeral loopback port, serving on a thread; stopped and joined on drop.
-pub struct TestServer {
-    pub server: Arc<Server>,
-    pub port: u16,
+pub(crate) struct TestServer {
+    pub(crate) server: Arc<Server>,
+    pub(crate) port: u16,
     thread: Option<JoinHandle<Result<(), ServerError>>>,
 }
 
 impl TestServer {
-    pub fn start(app: impl WsgiApp) -> Self {
+    pub(crate) fn start(app: impl WsgiApp) -> Self {
         Self::start_with(app, |_| {})
     }
 
     /// Starts a server after `configure` adjusted its settings.
-    pub fn start_with(app: impl WsgiApp, configure: impl FnOnce(&Server)) -> Self {
+    pub(crate) fn start_with(app: impl WsgiApp, configure: impl FnOnce(&Server)) -> Self {
         let addr = BindAddr::tcp("127.0.0.1", 0).expect("loopback address");
         let server = Arc::new(Server::new(addr, app));
         server.set_numthreads(4);
@@ -42,19 +42,19 @@ impl TestServer {
         }
     }
 
-    pub fn connect(&self) -> Conn {
+    pub(crate) fn connect(&self) -> Conn {
         Conn::connect(self.port)
     }
 
     /// Sends one request on a fresh connection and reads the response.
-    pub fn request(&self, raw: &str) -> Resp {
+    pub(crate) fn request(&self, raw: &str) -> Resp {
         let mut conn = self.connect();
         conn.send(raw.as_bytes());
         conn.read_response().expect("a response")
     }
 
     /// `GET path` on a fresh connection with `Connection: close`.
-    pub fn get(&self, path: &str) -> Resp {
+    pub(crate) fn get(&self, path: &str) -> Resp {
         self.request(&format!(
             "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
         ))
@@ -71,12 +71,12 @@ impl Drop for TestServer {
 }
 
 /// One client connection.
-pub struct Conn {
+pub(crate) struct Conn {
     reader: BufReader<TcpStream>,
 }
 
 impl Conn {
-    pub fn connect(port: u16) -> Self {
+    pub(crate) fn connect(port: u16) -> Self {
         let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
@@ -89,26 +89,12 @@ impl Conn {
         }
     }
 
-    pub fn send(&mut self, data: &[u8]) {
+    pub(crate) fn send(&mut self, data: &[u8]) {
         self.reader.get_mut().write_all(data).expect("send");
     }
 
-    /// Sends and tolerates a peer that already closed.
-    pub fn try_send(&mut self, data: &[u8]) -> io::Result<()> {
-        self.reader.get_mut().write_all(data)
-    }
-
-    pub fn shutdown_write(&mut self) {
-        let _ = self.reader.get_mut().shutdown(std::net::Shutdown::Write);
-    }
-
     /// Reads one response (to a request that was not HEAD).
-    pub fn read_response(&mut self) -> io::Result<Resp> {
-        self.read_response_for(false)
-    }
-
-    /// Reads one response; `head` when it answers a HEAD request (no body).
-    pub fn read_response_for(&mut self, head: bool) -> io::Result<Resp> {
+    pub(crate) fn read_response(&mut self) -> io::Result<Resp> {
         let mut line = String::new();
         if self.reader.read_line(&mut line)? == 0 {
             return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "no response"));
@@ -133,13 +119,12 @@ impl Conn {
             headers.push((name.to_owned(), value.trim().to_owned()));
         }
         let mut resp = Resp {
-            status_line,
             status,
             headers,
             body: Vec::new(),
             complete: true,
         };
-        let no_body = head || status == 204 || status == 304 || (100..200).contains(&status);
+        let no_body = status == 204 || status == 304 || (100..200).contains(&status);
         if no_body {
             return Ok(resp);
         }
@@ -189,8 +174,13 @@ impl Conn {
         }
     }
 
+    /// The buffered reader, for tests that read raw bytes.
+    pub(crate) fn raw(&mut self) -> &mut BufReader<TcpStream> {
+        &mut self.reader
+    }
+
     /// Whether the server closed the connection (EOF or reset) without sending more.
-    pub fn is_closed(&mut self) -> bool {
+    pub(crate) fn is_closed(&mut self) -> bool {
         let mut buf = [0u8; 1];
         matches!(self.reader.read(&mut buf), Ok(0) | Err(_))
     }
@@ -198,17 +188,16 @@ impl Conn {
 
 /// A response as read off the wire.
 #[derive(Debug)]
-pub struct Resp {
-    pub status_line: String,
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+pub(crate) struct Resp {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
     /// Whether the body arrived whole (all of Content-Length, or the last chunk).
-    pub complete: bool,
+    pub(crate) complete: bool,
 }
 
 impl Resp {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .rev()
@@ -216,7 +205,7 @@ impl Resp {
             .map(|(_, v)| v.as_str())
     }
 
-    pub fn body_str(&self) -> String {
+    pub(crate) fn body_str(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
