@@ -28,6 +28,7 @@ fn server() -> (TestServer, Hooks) {
         closed.clone(),
         closed.clone(),
     );
+    let c5 = closed.clone();
     let y = Arc::clone(&yielded);
     let d =
         PathInfoDispatcher::new()
@@ -88,6 +89,21 @@ fn server() -> (TestServer, Hooks) {
                 }),
             )
             .mount(
+                "/panics",
+                app_fn(move |_env, sr| {
+                    let c = c5.clone();
+                    sr.start("200 OK", [("Content-Type", "text/plain")])?;
+                    let chunks = (0..2).map(|i| -> Bytes {
+                        assert!(i == 0, "the body panics on its second chunk");
+                        Bytes::new()
+                    });
+                    Ok(Body::chunks(chunks).on_close(move || {
+                        c.bump();
+                        Ok(())
+                    }))
+                }),
+            )
+            .mount(
                 "/close_writes",
                 app_fn(|_env, sr| {
                     let write = sr.start("200 OK", [("Content-Type", "text/plain")])?;
@@ -120,6 +136,16 @@ fn close_runs_after_an_app_error() {
     assert_eq!(resp.body, b"first");
     assert!(!resp.complete);
     assert_eq!(hooks.closed.wait_for(2), 2);
+}
+
+#[test]
+fn close_runs_when_the_body_panics() {
+    let (server, hooks) = server();
+    let resp = server.get("/panics");
+    assert_eq!(resp.status, 500);
+    assert_eq!(hooks.closed.wait_for(1), 1);
+    // The worker survived.
+    assert_eq!(server.get("/ok").status, 200);
 }
 
 #[test]
