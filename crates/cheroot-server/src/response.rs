@@ -126,12 +126,23 @@ impl fmt::Debug for Response<'_> {
 
 impl<'a> Response<'a> {
     pub(crate) fn new(ctx: &'a ResponseCtx, sink: Sink<'a>) -> Self {
+        Self::with_scratch(ctx, sink, BytesMut::new())
+    }
+
+    /// A response whose header lines go into `scratch` (cleared), so a connection can reuse
+    /// one allocation for every response; [`into_scratch`](Self::into_scratch) gives it back.
+    pub(crate) fn with_scratch(
+        ctx: &'a ResponseCtx,
+        sink: Sink<'a>,
+        mut scratch: BytesMut,
+    ) -> Self {
+        scratch.clear();
         Self {
             ctx,
             sink,
             status: 200,
-            reason: String::from("OK"),
-            headers: BytesMut::new(),
+            reason: String::new(),
+            headers: scratch,
             content_length: None,
             has_date: false,
             has_server: false,
@@ -146,8 +157,15 @@ impl<'a> Response<'a> {
         }
     }
 
-    /// Sets the status code and reason phrase (default `200 OK`). Ignored once the headers
-    /// are sent.
+    /// Gives back the header scratch buffer.
+    pub(crate) fn into_scratch(self) -> BytesMut {
+        let mut scratch = self.headers;
+        scratch.clear();
+        scratch
+    }
+
+    /// Sets the status code and reason phrase (default `200 OK`; an empty reason is replaced
+    /// by the standard phrase). Ignored once the headers are sent.
     pub fn set_status(&mut self, code: u16, reason: impl Into<String>) {
         if !self.headers_sent {
             self.status = code;
@@ -288,7 +306,8 @@ impl<'a> Response<'a> {
             ResponseFraming::Chunked => {
                 if len > 0 {
                     let out = self.out();
-                    out.put_slice(format!("{len:x}\r\n").as_bytes());
+                    put_hex(out, len);
+                    out.put_slice(b"\r\n");
                     self.emit(piece);
                     self.out().put_slice(b"\r\n");
                     self.written += len;
@@ -405,13 +424,19 @@ impl<'a> Response<'a> {
         let keep_alive = self.keep_alive;
         let (has_connection, has_date, has_server) =
             (self.has_connection, self.has_date, self.has_server);
-        let headers = std::mem::take(&mut self.headers);
+        let mut headers = std::mem::take(&mut self.headers);
         let reason = std::mem::take(&mut self.reason);
         let out = self.out();
         out.reserve(128 + headers.len());
         out.put_slice(protocol.as_bytes());
-        out.put_slice(format!(" {status} ").as_bytes());
-        out.put_slice(reason.as_bytes());
+        out.put_u8(b' ');
+        put_decimal(out, u64::from(status));
+        out.put_u8(b' ');
+        if reason.is_empty() {
+            out.put_slice(cheroot_wire::canonical_reason(status).as_bytes());
+        } else {
+            out.put_slice(reason.as_bytes());
+        }
         out.put_slice(b"\r\n");
         out.put_slice(&headers);
         if chunked {
@@ -424,9 +449,9 @@ impl<'a> Response<'a> {
                 }
             } else if keep_alive {
                 out.put_slice(b"Connection: Keep-Alive\r\n");
-                out.put_slice(
-                    format!("Keep-Alive: timeout={}\r\n", ctx.shared.timeout_secs).as_bytes(),
-                );
+                out.put_slice(b"Keep-Alive: timeout=");
+                put_decimal(out, ctx.shared.timeout_secs);
+                out.put_slice(b"\r\n");
             }
         }
         if !has_date {
@@ -441,6 +466,8 @@ impl<'a> Response<'a> {
         }
         out.put_slice(b"\r\n");
         self.reason = reason;
+        headers.clear();
+        self.headers = headers;
         Ok(())
     }
 
@@ -520,6 +547,38 @@ impl Piece<'_> {
             }
         }
     }
+}
+
+/// Appends `n` in decimal without allocating.
+fn put_decimal(out: &mut BytesMut, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.put_slice(&digits[i..]);
+}
+
+/// Appends `n` in lower-case hexadecimal (a chunk size) without allocating.
+fn put_hex(out: &mut BytesMut, n: u64) {
+    let mut digits = [0u8; 16];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b"0123456789abcdef"[(n & 0xf) as usize];
+        n >>= 4;
+        if n == 0 {
+            break;
+        }
+    }
+    out.put_slice(&digits[i..]);
 }
 
 fn gone() -> io::Error {

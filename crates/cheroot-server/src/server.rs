@@ -424,8 +424,9 @@ impl HttpServer {
         };
         running.shared.tracker.set_ready(false);
         running.shared.tracker.signal_stop();
-        if tokio::runtime::Handle::try_current().is_ok() {
-            // Blocking here would stall (or panic) the runtime: finish on a plain thread.
+        if tokio::runtime::Handle::try_current().is_ok() || on_worker_thread() {
+            // Blocking here would stall (or panic) the runtime, or make a worker wait for the
+            // request it is serving (and join itself): finish on a plain thread.
             let inner = Arc::clone(&self.inner);
             let spawned = std::thread::Builder::new()
                 .name("cheroot-stop".to_owned())
@@ -482,6 +483,13 @@ impl Drop for Inner {
             let _ = running.shared.pool.shutdown(Instant::now());
         }
     }
+}
+
+/// Whether this is one of the worker pool's threads (named `cheroot-worker-N`).
+fn on_worker_thread() -> bool {
+    std::thread::current()
+        .name()
+        .is_some_and(|name| name.starts_with("cheroot-worker"))
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -305,7 +305,7 @@ fn fast_field_line(buf: &[u8], pos: usize) -> Option<FieldLine> {
         });
     }
     let mut i = pos;
-    while i < buf.len() && is_tchar(buf[i]) {
+    while i < buf.len() && TCHAR[usize::from(buf[i])] {
         i += 1;
     }
     if i == pos || buf.get(i) != Some(&b':') {
@@ -480,6 +480,18 @@ fn check_field_prefix(line: &[u8]) -> Result<Option<usize>, ParseError> {
     }
     Ok(Some(colon))
 }
+
+/// [`is_tchar`] as a table, for the name loop of [`fast_field_line`], the hottest loop of the
+/// parser: one load per byte instead of a chain of range tests.
+const TCHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = is_tchar(b as u8);
+        b += 1;
+    }
+    table
+};
 
 /// `0x01` repeated in every byte of a word, for the word-at-a-time scans below.
 const ONES: u64 = u64::from_ne_bytes([0x01; 8]);

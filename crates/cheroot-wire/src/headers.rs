@@ -20,7 +20,7 @@ pub struct HeaderField {
 }
 
 impl HeaderField {
-    /// Builds a field from its name and (already trimmed) value.
+    /// Builds a field from its name and (already trimmed) value, copied into one buffer.
     pub fn new(name: impl Into<Bytes>, value: impl Into<Bytes>) -> Self {
         let (name, value) = (name.into(), value.into());
         let mut buf = Vec::with_capacity(name.len() + value.len());

@@ -130,7 +130,7 @@ struct Split {
 ///
 /// The order of the checks is cheroot's: bytes that are not printable ASCII ("Malformed
 /// Request-URI"), then `CONNECT` (405 outside proxy mode, authority-form inside it), then
-/// `OPTIONS` (no further checks), then for every other method the absolute-form check, the
+/// `OPTIONS` (only our fragment check), then for every other method the absolute-form check, the
 /// leading-slash check, the fragment check and the percent-decoding of the path.
 pub(crate) fn analyze(
     method: &Method,
@@ -161,11 +161,6 @@ pub(crate) fn analyze(
             query: 0..0,
         });
     }
-    // RFC 9112 has no fragment in any request-target form; cheroot only rejects a non-empty
-    // one and never for OPTIONS. We reject every `#`.
-    if split.has_fragment {
-        return Err(ParseError::FRAGMENT);
-    }
     let form = if raw == b"*" {
         TargetForm::Asterisk
     } else if is_absolute {
@@ -175,6 +170,11 @@ pub(crate) fn analyze(
     };
 
     if method == Method::OPTIONS {
+        // RFC 9112 has no fragment in any request-target form; cheroot never checks OPTIONS
+        // targets for one. We refuse it here too.
+        if split.has_fragment {
+            return Err(ParseError::FRAGMENT);
+        }
         // cheroot takes the path as sent (no decoding); a proxy gets the whole absolute URI.
         let path = if proxy_mode && is_absolute {
             0..raw.len()
@@ -195,6 +195,10 @@ pub(crate) fn analyze(
     }
     if strict_mode && !is_absolute && !raw.starts_with(b"/") {
         return Err(ParseError::NO_LEADING_SLASH);
+    }
+    // cheroot refuses only a non-empty fragment; an empty one (`/x#`) is no better.
+    if split.has_fragment {
+        return Err(ParseError::FRAGMENT);
     }
     let path = match decode_path(&raw[split.path.clone()])? {
         Some(mut decoded) => {
@@ -557,6 +561,22 @@ mod tests {
             ),
             ("GET", "/hello#", false, true, Err(ParseError::FRAGMENT)),
             ("OPTIONS", "/x#y", false, true, Err(ParseError::FRAGMENT)),
+            // cheroot's order: absolute form, then leading slash, then fragment.
+            (
+                "GET",
+                "http://x/#y",
+                false,
+                true,
+                Err(ParseError::ABSOLUTE_URI_NOT_ALLOWED),
+            ),
+            (
+                "GET",
+                "hello#y",
+                false,
+                true,
+                Err(ParseError::NO_LEADING_SLASH),
+            ),
+            ("GET", "http://x/#y", true, true, Err(ParseError::FRAGMENT)),
             // test_core.py::test_parse_uri_invalid_uri: raw non-ASCII.
             (
                 "GET",

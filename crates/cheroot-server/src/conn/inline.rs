@@ -56,8 +56,10 @@ where
         let gateway = std::sync::Arc::clone(&self.shared.gateway);
         let mut body = RequestBody::buffered(data.freeze());
         let mut req = Request::new(head, &self.info, &mut body);
-        let mut resp = Response::new(ctx, Sink::Inline(&mut self.writer));
+        let scratch = std::mem::take(&mut self.scratch);
+        let mut resp = Response::with_scratch(ctx, Sink::Inline(&mut self.writer), scratch);
         let outcome = run_gateway(&*gateway, &mut req, &mut resp);
+        self.scratch = resp.into_scratch();
         Dispatch::Done {
             outcome,
             body_error: None,

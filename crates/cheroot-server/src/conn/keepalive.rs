@@ -44,19 +44,19 @@ mod tests {
     #[test]
     fn keep_alive_decisions() {
         let cases = [
-            ("GET / HTTP/1.1\r\n\r\n", Version::HTTP_11, true),
+            ("GET / HTTP/1.1\r\nHost: t\r\n\r\n", Version::HTTP_11, true),
             (
-                "GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
                 Version::HTTP_11,
                 false,
             ),
             (
-                "GET / HTTP/1.1\r\nConnection: Close\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: t\r\nConnection: Close\r\n\r\n",
                 Version::HTTP_11,
                 false,
             ),
             (
-                "GET / HTTP/1.1\r\nConnection: TE, close\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: t\r\nConnection: TE, close\r\n\r\n",
                 Version::HTTP_11,
                 false,
             ),
@@ -72,7 +72,7 @@ mod tests {
                 true,
             ),
             // An HTTP/1.1 request to an HTTP/1.0 server follows the 1.0 rule.
-            ("GET / HTTP/1.1\r\n\r\n", Version::HTTP_10, false),
+            ("GET / HTTP/1.1\r\nHost: t\r\n\r\n", Version::HTTP_10, false),
         ];
         for (raw, version, want) in cases {
             assert_eq!(wants_keep_alive(&head(raw), version), want, "{raw:?}");
@@ -83,16 +83,20 @@ mod tests {
     fn continue_is_a_token_on_http_11_only() {
         let cases = [
             (
-                "POST / HTTP/1.1\r\nExpect: 100-continue\r\n\r\n",
+                "POST / HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n\r\n",
                 Version::HTTP_11,
                 true,
             ),
             (
-                "POST / HTTP/1.1\r\nExpect: 100-Continue\r\n\r\n",
+                "POST / HTTP/1.1\r\nHost: t\r\nExpect: 100-Continue\r\n\r\n",
                 Version::HTTP_11,
                 true,
             ),
-            ("POST / HTTP/1.1\r\n\r\n", Version::HTTP_11, false),
+            (
+                "POST / HTTP/1.1\r\nHost: t\r\n\r\n",
+                Version::HTTP_11,
+                false,
+            ),
             (
                 "POST / HTTP/1.0\r\nExpect: 100-continue\r\n\r\n",
                 Version::HTTP_10,

@@ -39,6 +39,7 @@ where
                 match parse_request_head(buffer, &shared.parse_options) {
                     Ok(Status::Complete((head, used))) => {
                         self.reader.consume(used);
+                        self.head_len = used;
                         return HeadOutcome::Head(head);
                     }
                     Ok(Status::Partial) if over => {

@@ -1,0 +1,212 @@
+//! The test gateway: one behaviour per path, as cheroot's test apps have them.
+
+use std::io::Read;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use cheroot_server::{Gateway, GatewayError, Request, Response};
+
+/// Shared with the test that built the app: counters and a gate for held requests.
+#[derive(Debug, Default)]
+pub(crate) struct Probe {
+    /// Requests that entered `/hold`.
+    pub(crate) held: AtomicUsize,
+    /// Requests that finished `/hold` or `/sleep`.
+    pub(crate) finished: AtomicUsize,
+    /// While true, `/hold` requests wait.
+    pub(crate) gate: Mutex<bool>,
+    pub(crate) gate_cv: std::sync::Condvar,
+    /// The server, for `/interrupt`.
+    pub(crate) server: std::sync::OnceLock<std::sync::Weak<cheroot_server::HttpServer>>,
+}
+
+impl Probe {
+    pub(crate) fn close_gate(&self) {
+        *self.gate.lock().unwrap() = true;
+    }
+
+    pub(crate) fn open_gate(&self) {
+        *self.gate.lock().unwrap() = false;
+        self.gate_cv.notify_all();
+    }
+
+    fn wait_gate(&self) {
+        let mut closed = self.gate.lock().unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while *closed && std::time::Instant::now() < deadline {
+            closed = self
+                .gate_cv
+                .wait_timeout(closed, Duration::from_millis(50))
+                .unwrap()
+                .0;
+        }
+    }
+}
+
+/// The test application; `blocking` picks the worker pool (true) or inline (false).
+#[derive(Debug, Clone)]
+pub(crate) struct TestApp {
+    pub(crate) blocking: bool,
+    pub(crate) probe: Arc<Probe>,
+}
+
+impl TestApp {
+    pub(crate) fn new(blocking: bool) -> Self {
+        TestApp {
+            blocking,
+            probe: Arc::new(Probe::default()),
+        }
+    }
+}
+
+fn text(
+    resp: &mut Response<'_>,
+    status: u16,
+    reason: &str,
+    body: &[u8],
+) -> Result<(), GatewayError> {
+    resp.set_status(status, reason);
+    resp.add_header("Content-Type", "text/plain")?;
+    resp.add_header("Content-Length", body.len().to_string())?;
+    resp.write(body)?;
+    Ok(())
+}
+
+impl Gateway for TestApp {
+    fn blocking(&self) -> bool {
+        self.blocking
+    }
+
+    fn respond(&self, req: &mut Request<'_>, resp: &mut Response<'_>) -> Result<(), GatewayError> {
+        let path = String::from_utf8_lossy(req.target().path()).into_owned();
+        match path.as_str() {
+            "/hello" | "/" => text(resp, 200, "OK", b"Hello world!"),
+            "/echo" => {
+                let mut body = Vec::new();
+                req.read_to_end(&mut body)?;
+                text(resp, 200, "OK", &body)
+            }
+            "/echo_len" => {
+                // The body length, read piece by piece.
+                let mut n = 0usize;
+                while let Some(piece) = req.read_chunk()? {
+                    n += piece.len();
+                }
+                text(resp, 200, "OK", n.to_string().as_bytes())
+            }
+            "/query" => {
+                let query = req.target().query().to_vec();
+                text(resp, 200, "OK", &query)
+            }
+            "/method" => {
+                let method = req.method().as_str().to_owned();
+                text(resp, 200, "OK", method.as_bytes())
+            }
+            "/no_read" => text(resp, 200, "OK", b"not read"),
+            "/stream" => {
+                // No Content-Length: chunked on HTTP/1.1, close-delimited on HTTP/1.0.
+                resp.add_header("Content-Type", "text/plain")?;
+                for piece in ["one ", "two ", "three"] {
+                    resp.write(piece.as_bytes())?;
+                }
+                Ok(())
+            }
+            "/explicit_headers" => {
+                // test_core.py::test_send_header_before_closing
+                resp.add_header("Content-Type", "text/plain")?;
+                resp.send_headers()?;
+                assert!(resp.headers_sent());
+                resp.write(b"hello")?;
+                resp.write_bytes(bytes::Bytes::from(vec![b'!'; 5000]))?;
+                Ok(())
+            }
+            "/no_body" => {
+                resp.set_status(204, "No Content");
+                resp.write(b"this must not be sent")?;
+                Ok(())
+            }
+            "/not_modified" => {
+                resp.set_status(304, "Not Modified");
+                resp.write(b"this must not be sent")?;
+                Ok(())
+            }
+            "/length_required" => text(resp, 411, "Length Required", b""),
+            "/cl_over_one" => {
+                // test_conn.py::test_Content_Length_out, one oversized write.
+                resp.add_header("Content-Length", "5")?;
+                resp.write(b"I have too many bytes")?;
+                Ok(())
+            }
+            "/cl_over_two" => {
+                // test_conn.py::test_Content_Length_out, the second write goes over.
+                resp.add_header("Content-Length", "5")?;
+                resp.write(b"I too")?;
+                resp.write(b" many bytes")?;
+                Ok(())
+            }
+            "/cl_under" => {
+                resp.add_header("Content-Length", "10")?;
+                resp.write(b"short")?;
+                Ok(())
+            }
+            "/error" => Err(GatewayError::msg("the gateway failed")),
+            "/error_after_headers" => {
+                resp.add_header("Content-Type", "text/plain")?;
+                resp.write(b"partial ")?;
+                Err(GatewayError::msg("failed mid-response"))
+            }
+            "/panic" => panic!("the gateway panicked"),
+            "/split" => {
+                resp.add_header("X-Split", "a\r\nSet-Cookie: evil=1")?;
+                text(resp, 200, "OK", b"unreachable")
+            }
+            "/app_close" => {
+                resp.add_header("Connection", "close")?;
+                text(resp, 200, "OK", b"bye")
+            }
+            "/big" => {
+                let body = bytes::Bytes::from(vec![b'x'; 1 << 20]);
+                resp.add_header("Content-Length", body.len().to_string())?;
+                resp.write_bytes(body)?;
+                Ok(())
+            }
+            "/endless" => {
+                // Streams until the client goes away (bounded: 64 MiB).
+                resp.add_header("Content-Type", "application/octet-stream")?;
+                let piece = bytes::Bytes::from(vec![b'z'; 64 * 1024]);
+                for _ in 0..1024 {
+                    resp.write_bytes(piece.clone())?;
+                }
+                Ok(())
+            }
+            "/hold" => {
+                self.probe.held.fetch_add(1, Ordering::SeqCst);
+                self.probe.wait_gate();
+                self.probe.finished.fetch_add(1, Ordering::SeqCst);
+                text(resp, 200, "OK", b"released")
+            }
+            "/sleep" => {
+                std::thread::sleep(Duration::from_millis(300));
+                self.probe.finished.fetch_add(1, Ordering::SeqCst);
+                text(resp, 200, "OK", b"slept")
+            }
+            "/interrupt" => {
+                // test_conn.py::test_kb_int_from_http_handler: a handler stops the server.
+                if let Some(server) = self.probe.server.get().and_then(std::sync::Weak::upgrade) {
+                    server.interrupt(std::io::Error::other("interrupted by a handler"));
+                }
+                text(resp, 200, "OK", b"interrupting")
+            }
+            "/header" => {
+                let value = req
+                    .headers()
+                    .get("X-Probe")
+                    .map(|v| v.into_owned())
+                    .unwrap_or_default();
+                text(resp, 200, "OK", &value)
+            }
+            _ => text(resp, 404, "Not Found", b"no such path"),
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! Failing gateways, response splitting, and overload.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use cheroot_server::ServerConfig;
+
+use super::apps::TestApp;
+use super::support::{TestServer, test_config, wait_until};
+
+#[test]
+fn gateway_error_before_headers_is_500() {
+    // inventory 2.4 item 48: 500 with Content-Length: 0, then close.
+    for blocking in [true, false] {
+        let server = TestServer::start(TestApp::new(blocking), test_config());
+        let mut client = server.client();
+        let resp = client.get("/error", "");
+        assert_eq!(resp.status, 500);
+        assert_eq!(resp.header("Content-Length"), Some("0"));
+        client.wait_closed().expect("closed after the 500");
+    }
+}
+
+#[test]
+fn panicking_gateway_leaves_the_server_alive() {
+    // test_conn.py::test_unhandled_exception_in_request_handler,
+    // test_conn.py::test_remains_alive_post_unhandled_exception
+    for blocking in [true, false] {
+        let server = TestServer::start(TestApp::new(blocking), test_config());
+        for _ in 0..12 {
+            let mut client = server.client();
+            assert_eq!(client.get("/panic", "").status, 500);
+        }
+        let mut client = server.client();
+        assert_eq!(client.get("/hello", "").body_str(), "Hello world!");
+    }
+}
+
+#[test]
+fn gateway_error_after_headers_closes() {
+    // inventory 2.4 item 48: after headers, the connection just closes (no last chunk).
+    for blocking in [true, false] {
+        let server = TestServer::start(TestApp::new(blocking), test_config());
+        let mut client = server.client();
+        client.send(b"GET /error_after_headers HTTP/1.1\r\nHost: t\r\n\r\n");
+        let raw = String::from_utf8_lossy(&client.read_to_end()).into_owned();
+        assert!(raw.starts_with("HTTP/1.1 200 OK\r\n"), "{raw}");
+        assert!(raw.contains("Transfer-Encoding: chunked"), "{raw}");
+        assert!(
+            raw.ends_with("8\r\npartial \r\n"),
+            "no terminating chunk: {raw:?}"
+        );
+    }
+}
+
+#[test]
+fn response_splitting_is_refused() {
+    for blocking in [true, false] {
+        let server = TestServer::start(TestApp::new(blocking), test_config());
+        let mut client = server.client();
+        let resp = client.get("/split", "");
+        assert_eq!(resp.status, 500);
+        assert_eq!(resp.header("Set-Cookie"), None);
+    }
+}
+
+#[test]
+fn overload_results_in_503() {
+    // test_server.py::test_overload_results_in_suitable_http_error
+    let config = ServerConfig {
+        minthreads: 1,
+        maxthreads: Some(1),
+        accepted_queue_size: 1,
+        accepted_queue_timeout: Duration::from_millis(100),
+        ..test_config()
+    };
+    let app = TestApp::new(true);
+    let probe = app.probe.clone();
+    probe.close_gate();
+    let server = TestServer::start(app, config);
+    // The only worker is held...
+    let mut busy = server.client();
+    busy.send(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert!(wait_until(Duration::from_secs(5), || probe
+        .held
+        .load(Ordering::SeqCst)
+        == 1));
+    // ... the one queue slot is taken...
+    let mut queued = server.client();
+    queued.send(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert!(wait_until(Duration::from_secs(5), || server
+        .server
+        .stats()
+        .queue
+        == 1));
+    // ... so the next request waits 100 ms for room, then gets 503.
+    let mut rejected = server.client();
+    let resp = rejected.get("/hello", "");
+    assert_eq!((resp.status, resp.body_str()), (503, ""));
+    rejected.wait_closed().expect("closed after the 503");
+    probe.open_gate();
+    assert_eq!(busy.read_response("GET").body_str(), "released");
+    assert_eq!(queued.read_response("GET").body_str(), "released");
+}

@@ -1,0 +1,205 @@
+//! Persistence: keep-alive rules, the keep-alive limit, idle expiry, 408s and pipelining.
+
+use std::time::Duration;
+
+use cheroot_server::{Protocol, ServerConfig};
+
+use super::apps::TestApp;
+use super::support::{TestServer, test_config, wait_until};
+
+#[test]
+fn http11_persistent_connections() {
+    // test_conn.py::test_HTTP11_persistent_connections
+    for blocking in [true, false] {
+        let server = TestServer::start(TestApp::new(blocking), test_config());
+        let mut client = server.client();
+        for _ in 0..3 {
+            let resp = client.get("/hello", "");
+            assert_eq!((resp.status, resp.body_str()), (200, "Hello world!"));
+            assert_eq!(
+                resp.header("Connection"),
+                None,
+                "keep-alive responses carry no Connection"
+            );
+            assert!(resp.header("Date").is_some());
+            assert_eq!(
+                resp.header("Server"),
+                Some(cheroot_server::DEFAULT_SERVER_NAME)
+            );
+        }
+        // A token list, any case, is understood (cheroot compares exactly).
+        let resp = client.get("/hello", "Connection: TE, Close\r\n");
+        assert_eq!(resp.header("Connection"), Some("close"));
+        client
+            .wait_closed()
+            .expect("closed after Connection: close");
+    }
+}
+
+#[test]
+fn http10_keep_alive() {
+    // test_conn.py::test_keepalive, both server protocols.
+    for protocol in [Protocol::Http11, Protocol::Http10] {
+        let server = TestServer::start(
+            TestApp::new(true),
+            ServerConfig {
+                protocol,
+                ..test_config()
+            },
+        );
+        // A plain HTTP/1.0 request: no Connection header, then close.
+        let mut client = server.client();
+        client.send(b"GET /hello HTTP/1.0\r\n\r\n");
+        let resp = client.read_response("GET");
+        assert_eq!(resp.status, 200);
+        assert!(
+            resp.status_line.starts_with(protocol.as_str()),
+            "{}",
+            resp.status_line
+        );
+        assert_eq!(resp.header("Connection"), None);
+        client.wait_closed().expect("HTTP/1.0 closes by default");
+
+        // With Connection: Keep-Alive the connection stays, advertised with its timeout.
+        let mut client = server.client();
+        for _ in 0..2 {
+            client.send(b"GET /hello HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n");
+            let resp = client.read_response("GET");
+            assert_eq!(resp.header("Connection"), Some("Keep-Alive"));
+            assert_eq!(resp.header("Keep-Alive"), Some("timeout=1"));
+        }
+    }
+}
+
+#[test]
+fn keep_alive_conn_limit_and_idle_expiry() {
+    // test_conn.py::test_keepalive_conn_management
+    let config = ServerConfig {
+        keep_alive_conn_limit: Some(2),
+        ..test_config()
+    };
+    let server = TestServer::start(TestApp::new(true), config);
+    let mut first = server.client();
+    let mut second = server.client();
+    let mut third = server.client();
+    assert_eq!(first.get("/hello", "").header("Connection"), None);
+    assert!(wait_until(Duration::from_secs(5), || server
+        .server
+        .idle_connections()
+        == 1));
+    assert_eq!(second.get("/hello", "").header("Connection"), None);
+    assert!(wait_until(Duration::from_secs(5), || server
+        .server
+        .idle_connections()
+        == 2));
+    // Two parked: the third is told to close.
+    let resp = third.get("/hello", "");
+    assert_eq!(resp.header("Connection"), Some("close"));
+    third.wait_closed().expect("third connection closed");
+    // Using a parked connection works and refreshes it.
+    assert_eq!(first.get("/hello", "").status, 200);
+    // Idle connections expire after `timeout` (1 s), silently.
+    first
+        .wait_closed()
+        .expect("idle connection expired without a 408");
+    second
+        .wait_closed()
+        .expect("idle connection expired without a 408");
+    assert!(wait_until(Duration::from_secs(5), || server
+        .server
+        .connections()
+        == 0));
+}
+
+#[test]
+fn http11_timeout_on_a_fresh_or_partial_request() {
+    // test_conn.py::test_HTTP11_Timeout[True/False]
+    let server = TestServer::start(TestApp::new(true), test_config());
+    let mut silent = server.client();
+    let resp = silent.read_response("GET");
+    assert_eq!((resp.status, resp.body_str()), (408, ""));
+    silent.wait_closed().expect("closed after the 408");
+
+    let mut partial = server.client();
+    partial.send(b"GET /hello HTTP/1.1\r\nHost: t\r\n");
+    let resp = partial.read_response("GET");
+    assert_eq!(resp.status, 408);
+    partial.wait_closed().expect("closed after the 408");
+}
+
+#[test]
+fn http11_timeout_after_request() {
+    // test_conn.py::test_HTTP11_Timeout_after_request
+    let server = TestServer::start(TestApp::new(true), test_config());
+    let mut client = server.client();
+    assert_eq!(client.get("/hello", "").status, 200);
+    client
+        .wait_closed()
+        .expect("an idle connection closes silently");
+    let mut fresh = server.client();
+    assert_eq!(fresh.get("/hello", "").status, 200);
+}
+
+#[test]
+fn http11_pipelining() {
+    // test_conn.py::test_HTTP11_pipelining
+    for blocking in [true, false] {
+        let server = TestServer::start(TestApp::new(blocking), test_config());
+        let mut client = server.client();
+        let mut batch = Vec::new();
+        for i in 0..6 {
+            batch.extend_from_slice(
+                format!("GET /query?{i} HTTP/1.1\r\nHost: t\r\n\r\n").as_bytes(),
+            );
+        }
+        client.send(&batch);
+        for i in 0..6 {
+            let resp = client.read_response("GET");
+            assert_eq!(
+                (resp.status, resp.body_str()),
+                (200, i.to_string().as_str())
+            );
+        }
+    }
+}
+
+#[test]
+fn no_message_body() {
+    // test_conn.py::test_No_Message_Body: 204 and 304 carry no body, no Content-Length, no
+    // Connection, and the connection stays in sync (cheroot sends the app's bytes; we do not).
+    for blocking in [true, false] {
+        let server = TestServer::start(TestApp::new(blocking), test_config());
+        let mut client = server.client();
+        for path in ["/no_body", "/not_modified", "/no_body"] {
+            let resp = client.get(path, "");
+            assert!(matches!(resp.status, 204 | 304));
+            assert_eq!(resp.header("Content-Length"), None);
+            assert_eq!(resp.header("Connection"), None);
+        }
+        let resp = client.get("/hello", "");
+        assert_eq!((resp.status, resp.body_str()), (200, "Hello world!"));
+    }
+}
+
+#[test]
+fn head_has_no_body_and_keeps_the_connection() {
+    let server = TestServer::start(TestApp::new(true), test_config());
+    let mut client = server.client();
+    client.send(b"HEAD /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+    let resp = client.read_response("HEAD");
+    assert_eq!(resp.header("Content-Length"), Some("12"));
+    let resp = client.get("/hello", "");
+    assert_eq!(resp.body_str(), "Hello world!");
+}
+
+#[test]
+fn app_connection_close_closes() {
+    let server = TestServer::start(TestApp::new(true), test_config());
+    let mut client = server.client();
+    let resp = client.get("/app_close", "");
+    assert_eq!(resp.header("Connection"), Some("close"));
+    assert_eq!(resp.body_str(), "bye");
+    client
+        .wait_closed()
+        .expect("the app's Connection: close is honoured");
+}

@@ -1,0 +1,216 @@
+//! The server's lifecycle: prepare, serve, stop, interrupt, bind addresses, validation.
+
+use std::io::{Read, Write};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use cheroot_server::{BindAddr, HttpServer, ServerConfig};
+
+use super::apps::TestApp;
+use super::support::{TestServer, test_config, wait_until};
+
+fn loopback() -> BindAddr {
+    BindAddr::Tcp {
+        host: "127.0.0.1".to_owned(),
+        port: 0,
+    }
+}
+
+#[test]
+fn prepare_makes_server_ready() {
+    // test_server.py::test_prepare_makes_server_ready
+    let server = HttpServer::with_config(loopback(), TestApp::new(true), test_config());
+    assert!(!server.ready());
+    server.prepare().expect("prepare");
+    assert!(server.ready());
+    assert_eq!(server.stats().threads, 2, "minthreads workers started");
+    server.stop();
+    assert!(!server.ready());
+    server.stop(); // idempotent
+}
+
+#[test]
+fn stop_interrupts_serve() {
+    // test_server.py::test_stop_interrupts_serve
+    let mut server = TestServer::start(TestApp::new(true), test_config());
+    assert_eq!(server.client().get("/hello", "").status, 200);
+    server.stop().expect("serve() returns Ok after stop()");
+    assert!(!server.server.ready());
+    assert!(
+        std::net::TcpStream::connect(server.addr).is_err(),
+        "the listener is closed"
+    );
+}
+
+#[test]
+fn server_interrupt() {
+    // test_server.py::test_server_interrupt
+    let mut server = TestServer::start(TestApp::new(true), test_config());
+    server
+        .server
+        .interrupt(std::io::Error::other("stop right there"));
+    let err = server.stop().expect_err("serve() returns the interrupt");
+    assert!(err.is_interrupted());
+    assert_eq!(err.to_string(), "stop right there");
+}
+
+#[test]
+fn serve_needs_prepare_and_prepare_runs_once() {
+    let server = HttpServer::with_config(loopback(), TestApp::new(true), test_config());
+    assert!(
+        server
+            .serve()
+            .expect_err("serve before prepare")
+            .is_lifecycle()
+    );
+    server.prepare().expect("prepare");
+    assert!(server.prepare().expect_err("prepare twice").is_lifecycle());
+    server.stop();
+    // A stopped server can be prepared again.
+    server.prepare().expect("prepare after stop");
+    server.stop();
+}
+
+#[test]
+fn invalid_settings_are_errors() {
+    // test_server.py::test_threadpool_invalid_threadrange, test_server.py::test_bind_addr_inet
+    let cases = [
+        (
+            ServerConfig {
+                minthreads: 0,
+                ..test_config()
+            },
+            loopback(),
+            "min=0 must be > 0",
+        ),
+        (
+            ServerConfig {
+                minthreads: 4,
+                maxthreads: Some(2),
+                ..test_config()
+            },
+            loopback(),
+            "max=2 must be > min=4 (or infinity for no max)",
+        ),
+        (
+            ServerConfig {
+                reuse_port: true,
+                ..test_config()
+            },
+            loopback(),
+            "Cannot reuse an ephemeral port (0)",
+        ),
+    ];
+    for (config, addr, want) in cases {
+        let server = HttpServer::with_config(addr, TestApp::new(true), config);
+        let err = server.prepare().expect_err(want);
+        assert!(err.is_config());
+        assert_eq!(err.to_string(), want);
+        assert!(!server.ready());
+    }
+}
+
+#[test]
+fn bind_addr_unix() {
+    // test_server.py::test_bind_addr_unix
+    let dir = std::env::temp_dir().join(format!("cheroot-it-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let path = dir.join("server.sock");
+    let server = Arc::new(HttpServer::with_config(
+        BindAddr::Unix(path.clone()),
+        TestApp::new(true),
+        test_config(),
+    ));
+    server.prepare().expect("prepare on a UNIX socket");
+    assert_eq!(server.bind_addr(), BindAddr::Unix(path.clone()));
+    let serving = {
+        let server = Arc::clone(&server);
+        std::thread::spawn(move || server.serve())
+    };
+    let mut stream = std::os::unix::net::UnixStream::connect(&path).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    stream
+        .write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        .expect("send");
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).expect("read");
+    assert!(raw.starts_with("HTTP/1.1 200 OK\r\n"), "{raw}");
+    assert!(raw.ends_with("Hello world!"), "{raw}");
+    server.stop();
+    serving
+        .join()
+        .expect("serve thread")
+        .expect("serve returns Ok");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn stop_with_requests_in_flight_loses_none() {
+    let app = TestApp::new(true);
+    let probe = app.probe.clone();
+    probe.close_gate();
+    let config = ServerConfig {
+        minthreads: 8,
+        ..test_config()
+    };
+    let mut server = TestServer::start(app, config);
+    let mut clients: Vec<_> = (0..6).map(|_| server.client()).collect();
+    for client in &mut clients {
+        client.send(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
+    }
+    // All six are inside the gateway when stop() begins.
+    assert!(wait_until(Duration::from_secs(5), || probe
+        .held
+        .load(Ordering::SeqCst)
+        == 6));
+    let stopper = {
+        let server = Arc::clone(&server.server);
+        std::thread::spawn(move || server.stop())
+    };
+    assert!(wait_until(Duration::from_secs(5), || !server
+        .server
+        .ready()));
+    probe.open_gate();
+    for client in &mut clients {
+        let resp = client.read_response("GET");
+        assert_eq!((resp.status, resp.body_str()), (200, "released"));
+        assert_eq!(
+            resp.header("Connection"),
+            Some("close"),
+            "in-flight responses close"
+        );
+    }
+    stopper.join().expect("stop thread");
+    server.stop().expect("serve returns Ok");
+    assert_eq!(probe.finished.load(Ordering::SeqCst), 6);
+}
+
+#[test]
+fn interrupt_from_a_handler() {
+    // test_conn.py::test_kb_int_from_http_handler
+    for blocking in [true, false] {
+        let app = TestApp::new(blocking);
+        let probe = app.probe.clone();
+        let mut server = TestServer::start(app, test_config());
+        probe
+            .server
+            .set(Arc::downgrade(&server.server))
+            .expect("set once");
+        let mut client = server.client();
+        let resp = client.get("/interrupt", "");
+        assert_eq!(resp.body_str(), "interrupting");
+        assert_eq!(
+            resp.header("Connection"),
+            Some("close"),
+            "the server is stopping"
+        );
+        let err = server
+            .stop()
+            .expect_err("serve() returns the handler's interrupt");
+        assert_eq!(err.to_string(), "interrupted by a handler");
+        assert!(!server.server.ready());
+    }
+}

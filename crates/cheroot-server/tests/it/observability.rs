@@ -1,0 +1,99 @@
+//! The access log and the statistics.
+
+use std::sync::{Mutex, Once};
+use std::time::Duration;
+
+use cheroot_server::ServerConfig;
+
+use super::apps::TestApp;
+use super::support::{TestServer, test_config, wait_until};
+
+/// Access-log lines seen by the capturing subscriber.
+static LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Records the message of every event on the access-log target.
+struct Capture;
+
+struct Message(String);
+
+impl tracing::field::Visit for Message {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "message" {
+            self.0 = format!("{value:?}");
+        }
+    }
+}
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+        metadata.target() == cheroot_server::ACCESS_LOG_TARGET
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut message = Message(String::new());
+        event.record(&mut message);
+        LINES.lock().unwrap().push(message.0);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[test]
+fn access_log_in_common_log_format() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| tracing::subscriber::set_global_default(Capture).expect("one subscriber"));
+    let config = ServerConfig {
+        access_log: true,
+        ..test_config()
+    };
+    let server = TestServer::start(TestApp::new(false), config);
+    let mut client = server.client();
+    assert_eq!(client.get("/query?logged=yes", "").status, 200);
+    assert!(wait_until(Duration::from_secs(5), || {
+        LINES
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.contains("/query?logged=yes"))
+    }));
+    let lines = LINES.lock().unwrap();
+    let line = lines
+        .iter()
+        .find(|l| l.contains("/query?logged=yes"))
+        .expect("the line");
+    // host - - [dd/Mon/yyyy:hh:mm:ss +0000] "GET /query?logged=yes HTTP/1.1" 200 10
+    assert!(line.starts_with("127.0.0.1 - - ["), "{line}");
+    assert!(
+        line.contains(" +0000] \"GET /query?logged=yes HTTP/1.1\" 200 10"),
+        "{line}"
+    );
+}
+
+#[test]
+fn stats_count_requests_when_enabled() {
+    let config = ServerConfig {
+        stats_enabled: true,
+        ..test_config()
+    };
+    let server = TestServer::start(TestApp::new(true), config);
+    let mut client = server.client();
+    for _ in 0..3 {
+        assert_eq!(client.get("/hello", "").status, 200);
+    }
+    let stats = server.server.stats();
+    assert!(stats.enabled);
+    assert_eq!(stats.accepts, 1);
+    assert_eq!(stats.requests, 3);
+    assert!(stats.bytes_read > 0 && stats.bytes_written > 0, "{stats:?}");
+    assert_eq!(stats.threads, 2);
+
+    let server = TestServer::start(TestApp::new(true), test_config());
+    assert_eq!(server.client().get("/hello", "").status, 200);
+    let stats = server.server.stats();
+    assert!(!stats.enabled);
+    assert_eq!(stats.requests, -1, "cheroot reports -1 while disabled");
+}

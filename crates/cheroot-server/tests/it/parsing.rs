@@ -1,0 +1,155 @@
+//! Bad request heads get cheroot's status and message, then the connection closes.
+
+use super::apps::TestApp;
+use super::support::{TestServer, test_config};
+
+/// Sends `raw` on a fresh connection and returns the one response, checking the close.
+fn answer(server: &TestServer, raw: &[u8]) -> super::client::Resp {
+    let mut client = server.client();
+    client.send(raw);
+    let resp = client.read_response("GET");
+    client
+        .wait_closed()
+        .expect("the connection closes after an error response");
+    resp
+}
+
+#[test]
+fn malformed_request_lines() {
+    // test_core.py::test_malformed_request_line, test_core.py::test_garbage_in,
+    // test_core.py::test_malformed_http_method, test_core.py::test_http_connect_request,
+    // test_core.py::test_parse_uri_fragment_uri, test_core.py::test_parse_uri_absolute_uri
+    let server = TestServer::start(TestApp::new(true), test_config());
+    let cases: [(&[u8], u16, &str); 8] = [
+        (b"GET /\r\n\r\n", 400, "Malformed Request-Line"),
+        (
+            b"GET / HTTPS/1.1\r\n\r\n",
+            400,
+            "Malformed Request-Line: bad protocol",
+        ),
+        (
+            b"GET / HTTP/1\r\n\r\n",
+            400,
+            "Malformed Request-Line: bad version",
+        ),
+        (b"GET / HTTP/2.15\r\n\r\n", 505, "Cannot fulfill request"),
+        (b"gjkgjklsgjklsgjkljklsg\r\n", 400, "Malformed Request-Line"),
+        (
+            b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n",
+            405,
+            "",
+        ),
+        (
+            b"GET /hello?test=something#fake HTTP/1.1\r\nHost: t\r\n\r\n",
+            400,
+            "Illegal #fragment in Request-URI.",
+        ),
+        (
+            b"GET http://google.com/ HTTP/1.1\r\nHost: t\r\n\r\n",
+            400,
+            "Absolute URI not allowed if server is not a proxy.",
+        ),
+    ];
+    for (raw, status, body) in cases {
+        let resp = answer(&server, raw);
+        assert_eq!(
+            (resp.status, resp.body_str()),
+            (status, body),
+            "{:?}",
+            String::from_utf8_lossy(raw)
+        );
+    }
+    let resp = answer(&server, b"GeT / HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_eq!(resp.status, 400);
+    assert!(
+        resp.body_str().starts_with("Malformed method name"),
+        "{}",
+        resp.body_str()
+    );
+}
+
+#[test]
+fn malformed_headers() {
+    // test_core.py::test_malformed_header, test_conn.py::test_No_CRLF,
+    // test_conn.py::test_Content_Length_not_int
+    let server = TestServer::start(TestApp::new(false), test_config());
+    let cases: [(&[u8], u16, &str); 4] = [
+        (
+            b"GET / HTTP/1.1\r\nHost: t\r\nX-Header-Without-Colon\r\n\r\n",
+            400,
+            "Illegal header line.",
+        ),
+        (
+            b"GET /hello HTTP/1.1\n\n",
+            400,
+            "HTTP requires CRLF terminators",
+        ),
+        (
+            b"GET /hello HTTP/1.1\r\n\n",
+            400,
+            "HTTP requires CRLF terminators",
+        ),
+        (
+            b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: seven\r\n\r\n",
+            400,
+            "Malformed Content-Length Header.",
+        ),
+    ];
+    for (raw, status, body) in cases {
+        let resp = answer(&server, raw);
+        assert_eq!(
+            (resp.status, resp.body_str()),
+            (status, body),
+            "{:?}",
+            String::from_utf8_lossy(raw)
+        );
+    }
+}
+
+#[test]
+fn request_line_of_256_bytes_works() {
+    // test_core.py::test_request_line_split_issue_1220
+    let server = TestServer::start(TestApp::new(true), test_config());
+    let prefix = "GET /query?";
+    let suffix = " HTTP/1.1\r\n";
+    let filler = "a".repeat(256 - prefix.len() - suffix.len());
+    let line = format!("{prefix}{filler}{suffix}");
+    assert_eq!(line.len(), 256);
+    let mut client = server.client();
+    client.send(format!("{line}Host: t\r\n\r\n").as_bytes());
+    let resp = client.read_response("GET");
+    assert_eq!((resp.status, resp.body_str()), (200, filler.as_str()));
+}
+
+#[test]
+fn heads_over_the_limit() {
+    // inventory 2.2 item 25 and 2.3 item 27 (cheroot answers 413 for headers; we answer 431).
+    let config = cheroot_server::ServerConfig {
+        max_request_header_size: 1024,
+        ..test_config()
+    };
+    let server = TestServer::start(TestApp::new(true), config);
+    let long_uri = format!("GET /{} HTTP/1.1\r\nHost: t\r\n\r\n", "u".repeat(2000));
+    let resp = answer(&server, long_uri.as_bytes());
+    assert_eq!(resp.status, 414);
+    assert_eq!(resp.header("Connection"), Some("close"));
+    let long_header = format!(
+        "GET / HTTP/1.1\r\nHost: t\r\nX-Big: {}\r\n\r\n",
+        "h".repeat(2000)
+    );
+    let resp = answer(&server, long_header.as_bytes());
+    assert_eq!(resp.status, 431);
+}
+
+#[test]
+fn query_string_and_options_star() {
+    // test_core.py::test_query_string_request, test_core.py::test_parse_uri_asterisk_uri
+    let server = TestServer::start(TestApp::new(true), test_config());
+    let mut client = server.client();
+    let resp = client.get("/query?test=True", "");
+    assert_eq!((resp.status, resp.body_str()), (200, "test=True"));
+    client.send(b"OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n");
+    let resp = client.read_response("OPTIONS");
+    // PATH_INFO is "/*": not one of the app's paths.
+    assert_eq!(resp.status, 404);
+}
