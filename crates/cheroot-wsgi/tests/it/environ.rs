@@ -133,3 +133,47 @@ fn gateway_u0_falls_back_to_latin1() {
     assert_eq!(dump_get(&dump, "PATH_INFO"), Some("/x\u{ff}"));
     assert_eq!(dump_get(&dump, "wsgi.url_encoding"), Some("ISO-8859-1"));
 }
+
+#[test]
+fn unix_socket_environ() {
+    // inventory 1.7: REMOTE_ADDR, REMOTE_PORT and SERVER_PORT are '' on a UNIX socket.
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+
+    let path = std::env::temp_dir().join(format!("cheroot-wsgi-it-{}.sock", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let server = Arc::new(cheroot_wsgi::Server::new(
+        cheroot_server::BindAddr::Unix(path.clone()),
+        environ_dump(),
+    ));
+    server.set_numthreads(2);
+    server.prepare().expect("prepare on a UNIX path");
+    let serving = {
+        let server = Arc::clone(&server);
+        std::thread::spawn(move || server.serve())
+    };
+
+    let mut stream = std::os::unix::net::UnixStream::connect(&path).expect("connect");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    stream
+        .write_all(b"GET /u HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    server.stop();
+    let _ = serving.join();
+    let _ = std::fs::remove_file(&path);
+
+    let at = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a response head");
+    assert!(raw.starts_with(b"HTTP/1.1 200 "));
+    let dump = parse_dump(&raw[at + 4..]);
+    for key in ["REMOTE_ADDR", "REMOTE_PORT", "SERVER_PORT"] {
+        assert_eq!(dump_get(&dump, key), Some(""), "{key}");
+    }
+    assert_eq!(dump_get(&dump, "PATH_INFO"), Some("/u"));
+}
