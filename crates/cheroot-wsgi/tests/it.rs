@@ -27,3 +27,6 @@ mod dispatch;
 
 #[path = "it/keepalive.rs"]
 mod keepalive;
+
+#[path = "it/server.rs"]
+mod server;

@@ -119,6 +119,7 @@ impl Conn {
             headers.push((name.to_owned(), value.trim().to_owned()));
         }
         let mut resp = Resp {
+            version: status_line.split(' ').next().unwrap_or("").to_owned(),
             status,
             headers,
             body: Vec::new(),
@@ -189,6 +190,7 @@ impl Conn {
 /// A response as read off the wire.
 #[derive(Debug)]
 pub(crate) struct Resp {
+    pub(crate) version: String,
     pub(crate) status: u16,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Vec<u8>,
@@ -203,6 +205,10 @@ impl Resp {
             .rev()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    pub(crate) fn status_line_version_is(&self, version: &str) -> bool {
+        self.version == version
     }
 
     pub(crate) fn body_str(&self) -> String {

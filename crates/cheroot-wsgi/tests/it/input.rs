@@ -205,3 +205,39 @@ fn content_length_over_the_limit_is_413_before_the_app() {
     );
     assert_eq!(calls.get(), 0);
 }
+
+#[test]
+fn unread_body_is_drained_and_the_connection_kept() {
+    // test_conn.py::test_readall_or_close: an app that ignores the body leaves the
+    // connection usable (the gateway hands the body back to the server to drain).
+    for max in [0u64, 1001] {
+        let server = TestServer::start_with(
+            PathInfoDispatcher::new().mount(
+                "/ignore",
+                app_fn(|_env, sr| {
+                    sr.start("200 OK", [("Content-Length", "2")])?;
+                    Ok(Body::from("ok"))
+                }),
+            ),
+            |s| {
+                s.set_max_request_body_size(max);
+            },
+        );
+        let mut conn = server.connect();
+        let body = "x".repeat(1000);
+        conn.send(
+            format!(
+                "POST /ignore HTTP/1.1\r\nHost: h\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .as_bytes(),
+        );
+        conn.send(b"POST /ignore HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+        conn.send(b"GET /ignore HTTP/1.1\r\nHost: h\r\n\r\n");
+        for i in 0..3 {
+            let resp = conn.read_response().unwrap();
+            assert_eq!(resp.status, 200, "max {max}, request {i}");
+            assert_eq!(resp.body, b"ok", "max {max}, request {i}");
+        }
+    }
+}
