@@ -96,3 +96,64 @@ impl Sink for Recorder {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use super::*;
+    use crate::app::app_fn;
+    use crate::body::Body;
+
+    #[test]
+    fn chunk_before_start_response_fails() {
+        let app = app_fn(|_env, _sr| Ok(Body::from("early")));
+        let err = invoke(&app, Environ::new()).unwrap_err();
+        assert!(err.is_write_before_start_response());
+        assert_eq!(err.to_string(), "WSGI write called before start_response.");
+    }
+
+    #[test]
+    fn returning_without_start_response_fails() {
+        let app = app_fn(|_env, _sr| Ok(Body::empty()));
+        let err = invoke(&app, Environ::new()).unwrap_err();
+        assert!(err.is_write_before_start_response());
+        assert_eq!(
+            err.to_string(),
+            "WSGI application returned without calling start_response."
+        );
+    }
+
+    #[test]
+    fn empty_body_still_sends_the_head_and_close_sees_it_sent() {
+        // test_core.py::test_send_header_before_closing, without a socket.
+        let app = app_fn(|_env, sr| {
+            let seen = Rc::new(Cell::new(false));
+            let seen_in_close = Rc::clone(&seen);
+            let write = sr.start("204 No Content", [("X-A", "1")])?;
+            Ok(Body::chunks(Vec::<Bytes>::new()).on_close(move || {
+                seen_in_close.set(sr.headers_sent());
+                write.write(b"")?;
+                if seen.get() {
+                    Ok(())
+                } else {
+                    Err(AppError::msg("head not sent before close"))
+                }
+            }))
+        });
+        let got = invoke(&app, Environ::new()).unwrap();
+        assert_eq!(got.status, "204 No Content");
+        assert_eq!(got.headers, vec![("X-A".to_owned(), "1".to_owned())]);
+    }
+
+    #[test]
+    fn close_error_is_reported() {
+        let app = app_fn(|_env, sr| {
+            sr.start("200 OK", [("X-A", "1")])?;
+            Ok(Body::from("x").on_close(|| Err(AppError::msg("close failed"))))
+        });
+        let err = invoke(&app, Environ::new()).unwrap_err();
+        assert_eq!(err.to_string(), "close failed");
+    }
+}

@@ -102,6 +102,10 @@ fn server() -> TestServer {
         )
         .mount("/no_start", app_fn(|_env, _sr| Ok(Body::empty())))
         .mount(
+            "/chunk_before_start",
+            app_fn(|_env, _sr| Ok(Body::from("too early"))),
+        )
+        .mount(
             "/raise",
             app_fn(|_env, _sr| Err(AppError::msg("the app failed"))),
         )
@@ -190,7 +194,8 @@ fn start_response_from_the_body() {
 fn app_failures_before_the_head_are_500_and_the_server_carries_on() {
     // inventory 2.4 #48: 500 with Content-Length: 0, then the connection closes.
     let server = server();
-    for path in ["/raise", "/no_start", "/body_error"] {
+    // "/chunk_before_start": cheroot's RuntimeError('WSGI write called before start_response.')
+    for path in ["/raise", "/no_start", "/chunk_before_start", "/body_error"] {
         let mut conn = server.connect();
         conn.send(format!("GET {path} HTTP/1.1\r\nHost: h\r\n\r\n").as_bytes());
         let resp = conn.read_response().unwrap();
