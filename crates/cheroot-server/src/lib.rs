@@ -1,6 +1,35 @@
 //! HTTP/1.1 server core of cheroot-rs: listeners, connections, keep-alive, the worker pool and
 //! statistics, as `cheroot.server`, `cheroot.connections` and `cheroot.workers` have them.
 //!
+//! [`HttpServer`] serves a [`Gateway`]: each connection is a tokio task that reads request
+//! heads, streams bodies, runs the gateway (on the [`WorkerPool`] if it may block, inline on
+//! the I/O task if not), frames the [`Response`], and keeps the connection alive, pipelined
+//! or parked idle, by cheroot's rules (see `docs/differences.md` for where RFC 9112 wins).
+//! Settings are cheroot's knobs, in [`ServerConfig`].
+//!
+//! ```no_run
+//! use cheroot_server::{Gateway, GatewayError, HttpServer, Request, Response};
+//!
+//! struct Hello;
+//!
+//! impl Gateway for Hello {
+//!     fn respond(&self, _: &mut Request<'_>, resp: &mut Response<'_>) -> Result<(), GatewayError> {
+//!         resp.add_header("Content-Type", "text/plain")?;
+//!         resp.add_header("Content-Length", "12")?;
+//!         resp.write(b"Hello world!")?;
+//!         Ok(())
+//!     }
+//!
+//!     fn blocking(&self) -> bool {
+//!         false // answers without blocking: run inline on the I/O task
+//!     }
+//! }
+//!
+//! let server = HttpServer::new("127.0.0.1:8080".parse().expect("an address"), Hello);
+//! server.safe_start()?; // until SIGINT/SIGTERM or stop() from another thread
+//! # Ok::<(), cheroot_server::ServerError>(())
+//! ```
+//!
 //! The infrastructure layer binds listening sockets from a [`BindAddr`] (TCP v4/v6, UNIX path,
 //! abstract name, or a socket passed by systemd), accepts connections as [`Stream`]s, and runs
 //! blocking work on a [`WorkerPool`] of OS threads that grows and shrinks with load, and counts

@@ -36,6 +36,9 @@ use read_head::HeadOutcome;
 /// larger or chunked ones send the request to the worker pool.
 const INLINE_BODY_LIMIT: u64 = 64 * 1024;
 
+/// Pipelined responses are batched into one write, up to this many bytes.
+const BATCH_LIMIT: usize = 64 * 1024;
+
 /// At most this much unread request body is read and dropped to keep a connection open.
 const DRAIN_LIMIT: u64 = 1024 * 1024;
 

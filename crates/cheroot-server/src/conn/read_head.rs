@@ -33,6 +33,10 @@ where
         let mut checked = 0;
         let limit = shared.parse_options.limits.max_head_size;
         loop {
+            // Batching pipelined responses must not hold an unbounded amount of them.
+            if self.writer.buffered_len() >= super::BATCH_LIMIT && !self.flush().await {
+                return HeadOutcome::Gone;
+            }
             let buffer = self.reader.buffer();
             let over = buffer.len() > limit;
             if over || (buffer.len() > checked && buffer[checked..].contains(&b'\n')) {

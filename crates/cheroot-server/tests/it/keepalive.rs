@@ -203,3 +203,39 @@ fn app_connection_close_closes() {
         .wait_closed()
         .expect("the app's Connection: close is honoured");
 }
+
+#[test]
+fn pipelined_large_responses_all_arrive() {
+    for blocking in [true, false] {
+        let server = TestServer::start(TestApp::new(blocking), test_config());
+        let mut client = server.client();
+        let one = b"GET /big HTTP/1.1\r\nHost: t\r\n\r\n";
+        client.send(&one.repeat(8));
+        for _ in 0..8 {
+            assert_eq!(client.read_response("GET").body.len(), 1 << 20);
+        }
+    }
+}
+
+#[test]
+fn connection_keepalive_under_concurrency() {
+    // test_wsgi.py::test_connection_keepalive, scaled down: 10 clients x 100 keep-alive
+    // requests, no connection errors.
+    for blocking in [true, false] {
+        let server = TestServer::start(TestApp::new(blocking), test_config());
+        let addr = server.addr;
+        let clients: Vec<_> = (0..10)
+            .map(|_| {
+                std::thread::spawn(move || {
+                    let mut client = super::client::Client::connect(addr);
+                    (0..100)
+                        .filter(|_| client.get("/hello", "").body_str() == "Hello world!")
+                        .count()
+                })
+            })
+            .collect();
+        for client in clients {
+            assert_eq!(client.join().expect("client thread"), 100);
+        }
+    }
+}

@@ -214,3 +214,34 @@ fn interrupt_from_a_handler() {
         assert!(!server.server.ready());
     }
 }
+
+#[test]
+fn stop_aborts_what_outlives_shutdown_timeout() {
+    let app = TestApp::new(true);
+    let probe = app.probe.clone();
+    probe.close_gate();
+    let config = ServerConfig {
+        shutdown_timeout: Duration::from_millis(300),
+        ..test_config()
+    };
+    let mut server = TestServer::start(app, config);
+    let mut stuck = server.client();
+    stuck.send(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert!(wait_until(Duration::from_secs(5), || probe
+        .held
+        .load(Ordering::SeqCst)
+        == 1));
+    server
+        .stop()
+        .expect("stop returns although a request is stuck");
+    // The stuck request's connection was dropped without a response.
+    assert!(stuck.read_to_end().is_empty());
+    probe.open_gate();
+}
+
+#[test]
+fn server_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<HttpServer>();
+    assert_send_sync::<cheroot_server::ServerError>();
+}
