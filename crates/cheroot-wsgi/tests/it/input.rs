@@ -241,3 +241,35 @@ fn unread_body_is_drained_and_the_connection_kept() {
         }
     }
 }
+
+#[test]
+fn body_streams_the_input_back() {
+    // The body owns wsgi.input and reads it while the response streams (no buffering of
+    // the whole request in the app).
+    let server = TestServer::start(app_fn(|env: Environ, sr| {
+        sr.start("200 OK", [("Content-Type", "application/octet-stream")])?;
+        let mut input = env.input;
+        let mut done = false;
+        let chunks = std::iter::from_fn(move || {
+            if done {
+                return None;
+            }
+            match input.read(4) {
+                Ok(piece) if piece.is_empty() => None,
+                Ok(piece) => Some(Ok(bytes::Bytes::from(piece))),
+                Err(err) => {
+                    done = true;
+                    Some(Err(err))
+                }
+            }
+        });
+        Ok(Body::try_chunks(chunks))
+    }));
+    let payload: String = (0..5000)
+        .map(|i| char::from(b'a' + (i % 26) as u8))
+        .collect();
+    let resp = server.request(&chunked("/", &[&payload[..1234], &payload[1234..]]));
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.header("Transfer-Encoding"), Some("chunked"));
+    assert_eq!(resp.body_str(), payload);
+}
