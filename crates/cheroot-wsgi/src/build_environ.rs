@@ -113,3 +113,105 @@ pub(crate) fn build(
     env.input = input;
     env
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use cheroot_wire::{ParseOptions, Status, parse_request_head};
+
+    use super::*;
+
+    fn head(raw: &str) -> RequestHead {
+        match parse_request_head(raw.as_bytes(), &ParseOptions::default()) {
+            Ok(Status::Complete((head, _))) => head,
+            other => panic!("not a complete head: {other:?}"),
+        }
+    }
+
+    fn facts() -> ServerFacts {
+        ServerFacts {
+            protocol: "HTTP/1.1",
+            software: "Cheroot/test Server".to_owned(),
+        }
+    }
+
+    #[test]
+    fn unix_socket_leaves_addresses_and_port_empty() {
+        let conn = ConnInfo::new(
+            None,
+            None,
+            Arc::new(BindAddr::Unix("/tmp/x.sock".into())),
+            Arc::from("srv"),
+        );
+        let env = build(
+            &head("GET / HTTP/1.1\r\nHost: h\r\n\r\n"),
+            &conn,
+            &facts(),
+            WsgiVersion::V10,
+            WsgiInput::empty(),
+        );
+        for key in ["REMOTE_ADDR", "REMOTE_PORT", "SERVER_PORT"] {
+            assert_eq!(env.get(key), Some(""), "{key}");
+        }
+        assert_eq!(env.get("SERVER_NAME"), Some("srv"));
+        assert_eq!(env.get("SERVER_SOFTWARE"), Some("Cheroot/test Server"));
+    }
+
+    #[test]
+    fn extra_env_is_merged_last() {
+        // TLS keys may override wsgi.url_scheme (cheroot merges conn.ssl_env last).
+        let conn = ConnInfo::new(
+            Some("127.0.0.1:5555".parse().unwrap()),
+            Some("127.0.0.1:8080".parse().unwrap()),
+            Arc::new(BindAddr::tcp("127.0.0.1", 8080).unwrap()),
+            Arc::from("srv"),
+        )
+        .with_extra_env(vec![
+            ("wsgi.url_scheme".to_owned(), "https".to_owned()),
+            ("HTTPS".to_owned(), "on".to_owned()),
+            ("X_REMOTE_UID".to_owned(), "1000".to_owned()),
+        ]);
+        let env = build(
+            &head("GET /a?b HTTP/1.0\r\n\r\n"),
+            &conn,
+            &facts(),
+            WsgiVersion::V10,
+            WsgiInput::empty(),
+        );
+        assert_eq!(env.url_scheme(), "https");
+        assert_eq!(env.get("HTTPS"), Some("on"));
+        assert_eq!(env.get("X_REMOTE_UID"), Some("1000"));
+        assert_eq!(env.get("REMOTE_ADDR"), Some("127.0.0.1"));
+        assert_eq!(env.get("REMOTE_PORT"), Some("5555"));
+        assert_eq!(env.get("SERVER_PORT"), Some("8080"));
+        assert_eq!(env.server_protocol(), "HTTP/1.0");
+        assert_eq!(env.query_string(), "b");
+    }
+
+    #[test]
+    fn list_headers_are_joined_and_others_last_wins() {
+        let conn = ConnInfo::new(
+            Some("127.0.0.1:5555".parse().unwrap()),
+            None,
+            Arc::new(BindAddr::tcp("127.0.0.1", 80).unwrap()),
+            Arc::from("srv"),
+        );
+        let env = build(
+            &head(
+                "GET / HTTP/1.1\r\nHost: h\r\nAccept: a\r\naccept: b\r\n\
+                 X-Single: one\r\nX-Single: two\r\nX_Dup: u\r\nX-Dup: d\r\n\r\n",
+            ),
+            &conn,
+            &facts(),
+            WsgiVersion::V10,
+            WsgiInput::empty(),
+        );
+        assert_eq!(env.get("HTTP_ACCEPT"), Some("a, b"));
+        assert_eq!(env.get("HTTP_X_SINGLE"), Some("two"));
+        // `X_Dup` came first, so `X-Dup` (the later dict key) wins.
+        assert_eq!(env.get("HTTP_X_DUP"), Some("d"));
+        assert_eq!(env.headers().len(), 7);
+        assert!(!env.input_terminated());
+    }
+}

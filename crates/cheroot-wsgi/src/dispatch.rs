@@ -118,3 +118,97 @@ impl WsgiApp for PathInfoDispatcher {
         Ok(Body::once(""))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::invoke::invoke;
+
+    /// An app that answers with what it saw: `SCRIPT_NAME|PATH_INFO|name`.
+    fn echo(name: &'static str) -> impl WsgiApp {
+        crate::app::app_fn(move |env, sr| {
+            sr.start("200 OK", [("Content-Type", "text/plain")])?;
+            Ok(Body::from(format!(
+                "{}|{}|{name}",
+                env.get("SCRIPT_NAME").unwrap_or("<none>"),
+                env.path_info()
+            )))
+        })
+    }
+
+    fn run(d: &PathInfoDispatcher, script_name: Option<&str>, path: &str) -> (String, String) {
+        let mut env = Environ::new();
+        env.set("PATH_INFO", path);
+        if let Some(script_name) = script_name {
+            env.set("SCRIPT_NAME", script_name);
+        }
+        let got = invoke(d, env).unwrap();
+        (got.status, String::from_utf8(got.body).unwrap())
+    }
+
+    #[test]
+    fn dispatch_no_script_name() {
+        // test_dispatch.py::test_dispatch_no_script_name
+        let d = PathInfoDispatcher::new().mount("/", echo("root"));
+        let mut env = Environ::new();
+        env.set("PATH_INFO", "/foo");
+        let got = invoke(&d, env).unwrap();
+        assert_eq!(got.status, "200 OK");
+        assert_eq!(
+            got.headers,
+            vec![("Content-Type".to_owned(), "text/plain".to_owned())]
+        );
+        assert_eq!(got.body, b"|/foo|root");
+    }
+
+    #[test]
+    fn longest_prefix_wins() {
+        let d = PathInfoDispatcher::new()
+            .mount("/", echo("root"))
+            .mount("/app/", echo("app"))
+            .mount("/app/sub", echo("sub"));
+        assert_eq!(d.prefixes().collect::<Vec<_>>(), ["/app/sub", "/app", ""]);
+        let table = [
+            (None, "/app/sub/x", "/app/sub|/x|sub"),
+            (None, "/app/sub", "/app/sub||sub"),
+            (None, "/app/subway", "/app|/subway|app"),
+            (None, "/app", "/app||app"),
+            (None, "/apple", "|/apple|root"),
+            (None, "", "|/|root"),
+            (Some("/mount"), "/app/y", "/mount/app|/y|app"),
+        ];
+        for (script_name, path, want) in table {
+            let (status, body) = run(&d, script_name, path);
+            assert_eq!(status, "200 OK", "{path}");
+            assert_eq!(body, want, "{path}");
+        }
+    }
+
+    #[test]
+    fn no_match_is_cheroots_404() {
+        let d = PathInfoDispatcher::new().mount("/app", echo("app"));
+        let mut env = Environ::new();
+        env.set("PATH_INFO", "/other");
+        let got = invoke(&d, env).unwrap();
+        assert_eq!(got.status, "404 Not Found");
+        assert_eq!(
+            got.headers,
+            vec![
+                ("Content-Type".to_owned(), "text/plain".to_owned()),
+                ("Content-Length".to_owned(), "0".to_owned()),
+            ]
+        );
+        assert!(got.body.is_empty());
+    }
+
+    #[test]
+    fn from_apps_keeps_order_among_equal_lengths() {
+        let apps: Vec<(&str, Arc<dyn WsgiApp>)> = vec![
+            ("/a", Arc::new(echo("first"))),
+            ("/b", Arc::new(echo("second"))),
+            ("/long", Arc::new(echo("long"))),
+        ];
+        let d = PathInfoDispatcher::from_apps(apps);
+        assert_eq!(d.prefixes().collect::<Vec<_>>(), ["/long", "/a", "/b"]);
+    }
+}

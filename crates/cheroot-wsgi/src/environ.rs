@@ -283,6 +283,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn environ_can_move_to_another_thread() {
+        fn assert_send<T: Send + 'static>() {}
+        assert_send::<Environ>();
+        assert_send::<crate::WsgiInput>();
+    }
+
+    #[test]
     fn header_keys() {
         let table = [
             ("Host", "HTTP_HOST"),

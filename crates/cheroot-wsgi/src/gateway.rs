@@ -1,6 +1,7 @@
 //! The server-side half: a native `Gateway` that runs a `WsgiApp` for each request on the
 //! worker pool (cheroot's `wsgi.Gateway.respond`).
 
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
@@ -116,10 +117,8 @@ impl Gateway for WsgiGateway {
         if let Some(body) = back.take() {
             *req.body() = body;
         }
-        result.map_err(|err| {
-            log_app_error(&err);
-            GatewayError::new(err)
-        })
+        // The server logs the error (cheroot logs the traceback at ERROR).
+        result.map_err(GatewayError::new)
     }
 
     fn blocking(&self) -> bool {
@@ -127,10 +126,23 @@ impl Gateway for WsgiGateway {
     }
 }
 
-/// Calls the app and streams its body; `close` runs on every path once there is a body.
-fn run<'r>(app: &dyn WsgiApp, environ: Environ, core: &'r Core<'r>) -> Result<(), AppError> {
+/// Calls the app and streams its body; `close` runs on every path once there is a body
+/// (success, error, client gone, panic).
+pub(crate) fn run<'r>(
+    app: &dyn WsgiApp,
+    environ: Environ,
+    core: &'r Core<'r>,
+) -> Result<(), AppError> {
     let mut body = app.call(environ, StartResponse::new(core))?;
-    let streamed = stream(&mut body, core);
+    // A panicking body still gets its `close` (the server turns the panic into a 500 or a
+    // closed connection); the panic then carries on.
+    let streamed = match panic::catch_unwind(AssertUnwindSafe(|| stream(&mut body, core))) {
+        Ok(streamed) => streamed,
+        Err(payload) => {
+            let _ = body.close();
+            panic::resume_unwind(payload);
+        }
+    };
     // Success: the head goes out before `close` (test_core.py::test_send_header_before_closing).
     // Failure: nothing more is sent, so the client still gets a 500 if no byte went out.
     let head = match &streamed {
@@ -150,12 +162,4 @@ fn stream(body: &mut Body<'_>, core: &Core<'_>) -> Result<(), AppError> {
         }
     }
     Ok(())
-}
-
-fn log_app_error(err: &AppError) {
-    if err.is_io() {
-        tracing::debug!("WSGI request ended early: {err}");
-    } else {
-        tracing::error!("WSGI application error: {err:?}");
-    }
 }

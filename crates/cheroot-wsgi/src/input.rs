@@ -46,9 +46,15 @@ impl fmt::Debug for InputReturn {
 }
 
 impl InputReturn {
-    /// The body back (`None` if someone else took it); later reads of the input see an error.
+    /// The body back; later reads of the input see an error. `None` when a thread the app
+    /// started is still blocked reading it: the worker does not wait for that thread, and the
+    /// server copes with a body it does not get back (it drains or closes).
     pub(crate) fn take(self) -> Option<RequestBody> {
-        lock(&self.slot).body.take()
+        match self.slot.try_lock() {
+            Ok(mut slot) => slot.body.take(),
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner().body.take(),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
     }
 }
 

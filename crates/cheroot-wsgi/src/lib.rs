@@ -13,6 +13,7 @@
 //! - [`PathInfoDispatcher`]: one app per path prefix.
 //! - [`Server`]: cheroot's `wsgi.Server`; [`WsgiGateway`] plugs an app into a hand-built
 //!   [`HttpServer`](cheroot_server::HttpServer).
+//! - [`invoke`]: runs an app for one environ without a server and records the response.
 //!
 //! ```no_run
 //! use cheroot_wsgi::{AppError, Body, Environ, Server, StartResponse};
@@ -50,6 +51,7 @@ mod error;
 mod errors_stream;
 mod gateway;
 mod input;
+mod invoke;
 mod server;
 mod start_response;
 
@@ -61,5 +63,6 @@ pub use error::AppError;
 pub use errors_stream::WsgiErrors;
 pub use gateway::WsgiGateway;
 pub use input::{Lines, WsgiInput};
+pub use invoke::{Invoked, invoke};
 pub use server::Server;
 pub use start_response::{StartResponse, Write};
