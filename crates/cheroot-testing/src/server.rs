@@ -1,7 +1,7 @@
 //! `TestServer`: a server on an ephemeral loopback port or a fresh UNIX socket, served on a
 //! thread and stopped on drop, as cheroot's `cheroot_server` fixture.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -35,6 +35,7 @@ pub struct TestServer {
 pub struct TestServerBuilder {
     config: ServerConfig,
     unix: bool,
+    host: IpAddr,
 }
 
 impl Default for TestServerBuilder {
@@ -42,6 +43,7 @@ impl Default for TestServerBuilder {
         Self {
             config: test_config(),
             unix: false,
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
         }
     }
 }
@@ -59,6 +61,13 @@ impl TestServerBuilder {
     /// Changes the server's settings before it starts.
     pub fn config(mut self, configure: impl FnOnce(&mut ServerConfig)) -> Self {
         configure(&mut self.config);
+        self
+    }
+
+    /// Listens on `host` (an IP address, port 0) instead of 127.0.0.1: `::1` for IPv6.
+    /// Tests bind loopback addresses only.
+    pub fn host(mut self, host: IpAddr) -> Self {
+        self.host = host;
         self
     }
 
@@ -121,7 +130,7 @@ impl TestServerBuilder {
         } else {
             (
                 BindAddr::Tcp {
-                    host: "127.0.0.1".to_owned(),
+                    host: self.host.to_string(),
                     port: 0,
                 },
                 None,
@@ -130,10 +139,7 @@ impl TestServerBuilder {
         let server = Arc::new(HttpServer::from_arc(bind, gateway, self.config));
         server.prepare()?;
         let addr = match server.bind_addr() {
-            BindAddr::Tcp { host, port } => {
-                let ip: IpAddr = host.parse().expect("the fixture binds an IP address");
-                ServerAddr::Tcp(SocketAddr::new(ip, port))
-            }
+            BindAddr::Tcp { port, .. } => ServerAddr::Tcp(SocketAddr::new(self.host, port)),
             BindAddr::Unix(path) => ServerAddr::Unix(path),
             BindAddr::Abstract(name) => ServerAddr::Abstract(name),
         };

@@ -86,3 +86,62 @@ fn max_body_size_is_enforced_through_the_echo_app() {
         .unwrap()
         .assert_status(413);
 }
+
+#[test]
+fn ipv6_loopback() {
+    let server = TestServer::builder()
+        .host(std::net::Ipv6Addr::LOCALHOST.into())
+        .start(Echo);
+    assert!(server.socket_addr().is_ipv6());
+    server
+        .client()
+        .post("/echo", b"v6")
+        .unwrap()
+        .assert_status(200)
+        .assert_in_body("\"remote_addr\": \"::1\"");
+}
+
+/// A native gateway that answers with the request's method and target.
+struct Reflect;
+
+impl cheroot::Gateway for Reflect {
+    fn respond(
+        &self,
+        req: &mut cheroot::Request<'_>,
+        resp: &mut cheroot::Response<'_>,
+    ) -> Result<(), cheroot::GatewayError> {
+        let text = format!(
+            "{} {}",
+            req.method(),
+            String::from_utf8_lossy(req.target().raw())
+        );
+        resp.set_status(202, "Accepted");
+        resp.add_header("Content-Length", text.len().to_string())?;
+        resp.write(text.as_bytes())?;
+        Ok(())
+    }
+}
+
+#[test]
+fn native_gateways_and_raw_requests() {
+    let server = TestServer::start_native(Reflect);
+    let mut client = server.client();
+    client
+        .get("/a?b")
+        .unwrap()
+        .assert_status(202)
+        .assert_body("GET /a?b");
+    assert_eq!(client.get("/x").unwrap().reason, "Accepted");
+    // Two pipelined requests in one write, two responses in order.
+    client
+        .send_raw(b"GET /1 HTTP/1.1\r\nHost: h\r\n\r\nPUT /2 HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n")
+        .unwrap();
+    client.read_response().unwrap().assert_body("GET /1");
+    client.read_response().unwrap().assert_body("PUT /2");
+    assert_eq!(client.connections_made(), 1);
+    // A malformed request line gets a 400 and the connection ends.
+    let mut bad = server.client();
+    bad.send_raw(b"NOT A REQUEST\r\n\r\n").unwrap();
+    bad.read_response().unwrap().assert_status(400);
+    server.stop().unwrap();
+}
