@@ -258,3 +258,34 @@ fn help_and_version() {
         format!("cheroot {}\n", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn size_limit_flags_reach_the_server() {
+    let server = Server::start(&[
+        "--bind",
+        "127.0.0.1:0",
+        "--max-header-size",
+        "256",
+        "--max-body-size=8",
+        "--log-level=error",
+        "builtin:echo",
+    ]);
+    let mut client = TestClient::new(server.addr().clone());
+    let big = "v".repeat(300);
+    client
+        .request("GET", "/hello", &[("X-Big", &big)], b"")
+        .unwrap()
+        .assert_status(431);
+    drop(client);
+    let mut client = TestClient::new(server.addr().clone());
+    client
+        .post("/echo", b"12345678")
+        .unwrap()
+        .assert_status(200);
+    client
+        .post("/echo", b"123456789")
+        .unwrap()
+        .assert_status(413);
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+}
