@@ -73,6 +73,9 @@ pub struct TestClient {
     timeout: Duration,
     conn: Option<Conn>,
     connections_made: usize,
+    /// Whether the last request sent was HTTP/1.0: its connection persists only if the
+    /// response says `Connection: keep-alive`.
+    last_request_http10: bool,
 }
 
 impl TestClient {
@@ -84,6 +87,7 @@ impl TestClient {
             timeout: Duration::from_secs(10),
             conn: None,
             connections_made: 0,
+            last_request_http10: false,
         }
     }
 
@@ -180,12 +184,22 @@ impl TestClient {
     }
 
     /// Writes `bytes` as they are on the current connection (opening one if needed): for
-    /// malformed requests, pipelining, or a request body sent in pieces.
+    /// malformed requests, pipelining, or a request body sent in pieces. When `bytes` start
+    /// with a request line, its version decides whether the next response may keep the
+    /// connection (an HTTP/1.0 request needs `Connection: keep-alive` in the response).
     ///
     /// # Errors
     ///
     /// Connecting or writing failed.
     pub fn send_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if let Some(end) = bytes.windows(2).position(|w| w == b"\r\n") {
+            let line = &bytes[..end];
+            if line.ends_with(b" HTTP/1.0") {
+                self.last_request_http10 = true;
+            } else if line.ends_with(b" HTTP/1.1") {
+                self.last_request_http10 = false;
+            }
+        }
         let conn = self.connection()?;
         let result = conn
             .stream
@@ -209,7 +223,8 @@ impl TestClient {
 
     /// Reads one response to a request with `method` (a `HEAD` response has no body), skipping
     /// interim `1xx` responses other than `101`. Closes the connection afterwards when the
-    /// response says so or its body ran to the end of the stream.
+    /// response says so, its body ran to the end of the stream, or it answers an HTTP/1.0
+    /// request without `Connection: keep-alive`.
     ///
     /// # Errors
     ///
@@ -224,8 +239,13 @@ impl TestClient {
                 other => break other,
             }
         };
+        let persists = |resp: &Response| {
+            !resp.closes_connection()
+                && resp.framing != Framing::CloseDelimited
+                && (!self.last_request_http10 || resp.has_connection_token("keep-alive"))
+        };
         match &result {
-            Ok(resp) if !resp.closes_connection() && resp.framing != Framing::CloseDelimited => {}
+            Ok(resp) if persists(resp) => {}
             _ => self.close(),
         }
         result

@@ -70,16 +70,16 @@ impl Response {
     /// Whether the server said it closes the connection after this response
     /// (`Connection: close`, or an HTTP/1.0 response without `Connection: keep-alive`).
     pub fn closes_connection(&self) -> bool {
-        let has = |token: &str| {
-            self.header_all("connection")
-                .iter()
-                .flat_map(|v| v.split(','))
-                .any(|t| t.trim().eq_ignore_ascii_case(token))
-        };
-        if has("close") {
-            return true;
-        }
-        self.protocol == "HTTP/1.0" && !has("keep-alive")
+        self.has_connection_token("close")
+            || (self.protocol == "HTTP/1.0" && !self.has_connection_token("keep-alive"))
+    }
+
+    /// Whether a `Connection` header lists `token` (case-insensitive).
+    pub fn has_connection_token(&self, token: &str) -> bool {
+        self.header_all("connection")
+            .iter()
+            .flat_map(|v| v.split(','))
+            .any(|t| t.trim().eq_ignore_ascii_case(token))
     }
 
     /// Panics unless the status is `status` (webtest's `assertStatus`).

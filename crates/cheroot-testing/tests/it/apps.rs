@@ -145,3 +145,23 @@ fn native_gateways_and_raw_requests() {
     bad.read_response().unwrap().assert_status(400);
     server.stop().unwrap();
 }
+
+#[test]
+fn http10_connections_persist_only_with_keep_alive() {
+    let server = TestServer::start(Echo);
+    let mut client = server.client().http10(true);
+    for _ in 0..2 {
+        client.get("/hello").unwrap().assert_status(200);
+    }
+    assert_eq!(client.connections_made(), 2);
+
+    let mut client = server.client().http10(true);
+    for _ in 0..2 {
+        client
+            .request("GET", "/hello", &[("Connection", "keep-alive")], b"")
+            .unwrap()
+            .assert_status(200)
+            .assert_header("Connection", "Keep-Alive");
+    }
+    assert_eq!(client.connections_made(), 1);
+}
