@@ -289,3 +289,36 @@ fn size_limit_flags_reach_the_server() {
     let (status, stderr) = server.stop_with(Signal::SIGTERM);
     assert!(status.success(), "{status}; stderr: {stderr}");
 }
+
+#[test]
+fn chdir_applies_before_binding() {
+    let dir = Dir::new("chdir");
+    let dir_str = dir.0.to_str().expect("a UTF-8 temp path");
+    let server = Server::start(&["--chdir", dir_str, "--bind", "./cli.sock", "builtin:echo"]);
+    assert_eq!(server.printed(), "./cli.sock");
+    // The socket is in the --chdir directory, whatever our own working directory is.
+    let mut client = TestClient::new(ServerAddr::Unix(dir.0.join("cli.sock")));
+    client.get("/hello").unwrap().assert_body("Hello world!");
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+}
+
+#[test]
+fn reuse_port_lets_two_servers_share_a_port() {
+    let port = {
+        let probe = TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let bind = format!("127.0.0.1:{port}");
+    let args = ["--bind", &bind, "--reuse-port", "builtin:hello"];
+    let first = Server::start(&args);
+    let second = Server::start(&args);
+    assert_eq!(first.printed(), bind);
+    assert_eq!(second.printed(), bind);
+    let mut client = TestClient::new(first.addr().clone());
+    client.get("/").unwrap().assert_body("Hello world!");
+    for server in [first, second] {
+        let (status, stderr) = server.stop_with(Signal::SIGTERM);
+        assert!(status.success(), "{status}; stderr: {stderr}");
+    }
+}
