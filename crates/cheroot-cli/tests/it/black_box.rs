@@ -322,3 +322,33 @@ fn reuse_port_lets_two_servers_share_a_port() {
         assert!(status.success(), "{status}; stderr: {stderr}");
     }
 }
+
+// A request in flight when SIGTERM arrives still gets its whole answer; then a clean exit.
+#[test]
+fn sigterm_lets_an_in_flight_request_finish() {
+    let server = Server::start(&[
+        "--bind",
+        "127.0.0.1:0",
+        "--shutdown-timeout",
+        "30",
+        "builtin:echo",
+    ]);
+    let mut client = TestClient::new(server.addr().clone());
+    // The connection is accepted and idle before the slow request goes out on it.
+    client.get("/hello").unwrap().assert_status(200);
+    client
+        .send_raw(b"GET /slow?ms=1500 HTTP/1.1\r\nHost: h\r\n\r\n")
+        .unwrap();
+    // Let the server read the request and start the app before the signal (an ordering aid,
+    // not a timing assertion: the test passes however long anything takes).
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let pid = nix::unistd::Pid::from_raw(server.pid());
+    nix::sys::signal::kill(pid, Signal::SIGTERM).unwrap();
+    client
+        .read_response()
+        .unwrap()
+        .assert_status(200)
+        .assert_body("done");
+    let (status, stderr) = server.wait_exit();
+    assert!(status.success(), "{status}; stderr: {stderr}");
+}

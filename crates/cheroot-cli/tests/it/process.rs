@@ -107,12 +107,21 @@ impl Server {
         &self.printed
     }
 
+    /// The server's process id.
+    pub(crate) fn pid(&self) -> i32 {
+        i32::try_from(self.child.id()).expect("a pid fits in i32")
+    }
+
     /// Sends `signal` and waits for the exit; returns the status and everything on stderr.
-    pub(crate) fn stop_with(mut self, signal: Signal) -> (ExitStatus, String) {
-        let pid = Pid::from_raw(i32::try_from(self.child.id()).expect("a pid fits in i32"));
-        kill(pid, signal).expect("the signal is delivered");
+    pub(crate) fn stop_with(self, signal: Signal) -> (ExitStatus, String) {
+        kill(Pid::from_raw(self.pid()), signal).expect("the signal is delivered");
+        self.wait_exit()
+    }
+
+    /// Waits for the exit (after a signal sent elsewhere); returns the status and stderr.
+    pub(crate) fn wait_exit(mut self) -> (ExitStatus, String) {
         let status = wait_bounded(&mut self.child)
-            .unwrap_or_else(|| panic!("cheroot did not exit within {WAIT:?} of {signal}"));
+            .unwrap_or_else(|| panic!("cheroot did not exit within {WAIT:?}"));
         (status, self.stderr.take_all())
     }
 }
