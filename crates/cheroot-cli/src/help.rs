@@ -18,8 +18,8 @@ pub fn help_text() -> String {
          Prints the bound address on one line once it is listening.\n\
          \n\
          APP:\n\
-        \x20 builtin:echo        the echo application (ECHO_APP.md): /hello, /echo, /stream,\n\
-        \x20                     /big, /slow, /status/NNN, OPTIONS *, /raise\n\
+        \x20 builtin:echo        the echo application (docs/echo-app.md): /hello, /echo,\n\
+        \x20                     /stream, /big, /slow, /status/NNN, OPTIONS *, /raise\n\
         \x20 builtin:hello       200 \"Hello world!\" to every request\n\
         \x20 module[:callable]   a hosted application (not supported yet)\n\
          \n\
@@ -31,12 +31,14 @@ pub fn help_text() -> String {
             left.push(' ');
             left.push_str(metavar);
         }
-        // Writing into a String cannot fail.
-        let _ = write!(out, "  {left}\n      {}", flag.help);
+        let mut words: Vec<String> = flag.help.split_whitespace().map(str::to_owned).collect();
         if !flag.default.is_empty() {
-            let _ = write!(out, " [default: {}]", flag.default);
+            // One unit, so the default never breaks across lines.
+            words.push(format!("[default: {}]", flag.default));
         }
-        out.push('\n');
+        // Writing into a String cannot fail.
+        let _ = writeln!(out, "  {left}");
+        wrap_into(&mut out, &words, "      ", WIDTH);
     }
     out.push_str(
         "  -h, --help\n      Print this help and exit\n\
@@ -45,9 +47,34 @@ pub fn help_text() -> String {
          TLS (--ssl-*) and peer credentials (--peercreds*) are parsed and checked, then\n\
          refused with exit status 2 until this binary is built with them.\n\
          \n\
-         Exit status: 0 after a clean stop, 1 if the server failed, 2 for a bad command line.\n",
+         Exit status: 0 after a clean stop, 1 if the server failed, 2 for a bad\n\
+         command line.\n",
     );
     out
+}
+
+/// The widest line the help writes.
+const WIDTH: usize = 79;
+
+/// Appends `words` joined by spaces and wrapped to `width` columns, each line starting with
+/// `indent`; a word longer than a line gets a line of its own.
+fn wrap_into(out: &mut String, words: &[String], indent: &str, width: usize) {
+    let mut line = String::from(indent);
+    for word in words {
+        if line.len() > indent.len() && line.len() + 1 + word.len() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line = String::from(indent);
+        }
+        if line.len() > indent.len() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if line.len() > indent.len() {
+        out.push_str(&line);
+        out.push('\n');
+    }
 }
 
 #[cfg(test)]
@@ -68,5 +95,19 @@ mod tests {
             }
         }
         assert!(help.contains("[default: [::1]:8000]"));
+        for line in help.lines() {
+            assert!(line.len() <= WIDTH, "too wide: {line:?}");
+        }
+    }
+
+    #[test]
+    fn wraps_words() {
+        let words = |s: &str| s.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        let mut out = String::new();
+        wrap_into(&mut out, &words("aaa bbb ccc dddd"), "  ", 10);
+        assert_eq!(out, "  aaa bbb\n  ccc dddd\n");
+        let mut out = String::new();
+        wrap_into(&mut out, &words("averyveryverylongword x"), "  ", 10);
+        assert_eq!(out, "  averyveryverylongword\n  x\n");
     }
 }
