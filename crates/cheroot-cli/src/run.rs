@@ -118,13 +118,18 @@ fn serve(options: &Options) -> ExitCode {
         server.stop();
         return failure("cannot write the bound address to stdout");
     }
-    match server.serve() {
-        Ok(()) => {
-            if let Some(signal) = received.get() {
-                tracing::info!("stopped cleanly after {signal}");
-            }
-            ExitCode::from(EXIT_OK)
+    let served = server.serve();
+    if let Some(signal) = received.get() {
+        // A signal that came before serve() started makes it return "not prepared": the
+        // stop was still the one asked for.
+        if let Err(err) = &served {
+            tracing::debug!("serve() after {signal}: {err}");
         }
+        tracing::info!("stopped cleanly after {signal}");
+        return ExitCode::from(EXIT_OK);
+    }
+    match served {
+        Ok(()) => ExitCode::from(EXIT_OK),
         Err(err) => {
             server.stop();
             failure(&format!("the server failed: {err}"))

@@ -352,3 +352,14 @@ fn sigterm_lets_an_in_flight_request_finish() {
     let (status, stderr) = server.wait_exit();
     assert!(status.success(), "{status}; stderr: {stderr}");
 }
+
+// A signal as soon as the address is printed (before or while serving starts) is still a
+// clean stop.
+#[test]
+fn sigterm_right_after_start_exits_0() {
+    for _ in 0..3 {
+        let server = Server::start(&["--bind", "127.0.0.1:0", "builtin:hello"]);
+        let (status, stderr) = server.stop_with(Signal::SIGTERM);
+        assert!(status.success(), "{status}; stderr: {stderr}");
+    }
+}
