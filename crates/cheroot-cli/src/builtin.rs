@@ -1,17 +1,16 @@
-//! The applications compiled into the command, as gateways the server runs.
+//! The applications compiled into the command.
 
 use std::sync::Arc;
 
-use cheroot::Gateway;
-use cheroot::wsgi::WsgiGateway;
+use cheroot::wsgi::WsgiApp;
 use cheroot_testing::{Echo, Hello};
 
 use crate::app_spec::BuiltinApp;
 
-/// The gateway serving `app`: the WSGI gateway around the testing crate's app.
-pub(crate) fn gateway(app: BuiltinApp) -> Arc<dyn Gateway> {
+/// The WSGI-style application `app` names: the testing crate's `Echo` or `Hello`.
+pub(crate) fn app(app: BuiltinApp) -> Arc<dyn WsgiApp> {
     match app {
-        BuiltinApp::Echo => Arc::new(WsgiGateway::new(Echo)),
-        BuiltinApp::Hello => Arc::new(WsgiGateway::new(Hello)),
+        BuiltinApp::Echo => Arc::new(Echo),
+        BuiltinApp::Hello => Arc::new(Hello),
     }
 }

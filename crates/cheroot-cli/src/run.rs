@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use cheroot::HttpServer;
+use cheroot::wsgi::Server;
 
 use crate::app_spec::AppSpec;
 use crate::args::{Command, parse_args};
@@ -87,8 +87,8 @@ fn serve(options: &Options) -> ExitCode {
              --peercreds-resolve)",
         );
     }
-    let gateway = match &options.app {
-        AppSpec::Builtin(app) => builtin::gateway(*app),
+    let app = match &options.app {
+        AppSpec::Builtin(app) => builtin::app(*app),
         AppSpec::Hosted { .. } => {
             return usage_error(&format!(
                 "cannot serve {}: hosted applications (module:callable) are not supported \
@@ -101,11 +101,13 @@ fn serve(options: &Options) -> ExitCode {
     if let Err(err) = config.validate(&options.bind) {
         return usage_error(&format!("invalid settings: {err}"));
     }
-    let server = Arc::new(HttpServer::from_arc(options.bind.clone(), gateway, config));
+    // cheroot's CLI runs a `wsgi.Server`; so does this one.
+    let server = Arc::new(Server::with_config(options.bind.clone(), app, config));
     if let Err(err) = server.prepare() {
         return failure(&format!("cannot serve on {}: {err}", options.bind));
     }
-    let received = match signals::watch(Arc::clone(&server)) {
+    let stopping = Arc::clone(&server);
+    let received = match signals::watch(Arc::new(move || stopping.stop())) {
         Ok(received) => received,
         Err(err) => {
             server.stop();
@@ -114,10 +116,12 @@ fn serve(options: &Options) -> ExitCode {
     };
     tracing::info!("serving {} on {}", options.app, server.bind_addr());
     // The one line on stdout: the address actually bound (port 0 resolved), for scripts.
-    if print_stdout(&format!("{}\n", server.bind_addr())) != ExitCode::from(EXIT_OK) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(err) = writeln!(stdout, "{}", server.bind_addr()).and_then(|()| stdout.flush()) {
         server.stop();
-        return failure("cannot write the bound address to stdout");
+        return failure(&format!("cannot write the bound address to stdout: {err}"));
     }
+    drop(stdout);
     let served = server.serve();
     if let Some(signal) = received.get() {
         // A signal that came before serve() started makes it return "not prepared": the

@@ -6,8 +6,6 @@ use std::sync::atomic::{AtomicI32, Ordering};
 
 use nix::sys::signal::{SigSet, Signal};
 
-use cheroot::HttpServer;
-
 /// The signals the command handles.
 fn handled() -> SigSet {
     let mut set = SigSet::empty();
@@ -38,14 +36,17 @@ impl Received {
     }
 }
 
+/// What stops the server gracefully (blocking until it has stopped).
+pub(crate) type Stop = Arc<dyn Fn() + Send + Sync>;
+
 /// Starts the thread that waits for SIGINT or SIGTERM (they must already be blocked): the
-/// first one stops `server` gracefully, a second one exits the process with status 1 without
-/// waiting for in-flight requests.
+/// first one calls `stop` (on a thread of its own), a second one exits the process with
+/// status 1 without waiting for in-flight requests.
 ///
 /// # Errors
 ///
 /// The thread could not be started.
-pub(crate) fn watch(server: Arc<HttpServer>) -> std::io::Result<Received> {
+pub(crate) fn watch(stop: Stop) -> std::io::Result<Received> {
     let received = Received::default();
     let seen = received.clone();
     std::thread::Builder::new()
@@ -70,10 +71,10 @@ pub(crate) fn watch(server: Arc<HttpServer>) -> std::io::Result<Received> {
                 tracing::info!("{signal} received: stopping gracefully");
                 // stop() blocks until in-flight requests finish (within shutdown_timeout);
                 // serve() on the main thread returns then.
-                let server = Arc::clone(&server);
+                let stop = Arc::clone(&stop);
                 let stopper = std::thread::Builder::new()
                     .name("cheroot-stop-signal".to_owned())
-                    .spawn(move || server.stop());
+                    .spawn(move || stop());
                 if let Err(err) = stopper {
                     tracing::error!("cannot start the stop thread: {err}");
                     std::process::exit(1);

@@ -8,12 +8,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use cheroot::wsgi::{WsgiApp, WsgiGateway};
+use cheroot::wsgi::{Server as WsgiServer, WsgiApp};
 use cheroot::{BindAddr, Gateway, HttpServer, ServerConfig, ServerError};
 
 use crate::client::{ServerAddr, TestClient};
 
 /// A running server for one test. Dropping it stops the server and joins its thread.
+///
+/// A WSGI-style app runs under [`cheroot::wsgi::Server`] (as cheroot's fixture runs
+/// `wsgi.Server`), a native gateway under [`HttpServer`]; either way
+/// [`server`](TestServer::server) reaches the `HttpServer`.
 ///
 /// ```no_run
 /// use cheroot_testing::{Echo, TestServer};
@@ -24,10 +28,41 @@ use crate::client::{ServerAddr, TestClient};
 /// ```
 #[derive(Debug)]
 pub struct TestServer {
-    server: Arc<HttpServer>,
+    server: Served,
     thread: Option<JoinHandle<Result<(), ServerError>>>,
     addr: ServerAddr,
     dir: Option<TempDir>,
+}
+
+/// The server being run: a WSGI `Server` (as cheroot's CLI and fixture run) or a plain
+/// `HttpServer` around a native gateway.
+#[derive(Debug, Clone)]
+enum Served {
+    Wsgi(Arc<WsgiServer>),
+    Native(Arc<HttpServer>),
+}
+
+impl Served {
+    fn http(&self) -> &HttpServer {
+        match self {
+            Served::Wsgi(server) => server.http_server(),
+            Served::Native(server) => server,
+        }
+    }
+
+    fn prepare(&self) -> Result<(), ServerError> {
+        match self {
+            Served::Wsgi(server) => server.prepare(),
+            Served::Native(server) => server.prepare(),
+        }
+    }
+
+    fn serve(&self) -> Result<(), ServerError> {
+        match self {
+            Served::Wsgi(server) => server.serve(),
+            Served::Native(server) => server.serve(),
+        }
+    }
 }
 
 /// Settings for a [`TestServer`] before it starts: TCP or UNIX, and the server's knobs.
@@ -94,7 +129,13 @@ impl TestServerBuilder {
     ///
     /// As [`try_start_arc`](Self::try_start_arc).
     pub fn try_start(self, app: impl WsgiApp) -> Result<TestServer, ServerError> {
-        self.try_start_arc(Arc::new(WsgiGateway::new(app)))
+        self.launch(|bind, config| {
+            Served::Wsgi(Arc::new(WsgiServer::with_config(
+                bind,
+                Arc::new(app),
+                config,
+            )))
+        })
     }
 
     /// Starts a server for a native `gateway`.
@@ -124,6 +165,16 @@ impl TestServerBuilder {
     /// Invalid settings, no socket could be bound, or the temporary directory or the
     /// serving thread could not be created.
     pub fn try_start_arc(self, gateway: Arc<dyn Gateway>) -> Result<TestServer, ServerError> {
+        self.launch(|bind, config| {
+            Served::Native(Arc::new(HttpServer::from_arc(bind, gateway, config)))
+        })
+    }
+
+    /// Binds, prepares and serves on a thread the server `make` builds.
+    fn launch(
+        self,
+        make: impl FnOnce(BindAddr, ServerConfig) -> Served,
+    ) -> Result<TestServer, ServerError> {
         let (bind, dir) = if self.unix {
             let dir = TempDir::new()?;
             (BindAddr::Unix(dir.path().join("server.sock")), Some(dir))
@@ -136,23 +187,23 @@ impl TestServerBuilder {
                 None,
             )
         };
-        let server = Arc::new(HttpServer::from_arc(bind, gateway, self.config));
+        let server = make(bind, self.config);
         server.prepare()?;
-        let addr = match server.bind_addr() {
+        let addr = match server.http().bind_addr() {
             BindAddr::Tcp { port, .. } => ServerAddr::Tcp(SocketAddr::new(self.host, port)),
             BindAddr::Unix(path) => ServerAddr::Unix(path),
             BindAddr::Abstract(name) => ServerAddr::Abstract(name),
         };
         // The listener is bound and ready once prepare() returns; connections made before
         // serve() starts accepting wait in the backlog.
-        let serving = Arc::clone(&server);
+        let serving = server.clone();
         let thread = std::thread::Builder::new()
             .name("cheroot-test-server".to_owned())
             .spawn(move || serving.serve());
         let thread = match thread {
             Ok(thread) => thread,
             Err(err) => {
-                server.stop();
+                server.http().stop();
                 return Err(err.into());
             }
         };
@@ -227,7 +278,7 @@ impl TestServer {
 
     /// The server itself (stats, settings, `stop`).
     pub fn server(&self) -> &HttpServer {
-        &self.server
+        self.server.http()
     }
 
     /// Stops the server and joins its thread, returning what `serve()` returned.
@@ -244,7 +295,7 @@ impl TestServer {
     }
 
     fn shutdown(&mut self) -> Result<(), ServerError> {
-        self.server.stop();
+        self.server.http().stop();
         let result = match self.thread.take() {
             Some(thread) => thread.join().expect("the test server thread panicked"),
             None => Ok(()),
@@ -256,7 +307,7 @@ impl TestServer {
 
 impl Drop for TestServer {
     fn drop(&mut self) {
-        self.server.stop();
+        self.server.http().stop();
         if let Some(thread) = self.thread.take() {
             // A panic here would abort a test that is already unwinding; the result was
             // available through `stop()`.
