@@ -573,3 +573,52 @@ fn read_chunked(conn: &mut Conn, resp: &mut Response) -> io::Result<()> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Protocol, status and reason of a status line.
+    type Parts<'a> = (&'a str, u16, &'a str);
+
+    #[test]
+    fn status_lines() {
+        let table: &[(&[u8], Option<Parts<'_>>)] = &[
+            (b"HTTP/1.1 200 OK", Some(("HTTP/1.1", 200, "OK"))),
+            (
+                b"HTTP/1.0 404 Not Found",
+                Some(("HTTP/1.0", 404, "Not Found")),
+            ),
+            (b"HTTP/1.1 500 ", Some(("HTTP/1.1", 500, ""))),
+            (b"HTTP/1.1 204", Some(("HTTP/1.1", 204, ""))),
+            (
+                b"HTTP/1.1 599 caf\xe9",
+                Some(("HTTP/1.1", 599, "caf\u{e9}")),
+            ),
+            (b"HTTP/1.1 20 OK", None),
+            (b"HTTP/1.1 2000 OK", None),
+            (b"HTTP/1.1 abc OK", None),
+            (b"ICY 200 OK", None),
+            (b"", None),
+        ];
+        for (line, want) in table {
+            let got = parse_status_line(line).ok();
+            let got = got.as_ref().map(|(p, s, r)| (p.as_str(), *s, r.as_str()));
+            assert_eq!(got, *want, "{:?}", line.escape_ascii().to_string());
+        }
+    }
+
+    #[test]
+    fn printed_addresses_round_trip() {
+        for text in [
+            "127.0.0.1:1",
+            "[::1]:2",
+            "/a/b.sock",
+            "./c.sock",
+            "@abstract",
+        ] {
+            let addr: ServerAddr = text.parse().unwrap();
+            assert_eq!(addr.to_string(), text);
+        }
+    }
+}
