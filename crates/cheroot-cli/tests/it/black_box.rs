@@ -337,11 +337,11 @@ fn sigterm_lets_an_in_flight_request_finish() {
     // The connection is accepted and idle before the slow request goes out on it.
     client.get("/hello").unwrap().assert_status(200);
     client
-        .send_raw(b"GET /slow?ms=1500 HTTP/1.1\r\nHost: h\r\n\r\n")
+        .send_raw(b"GET /slow?ms=2000 HTTP/1.1\r\nHost: h\r\n\r\n")
         .unwrap();
     // Let the server read the request and start the app before the signal (an ordering aid,
     // not a timing assertion: the test passes however long anything takes).
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::thread::sleep(std::time::Duration::from_millis(500));
     let pid = nix::unistd::Pid::from_raw(server.pid());
     nix::sys::signal::kill(pid, Signal::SIGTERM).unwrap();
     client
