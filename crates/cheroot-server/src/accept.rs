@@ -2,13 +2,15 @@
 //! blocks on a full worker queue (a connection task waits for the pool instead).
 
 use std::io;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsFd, AsRawFd};
+
+use cheroot_peercreds::{ConnPeerCreds, environ_pairs};
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::conn::serve_connection;
 use crate::conn_info::ConnInfo;
-use crate::listener::{Listener, PeerAddr};
+use crate::listener::{Listener, PeerAddr, Stream};
 use crate::shared::Shared;
 use crate::shutdown::stopped;
 
@@ -42,10 +44,9 @@ pub(crate) async fn accept_loop(listener: Listener, shared: Arc<Shared>) {
                 .with_raw_fd(stream.as_raw_fd());
                 let guard = shared.tracker.connection();
                 let shared = Arc::clone(&shared);
-                let (reader, writer) = stream.into_split();
                 tokio::spawn(async move {
                     let _guard = guard;
-                    serve_connection(reader, writer, Arc::new(info), shared).await;
+                    start_connection(stream, info, shared).await;
                 });
             }
             Err(err) => {
@@ -65,6 +66,54 @@ pub(crate) async fn accept_loop(listener: Listener, shared: Arc<Shared>) {
             }
         }
     }
+}
+
+/// Completes a connection's setup in its own task (peer credentials, the TLS handshake: never
+/// on the accept path), then serves it.
+async fn start_connection(stream: Stream, mut info: ConnInfo, shared: Arc<Shared>) {
+    let config = &shared.config;
+    let mut env = Vec::new();
+    if config.peercreds_enabled && stream.is_unix() {
+        env = peer_environ(&stream, config.peercreds_resolve_enabled).await;
+    }
+    match &config.ssl_adapter {
+        None => {
+            if !env.is_empty() {
+                info = info.with_extra_env(env);
+            }
+            let (reader, writer) = stream.into_split();
+            serve_connection(reader, writer, Arc::new(info), shared).await;
+        }
+        Some(adapter) => match adapter.accept(Box::new(stream), config.timeout).await {
+            Ok((tls, tls_env)) => {
+                env.extend(tls_env.into_pairs());
+                let info = info.with_url_scheme("https").with_extra_env(env);
+                let (reader, writer) = tokio::io::split(tls);
+                serve_connection(reader, writer, Arc::new(info), shared).await;
+            }
+            Err(err) => {
+                // A plain-HTTP request was already answered 400; a client that closed has
+                // nothing to hear. Anything else is one line, as cheroot's FatalSSLAlert.
+                if !(err.is_plain_http() || err.is_closed()) {
+                    tracing::info!("TLS handshake with {} failed: {err}", info.remote_addr());
+                }
+            }
+        },
+    }
+}
+
+/// The `X_REMOTE_*` pairs of a UNIX-socket peer. Name resolution may block (NSS), so it runs
+/// on the blocking pool; the uid/gid lookup alone is one `getsockopt`.
+async fn peer_environ(stream: &Stream, resolve: bool) -> Vec<(String, String)> {
+    if !resolve {
+        return environ_pairs(&ConnPeerCreds::new(stream, true, false));
+    }
+    let Ok(fd) = stream.as_fd().try_clone_to_owned() else {
+        return Vec::new();
+    };
+    tokio::task::spawn_blocking(move || environ_pairs(&ConnPeerCreds::new(fd, true, true)))
+        .await
+        .unwrap_or_default()
 }
 
 /// How long to stop accepting after `err`: out of descriptors or memory, accepting again at

@@ -1,7 +1,10 @@
 //! The server's settings: every knob of cheroot's `HTTPServer`, its defaults, and validation.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
+
+use cheroot_tls::SslAdapter;
 
 use crate::bind::BindAddr;
 
@@ -84,6 +87,9 @@ pub struct ServerConfig {
     pub peercreds_enabled: bool,
     /// Resolve peer uid/gid to names; needs `peercreds_enabled` (default false).
     pub peercreds_resolve_enabled: bool,
+    /// Serve HTTPS through this adapter (from `cheroot-tls`); the handshake runs in each
+    /// connection's task, within `timeout` (default none: plain HTTP).
+    pub ssl_adapter: Option<Arc<dyn SslAdapter>>,
     /// Emit one Common Log Format line per request on the `cheroot::access` tracing target
     /// (default false: cheroot has no access log).
     pub access_log: bool,
@@ -112,6 +118,7 @@ impl Default for ServerConfig {
             expiration_interval: Duration::from_millis(500),
             peercreds_enabled: false,
             peercreds_resolve_enabled: false,
+            ssl_adapter: None,
             access_log: false,
             stats_enabled: false,
         }

@@ -15,6 +15,9 @@ use crate::shared::Shared;
 /// Below this size a `Bytes` body piece is copied next to the head rather than queued alone.
 const COPY_THRESHOLD: usize = 4096;
 
+/// A buffered response (see [`Response::set_buffered`]) sends its bytes once this many are held.
+const BUFFER_LIMIT: usize = 64 * 1024;
+
 /// How many response messages may wait between a worker and the connection task.
 pub(crate) const EVENT_CHANNEL_CAPACITY: usize = 8;
 
@@ -35,8 +38,9 @@ pub(crate) trait OutBuf: Send {
 pub(crate) enum Event {
     /// Bytes to send, already framed.
     Data(Bytes),
-    /// The gateway returned; nothing follows.
-    End(Outcome),
+    /// The gateway returned, with the last bytes of the response (often the whole of a small
+    /// one: one message, one wake-up of the connection task); nothing follows.
+    End(Outcome, Bytes),
 }
 
 /// How a response ended, for the connection task.
@@ -101,6 +105,9 @@ pub struct Response<'a> {
     /// The gateway's header lines, already rendered as `name: value\r\n`.
     headers: BytesMut,
     content_length: Option<u64>,
+    /// Where the gateway's `Content-Length` line sits in `headers`, to leave it out of
+    /// responses that must not carry one (1xx, 204).
+    content_length_line: Option<(usize, usize)>,
     has_date: bool,
     has_server: bool,
     has_connection: bool,
@@ -111,6 +118,7 @@ pub struct Response<'a> {
     written: u64,
     overflow: bool,
     broken: bool,
+    buffered: bool,
 }
 
 impl fmt::Debug for Response<'_> {
@@ -144,6 +152,7 @@ impl<'a> Response<'a> {
             reason: String::new(),
             headers: scratch,
             content_length: None,
+            content_length_line: None,
             has_date: false,
             has_server: false,
             has_connection: false,
@@ -154,6 +163,7 @@ impl<'a> Response<'a> {
             written: 0,
             overflow: false,
             broken: false,
+            buffered: false,
         }
     }
 
@@ -207,10 +217,16 @@ impl<'a> Response<'a> {
         let value = trim(value);
         if name.eq_ignore_ascii_case(b"content-length") {
             let len = parse_length(value).ok_or(HeaderError(HeaderErrorKind::ContentLength))?;
-            if self.content_length.is_some_and(|old| old != len) {
-                return Err(HeaderError(HeaderErrorKind::ContentLength));
+            match self.content_length {
+                Some(old) if old != len => return Err(HeaderError(HeaderErrorKind::ContentLength)),
+                // The same length again: one line is enough.
+                Some(_) => return Ok(()),
+                None => {}
             }
             self.content_length = Some(len);
+            let start = self.headers.len();
+            let end = start + name.len() + value.len() + 4;
+            self.content_length_line = Some((start, end));
         } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
             return Ok(());
         } else if name.eq_ignore_ascii_case(b"date") {
@@ -232,6 +248,16 @@ impl<'a> Response<'a> {
         self.headers.put_slice(value);
         self.headers.put_slice(b"\r\n");
         Ok(())
+    }
+
+    /// Holds body bytes back until the gateway returns (or 64 KiB accumulate) instead of
+    /// sending each write at once. For a gateway on the worker pool whose whole body is ready
+    /// without waiting (a WSGI app that returned a list): the response then reaches the
+    /// connection in one message. Off by default, because a streaming gateway (one that waits
+    /// between writes) wants each write to reach the client at once. Inline gateways are
+    /// always sent when they return, so this changes nothing for them.
+    pub fn set_buffered(&mut self, buffered: bool) {
+        self.buffered = buffered;
     }
 
     /// Whether the head has been sent.
@@ -320,8 +346,19 @@ impl<'a> Response<'a> {
                 Ok(())
             }
         };
-        self.flush_channel()?;
+        if !self.buffered || self.pending_len() >= BUFFER_LIMIT {
+            self.flush_channel()?;
+        } else if self.broken {
+            return Err(gone());
+        }
         result
+    }
+
+    fn pending_len(&self) -> usize {
+        match &self.sink {
+            Sink::Inline(_) => 0,
+            Sink::Channel { pending, .. } => pending.len(),
+        }
     }
 
     /// Ends a response whose gateway returned normally: sends the head if nothing was
@@ -359,15 +396,12 @@ impl<'a> Response<'a> {
             }
             _ => {}
         }
-        if self.flush_channel().is_err() {
-            self.keep_alive = false;
-        }
+        // What is still pending (the last chunk, a buffered body) goes with the End message.
         self.outcome(None)
     }
 
     /// Ends a response whose gateway failed.
     pub(crate) fn fail(&mut self) -> Outcome {
-        let _ = self.flush_channel();
         self.keep_alive = false;
         let failure = if self.overflow && !self.headers_sent {
             Failure::Overflow
@@ -377,10 +411,12 @@ impl<'a> Response<'a> {
         self.outcome(Some(failure))
     }
 
-    /// Hands the outcome to the connection task (worker-pool gateways).
+    /// Hands the outcome, with the bytes still pending, to the connection task (worker-pool
+    /// gateways).
     pub(crate) fn send_end(&mut self, outcome: Outcome) {
-        if let Sink::Channel { tx, .. } = &self.sink {
-            let _ = tx.blocking_send(Event::End(outcome));
+        if let Sink::Channel { tx, pending } = &mut self.sink {
+            let last = pending.split().freeze();
+            let _ = tx.blocking_send(Event::End(outcome, last));
         }
     }
 
@@ -424,6 +460,7 @@ impl<'a> Response<'a> {
         let keep_alive = self.keep_alive;
         let (has_connection, has_date, has_server) =
             (self.has_connection, self.has_date, self.has_server);
+        let content_length_line = self.content_length_line;
         let mut headers = std::mem::take(&mut self.headers);
         let reason = std::mem::take(&mut self.reason);
         let out = self.out();
@@ -438,7 +475,14 @@ impl<'a> Response<'a> {
             out.put_slice(reason.as_bytes());
         }
         out.put_slice(b"\r\n");
-        out.put_slice(&headers);
+        match content_length_line {
+            // RFC 9110 §8.6: no Content-Length in a 1xx or 204 response.
+            Some((start, end)) if status < 200 || status == 204 => {
+                out.put_slice(&headers[..start]);
+                out.put_slice(&headers[end..]);
+            }
+            _ => out.put_slice(&headers),
+        }
         if chunked {
             out.put_slice(b"Transfer-Encoding: chunked\r\n");
         }

@@ -175,6 +175,8 @@ impl HttpServer {
         set_peercreds_enabled: peercreds_enabled: bool;
         /// Sets `peercreds_resolve_enabled`.
         set_peercreds_resolve_enabled: peercreds_resolve_enabled: bool;
+        /// Sets the TLS adapter (`None`: plain HTTP).
+        set_ssl_adapter: ssl_adapter: Option<std::sync::Arc<dyn cheroot_tls::SslAdapter>>;
         /// Switches the Common Log Format access log on the `cheroot::access` target.
         access_log: access_log: bool;
     }
@@ -359,6 +361,9 @@ impl HttpServer {
     /// SIGTERM interrupt it (cheroot's `KeyboardInterrupt`/`SystemExit`), and an error from
     /// `serve()` still leaves the server stopped. A server already prepared is served as is.
     ///
+    /// The signal handlers stay installed after the server stops (tokio cannot remove them):
+    /// meant for a process that exits when `safe_start` returns, as the CLI does.
+    ///
     /// # Errors
     ///
     /// As [`start`](HttpServer::start); a signal comes back as an interrupt error.
@@ -423,9 +428,19 @@ impl HttpServer {
     /// from inside the server's own runtime (an inline gateway), it finishes in the
     /// background.
     pub fn stop(&self) {
+        let background = tokio::runtime::Handle::try_current().is_ok() || on_worker_thread();
         let running = {
             let mut state = lock(&self.inner.state);
             let Some(running) = state.running.take() else {
+                // Another stop() is under way: wait for it, so that every stop() returns
+                // with the server stopped (except where waiting would deadlock).
+                while state.stopping && !background {
+                    state = self
+                        .inner
+                        .changed
+                        .wait(state)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
                 return;
             };
             state.stopping = true;
@@ -433,7 +448,7 @@ impl HttpServer {
         };
         running.shared.tracker.set_ready(false);
         running.shared.tracker.signal_stop();
-        if tokio::runtime::Handle::try_current().is_ok() || on_worker_thread() {
+        if background {
             // Blocking here would stall (or panic) the runtime, or make a worker wait for the
             // request it is serving (and join itself): finish on a plain thread.
             let inner = Arc::clone(&self.inner);

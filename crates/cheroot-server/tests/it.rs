@@ -15,4 +15,5 @@ mod it {
     mod observability;
     mod parsing;
     mod responses;
+    mod tls;
 }

@@ -147,7 +147,10 @@ where
                     return Ending::Clean;
                 }
                 HeadOutcome::Rejected(err) => {
-                    self.reject(err, http::Version::HTTP_11);
+                    // A 414 comes before the version is known: cheroot sends it without
+                    // `Connection: close` (inventory 2.2 item 25); the rest as HTTP/1.1.
+                    let close_header = err.status() != 414;
+                    self.simple_response(err.status(), err.reason(), close_header);
                     return Ending::Linger;
                 }
             };
@@ -281,9 +284,9 @@ where
 
     /// Appends a server-generated response (cheroot's `simple_response`) to the write buffer;
     /// the connection closes after it. `close_header` adds `Connection: close` where cheroot
-    /// does (413 and 414 on HTTP/1.1).
+    /// does (413 and 414 on HTTP/1.1), and on 431 (cheroot's 413 for a head too large).
     fn simple_response(&mut self, status: u16, msg: &str, close_header: bool) {
-        let close = close_header && matches!(status, 413 | 414);
+        let close = close_header && matches!(status, 413 | 414 | 431);
         let protocol = self.shared.config.protocol.as_str();
         if status >= 500 && !msg.is_empty() {
             tracing::error!("{} {}", status, msg);

@@ -98,7 +98,16 @@ where
                             return Dispatch::Gone;
                         }
                     }
-                    Some(Event::End(outcome)) => return Dispatch::Done { outcome, body_error },
+                    Some(Event::End(outcome, last)) => {
+                        // Written, not flushed: a pipelined batch goes out in one write.
+                        if !last.is_empty() {
+                            let written = tokio::time::timeout(timeout, self.writer.write_bytes(last)).await;
+                            if !matches!(written, Ok(Ok(()))) {
+                                return Dispatch::Gone;
+                            }
+                        }
+                        return Dispatch::Done { outcome, body_error };
+                    }
                     None => {
                         // The job ended without a word: it panicked outside the gateway, or
                         // the pool dropped it while stopping.

@@ -121,8 +121,31 @@ impl Gateway for TestApp {
                 resp.write_bytes(bytes::Bytes::from(vec![b'!'; 5000]))?;
                 Ok(())
             }
+            "/stream_wait" => {
+                // Each write reaches the client before the gateway goes on.
+                resp.write(b"first")?;
+                self.probe.held.fetch_add(1, Ordering::SeqCst);
+                self.probe.wait_gate();
+                resp.write(b"second")?;
+                Ok(())
+            }
+            "/buffered" => {
+                resp.set_buffered(true);
+                for piece in ["a", "b", "c"] {
+                    resp.write(piece.as_bytes())?;
+                }
+                Ok(())
+            }
             "/no_body" => {
                 resp.set_status(204, "No Content");
+                resp.write(b"this must not be sent")?;
+                Ok(())
+            }
+            "/no_body_cl" => {
+                resp.set_status(204, "No Content");
+                resp.add_header("X-Before", "1")?;
+                resp.add_header("Content-Length", "21")?;
+                resp.add_header("X-After", "2")?;
                 resp.write(b"this must not be sent")?;
                 Ok(())
             }
@@ -197,6 +220,15 @@ impl Gateway for TestApp {
                     server.interrupt(std::io::Error::other("interrupted by a handler"));
                 }
                 text(resp, 200, "OK", b"interrupting")
+            }
+            "/environ" => {
+                // The connection's extra environ pairs and scheme, one `key=value` per line.
+                let conn = req.conn();
+                let mut out = format!("url_scheme={}\n", conn.url_scheme());
+                for (key, value) in conn.extra_env() {
+                    out.push_str(&format!("{key}={value}\n"));
+                }
+                text(resp, 200, "OK", out.as_bytes())
             }
             "/header" => {
                 let value = req

@@ -217,3 +217,58 @@ impl Client {
         n
     }
 }
+
+impl Client {
+    /// Reads whatever arrives next, raw (panics at EOF).
+    pub(crate) fn read_chunk_raw(&mut self) -> Vec<u8> {
+        if self.buf.is_empty() {
+            let n = self.fill().expect("read from the test server");
+            assert!(n > 0, "unexpected EOF");
+        }
+        std::mem::take(&mut self.buf)
+    }
+
+    /// Reads until nothing arrives for `quiet`, or EOF.
+    pub(crate) fn read_to_end_or_timeout(&mut self, quiet: Duration) -> Vec<u8> {
+        self.stream
+            .set_read_timeout(Some(quiet))
+            .expect("set a read timeout");
+        while let Ok(n) = self.fill() {
+            if n == 0 {
+                break;
+            }
+        }
+        self.stream
+            .set_read_timeout(Some(READ_TIMEOUT))
+            .expect("set a read timeout");
+        std::mem::take(&mut self.buf)
+    }
+}
+
+impl Client {
+    /// Closes the sending side (the server sees EOF after what was sent).
+    pub(crate) fn shutdown_write(&self) {
+        let _ = self.stream.shutdown(std::net::Shutdown::Write);
+    }
+}
+
+impl Client {
+    /// Reads until EOF or a reset; an error if the read timeout passes first (a hang).
+    pub(crate) fn read_until_closed(&mut self) -> io::Result<Vec<u8>> {
+        loop {
+            match self.fill() {
+                Ok(0) => return Ok(std::mem::take(&mut self.buf)),
+                Ok(_) => {}
+                Err(err)
+                    if matches!(
+                        err.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    return Err(err);
+                }
+                Err(_) => return Ok(std::mem::take(&mut self.buf)),
+            }
+        }
+    }
+}

@@ -102,3 +102,53 @@ fn overload_results_in_503() {
     assert_eq!(busy.read_response("GET").body_str(), "released");
     assert_eq!(queued.read_response("GET").body_str(), "released");
 }
+
+#[test]
+fn random_bytes_never_hang_or_break_the_server() {
+    // Seeded pseudo-random requests: real request pieces mixed with noise. Every connection
+    // ends (a response or a close) and the server keeps answering.
+    let server = TestServer::start(TestApp::new(false), test_config());
+    let pieces: [&[u8]; 12] = [
+        b"GET / HTTP/1.1\r\n",
+        b"POST /echo HTTP/1.1\r\n",
+        b"Host: t\r\n",
+        b"Content-Length: 3\r\n",
+        b"Transfer-Encoding: chunked\r\n",
+        b"\r\n",
+        b"3\r\nabc\r\n0\r\n\r\n",
+        b"\n",
+        b":",
+        b"\x00\xff",
+        b"Connection: close\r\n",
+        b"Expect: 100-continue\r\n",
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..150 {
+        let mut raw = Vec::new();
+        for _ in 0..(next() % 8 + 1) {
+            raw.extend_from_slice(pieces[(next() % pieces.len() as u64) as usize]);
+        }
+        let mut client = server.client();
+        let _ = client.try_send(&raw);
+        client.shutdown_write();
+        // Whatever comes back, the connection ends: EOF or reset, never the read timeout.
+        if let Err(err) = client.read_until_closed() {
+            panic!(
+                "the server hung on {:?}: {err}",
+                String::from_utf8_lossy(&raw)
+            );
+        }
+    }
+    let mut client = server.client();
+    assert_eq!(client.get("/hello", "").body_str(), "Hello world!");
+    assert!(wait_until(Duration::from_secs(10), || server
+        .server
+        .connections()
+        == 0));
+}

@@ -114,3 +114,45 @@ fn empty_response_gets_content_length_zero() {
     assert_eq!(resp.header("Content-Length"), Some("0"));
     assert_eq!(client.get("/hello", "").status, 200);
 }
+
+#[test]
+fn each_write_reaches_the_client_at_once() {
+    // Worker-pool gateways stream (inline ones are sent when they return).
+    {
+        let app = TestApp::new(true);
+        let probe = app.probe.clone();
+        probe.close_gate();
+        let server = TestServer::start(app, test_config());
+        let mut client = server.client();
+        client.send(b"GET /stream_wait HTTP/1.1\r\nHost: t\r\n\r\n");
+        // The first chunk arrives while the gateway still waits at the gate.
+        let mut seen = Vec::new();
+        while !String::from_utf8_lossy(&seen).contains("5\r\nfirst\r\n") {
+            seen.extend(client.read_chunk_raw());
+        }
+        assert_eq!(
+            probe.held.load(std::sync::atomic::Ordering::SeqCst),
+            1,
+            "still at the gate"
+        );
+        probe.open_gate();
+        let rest = client.read_to_end_or_timeout(std::time::Duration::from_millis(500));
+        seen.extend(rest);
+        let text = String::from_utf8_lossy(&seen);
+        assert!(
+            text.ends_with("5\r\nfirst\r\n6\r\nsecond\r\n0\r\n\r\n"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn buffered_responses_arrive_whole() {
+    let server = TestServer::start(TestApp::new(true), test_config());
+    let mut client = server.client();
+    for _ in 0..3 {
+        let resp = client.get("/buffered", "");
+        assert_eq!(resp.header("Transfer-Encoding"), Some("chunked"));
+        assert_eq!(resp.body_str(), "abc");
+    }
+}
