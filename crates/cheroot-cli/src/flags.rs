@@ -254,7 +254,8 @@ pub(crate) const FLAGS: &[Flag] = &[
         name: "--peercreds",
         metavar: None,
         default: "",
-        help: "Look up the peer's pid, uid and gid on UNIX sockets (not built yet: refused)",
+        help: "Look up the peer's pid, uid and gid on UNIX sockets (environ X_REMOTE_PID, \
+               X_REMOTE_UID, X_REMOTE_GID)",
         apply: |o, _| {
             o.peercreds = true;
             Ok(())
@@ -264,7 +265,8 @@ pub(crate) const FLAGS: &[Flag] = &[
         name: "--peercreds-resolve",
         metavar: None,
         default: "",
-        help: "Also resolve the peer's uid and gid to names (implies --peercreds)",
+        help: "Also resolve the peer's uid and gid to names (X_REMOTE_USER, X_REMOTE_GROUP, \
+               REMOTE_USER; implies --peercreds)",
         apply: |o, _| {
             o.peercreds_resolve = true;
             Ok(())

@@ -44,8 +44,8 @@ pub fn help_text() -> String {
         "  -h, --help\n      Print this help and exit\n\
         \x20 --version\n      Print the version and exit\n\
          \n\
-         TLS (--ssl-*) and peer credentials (--peercreds*) are parsed and checked, then\n\
-         refused with exit status 2 until this binary is built with them.\n\
+         TLS (--ssl-*) is parsed and checked, then refused with exit status 2 until\n\
+         this command is wired to the TLS backends.\n\
          \n\
          Exit status: 0 after a clean stop, 1 if the server failed, 2 for a bad\n\
          command line.\n",

@@ -79,14 +79,6 @@ fn serve(options: &Options) -> ExitCode {
     if options.tls.requested() {
         return tls_not_built(options);
     }
-    if options.peercreds || options.peercreds_resolve {
-        // The server accepts the setting but does not look credentials up yet: refusing is
-        // better than serving without the X_REMOTE_* keys the flag promises.
-        return usage_error(
-            "peer-credential support is not built into this binary yet (--peercreds, \
-             --peercreds-resolve)",
-        );
-    }
     let app = match &options.app {
         AppSpec::Builtin(app) => builtin::app(*app),
         AppSpec::Hosted { .. } => {

@@ -134,10 +134,6 @@ fn usage_errors_exit_2_naming_flag_and_value() {
             &["some.module:app", "not supported yet"],
         ),
         (
-            &["--bind", "/tmp/x.sock", "--peercreds", "builtin:echo"],
-            &["peer-credential support is not built into this binary yet"],
-        ),
-        (
             &["--chdir", "/nonexistent/cheroot-cli-test", "builtin:echo"],
             &["--chdir", "/nonexistent/cheroot-cli-test"],
         ),
@@ -362,4 +358,51 @@ fn sigterm_right_after_start_exits_0() {
         let (status, stderr) = server.stop_with(Signal::SIGTERM);
         assert!(status.success(), "{status}; stderr: {stderr}");
     }
+}
+
+#[test]
+fn peer_credentials_reach_the_echo_app() {
+    let dir = Dir::new("peercreds");
+    let path = dir.0.join("peer.sock");
+    let bind = path.to_str().expect("a UTF-8 temp path");
+    let want = format!(
+        "\"peer\": {{\"pid\": {}, \"uid\": {}, \"gid\": {}",
+        std::process::id(),
+        nix::unistd::getuid(),
+        nix::unistd::getgid()
+    );
+
+    let server = Server::start(&["--bind", bind, "--peercreds", "builtin:echo"]);
+    let mut client = TestClient::new(server.addr().clone());
+    let resp = client.post("/echo", b"").unwrap();
+    resp.assert_status(200)
+        .assert_in_body(format!("{want}}}"))
+        .assert_in_body("\"remote_addr\": \"\"");
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+
+    // --peercreds-resolve implies --peercreds and adds the names.
+    let server = Server::start(&["--bind", bind, "--peercreds-resolve", "builtin:echo"]);
+    let mut client = TestClient::new(server.addr().clone());
+    let resp = client.post("/echo", b"").unwrap();
+    resp.assert_status(200)
+        .assert_in_body(format!("{want}, \"user\": \""))
+        .assert_in_body("\"group\": \"");
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+}
+
+#[test]
+fn no_peer_member_without_the_flag() {
+    let dir = Dir::new("nopeer");
+    let path = dir.0.join("plain.sock");
+    let bind = path.to_str().expect("a UTF-8 temp path");
+    let server = Server::start(&["--bind", bind, "builtin:echo"]);
+    let body = TestClient::new(server.addr().clone())
+        .post("/echo", b"")
+        .unwrap()
+        .body_text();
+    assert!(!body.contains("\"peer\""), "{body}");
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
 }
