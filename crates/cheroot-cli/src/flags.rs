@@ -136,13 +136,14 @@ pub(crate) const FLAGS: &[Flag] = &[
     Flag {
         name: "--ssl-adapter",
         metavar: Some("NAME"),
-        default: "rustls",
-        help: "The TLS backend: rustls or openssl",
+        default: "rustls if built in, else openssl",
+        help: "The TLS backend: rustls (also called builtin) or openssl (also called \
+               pyopenssl), if built in",
         apply: |o, v| {
             o.tls.adapter = Some(match v.to_ascii_lowercase().as_str() {
-                "rustls" => SslAdapter::Rustls,
-                "openssl" => SslAdapter::Openssl,
-                _ => return Err("expected rustls or openssl".to_owned()),
+                "rustls" | "builtin" => SslAdapter::Rustls,
+                "openssl" | "pyopenssl" => SslAdapter::Openssl,
+                _ => return Err("expected rustls, builtin, openssl or pyopenssl".to_owned()),
             });
             Ok(())
         },

@@ -2,7 +2,10 @@
 
 use std::fmt::Write as _;
 
+use cheroot::tls::get_ssl_adapter_class;
+
 use crate::flags::FLAGS;
+use crate::options::SslAdapter;
 
 /// The `--version` line.
 pub fn version_text() -> String {
@@ -40,17 +43,32 @@ pub fn help_text() -> String {
         let _ = writeln!(out, "  {left}");
         wrap_into(&mut out, &words, "      ", WIDTH);
     }
-    out.push_str(
+    let _ = write!(
+        out,
         "  -h, --help\n      Print this help and exit\n\
         \x20 --version\n      Print the version and exit\n\
          \n\
-         TLS (--ssl-*) is parsed and checked, then refused with exit status 2 until\n\
-         this command is wired to the TLS backends.\n\
+         TLS backends built in: {}.\n\
          \n\
          Exit status: 0 after a clean stop, 1 if the server failed, 2 for a bad\n\
          command line.\n",
+        built_backends()
     );
     out
+}
+
+/// The TLS backends compiled in, by `--ssl-adapter` name, or `none`.
+fn built_backends() -> String {
+    let built: Vec<&str> = [SslAdapter::Rustls, SslAdapter::Openssl]
+        .into_iter()
+        .map(SslAdapter::name)
+        .filter(|name| get_ssl_adapter_class(name).is_ok())
+        .collect();
+    if built.is_empty() {
+        "none".to_owned()
+    } else {
+        built.join(", ")
+    }
 }
 
 /// The widest line the help writes.

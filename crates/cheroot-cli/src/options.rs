@@ -114,7 +114,8 @@ impl Options {
 /// The `--ssl-*` flags.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TlsOptions {
-    /// `--ssl-adapter`: the TLS backend (`None`: not given, rustls).
+    /// `--ssl-adapter`: the TLS backend (`None`: not given; rustls if built in, else
+    /// OpenSSL).
     pub adapter: Option<SslAdapter>,
     /// `--ssl-certificate`: the server certificate (PEM).
     pub certificate: Option<PathBuf>,

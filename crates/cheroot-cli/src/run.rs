@@ -5,6 +5,7 @@ use std::io::Write as _;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use cheroot::tls::{SslAdapter, TlsSettings, get_ssl_adapter_class};
 use cheroot::wsgi::Server;
 
 use crate::app_spec::AppSpec;
@@ -12,7 +13,7 @@ use crate::args::{Command, parse_args};
 use crate::builtin;
 use crate::help::{help_text, version_text};
 use crate::logging::StderrLog;
-use crate::options::Options;
+use crate::options::{ClientVerify, Options, SslAdapter as SslAdapterName, TlsOptions};
 use crate::signals;
 
 /// Exit status after a clean stop.
@@ -76,9 +77,14 @@ fn serve(options: &Options) -> ExitCode {
             ));
         }
     }
-    if options.tls.requested() {
-        return tls_not_built(options);
-    }
+    let ssl_adapter = if options.tls.requested() {
+        match tls_adapter(&options.tls) {
+            Ok(adapter) => Some(adapter),
+            Err(message) => return usage_error(&message),
+        }
+    } else {
+        None
+    };
     let app = match &options.app {
         AppSpec::Builtin(app) => builtin::app(*app),
         AppSpec::Hosted { .. } => {
@@ -89,7 +95,8 @@ fn serve(options: &Options) -> ExitCode {
             ));
         }
     };
-    let config = options.server_config();
+    let mut config = options.server_config();
+    config.ssl_adapter = ssl_adapter;
     if let Err(err) = config.validate(&options.bind) {
         return usage_error(&format!("invalid settings: {err}"));
     }
@@ -133,9 +140,9 @@ fn serve(options: &Options) -> ExitCode {
     }
 }
 
-/// Checks the TLS files named, then refuses: TLS is parsed and validated, not served yet.
-fn tls_not_built(options: &Options) -> ExitCode {
-    let tls = &options.tls;
+/// The TLS adapter the `--ssl-*` flags ask for, built (every file read and checked), or the
+/// message for a usage error.
+fn tls_adapter(tls: &TlsOptions) -> Result<Arc<dyn SslAdapter>, String> {
     let files = [
         ("--ssl-certificate", &tls.certificate),
         ("--ssl-private-key", &tls.private_key),
@@ -144,12 +151,45 @@ fn tls_not_built(options: &Options) -> ExitCode {
     for (flag, path) in files {
         if let Some(path) = path {
             if !path.is_file() {
-                return usage_error(&format!(
+                return Err(format!(
                     "invalid value {:?} for {flag}: no such file",
                     path.display()
                 ));
             }
         }
     }
-    usage_error("TLS support is not built into this binary yet (the --ssl-* flags need it)")
+    let (Some(certificate), Some(private_key)) = (&tls.certificate, &tls.private_key) else {
+        // parse_args refuses every TLS flag without both files.
+        return Err("--ssl-certificate and --ssl-private-key are both needed".to_owned());
+    };
+    // Without --ssl-adapter: rustls if built in, else OpenSSL if that is.
+    let adapter = tls.adapter.unwrap_or_else(|| {
+        if get_ssl_adapter_class(SslAdapterName::Rustls.name()).is_err()
+            && get_ssl_adapter_class(SslAdapterName::Openssl.name()).is_ok()
+        {
+            SslAdapterName::Openssl
+        } else {
+            SslAdapterName::Rustls
+        }
+    });
+    let kind = get_ssl_adapter_class(adapter.name()).map_err(|err| {
+        format!(
+            "invalid value {:?} for --ssl-adapter: {err}",
+            adapter.name()
+        )
+    })?;
+    let mut settings =
+        TlsSettings::new(certificate, private_key).with_client_verify(match tls.client_verify {
+            ClientVerify::None => cheroot::tls::ClientVerify::None,
+            ClientVerify::Optional => cheroot::tls::ClientVerify::Optional,
+            ClientVerify::Required => cheroot::tls::ClientVerify::Required,
+        });
+    if let Some(chain) = &tls.certificate_chain {
+        settings = settings.with_certificate_chain(chain);
+    }
+    if let Some(ciphers) = &tls.ciphers {
+        settings = settings.with_ciphers(ciphers.as_str());
+    }
+    kind.build(settings)
+        .map_err(|err| format!("cannot set up TLS ({} adapter): {err}", kind.name()))
 }

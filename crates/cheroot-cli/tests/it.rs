@@ -5,4 +5,5 @@ mod it {
     mod black_box;
     mod parse;
     mod process;
+    mod tls;
 }

@@ -6,6 +6,10 @@
 //! - [`wsgi`]: the WSGI-style application interface (`cheroot-wsgi`): [`wsgi::WsgiApp`],
 //!   [`wsgi::Environ`], [`wsgi::StartResponse`], [`wsgi::Body`], and [`wsgi::Server`], which
 //!   serves an app the way `cheroot.wsgi.Server` does.
+//! - [`tls`]: the TLS adapters (`cheroot-tls`): build one with
+//!   [`tls::get_ssl_adapter_class`] and put it in [`ServerConfig::ssl_adapter`].
+//! - [`peercreds`]: peer credentials of UNIX-socket clients (`cheroot-peercreds`); the server
+//!   uses them when [`ServerConfig::peercreds_enabled`] is set.
 //! - [`wire`]: the sans-IO HTTP/1.x parser and encoder (`cheroot-wire`), for those who only
 //!   need the protocol.
 //!
@@ -49,8 +53,14 @@
 //!
 //! # Features
 //!
-//! None yet. TLS (`rustls`, `openssl`) and peer credentials (`peercreds`) arrive with the
-//! crates that implement them; a feature is declared only once it does something.
+//! - `rustls`: the rustls TLS backend (ring provider), cheroot's `builtin` adapter.
+//! - `openssl`: the OpenSSL TLS backend (the system's libssl), cheroot's `pyopenssl` adapter.
+//! - `full`: both.
+//!
+//! None is on by default: without a backend, [`tls::get_ssl_adapter_class`] answers every
+//! name with an error naming the feature to turn on. Peer credentials need no feature (the
+//! server always has them; `peercreds_enabled` switches them on), so there is no `peercreds`
+//! feature.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -70,6 +80,17 @@ pub mod server {
 /// `Server` (`cheroot-wsgi`).
 pub mod wsgi {
     pub use cheroot_wsgi::*;
+}
+
+/// TLS adapters: the [`SslAdapter`](tls::SslAdapter) trait, the registry, the backends
+/// (`cheroot-tls`).
+pub mod tls {
+    pub use cheroot_tls::*;
+}
+
+/// Peer credentials (pid, uid, gid, names) of UNIX-socket clients (`cheroot-peercreds`).
+pub mod peercreds {
+    pub use cheroot_peercreds::*;
 }
 
 /// Sans-IO HTTP/1.x: request-head and body parsers, response encoders (`cheroot-wire`).

@@ -185,6 +185,22 @@ fn tls_flags_parse_and_validate() {
     assert_eq!(tls.ciphers.as_deref(), Some("ECDHE+AESGCM"));
     assert_eq!(tls.client_verify, ClientVerify::Required);
     assert!(tls.requested());
+
+    // cheroot's adapter names are aliases.
+    for (name, want) in [
+        ("builtin", SslAdapter::Rustls),
+        ("RUSTLS", SslAdapter::Rustls),
+        ("pyopenssl", SslAdapter::Openssl),
+    ] {
+        let options = run(&[
+            "--ssl-adapter",
+            name,
+            "--ssl-certificate=c",
+            "--ssl-private-key=k",
+            "builtin:echo",
+        ]);
+        assert_eq!(options.tls.adapter, Some(want), "{name}");
+    }
 }
 
 #[test]
