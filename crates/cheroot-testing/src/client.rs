@@ -69,6 +69,8 @@ const MAX_HEADERS: usize = 1000;
 #[derive(Debug)]
 pub struct TestClient {
     addr: ServerAddr,
+    #[cfg(feature = "rustls")]
+    tls: Option<TlsClient>,
     http10: bool,
     timeout: Duration,
     conn: Option<Conn>,
@@ -83,6 +85,8 @@ impl TestClient {
     pub fn new(addr: ServerAddr) -> Self {
         Self {
             addr,
+            #[cfg(feature = "rustls")]
+            tls: None,
             http10: false,
             timeout: Duration::from_secs(10),
             conn: None,
@@ -94,6 +98,37 @@ impl TestClient {
     /// Sends `HTTP/1.0` request lines instead of `HTTP/1.1`.
     pub fn http10(mut self, yes: bool) -> Self {
         self.http10 = yes;
+        self
+    }
+
+    /// Speaks TLS on every connection (TCP addresses only), trusting only the certificate
+    /// `trusted_der` (DER) and expecting it to be valid for `server_name`.
+    ///
+    /// # Panics
+    ///
+    /// If `trusted_der` is not a usable certificate or `server_name` is not a valid name.
+    #[cfg(feature = "rustls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
+    #[track_caller]
+    pub fn with_tls(mut self, trusted_der: &[u8], server_name: &str) -> Self {
+        let mut roots = rustls::RootCertStore::empty();
+        roots
+            .add(rustls::pki_types::CertificateDer::from(
+                trusted_der.to_vec(),
+            ))
+            .expect("a usable trusted certificate");
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("the ring provider supports the default versions")
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let name = rustls::pki_types::ServerName::try_from(server_name.to_owned())
+            .expect("a valid server name");
+        self.tls = Some(TlsClient {
+            config: std::sync::Arc::new(config),
+            name,
+        });
         self
     }
 
@@ -291,6 +326,17 @@ impl TestClient {
     fn connection(&mut self) -> io::Result<&mut Conn> {
         if self.conn.is_none() {
             let stream = match &self.addr {
+                #[cfg(feature = "rustls")]
+                ServerAddr::Tcp(addr) if self.tls.is_some() => {
+                    let tls = self.tls.as_ref().expect("checked just above");
+                    let tcp = TcpStream::connect_timeout(addr, self.timeout)?;
+                    let conn = rustls::ClientConnection::new(
+                        std::sync::Arc::clone(&tls.config),
+                        tls.name.clone(),
+                    )
+                    .map_err(io::Error::other)?;
+                    Stream::Tls(Box::new(rustls::StreamOwned::new(conn, tcp)))
+                }
                 ServerAddr::Tcp(addr) => {
                     Stream::Tcp(TcpStream::connect_timeout(addr, self.timeout)?)
                 }
@@ -331,11 +377,21 @@ fn connect_abstract(_name: &[u8]) -> io::Result<UnixStream> {
     ))
 }
 
+/// What [`TestClient::with_tls`] set up: the client configuration and the name to verify.
+#[cfg(feature = "rustls")]
+#[derive(Debug, Clone)]
+struct TlsClient {
+    config: std::sync::Arc<rustls::ClientConfig>,
+    name: rustls::pki_types::ServerName<'static>,
+}
+
 /// A client socket.
 #[derive(Debug)]
 enum Stream {
     Tcp(TcpStream),
     Unix(UnixStream),
+    #[cfg(feature = "rustls")]
+    Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
 }
 
 impl Stream {
@@ -350,6 +406,12 @@ impl Stream {
                 s.set_read_timeout(Some(timeout))?;
                 s.set_write_timeout(Some(timeout))
             }
+            #[cfg(feature = "rustls")]
+            Stream::Tls(s) => {
+                s.sock.set_read_timeout(Some(timeout))?;
+                s.sock.set_write_timeout(Some(timeout))?;
+                s.sock.set_nodelay(true)
+            }
         }
     }
 
@@ -357,6 +419,8 @@ impl Stream {
         match self {
             Stream::Tcp(s) => s.shutdown(how),
             Stream::Unix(s) => s.shutdown(how),
+            #[cfg(feature = "rustls")]
+            Stream::Tls(s) => s.sock.shutdown(how),
         }
     }
 }
@@ -366,6 +430,13 @@ impl Read for Stream {
         match self {
             Stream::Tcp(s) => s.read(buf),
             Stream::Unix(s) => s.read(buf),
+            // A server closing without close_notify is an error to rustls; to an HTTP client
+            // it is the end of the stream (a close-delimited body ends that way).
+            #[cfg(feature = "rustls")]
+            Stream::Tls(s) => match s.read(buf) {
+                Err(err) if err.kind() == io::ErrorKind::UnexpectedEof => Ok(0),
+                other => other,
+            },
         }
     }
 }
@@ -375,6 +446,8 @@ impl Write for Stream {
         match self {
             Stream::Tcp(s) => s.write(buf),
             Stream::Unix(s) => s.write(buf),
+            #[cfg(feature = "rustls")]
+            Stream::Tls(s) => s.write(buf),
         }
     }
 
@@ -382,6 +455,8 @@ impl Write for Stream {
         match self {
             Stream::Tcp(s) => s.flush(),
             Stream::Unix(s) => s.flush(),
+            #[cfg(feature = "rustls")]
+            Stream::Tls(s) => s.flush(),
         }
     }
 }

@@ -25,9 +25,13 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
-//! The crate has no features.
+//! # Features
+//!
+//! - `rustls`: [`TestClient::with_tls`], a client that speaks TLS (rustls, ring provider) to a
+//!   server configured with an `ssl_adapter`.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
 mod echo;

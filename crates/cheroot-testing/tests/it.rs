@@ -4,4 +4,6 @@
 mod it {
     mod apps;
     mod client;
+    #[cfg(feature = "rustls")]
+    mod tls;
 }

@@ -1,13 +1,8 @@
 //! The `cheroot` binary serving the echo app over TLS with each backend built in.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::sync::Arc;
-use std::time::Duration;
-
 use nix::sys::signal::Signal;
 
-use cheroot_testing::{ServerAddr, TestClient};
+use cheroot_testing::{Framing, TestClient};
 
 use super::process::{Server, run_to_end};
 
@@ -49,32 +44,6 @@ impl Drop for Certificate {
     }
 }
 
-/// Sends `request` over TLS (trusting only `cert_der`) and returns everything the server sent
-/// back before closing.
-fn https(addr: SocketAddr, cert_der: &[u8], request: &[u8]) -> String {
-    let mut roots = rustls::RootCertStore::empty();
-    roots
-        .add(rustls::pki_types::CertificateDer::from(cert_der.to_vec()))
-        .expect("trust the certificate");
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("protocol versions")
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let name = rustls::pki_types::ServerName::try_from("localhost").expect("a server name");
-    let conn = rustls::ClientConnection::new(Arc::new(config), name).expect("a client");
-    let tcp = TcpStream::connect(addr).expect("connect");
-    tcp.set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("a read timeout");
-    let mut tls = rustls::StreamOwned::new(conn, tcp);
-    tls.write_all(request).expect("send over TLS");
-    let mut raw = Vec::new();
-    // A close without close_notify is an error to rustls; the bytes read so far count.
-    let _ = tls.read_to_end(&mut raw);
-    String::from_utf8_lossy(&raw).into_owned()
-}
-
 /// The `--ssl-adapter` names of the backends this test binary's features build in.
 fn built_adapters() -> Vec<&'static str> {
     let mut adapters = Vec::new();
@@ -103,19 +72,11 @@ fn echo_over_tls_with_each_backend() {
             &cert.path("key.pem"),
             "builtin:echo",
         ]);
-        let ServerAddr::Tcp(addr) = server.addr().clone() else {
-            panic!("not TCP: {}", server.printed());
-        };
-        let answer = https(
-            addr,
-            &cert.der,
-            b"POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\
-              Connection: close\r\n\r\nhello",
-        );
-        assert!(
-            answer.starts_with("HTTP/1.1 200 OK\r\n"),
-            "{adapter}: {answer}"
-        );
+        let mut client = TestClient::new(server.addr().clone()).with_tls(&cert.der, "localhost");
+        let resp = client.post("/echo", b"hello").unwrap();
+        resp.assert_status(200)
+            .assert_header("Content-Type", "application/json");
+        let answer = resp.body_text();
         for want in [
             "\"url_scheme\": \"https\"",
             "\"body_sha256\": \"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824\"",
@@ -125,10 +86,16 @@ fn echo_over_tls_with_each_backend() {
             assert!(answer.contains(want), "{adapter}: {answer} lacks {want}");
         }
         assert!(!answer.contains("client_s_dn"), "{adapter}: {answer}");
+        let resp = client.get("/stream?n=4&size=3").unwrap();
+        resp.assert_status(200).assert_body("x".repeat(12));
+        assert_eq!(resp.framing, Framing::Chunked);
+        client.get("/raise").unwrap().assert_status(500);
 
         // Plain HTTP on the TLS port is answered 400, as cheroot does.
         let mut plain = TestClient::new(server.addr().clone());
         plain.get("/hello").unwrap().assert_status(400);
+        // Closed here, so the stop need not wait for the server to give up on them.
+        drop((client, plain));
 
         let (status, stderr) = server.stop_with(Signal::SIGTERM);
         assert!(status.success(), "{adapter}: {status}; stderr: {stderr}");
