@@ -41,7 +41,8 @@ pub(crate) async fn accept_loop(listener: Listener, shared: Arc<Shared>) {
                     Arc::clone(&bind_addr),
                     Arc::clone(&server_name),
                 )
-                .with_raw_fd(stream.as_raw_fd());
+                .with_raw_fd(stream.as_raw_fd())
+                .with_server_protocol(shared.config.protocol);
                 let guard = shared.tracker.connection();
                 let shared = Arc::clone(&shared);
                 tokio::spawn(async move {

@@ -5,6 +5,7 @@ use std::os::fd::RawFd;
 use std::sync::Arc;
 
 use crate::bind::BindAddr;
+use crate::config::Protocol;
 
 /// Facts about one client connection, shared by every request on it.
 ///
@@ -18,6 +19,7 @@ pub struct ConnInfo {
     bind_addr: Arc<BindAddr>,
     server_name: Arc<str>,
     url_scheme: &'static str,
+    server_protocol: Protocol,
     extra_env: Vec<(String, String)>,
     raw_fd: Option<RawFd>,
 }
@@ -36,6 +38,7 @@ impl ConnInfo {
             bind_addr,
             server_name,
             url_scheme: "http",
+            server_protocol: Protocol::Http11,
             extra_env: Vec::new(),
             raw_fd: None,
         }
@@ -44,6 +47,13 @@ impl ConnInfo {
     /// Sets the URL scheme (`https` once a TLS adapter wraps the connection).
     pub fn with_url_scheme(mut self, scheme: &'static str) -> Self {
         self.url_scheme = scheme;
+        self
+    }
+
+    /// Sets the protocol the server speaks (cheroot's `server.protocol`, WSGI's
+    /// `ACTUAL_SERVER_PROTOCOL`).
+    pub fn with_server_protocol(mut self, protocol: Protocol) -> Self {
+        self.server_protocol = protocol;
         self
     }
 
@@ -98,6 +108,11 @@ impl ConnInfo {
     /// `http`, or `https` over TLS.
     pub fn url_scheme(&self) -> &str {
         self.url_scheme
+    }
+
+    /// The protocol the server speaks (HTTP/1.1 unless configured otherwise).
+    pub fn server_protocol(&self) -> Protocol {
+        self.server_protocol
     }
 
     /// Extra environment pairs added by a TLS adapter or the peer-credentials lookup.

@@ -224,7 +224,11 @@ impl Gateway for TestApp {
             "/environ" => {
                 // The connection's extra environ pairs and scheme, one `key=value` per line.
                 let conn = req.conn();
-                let mut out = format!("url_scheme={}\n", conn.url_scheme());
+                let mut out = format!(
+                    "url_scheme={}\nserver_protocol={}\n",
+                    conn.url_scheme(),
+                    conn.server_protocol().as_str()
+                );
                 for (key, value) in conn.extra_env() {
                     out.push_str(&format!("{key}={value}\n"));
                 }

@@ -65,6 +65,7 @@ fn serves_https_through_an_adapter() {
     assert!(hello.ends_with("Hello world!"), "{hello}");
     let environ = https_get(server.addr, &cert_der, "/environ");
     assert!(environ.contains("url_scheme=https\n"), "{environ}");
+    assert!(environ.contains("server_protocol=HTTP/1.1\n"), "{environ}");
     assert!(environ.contains("HTTPS=on\n"), "{environ}");
 
     // test_ssl.py::test_http_over_https_error: plain HTTP on the TLS port gets a 400.
