@@ -87,7 +87,8 @@ fn stats_count_requests_when_enabled() {
     // A request is counted once its response is written, which may be just after the client
     // has read it: wait (bounded) for the third count rather than race it.
     assert!(
-        wait_until(Duration::from_secs(5), || server.server.stats().requests == 3),
+        wait_until(Duration::from_secs(5), || server.server.stats().requests
+            == 3),
         "{:?}",
         server.server.stats()
     );
