@@ -147,9 +147,9 @@ where
                     return Ending::Clean;
                 }
                 HeadOutcome::Rejected(err) => {
-                    // A 414 comes before the version is known: cheroot sends it without
-                    // `Connection: close` (inventory 2.2 item 25); the rest as HTTP/1.1.
-                    let close_header = err.status() != 414;
+                    // Before the version is known cheroot names the close only on a head too
+                    // large (its 413, our 431); a 414 goes without (inventory 2.2 item 25).
+                    let close_header = err.status() == 431;
                     self.simple_response(err.status(), err.reason(), close_header);
                     return Ending::Linger;
                 }
@@ -223,7 +223,7 @@ where
             } => (outcome, body_error),
             Dispatch::Overloaded => {
                 // test_server.py::test_overload_results_in_suitable_http_error
-                self.simple_response(503, "", false);
+                self.simple_response(503, "", version == http::Version::HTTP_11);
                 return Next::Close(Ending::Linger);
             }
             Dispatch::Answered(ending) => return Next::Close(ending),
@@ -237,7 +237,8 @@ where
                 match (failure, body_error) {
                     (Failure::Overflow, _) => {
                         status = 500;
-                        self.simple_response(500, OVERFLOW_MESSAGE, false);
+                        let close_header = version == http::Version::HTTP_11;
+                        self.simple_response(500, OVERFLOW_MESSAGE, close_header);
                     }
                     (Failure::Gateway, Some(err)) => {
                         status = err.status();
@@ -245,7 +246,7 @@ where
                     }
                     (Failure::Gateway, None) => {
                         status = 500;
-                        self.simple_response(500, "", false);
+                        self.simple_response(500, "", version == http::Version::HTTP_11);
                     }
                 }
             }
@@ -283,10 +284,11 @@ where
     }
 
     /// Appends a server-generated response (cheroot's `simple_response`) to the write buffer;
-    /// the connection closes after it. `close_header` adds `Connection: close` where cheroot
-    /// does (413 and 414 on HTTP/1.1), and on 431 (cheroot's 413 for a head too large).
-    fn simple_response(&mut self, status: u16, msg: &str, close_header: bool) {
-        let close = close_header && matches!(status, 413 | 414 | 431);
+    /// the connection closes after it. `close_header` adds `Connection: close`: cheroot names
+    /// the close only on 413 and 414, but an HTTP/1.1 client that is not told reuses the
+    /// connection and meets an EOF (RFC 9112 section 9.6), so every answer to a parsed
+    /// HTTP/1.1 request that ends the connection says so.
+    fn simple_response(&mut self, status: u16, msg: &str, close: bool) {
         let protocol = self.shared.config.protocol.as_str();
         if status >= 500 && !msg.is_empty() {
             tracing::error!("{} {}", status, msg);

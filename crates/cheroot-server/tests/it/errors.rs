@@ -17,6 +17,8 @@ fn gateway_error_before_headers_is_500() {
         let resp = client.get("/error", "");
         assert_eq!(resp.status, 500);
         assert_eq!(resp.header("Content-Length"), Some("0"));
+        // The server closes after it, so an HTTP/1.1 client is told (cheroot does not say).
+        assert_eq!(resp.header("Connection"), Some("close"));
         client.wait_closed().expect("closed after the 500");
     }
 }

@@ -84,6 +84,14 @@ fn stats_count_requests_when_enabled() {
     for _ in 0..3 {
         assert_eq!(client.get("/hello", "").status, 200);
     }
+    // A request is counted once its response is written, which may be just after the client
+    // has read it: wait (bounded) for the third count rather than race it.
+    assert!(
+        wait_until(Duration::from_secs(5), || server.server.stats().requests
+            == 3),
+        "{:?}",
+        server.server.stats()
+    );
     let stats = server.server.stats();
     assert!(stats.enabled);
     assert_eq!(stats.accepts, 1);

@@ -1,0 +1,40 @@
+//! The `cheroot` command of cheroot-rs (cheroot's `cheroot.cli`), as a library so its parser
+//! can be tested and embedded.
+//!
+//! `cheroot [OPTIONS] APP` serves APP (`builtin:echo`, `builtin:hello`; `module:callable` is
+//! reserved for hosted applications) until SIGINT or SIGTERM, then stops gracefully and
+//! exits 0. A bad command line exits 2 with a message naming the flag and the value; a server
+//! that cannot start exits 1.
+//!
+//! ```no_run
+//! use cheroot_cli::{Command, parse_args};
+//!
+//! let Command::Run(options) = parse_args(["--bind", "127.0.0.1:0", "builtin:echo"])? else {
+//!     unreachable!("no --help given");
+//! };
+//! assert_eq!(options.bind.to_string(), "127.0.0.1:0");
+//! // Serves until SIGINT or SIGTERM:
+//! let status = cheroot_cli::main_with_args(["--bind", "127.0.0.1:0", "builtin:echo"]);
+//! # let _ = status;
+//! # Ok::<(), cheroot_cli::UsageError>(())
+//! ```
+//!
+//! The crate has no features.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod app_spec;
+mod args;
+mod builtin;
+mod flags;
+mod help;
+mod logging;
+mod options;
+mod run;
+mod signals;
+
+pub use app_spec::{AppSpec, AppSpecError, BuiltinApp};
+pub use args::{Command, UsageError, parse_args};
+pub use help::{help_text, version_text};
+pub use options::{ClientVerify, DEFAULT_BIND, LogLevel, Options, SslAdapter, TlsOptions};
+pub use run::main_with_args;

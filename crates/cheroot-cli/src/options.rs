@@ -1,0 +1,214 @@
+//! Everything the command line can set, with the defaults `--help` documents.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use cheroot::{BindAddr, ServerConfig};
+
+use crate::app_spec::AppSpec;
+
+/// The address served when `--bind` is absent: cheroot's CLI default.
+pub const DEFAULT_BIND: &str = "[::1]:8000";
+
+/// A parsed command line that asks to serve an application.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// `--bind`: where to listen.
+    pub bind: BindAddr,
+    /// `--chdir`: the directory to change to before serving.
+    pub chdir: Option<PathBuf>,
+    /// `--server-name`: the `Server:` header and `SERVER_NAME`.
+    pub server_name: Option<String>,
+    /// `--threads`: the worker pool's minimum size.
+    pub threads: usize,
+    /// `--max-threads`: the worker pool's maximum size (`None`: no cap).
+    pub max_threads: Option<usize>,
+    /// `--timeout`: socket timeout and idle keep-alive lifetime.
+    pub timeout: Duration,
+    /// `--shutdown-timeout`: how long a stop waits for in-flight requests.
+    pub shutdown_timeout: Duration,
+    /// `--request-queue-size`: the `listen()` backlog.
+    pub request_queue_size: u32,
+    /// `--accepted-queue-size`: requests waiting for a worker, at most.
+    pub accepted_queue_size: usize,
+    /// `--accepted-queue-timeout`: how long a request waits for room in that queue.
+    pub accepted_queue_timeout: Duration,
+    /// `--ssl-*`: TLS settings (not served yet).
+    pub tls: TlsOptions,
+    /// `--max-header-size`: bytes of request line and headers (0: no limit).
+    pub max_header_size: usize,
+    /// `--max-body-size`: bytes of request body (0: no limit).
+    pub max_body_size: u64,
+    /// `--keep-alive-limit`: idle keep-alive connections at once (`None`: no limit).
+    pub keep_alive_limit: Option<usize>,
+    /// `--reuse-port`: bind with `SO_REUSEPORT`.
+    pub reuse_port: bool,
+    /// `--peercreds`: look up peer credentials on UNIX sockets.
+    pub peercreds: bool,
+    /// `--peercreds-resolve`: resolve them to user and group names (implies `--peercreds`).
+    pub peercreds_resolve: bool,
+    /// `--access-log`: one Common Log Format line per request on stderr.
+    pub access_log: bool,
+    /// `--log-level`: the most verbose level written to stderr.
+    pub log_level: LogLevel,
+    /// APP: the application to serve.
+    pub app: AppSpec,
+}
+
+impl Options {
+    /// The options for `app` with every flag at its default.
+    pub fn new(app: AppSpec) -> Self {
+        let server = ServerConfig::default();
+        Options {
+            bind: DEFAULT_BIND
+                .parse()
+                .expect("the default bind address parses"),
+            chdir: None,
+            server_name: None,
+            threads: server.minthreads,
+            max_threads: server.maxthreads,
+            timeout: server.timeout,
+            shutdown_timeout: server.shutdown_timeout,
+            request_queue_size: server.request_queue_size,
+            accepted_queue_size: server.accepted_queue_size,
+            accepted_queue_timeout: server.accepted_queue_timeout,
+            tls: TlsOptions::default(),
+            max_header_size: server.max_request_header_size,
+            max_body_size: server.max_request_body_size,
+            keep_alive_limit: server.keep_alive_conn_limit,
+            reuse_port: server.reuse_port,
+            peercreds: server.peercreds_enabled,
+            peercreds_resolve: server.peercreds_resolve_enabled,
+            access_log: false,
+            log_level: LogLevel::Info,
+            app,
+        }
+    }
+
+    /// The server settings these options ask for (TLS aside).
+    pub fn server_config(&self) -> ServerConfig {
+        let mut config = ServerConfig {
+            minthreads: self.threads,
+            maxthreads: self.max_threads,
+            timeout: self.timeout,
+            shutdown_timeout: self.shutdown_timeout,
+            request_queue_size: self.request_queue_size,
+            accepted_queue_size: self.accepted_queue_size,
+            accepted_queue_timeout: self.accepted_queue_timeout,
+            max_request_header_size: self.max_header_size,
+            max_request_body_size: self.max_body_size,
+            keep_alive_conn_limit: self.keep_alive_limit,
+            reuse_port: self.reuse_port,
+            peercreds_enabled: self.peercreds || self.peercreds_resolve,
+            peercreds_resolve_enabled: self.peercreds_resolve,
+            access_log: self.access_log,
+            ..ServerConfig::default()
+        };
+        if let Some(name) = &self.server_name {
+            config.server_name = name.clone();
+        }
+        config
+    }
+}
+
+/// The `--ssl-*` flags.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TlsOptions {
+    /// `--ssl-adapter`: the TLS backend (`None`: not given; rustls if built in, else
+    /// OpenSSL).
+    pub adapter: Option<SslAdapter>,
+    /// `--ssl-certificate`: the server certificate (PEM).
+    pub certificate: Option<PathBuf>,
+    /// `--ssl-private-key`: its private key (PEM).
+    pub private_key: Option<PathBuf>,
+    /// `--ssl-certificate-chain`: intermediate certificates, or the CA bundle client
+    /// certificates are checked against (PEM).
+    pub certificate_chain: Option<PathBuf>,
+    /// `--ssl-ciphers`: the cipher list, in the backend's syntax.
+    pub ciphers: Option<String>,
+    /// `--ssl-client-verify`: whether to ask for a client certificate.
+    pub client_verify: ClientVerify,
+}
+
+impl TlsOptions {
+    /// Whether any TLS flag was given: TLS is wanted.
+    pub fn requested(&self) -> bool {
+        self.adapter.is_some()
+            || self.certificate.is_some()
+            || self.private_key.is_some()
+            || self.certificate_chain.is_some()
+            || self.ciphers.is_some()
+            || self.client_verify != ClientVerify::None
+    }
+}
+
+/// The TLS backend (`--ssl-adapter`), named as cheroot-rs' adapter registry names them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SslAdapter {
+    /// rustls with the ring provider (the default).
+    #[default]
+    Rustls,
+    /// OpenSSL.
+    Openssl,
+}
+
+impl SslAdapter {
+    /// The name `--ssl-adapter` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            SslAdapter::Rustls => "rustls",
+            SslAdapter::Openssl => "openssl",
+        }
+    }
+}
+
+/// Whether the server asks TLS clients for a certificate (`--ssl-client-verify`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ClientVerify {
+    /// Never ask (the default).
+    #[default]
+    None,
+    /// Ask, and check a certificate if one is sent.
+    Optional,
+    /// Refuse clients without a valid certificate.
+    Required,
+}
+
+/// The most verbose log level written to stderr (`--log-level`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warn,
+    /// Informational messages too (the default).
+    Info,
+    /// Debugging detail.
+    Debug,
+    /// Everything.
+    Trace,
+}
+
+impl LogLevel {
+    /// The name `--log-level` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+            LogLevel::Trace => "trace",
+        }
+    }
+
+    /// The matching `tracing` level.
+    pub fn to_tracing(self) -> tracing::Level {
+        match self {
+            LogLevel::Error => tracing::Level::ERROR,
+            LogLevel::Warn => tracing::Level::WARN,
+            LogLevel::Info => tracing::Level::INFO,
+            LogLevel::Debug => tracing::Level::DEBUG,
+            LogLevel::Trace => tracing::Level::TRACE,
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! SIGINT and SIGTERM: blocked in every thread and taken by one thread with `sigwait`, which
+//! stops the server gracefully; a second signal ends the process at once.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI32, Ordering};
+
+use nix::sys::signal::{SigSet, Signal};
+
+/// The signals the command handles.
+fn handled() -> SigSet {
+    let mut set = SigSet::empty();
+    set.add(Signal::SIGINT);
+    set.add(Signal::SIGTERM);
+    set
+}
+
+/// Blocks SIGINT and SIGTERM in the calling thread, and so in every thread it starts after
+/// (the mask is inherited). Call it first in `main`, before any thread exists, so a signal can
+/// never take its default action (killing the process) while the server starts.
+///
+/// # Errors
+///
+/// The `pthread_sigmask` failure, which does not happen with valid signal numbers.
+pub(crate) fn block() -> nix::Result<()> {
+    handled().thread_block()
+}
+
+/// The signal that stopped the server, as a number (0 while none has).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Received(Arc<AtomicI32>);
+
+impl Received {
+    /// The signal received, if any.
+    pub(crate) fn get(&self) -> Option<Signal> {
+        Signal::try_from(self.0.load(Ordering::SeqCst)).ok()
+    }
+}
+
+/// What stops the server gracefully (blocking until it has stopped).
+pub(crate) type Stop = Arc<dyn Fn() + Send + Sync>;
+
+/// Starts the thread that waits for SIGINT or SIGTERM (they must already be blocked): the
+/// first one calls `stop` (on a thread of its own), a second one exits the process with
+/// status 1 without waiting for in-flight requests.
+///
+/// # Errors
+///
+/// The thread could not be started.
+pub(crate) fn watch(stop: Stop) -> std::io::Result<Received> {
+    let received = Received::default();
+    let seen = received.clone();
+    std::thread::Builder::new()
+        .name("cheroot-signals".to_owned())
+        .spawn(move || {
+            let set = handled();
+            let mut stopping = false;
+            loop {
+                let signal = match set.wait() {
+                    Ok(signal) => signal,
+                    Err(err) => {
+                        tracing::error!("waiting for signals failed: {err}");
+                        return;
+                    }
+                };
+                if stopping {
+                    eprintln!("cheroot: {signal} again: exiting without waiting");
+                    std::process::exit(1);
+                }
+                stopping = true;
+                seen.0.store(signal as i32, Ordering::SeqCst);
+                tracing::info!("{signal} received: stopping gracefully");
+                // stop() blocks until in-flight requests finish (within shutdown_timeout);
+                // serve() on the main thread returns then.
+                let stop = Arc::clone(&stop);
+                let stopper = std::thread::Builder::new()
+                    .name("cheroot-stop-signal".to_owned())
+                    .spawn(move || stop());
+                if let Err(err) = stopper {
+                    tracing::error!("cannot start the stop thread: {err}");
+                    std::process::exit(1);
+                }
+            }
+        })?;
+    Ok(received)
+}

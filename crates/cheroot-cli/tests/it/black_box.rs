@@ -1,0 +1,408 @@
+//! The built `cheroot` binary, black-box: serving `builtin:echo` and `builtin:hello` over TCP,
+//! UNIX and abstract sockets, stopping on SIGTERM and SIGINT, and its exit statuses.
+
+use std::net::TcpListener;
+
+use nix::sys::signal::Signal;
+
+use cheroot_testing::{ServerAddr, TestClient, assert_echo_contract};
+
+use super::process::{Server, run_to_end};
+
+/// A directory for UNIX sockets, removed on drop.
+struct Dir(std::path::PathBuf);
+
+impl Dir {
+    fn new(tag: &str) -> Dir {
+        let path = std::env::temp_dir().join(format!("cheroot-cli-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir(&path).expect("a temporary directory");
+        Dir(path)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+// ECHO_APP.md, every row, against the binary over TCP; then SIGTERM and a clean exit.
+#[test]
+fn echo_over_tcp_then_sigterm() {
+    let server = Server::start(&["--bind", "127.0.0.1:0", "builtin:echo"]);
+    let ServerAddr::Tcp(addr) = server.addr() else {
+        panic!("not TCP: {}", server.printed());
+    };
+    assert!(addr.ip().is_loopback() && addr.port() != 0, "{addr}");
+    assert_echo_contract(server.addr());
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+    assert!(
+        stderr.contains("SIGTERM received: stopping gracefully"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn echo_over_unix_socket_then_sigint() {
+    let dir = Dir::new("unix");
+    let path = dir.0.join("echo.sock");
+    let bind = path.to_str().expect("a UTF-8 temp path");
+    let server = Server::start(&["--bind", bind, "builtin:echo"]);
+    assert_eq!(server.printed(), bind);
+    assert_eq!(server.addr(), &ServerAddr::Unix(path.clone()));
+    assert_echo_contract(server.addr());
+    let (status, stderr) = server.stop_with(Signal::SIGINT);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+}
+
+#[test]
+fn echo_over_abstract_socket() {
+    let name = format!("@cheroot-cli-test-{}", std::process::id());
+    let server = Server::start(&["--bind", &name, "builtin:echo"]);
+    assert_eq!(server.printed(), name);
+    let mut client = TestClient::new(server.addr().clone());
+    client.get("/hello").unwrap().assert_body("Hello world!");
+    client
+        .post("/echo", b"x")
+        .unwrap()
+        .assert_status(200)
+        .assert_in_body("\"remote_addr\": \"\"");
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+}
+
+#[test]
+fn hello_with_flags_and_access_log() {
+    let server = Server::start(&[
+        "--bind=127.0.0.1:0",
+        "--threads",
+        "2",
+        "--max-threads",
+        "4",
+        "--server-name",
+        "cli-test",
+        "--timeout",
+        "5",
+        "--shutdown-timeout",
+        "1",
+        "--max-body-size",
+        "100",
+        "--access-log",
+        "--log-level",
+        "warn",
+        "builtin:hello",
+    ]);
+    let mut client = TestClient::new(server.addr().clone());
+    client
+        .post("/whatever", b"discarded")
+        .unwrap()
+        .assert_status(200)
+        .assert_header("Server", "cli-test")
+        .assert_header("Content-Type", "text/plain")
+        .assert_header("Content-Length", "12")
+        .assert_body("Hello world!");
+    client.post("/", &[b'b'; 101]).unwrap().assert_status(413);
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+    // The access log is on although --log-level hides INFO messages.
+    assert!(
+        stderr.contains("\"POST /whatever HTTP/1.1\" 200 12"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("SIGTERM received"), "{stderr}");
+}
+
+#[test]
+fn usage_errors_exit_2_naming_flag_and_value() {
+    let table: &[(&[&str], &[&str])] = &[
+        (
+            &["--threads", "zero", "builtin:echo"],
+            &["--threads", "\"zero\""],
+        ),
+        (&["--bind", "foo", "builtin:echo"], &["--bind", "\"foo\""]),
+        (
+            &["--log-level", "chatty", "builtin:echo"],
+            &["--log-level", "\"chatty\""],
+        ),
+        (&["--nope", "builtin:echo"], &["unknown option \"--nope\""]),
+        (&[], &["missing APP"]),
+        (&["builtin:nope"], &["\"builtin:nope\""]),
+        (
+            &["some.module:app"],
+            &["some.module:app", "not supported yet"],
+        ),
+        (
+            &["--chdir", "/nonexistent/cheroot-cli-test", "builtin:echo"],
+            &["--chdir", "/nonexistent/cheroot-cli-test"],
+        ),
+    ];
+    for (args, wants) in table {
+        let run = run_to_end(args);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {run:?}");
+        assert!(run.stdout.is_empty(), "{args:?}: {run:?}");
+        for want in *wants {
+            assert!(
+                run.stderr.contains(want),
+                "{args:?}: {:?} lacks {want:?}",
+                run.stderr
+            );
+        }
+        assert!(run.stderr.contains("--help"), "{args:?}: {run:?}");
+    }
+}
+
+#[test]
+fn bad_tls_settings_exit_2() {
+    let dir = Dir::new("tls");
+    let cert = dir.0.join("cert.pem");
+    let key = dir.0.join("key.pem");
+    std::fs::write(&cert, "not really a certificate").unwrap();
+    std::fs::write(&key, "not really a key").unwrap();
+    let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
+
+    let run = run_to_end(&[
+        "--ssl-certificate",
+        cert,
+        "--ssl-private-key",
+        key,
+        "builtin:echo",
+    ]);
+    assert_eq!(run.status.code(), Some(2), "{run:?}");
+    let want = if cfg!(any(feature = "rustls", feature = "openssl")) {
+        "cannot set up TLS"
+    } else {
+        "is not built into this binary"
+    };
+    assert!(run.stderr.contains(want), "{run:?}");
+    assert!(run.stdout.is_empty(), "{run:?}");
+
+    let missing = dir.0.join("missing.pem");
+    let missing = missing.to_str().unwrap();
+    let run = run_to_end(&[
+        "--ssl-certificate",
+        missing,
+        "--ssl-private-key",
+        key,
+        "builtin:echo",
+    ]);
+    assert_eq!(run.status.code(), Some(2), "{run:?}");
+    assert!(run.stderr.contains("--ssl-certificate") && run.stderr.contains("no such file"));
+
+    let run = run_to_end(&["--ssl-certificate", cert, "builtin:echo"]);
+    assert_eq!(run.status.code(), Some(2), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("--ssl-certificate needs --ssl-private-key"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn a_port_in_use_exits_1() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let run = run_to_end(&["--bind", &addr, "builtin:echo"]);
+    assert_eq!(run.status.code(), Some(1), "{run:?}");
+    assert!(
+        run.stderr.contains(&format!("cannot serve on {addr}")),
+        "{run:?}"
+    );
+    assert!(run.stdout.is_empty(), "{run:?}");
+}
+
+#[test]
+fn help_and_version() {
+    let run = run_to_end(&["--help"]);
+    assert!(run.status.success(), "{run:?}");
+    for flag in [
+        "--bind ADDRESS",
+        "[default: [::1]:8000]",
+        "--chdir",
+        "--server-name",
+        "--threads",
+        "--max-threads",
+        "--timeout",
+        "--shutdown-timeout",
+        "--request-queue-size",
+        "--accepted-queue-size",
+        "--accepted-queue-timeout",
+        "--ssl-adapter",
+        "--ssl-certificate",
+        "--ssl-private-key",
+        "--ssl-certificate-chain",
+        "--ssl-ciphers",
+        "--ssl-client-verify",
+        "--max-header-size",
+        "--max-body-size",
+        "--keep-alive-limit",
+        "--reuse-port",
+        "--peercreds",
+        "--peercreds-resolve",
+        "--access-log",
+        "--log-level",
+        "builtin:echo",
+        "builtin:hello",
+    ] {
+        assert!(run.stdout.contains(flag), "--help lacks {flag}");
+    }
+    let run = run_to_end(&["--version"]);
+    assert!(run.status.success(), "{run:?}");
+    assert_eq!(
+        run.stdout,
+        format!("cheroot {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn size_limit_flags_reach_the_server() {
+    let server = Server::start(&[
+        "--bind",
+        "127.0.0.1:0",
+        "--max-header-size",
+        "256",
+        "--max-body-size=8",
+        "--log-level=error",
+        "builtin:echo",
+    ]);
+    let mut client = TestClient::new(server.addr().clone());
+    let big = "v".repeat(300);
+    client
+        .request("GET", "/hello", &[("X-Big", &big)], b"")
+        .unwrap()
+        .assert_status(431);
+    drop(client);
+    let mut client = TestClient::new(server.addr().clone());
+    client
+        .post("/echo", b"12345678")
+        .unwrap()
+        .assert_status(200);
+    client
+        .post("/echo", b"123456789")
+        .unwrap()
+        .assert_status(413);
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+}
+
+#[test]
+fn chdir_applies_before_binding() {
+    let dir = Dir::new("chdir");
+    let dir_str = dir.0.to_str().expect("a UTF-8 temp path");
+    let server = Server::start(&["--chdir", dir_str, "--bind", "./cli.sock", "builtin:echo"]);
+    assert_eq!(server.printed(), "./cli.sock");
+    // The socket is in the --chdir directory, whatever our own working directory is.
+    let mut client = TestClient::new(ServerAddr::Unix(dir.0.join("cli.sock")));
+    client.get("/hello").unwrap().assert_body("Hello world!");
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+}
+
+#[test]
+fn reuse_port_lets_two_servers_share_a_port() {
+    let port = {
+        let probe = TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let bind = format!("127.0.0.1:{port}");
+    let args = ["--bind", &bind, "--reuse-port", "builtin:hello"];
+    let first = Server::start(&args);
+    let second = Server::start(&args);
+    assert_eq!(first.printed(), bind);
+    assert_eq!(second.printed(), bind);
+    let mut client = TestClient::new(first.addr().clone());
+    client.get("/").unwrap().assert_body("Hello world!");
+    for server in [first, second] {
+        let (status, stderr) = server.stop_with(Signal::SIGTERM);
+        assert!(status.success(), "{status}; stderr: {stderr}");
+    }
+}
+
+// A request in flight when SIGTERM arrives still gets its whole answer; then a clean exit.
+#[test]
+fn sigterm_lets_an_in_flight_request_finish() {
+    let server = Server::start(&[
+        "--bind",
+        "127.0.0.1:0",
+        "--shutdown-timeout",
+        "30",
+        "builtin:echo",
+    ]);
+    let mut client = TestClient::new(server.addr().clone());
+    // The connection is accepted and idle before the slow request goes out on it.
+    client.get("/hello").unwrap().assert_status(200);
+    client
+        .send_raw(b"GET /slow?ms=2000 HTTP/1.1\r\nHost: h\r\n\r\n")
+        .unwrap();
+    // Let the server read the request and start the app before the signal (an ordering aid,
+    // not a timing assertion: the test passes however long anything takes).
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let pid = nix::unistd::Pid::from_raw(server.pid());
+    nix::sys::signal::kill(pid, Signal::SIGTERM).unwrap();
+    client
+        .read_response()
+        .unwrap()
+        .assert_status(200)
+        .assert_body("done");
+    let (status, stderr) = server.wait_exit();
+    assert!(status.success(), "{status}; stderr: {stderr}");
+}
+
+// A signal as soon as the address is printed (before or while serving starts) is still a
+// clean stop.
+#[test]
+fn sigterm_right_after_start_exits_0() {
+    for _ in 0..3 {
+        let server = Server::start(&["--bind", "127.0.0.1:0", "builtin:hello"]);
+        let (status, stderr) = server.stop_with(Signal::SIGTERM);
+        assert!(status.success(), "{status}; stderr: {stderr}");
+    }
+}
+
+#[test]
+fn peer_credentials_reach_the_echo_app() {
+    let dir = Dir::new("peercreds");
+    let path = dir.0.join("peer.sock");
+    let bind = path.to_str().expect("a UTF-8 temp path");
+    let want = format!(
+        "\"peer\": {{\"pid\": {}, \"uid\": {}, \"gid\": {}",
+        std::process::id(),
+        nix::unistd::getuid(),
+        nix::unistd::getgid()
+    );
+
+    let server = Server::start(&["--bind", bind, "--peercreds", "builtin:echo"]);
+    let mut client = TestClient::new(server.addr().clone());
+    let resp = client.post("/echo", b"").unwrap();
+    resp.assert_status(200)
+        .assert_in_body(format!("{want}}}"))
+        .assert_in_body("\"remote_addr\": \"\"");
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+
+    // --peercreds-resolve implies --peercreds and adds the names.
+    let server = Server::start(&["--bind", bind, "--peercreds-resolve", "builtin:echo"]);
+    let mut client = TestClient::new(server.addr().clone());
+    let resp = client.post("/echo", b"").unwrap();
+    resp.assert_status(200)
+        .assert_in_body(format!("{want}, \"user\": \""))
+        .assert_in_body("\"group\": \"");
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+}
+
+#[test]
+fn no_peer_member_without_the_flag() {
+    let dir = Dir::new("nopeer");
+    let path = dir.0.join("plain.sock");
+    let bind = path.to_str().expect("a UTF-8 temp path");
+    let server = Server::start(&["--bind", bind, "builtin:echo"]);
+    let body = TestClient::new(server.addr().clone())
+        .post("/echo", b"")
+        .unwrap()
+        .body_text();
+    assert!(!body.contains("\"peer\""), "{body}");
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+}

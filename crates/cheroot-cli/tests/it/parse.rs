@@ -1,0 +1,410 @@
+//! The command-line parser: cheroot's bind forms, defaults, every flag, and the errors.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use cheroot::BindAddr;
+use cheroot_cli::{
+    AppSpec, BuiltinApp, ClientVerify, Command, LogLevel, Options, SslAdapter, parse_args,
+};
+
+fn run(args: &[&str]) -> Options {
+    match parse_args(args.iter().copied()) {
+        Ok(Command::Run(options)) => *options,
+        other => panic!("{args:?}: {other:?}"),
+    }
+}
+
+fn error(args: &[&str]) -> String {
+    match parse_args(args.iter().copied()) {
+        Err(err) => err.to_string(),
+        other => panic!("{args:?} parsed: {other:?}"),
+    }
+}
+
+fn tcp(host: &str, port: u16) -> BindAddr {
+    BindAddr::Tcp {
+        host: host.to_owned(),
+        port,
+    }
+}
+
+// test_cli.py::test_parse_wsgi_bind_addr
+#[test]
+fn bind_forms() {
+    let table: &[(&str, BindAddr)] = &[
+        ("192.168.1.1:80", tcp("192.168.1.1", 80)),
+        ("[::1]:8000", tcp("::1", 8000)),
+        ("localhost:5000", tcp("localhost", 5000)),
+        ("foo@bar:5000", tcp("bar", 5000)),
+        (
+            "/tmp/cheroot.sock",
+            BindAddr::Unix("/tmp/cheroot.sock".into()),
+        ),
+        ("@cheroot", BindAddr::Abstract(b"cheroot".to_vec())),
+        // Beyond cheroot's table: names are lower-cased as urlparse does, port 0 kept.
+        ("LocalHost:0", tcp("localhost", 0)),
+        ("[::]:8080", tcp("::", 8080)),
+        ("./relative.sock", BindAddr::Unix("./relative.sock".into())),
+    ];
+    for (input, want) in table {
+        assert_eq!(
+            &run(&["--bind", input, "builtin:echo"]).bind,
+            want,
+            "{input}"
+        );
+        let joined = format!("--bind={input}");
+        assert_eq!(&run(&[&joined, "builtin:echo"]).bind, want, "{joined}");
+    }
+}
+
+// test_cli.py::test_parse_wsgi_bind_addr: cheroot reads `foo` and `123456789` as a host with no
+// port, which cannot be bound; here that is a usage error naming the value.
+#[test]
+fn bind_forms_without_a_port_are_refused() {
+    for input in ["foo", "123456789"] {
+        let err = error(&["--bind", input, "builtin:echo"]);
+        assert!(err.contains("--bind"), "{err}");
+        assert!(err.contains(&format!("{input:?}")), "{err}");
+        assert!(err.contains("has no port"), "{err}");
+    }
+}
+
+#[test]
+fn defaults_are_cheroots() {
+    let options = run(&["builtin:echo"]);
+    assert_eq!(options.bind, tcp("::1", 8000));
+    assert_eq!(options.threads, 10);
+    assert_eq!(options.max_threads, None);
+    assert_eq!(options.timeout, Duration::from_secs(10));
+    assert_eq!(options.shutdown_timeout, Duration::from_secs(5));
+    assert_eq!(options.request_queue_size, 5);
+    assert_eq!(options.accepted_queue_timeout, Duration::from_secs(10));
+    assert_eq!(options.app, AppSpec::Builtin(BuiltinApp::Echo));
+    assert_eq!(options.log_level, LogLevel::Info);
+    assert!(!options.reuse_port && !options.peercreds && !options.access_log);
+    assert!(!options.tls.requested());
+    assert_eq!(options, Options::new(AppSpec::Builtin(BuiltinApp::Echo)));
+}
+
+#[test]
+fn every_flag_is_stored() {
+    let options = run(&[
+        "--bind=127.0.0.1:9000",
+        "--chdir",
+        "/tmp",
+        "--server-name",
+        "test-server",
+        "--threads",
+        "3",
+        "--max-threads=7",
+        "--timeout",
+        "2.5",
+        "--shutdown-timeout",
+        "0",
+        "--request-queue-size",
+        "64",
+        "--accepted-queue-size",
+        "16",
+        "--accepted-queue-timeout",
+        "1",
+        "--max-header-size",
+        "8192",
+        "--max-body-size",
+        "0",
+        "--keep-alive-limit",
+        "4",
+        "--reuse-port",
+        "--peercreds-resolve",
+        "--access-log",
+        "--log-level",
+        "DEBUG",
+        "builtin:hello",
+    ]);
+    assert_eq!(options.bind, tcp("127.0.0.1", 9000));
+    assert_eq!(options.chdir, Some(PathBuf::from("/tmp")));
+    assert_eq!(options.server_name.as_deref(), Some("test-server"));
+    assert_eq!(options.threads, 3);
+    assert_eq!(options.max_threads, Some(7));
+    assert_eq!(options.timeout, Duration::from_millis(2500));
+    assert_eq!(options.shutdown_timeout, Duration::ZERO);
+    assert_eq!(options.request_queue_size, 64);
+    assert_eq!(options.accepted_queue_size, 16);
+    assert_eq!(options.accepted_queue_timeout, Duration::from_secs(1));
+    assert_eq!(options.max_header_size, 8192);
+    assert_eq!(options.max_body_size, 0);
+    assert_eq!(options.keep_alive_limit, Some(4));
+    assert!(options.reuse_port && options.peercreds_resolve && options.access_log);
+    assert_eq!(options.log_level, LogLevel::Debug);
+    assert_eq!(options.app, AppSpec::Builtin(BuiltinApp::Hello));
+
+    let config = options.server_config();
+    assert_eq!(config.server_name, "test-server");
+    assert_eq!((config.minthreads, config.maxthreads), (3, Some(7)));
+    // --peercreds-resolve implies --peercreds.
+    assert!(config.peercreds_enabled && config.peercreds_resolve_enabled);
+    assert_eq!(config.keep_alive_conn_limit, Some(4));
+    assert_eq!(config.max_request_body_size, 0);
+    assert!(config.access_log && config.reuse_port);
+}
+
+#[test]
+fn minus_one_means_no_cap() {
+    let options = run(&[
+        "--max-threads",
+        "-1",
+        "--keep-alive-limit=-1",
+        "builtin:echo",
+    ]);
+    assert_eq!(options.max_threads, None);
+    assert_eq!(options.keep_alive_limit, None);
+}
+
+#[test]
+fn tls_flags_parse_and_validate() {
+    let options = run(&[
+        "--ssl-adapter",
+        "OpenSSL",
+        "--ssl-certificate",
+        "cert.pem",
+        "--ssl-private-key",
+        "key.pem",
+        "--ssl-certificate-chain",
+        "ca.pem",
+        "--ssl-ciphers",
+        "ECDHE+AESGCM",
+        "--ssl-client-verify",
+        "required",
+        "builtin:echo",
+    ]);
+    let tls = &options.tls;
+    assert_eq!(tls.adapter, Some(SslAdapter::Openssl));
+    assert_eq!(tls.certificate, Some(PathBuf::from("cert.pem")));
+    assert_eq!(tls.private_key, Some(PathBuf::from("key.pem")));
+    assert_eq!(tls.certificate_chain, Some(PathBuf::from("ca.pem")));
+    assert_eq!(tls.ciphers.as_deref(), Some("ECDHE+AESGCM"));
+    assert_eq!(tls.client_verify, ClientVerify::Required);
+    assert!(tls.requested());
+
+    // cheroot's adapter names are aliases.
+    for (name, want) in [
+        ("builtin", SslAdapter::Rustls),
+        ("RUSTLS", SslAdapter::Rustls),
+        ("pyopenssl", SslAdapter::Openssl),
+    ] {
+        let options = run(&[
+            "--ssl-adapter",
+            name,
+            "--ssl-certificate=c",
+            "--ssl-private-key=k",
+            "builtin:echo",
+        ]);
+        assert_eq!(options.tls.adapter, Some(want), "{name}");
+    }
+}
+
+#[test]
+fn help_and_version_win() {
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["--bind", "bogus", "-h"],
+        &["builtin:echo", "--help", "extra"],
+    ] {
+        assert_eq!(
+            parse_args(args.iter().copied()),
+            Ok(Command::Help),
+            "{args:?}"
+        );
+    }
+    assert_eq!(parse_args(["--version"]), Ok(Command::Version));
+    // A flag's value is taken as is, even when it looks like a flag.
+    let options = run(&["--server-name", "-h", "builtin:echo"]);
+    assert_eq!(options.server_name.as_deref(), Some("-h"));
+}
+
+#[test]
+fn bad_values_name_the_flag_and_the_value() {
+    let table: &[(&[&str], &[&str])] = &[
+        (
+            &["--threads", "0", "builtin:echo"],
+            &["--threads", "\"0\"", "integer"],
+        ),
+        (
+            &["--threads", "ten", "builtin:echo"],
+            &["--threads", "\"ten\""],
+        ),
+        (&["--threads=-3", "builtin:echo"], &["--threads", "\"-3\""]),
+        (
+            &["--max-threads", "0", "builtin:echo"],
+            &["--max-threads", "\"0\"", "or -1"],
+        ),
+        (
+            &["--timeout", "0", "builtin:echo"],
+            &["--timeout", "\"0\"", "seconds"],
+        ),
+        (
+            &["--timeout", "soon", "builtin:echo"],
+            &["--timeout", "\"soon\""],
+        ),
+        (
+            &["--shutdown-timeout", "-1", "builtin:echo"],
+            &["--shutdown-timeout", "\"-1\""],
+        ),
+        (
+            &["--request-queue-size", "x", "builtin:echo"],
+            &["--request-queue-size", "\"x\""],
+        ),
+        (
+            &["--accepted-queue-size", "-1", "builtin:echo"],
+            &["--accepted-queue-size", "\"-1\""],
+        ),
+        (
+            &["--accepted-queue-timeout", "1e9", "builtin:echo"],
+            &["--accepted-queue-timeout", "\"1e9\""],
+        ),
+        (
+            &["--max-header-size", "big", "builtin:echo"],
+            &["--max-header-size", "\"big\""],
+        ),
+        (
+            &["--max-body-size", "-5", "builtin:echo"],
+            &["--max-body-size", "\"-5\""],
+        ),
+        (
+            &["--keep-alive-limit", "lots", "builtin:echo"],
+            &["--keep-alive-limit", "\"lots\""],
+        ),
+        (
+            &["--log-level", "loud", "builtin:echo"],
+            &["--log-level", "\"loud\"", "trace"],
+        ),
+        (
+            &["--ssl-adapter", "gnutls", "builtin:echo"],
+            &["--ssl-adapter", "\"gnutls\""],
+        ),
+        (
+            &["--ssl-client-verify", "maybe", "builtin:echo"],
+            &["--ssl-client-verify", "\"maybe\"", "optional"],
+        ),
+        (
+            &["--server-name", "", "builtin:echo"],
+            &["--server-name", "\"\""],
+        ),
+        (
+            &["--server-name", "a\r\nb", "builtin:echo"],
+            &["--server-name"],
+        ),
+        (&["--chdir=", "builtin:echo"], &["--chdir", "\"\""]),
+        (
+            &["--bind", "host:http", "builtin:echo"],
+            &["--bind", "\"host:http\""],
+        ),
+        (
+            &["--bind", ":8000", "builtin:echo"],
+            &["--bind", "Host values of ''"],
+        ),
+    ];
+    for (args, wants) in table {
+        let err = error(args);
+        for want in *wants {
+            assert!(err.contains(want), "{args:?}: {err:?} lacks {want:?}");
+        }
+    }
+}
+
+#[test]
+fn malformed_command_lines() {
+    let table: &[(&[&str], &str)] = &[
+        (&[], "missing APP"),
+        (&["--bind", "127.0.0.1:0"], "missing APP"),
+        (&["--threads"], "option --threads needs a value (INT)"),
+        (
+            &["builtin:echo", "--bind"],
+            "option --bind needs a value (ADDRESS)",
+        ),
+        (
+            &["--frobnicate", "builtin:echo"],
+            "unknown option \"--frobnicate\"",
+        ),
+        (
+            &["--frobnicate=1", "builtin:echo"],
+            "unknown option \"--frobnicate\"",
+        ),
+        (&["-x", "builtin:echo"], "unknown option \"-x\""),
+        (
+            &["--reuse-port=yes", "builtin:echo"],
+            "option --reuse-port takes no value",
+        ),
+        (
+            &["builtin:echo", "builtin:hello"],
+            "unexpected argument \"builtin:hello\"",
+        ),
+        (
+            &["builtin:nope"],
+            "unknown built-in application \"builtin:nope\"",
+        ),
+        (&["not a module"], "invalid APP \"not a module\""),
+        (
+            &["--threads", "5", "--max-threads", "2", "builtin:echo"],
+            "--max-threads 2 is below --threads 5",
+        ),
+        (
+            &["--reuse-port", "--bind", "127.0.0.1:0", "builtin:echo"],
+            "--reuse-port cannot share an ephemeral port",
+        ),
+        (
+            &["--reuse-port", "--bind", "/tmp/x.sock", "builtin:echo"],
+            "--reuse-port needs a TCP address",
+        ),
+        (
+            &["--ssl-certificate", "c.pem", "builtin:echo"],
+            "--ssl-certificate needs --ssl-private-key",
+        ),
+        (
+            &["--ssl-private-key", "k.pem", "builtin:echo"],
+            "--ssl-private-key needs --ssl-certificate",
+        ),
+        (
+            &["--ssl-client-verify", "optional", "builtin:echo"],
+            "--ssl-client-verify needs --ssl-certificate and --ssl-private-key",
+        ),
+        (
+            &["--ssl-adapter", "rustls", "builtin:echo"],
+            "--ssl-adapter needs --ssl-certificate and --ssl-private-key",
+        ),
+    ];
+    for (args, want) in table {
+        let err = error(args);
+        assert!(err.contains(want), "{args:?}: {err:?} lacks {want:?}");
+    }
+}
+
+#[test]
+fn double_dash_ends_the_flags() {
+    let options = run(&["--threads", "2", "--", "builtin:hello"]);
+    assert_eq!(options.app, AppSpec::Builtin(BuiltinApp::Hello));
+    let err = error(&["--", "--threads"]);
+    assert!(err.contains("invalid APP \"--threads\""), "{err}");
+}
+
+#[test]
+fn hosted_apps_parse_with_cheroots_grammar() {
+    // test_cli.py: APP_MODULE is `pkg.module[:attr]`, `attr` defaulting to `application`.
+    let options = run(&["pkg.wsgi:app"]);
+    assert_eq!(
+        options.app,
+        AppSpec::Hosted {
+            module: "pkg.wsgi".to_owned(),
+            callable: "app".to_owned()
+        }
+    );
+    let options = run(&["pkg.wsgi"]);
+    assert_eq!(options.app.to_string(), "pkg.wsgi:application");
+}
+
+#[test]
+fn last_value_wins() {
+    let options = run(&["--threads", "2", "--threads", "4", "builtin:echo"]);
+    assert_eq!(options.threads, 4);
+}

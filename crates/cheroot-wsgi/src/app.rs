@@ -1,0 +1,94 @@
+//! The application interface: WSGI's `app(environ, start_response) -> iterable` as a trait.
+
+use std::sync::Arc;
+
+use crate::body::Body;
+use crate::environ::Environ;
+use crate::error::AppError;
+use crate::start_response::StartResponse;
+
+/// A WSGI-style application.
+///
+/// [`call`](WsgiApp::call) receives the request's [`Environ`] (owned: the body may keep
+/// [`Environ::input`] to stream the request body) and the [`StartResponse`] callable, and
+/// returns the response [`Body`]. It runs on a worker-pool thread and may block.
+///
+/// Closures implement it:
+///
+/// ```
+/// use cheroot_wsgi::{AppError, Body, Environ, StartResponse, WsgiApp};
+///
+/// fn hello<'r>(_env: Environ, start_response: StartResponse<'r>) -> Result<Body<'r>, AppError> {
+///     start_response.start("200 OK", [("Content-Type", "text/plain")])?;
+///     Ok(Body::from("Hello world!"))
+/// }
+///
+/// fn takes_app(_app: impl WsgiApp) {}
+/// takes_app(hello);
+/// // A closure needs `app_fn` so its lifetimes come out general enough:
+/// takes_app(cheroot_wsgi::app_fn(|_env, start_response| {
+///     start_response.start("204 No Content", Vec::<(String, String)>::new())?;
+///     Ok(Body::empty())
+/// }));
+/// ```
+///
+/// # Errors
+///
+/// An error returned before any response byte was sent gives the client
+/// `500 Internal Server Error` (or the status of a request-body failure the server recorded,
+/// such as 413); after that, the connection is closed.
+pub trait WsgiApp: Send + Sync + 'static {
+    /// Answers one request.
+    ///
+    /// # Errors
+    ///
+    /// See the trait documentation.
+    fn call<'r>(
+        &self,
+        environ: Environ,
+        start_response: StartResponse<'r>,
+    ) -> Result<Body<'r>, AppError>;
+}
+
+impl<F> WsgiApp for F
+where
+    F: for<'r> Fn(Environ, StartResponse<'r>) -> Result<Body<'r>, AppError> + Send + Sync + 'static,
+{
+    fn call<'r>(
+        &self,
+        environ: Environ,
+        start_response: StartResponse<'r>,
+    ) -> Result<Body<'r>, AppError> {
+        self(environ, start_response)
+    }
+}
+
+impl WsgiApp for Arc<dyn WsgiApp> {
+    fn call<'r>(
+        &self,
+        environ: Environ,
+        start_response: StartResponse<'r>,
+    ) -> Result<Body<'r>, AppError> {
+        (**self).call(environ, start_response)
+    }
+}
+
+impl WsgiApp for Box<dyn WsgiApp> {
+    fn call<'r>(
+        &self,
+        environ: Environ,
+        start_response: StartResponse<'r>,
+    ) -> Result<Body<'r>, AppError> {
+        (**self).call(environ, start_response)
+    }
+}
+
+/// Turns a closure into a [`WsgiApp`], pinning its signature so Rust infers the
+/// higher-ranked lifetime a closure needs (a closure passed straight to a function taking
+/// `impl WsgiApp` is inferred with one fixed lifetime and rejected).
+pub fn app_fn<F>(f: F) -> F
+where
+    F: for<'r> Fn(Environ, StartResponse<'r>) -> Result<Body<'r>, AppError> + Send + Sync + 'static,
+{
+    f
+}

@@ -1,0 +1,165 @@
+//! The server-side half: a native `Gateway` that runs a `WsgiApp` for each request on the
+//! worker pool (cheroot's `wsgi.Gateway.respond`).
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use bytes::Bytes;
+use cheroot_server::{Gateway, GatewayError, Request, RequestBody, Response};
+
+use crate::app::WsgiApp;
+use crate::body::Body;
+use crate::build_environ::{self, ServerFacts};
+use crate::environ::{Environ, WsgiVersion};
+use crate::error::AppError;
+use crate::input::WsgiInput;
+use crate::start_response::{Core, StartResponse};
+
+/// A [`Gateway`] that answers each request with a [`WsgiApp`].
+///
+/// It runs on the server's worker pool ([`blocking`](Gateway::blocking) is true), builds the
+/// environ of the configured [`WsgiVersion`], calls the app, writes the body chunks it yields
+/// (skipping empty ones, which neither send the head nor write anything), sends the head if
+/// the body was empty, and calls the body's `close` on every path.
+///
+/// Most users want [`Server`](crate::Server), which builds one; this is for embedding a WSGI
+/// app in an [`HttpServer`](cheroot_server::HttpServer) set up by hand.
+pub struct WsgiGateway {
+    app: Arc<dyn WsgiApp>,
+    settings: Mutex<Settings>,
+}
+
+#[derive(Debug, Clone)]
+struct Settings {
+    version: WsgiVersion,
+    facts: ServerFacts,
+}
+
+impl std::fmt::Debug for WsgiGateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WsgiGateway")
+            .field("settings", &*self.settings())
+            .finish_non_exhaustive()
+    }
+}
+
+impl WsgiGateway {
+    /// A gateway for `app`, building `Gateway_10` environs.
+    pub fn new(app: impl WsgiApp) -> Self {
+        Self::from_arc(Arc::new(app))
+    }
+
+    /// As [`new`](WsgiGateway::new), for an app already shared.
+    pub fn from_arc(app: Arc<dyn WsgiApp>) -> Self {
+        Self {
+            app,
+            settings: Mutex::new(Settings {
+                version: WsgiVersion::V10,
+                facts: ServerFacts {
+                    protocol: "HTTP/1.1",
+                    software: format!("{} Server", cheroot_server::DEFAULT_SERVER_NAME),
+                },
+            }),
+        }
+    }
+
+    /// The application.
+    pub fn app(&self) -> &Arc<dyn WsgiApp> {
+        &self.app
+    }
+
+    /// The environ flavour (default [`WsgiVersion::V10`]).
+    pub fn wsgi_version(&self) -> WsgiVersion {
+        self.settings().version
+    }
+
+    /// Sets the environ flavour; takes effect from the next request.
+    pub fn set_wsgi_version(&self, version: WsgiVersion) {
+        self.settings().version = version;
+    }
+
+    /// Sets `ACTUAL_SERVER_PROTOCOL` (the server's protocol, `HTTP/1.1` by default).
+    pub fn set_server_protocol(&self, protocol: &'static str) {
+        self.settings().facts.protocol = protocol;
+    }
+
+    /// Sets `SERVER_SOFTWARE` (default `Cheroot/<version> Server`, as cheroot's
+    /// `server.software`).
+    pub fn set_server_software(&self, software: impl Into<String>) {
+        self.settings().facts.software = software.into();
+    }
+
+    fn settings(&self) -> std::sync::MutexGuard<'_, Settings> {
+        self.settings.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Gateway for WsgiGateway {
+    fn respond(&self, req: &mut Request<'_>, resp: &mut Response<'_>) -> Result<(), GatewayError> {
+        let settings = self.settings().clone();
+        // The app owns `wsgi.input` (it may keep it in the body); the body goes back to the
+        // server when the request ends, so it can drain what was left unread.
+        let (input, back) =
+            WsgiInput::from_body(std::mem::replace(req.body(), RequestBody::empty()));
+        let environ = build_environ::build(
+            req.head(),
+            req.conn(),
+            &settings.facts,
+            settings.version,
+            input,
+        );
+
+        let result = {
+            let core = Core::new(resp);
+            run(&*self.app, environ, &core)
+        };
+
+        if let Some(body) = back.take() {
+            *req.body() = body;
+        }
+        // The server logs the error (cheroot logs the traceback at ERROR).
+        result.map_err(GatewayError::new)
+    }
+
+    fn blocking(&self) -> bool {
+        true
+    }
+}
+
+/// Calls the app and streams its body; `close` runs on every path once there is a body
+/// (success, error, client gone, panic).
+pub(crate) fn run<'r>(
+    app: &dyn WsgiApp,
+    environ: Environ,
+    core: &'r Core<'r>,
+) -> Result<(), AppError> {
+    let mut body = app.call(environ, StartResponse::new(core))?;
+    // A panicking body still gets its `close` (the server turns the panic into a 500 or a
+    // closed connection); the panic then carries on.
+    let streamed = match panic::catch_unwind(AssertUnwindSafe(|| stream(&mut body, core))) {
+        Ok(streamed) => streamed,
+        Err(payload) => {
+            let _ = body.close();
+            panic::resume_unwind(payload);
+        }
+    };
+    // Success: the head goes out before `close` (test_core.py::test_send_header_before_closing).
+    // Failure: nothing more is sent, so the client still gets a 500 if no byte went out.
+    let head = match &streamed {
+        Ok(()) => core.ensure_headers_sent(),
+        Err(_) => Ok(()),
+    };
+    let closed = body.close();
+    streamed.and(head).and(closed)
+}
+
+fn stream(body: &mut Body<'_>, core: &Core<'_>) -> Result<(), AppError> {
+    while let Some(chunk) = body.next_chunk() {
+        let chunk: Bytes = chunk?;
+        // filter(None, response): an empty chunk neither sends the head nor writes.
+        if !chunk.is_empty() {
+            core.write(chunk)?;
+        }
+    }
+    Ok(())
+}

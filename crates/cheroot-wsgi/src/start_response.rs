@@ -1,0 +1,594 @@
+//! `start_response` and the `write` callable: the status and headers an app chooses, held
+//! back until the first body byte, validated, and written through the server's response.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::io;
+
+use bytes::Bytes;
+use cheroot_server::{HeaderError, Response};
+
+use crate::error::AppError;
+
+/// cheroot's 500 message when the first write already passes the declared length.
+const OVERFLOW_BEFORE_HEADERS: &str =
+    "The requested resource returned more bytes than the declared Content-Length.";
+/// cheroot's `ValueError` message when a later write passes it.
+const OVERFLOW_AFTER_HEADERS: &str = "Response body exceeds the declared Content-Length.";
+
+/// Where the response goes: the server's [`Response`], or a recorder in tests.
+pub(crate) trait Sink {
+    fn set_status(&mut self, code: u16, reason: &str);
+    fn add_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HeaderError>;
+    fn send_headers(&mut self) -> io::Result<()>;
+    fn write_bytes(&mut self, data: Bytes) -> io::Result<()>;
+}
+
+impl Sink for Response<'_> {
+    fn set_status(&mut self, code: u16, reason: &str) {
+        Response::set_status(self, code, reason);
+    }
+
+    fn add_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HeaderError> {
+        Response::add_header(self, name, value)
+    }
+
+    fn send_headers(&mut self) -> io::Result<()> {
+        Response::send_headers(self)
+    }
+
+    fn write_bytes(&mut self, data: Bytes) -> io::Result<()> {
+        Response::write_bytes(self, data)
+    }
+}
+
+/// The response state of one request, shared by its [`StartResponse`] and [`Write`]
+/// handles; lives on the gateway's stack for the duration of the request.
+pub(crate) struct Core<'r> {
+    state: RefCell<State<'r>>,
+}
+
+struct State<'r> {
+    sink: &'r mut dyn Sink,
+    /// Set by `start_response`: code, reason, headers (already latin-1 bytes).
+    started: Option<Started>,
+    /// Whether the status and headers were handed to the sink (they go out with the head).
+    staged: bool,
+    headers_sent: bool,
+    /// Body bytes the app handed over (before any truncation).
+    written: u64,
+}
+
+#[derive(Debug)]
+struct Started {
+    code: u16,
+    reason: String,
+    headers: Vec<(Vec<u8>, Vec<u8>)>,
+    content_length: Option<u64>,
+}
+
+impl<'r> Core<'r> {
+    pub(crate) fn new(sink: &'r mut dyn Sink) -> Self {
+        Self {
+            state: RefCell::new(State {
+                sink,
+                started: None,
+                staged: false,
+                headers_sent: false,
+                written: 0,
+            }),
+        }
+    }
+
+    /// Whether `start_response` was called.
+    pub(crate) fn started(&self) -> bool {
+        self.state.borrow().started.is_some()
+    }
+
+    /// Whether the head went out.
+    pub(crate) fn headers_sent(&self) -> bool {
+        self.state.borrow().headers_sent
+    }
+
+    fn start_response(
+        &self,
+        status: &str,
+        headers: Vec<(String, String)>,
+        exc_info: Option<AppError>,
+    ) -> Result<(), AppError> {
+        let mut state = self.state.borrow_mut();
+        match exc_info {
+            None if state.started.is_some() => return Err(AppError::start_response_twice()),
+            // Too late to replace the response: re-raise, as cheroot does.
+            Some(exc) if state.headers_sent => return Err(exc),
+            _ => {}
+        }
+        let (code, reason) = parse_status(status)?;
+        let mut content_length = None;
+        let mut encoded = Vec::with_capacity(headers.len());
+        for (name, value) in headers {
+            let name_bytes = latin1(&name, "header name")?;
+            let value_bytes = latin1(&value, "header value")?;
+            if !cheroot_compat::is_valid_header_name(&name_bytes) {
+                return Err(AppError::invalid_response(format!(
+                    "WSGI response header name {name:?} is not a token."
+                )));
+            }
+            if !cheroot_compat::is_valid_header_value(&value_bytes) {
+                return Err(AppError::invalid_response(format!(
+                    "WSGI response header {name:?} has a value with CR, LF or NUL."
+                )));
+            }
+            if name.eq_ignore_ascii_case("content-length") {
+                let trimmed = value.trim();
+                let len = (!trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| trimmed.parse::<u64>().ok())
+                    .flatten()
+                    .ok_or_else(|| {
+                        AppError::invalid_response(format!(
+                            "WSGI response Content-Length {value:?} is not a number."
+                        ))
+                    })?;
+                content_length = Some(len);
+            }
+            encoded.push((name_bytes, value_bytes));
+        }
+        // PEP 3333: a call with exc_info before the head went out replaces the response
+        // (cheroot appends the new headers to the old ones; see docs/differences.md).
+        state.started = Some(Started {
+            code,
+            reason,
+            headers: encoded,
+            content_length,
+        });
+        Ok(())
+    }
+
+    /// Sends the held-back head if it has not gone out.
+    pub(crate) fn ensure_headers_sent(&self) -> Result<(), AppError> {
+        let mut state = self.state.borrow_mut();
+        state.send_head()
+    }
+
+    /// Writes a body chunk, sending the head first.
+    pub(crate) fn write(&self, data: Bytes) -> Result<(), AppError> {
+        let mut state = self.state.borrow_mut();
+        let Some(started) = &state.started else {
+            return Err(AppError::write_before_start_response());
+        };
+        let declared = started.content_length;
+        let len = data.len() as u64;
+        let over = declared.is_some_and(|declared| state.written + len > declared);
+        if over && !state.headers_sent {
+            // Nothing went out: hand the head and the chunk to the server, whose own check
+            // refuses the chunk, sends nothing and answers cheroot's 500 when this error
+            // reaches it.
+            state.stage()?;
+            let _ = state.sink.write_bytes(data);
+            return Err(AppError::content_length_exceeded(OVERFLOW_BEFORE_HEADERS));
+        }
+        state.send_head()?;
+        state.written += len;
+        match state.sink.write_bytes(data) {
+            Ok(()) if !over => Ok(()),
+            // The server truncated the chunk and will close the connection.
+            Ok(()) => Err(AppError::content_length_exceeded(OVERFLOW_AFTER_HEADERS)),
+            Err(_) if over => Err(AppError::content_length_exceeded(OVERFLOW_AFTER_HEADERS)),
+            Err(err) => Err(AppError::io(err)),
+        }
+    }
+}
+
+impl State<'_> {
+    /// Hands status and headers to the sink (once).
+    fn stage(&mut self) -> Result<(), AppError> {
+        if self.staged {
+            return Ok(());
+        }
+        let Some(started) = &self.started else {
+            return Err(AppError::no_start_response());
+        };
+        self.sink.set_status(started.code, &started.reason);
+        for (name, value) in &started.headers {
+            self.sink
+                .add_header(name, value)
+                .map_err(|err| AppError::invalid_response(err.to_string()))?;
+        }
+        self.staged = true;
+        Ok(())
+    }
+
+    fn send_head(&mut self) -> Result<(), AppError> {
+        if self.headers_sent {
+            return Ok(());
+        }
+        self.stage()?;
+        self.headers_sent = true;
+        self.sink.send_headers().map_err(AppError::io)
+    }
+}
+
+fn latin1(text: &str, what: &str) -> Result<Vec<u8>, AppError> {
+    cheroot_compat::ntob(text).map_err(|err| {
+        AppError::invalid_response(format!(
+            "WSGI response {what} {text:?} is not ISO-8859-1: {err}"
+        ))
+    })
+}
+
+/// Splits `"200 OK"` into code and reason. cheroot only reads `int(status[:3])`; this also
+/// refuses what cannot go on a status line (CR, LF, NUL, non-latin-1, no space after the code).
+fn parse_status(status: &str) -> Result<(u16, String), AppError> {
+    let bad =
+        || AppError::invalid_response(format!("WSGI response status {status:?} is not valid."));
+    let bytes = latin1(status, "status")?;
+    if bytes.len() < 3 || !bytes[..3].iter().all(u8::is_ascii_digit) {
+        return Err(bad());
+    }
+    let code: u16 = status[..3].parse().map_err(|_| bad())?;
+    if code < 100 {
+        return Err(bad());
+    }
+    let reason = match &status[3..] {
+        "" => "",
+        rest => rest.strip_prefix(' ').ok_or_else(bad)?,
+    };
+    if !cheroot_compat::is_valid_header_value(reason.as_bytes()) {
+        return Err(bad());
+    }
+    Ok((code, reason.to_owned()))
+}
+
+/// WSGI's `start_response` callable, handed to [`WsgiApp::call`](crate::WsgiApp::call).
+///
+/// It may be kept by the returned [`Body`](crate::Body) (a generator-style app starts the
+/// response on its first chunk); it is `Copy`.
+#[derive(Clone, Copy)]
+pub struct StartResponse<'r> {
+    core: &'r Core<'r>,
+}
+
+impl fmt::Debug for StartResponse<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StartResponse")
+            .field("started", &self.core.started())
+            .field("headers_sent", &self.core.headers_sent())
+            .finish()
+    }
+}
+
+impl<'r> StartResponse<'r> {
+    pub(crate) fn new(core: &'r Core<'r>) -> Self {
+        Self { core }
+    }
+
+    /// Starts the response: `status` like `"200 OK"`, header `(name, value)` pairs, and
+    /// `exc_info` when replacing a response because of an error. The head is held back until
+    /// the first non-empty body chunk (or a [`Write::write`] call).
+    ///
+    /// Returns the [`Write`] callable.
+    ///
+    /// # Errors
+    ///
+    /// - a second call without `exc_info`: cheroot's "WSGI start_response called a second time
+    ///   with no exc_info." ([`AppError::is_start_response_twice`]);
+    /// - with `exc_info` after the head was sent: `exc_info` itself, to be propagated (the
+    ///   connection is then closed);
+    /// - a status or header that cannot go on the wire (not ISO-8859-1, CR/LF/NUL, a name that
+    ///   is not a token, a status that is not `NNN reason`, a `Content-Length` that is not a
+    ///   number) ([`AppError::is_invalid_response`]): a response-splitting attempt, answered
+    ///   500 when the app propagates it.
+    ///
+    /// A call with `exc_info` before the head was sent replaces the earlier status and
+    /// headers (PEP 3333; cheroot appends the headers instead).
+    pub fn call(
+        &self,
+        status: &str,
+        headers: Vec<(String, String)>,
+        exc_info: Option<AppError>,
+    ) -> Result<Write<'r>, AppError> {
+        self.core.start_response(status, headers, exc_info)?;
+        Ok(Write { core: self.core })
+    }
+
+    /// [`call`](StartResponse::call) without `exc_info`, taking any string-like pairs.
+    ///
+    /// # Errors
+    ///
+    /// As [`call`](StartResponse::call).
+    pub fn start<N, V>(
+        &self,
+        status: &str,
+        headers: impl IntoIterator<Item = (N, V)>,
+    ) -> Result<Write<'r>, AppError>
+    where
+        N: Into<String>,
+        V: Into<String>,
+    {
+        let headers = headers
+            .into_iter()
+            .map(|(n, v)| (n.into(), v.into()))
+            .collect();
+        self.call(status, headers, None)
+    }
+
+    /// Whether the response was started.
+    pub fn started(&self) -> bool {
+        self.core.started()
+    }
+
+    /// Whether the head was sent to the client.
+    pub fn headers_sent(&self) -> bool {
+        self.core.headers_sent()
+    }
+}
+
+/// WSGI's `write` callable, returned by [`StartResponse::call`]: writes body bytes at once
+/// (after sending the held-back head). Also implements [`std::io::Write`].
+#[derive(Clone, Copy)]
+pub struct Write<'r> {
+    core: &'r Core<'r>,
+}
+
+impl fmt::Debug for Write<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Write")
+            .field("headers_sent", &self.core.headers_sent())
+            .finish()
+    }
+}
+
+impl Write<'_> {
+    /// Writes `data` (an empty slice still sends the head, as cheroot's `write` does).
+    ///
+    /// # Errors
+    ///
+    /// - more bytes than the declared `Content-Length` ([`AppError::is_content_length_exceeded`]):
+    ///   before the head went out the client gets cheroot's 500 "The requested resource
+    ///   returned more bytes than the declared Content-Length."; after, the chunk is truncated
+    ///   to fit and the connection closes after the response;
+    /// - the client is gone ([`AppError::is_io`]).
+    pub fn write(&self, data: &[u8]) -> Result<(), AppError> {
+        self.core.write(Bytes::copy_from_slice(data))
+    }
+
+    /// As [`write`](Write::write), without a copy for large pieces.
+    ///
+    /// # Errors
+    ///
+    /// As [`write`](Write::write).
+    pub fn write_bytes(&self, data: Bytes) -> Result<(), AppError> {
+        self.core.write(data)
+    }
+}
+
+impl io::Write for Write<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        Write::write(self, buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Records what a response would send.
+    #[derive(Debug, Default)]
+    pub(crate) struct Recorder {
+        pub(crate) status: Option<(u16, String)>,
+        pub(crate) headers: Vec<(Vec<u8>, Vec<u8>)>,
+        pub(crate) head_sent: bool,
+        pub(crate) body: Vec<u8>,
+        pub(crate) fail_writes: bool,
+    }
+
+    impl Sink for Recorder {
+        fn set_status(&mut self, code: u16, reason: &str) {
+            self.status = Some((code, reason.to_owned()));
+        }
+
+        fn add_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HeaderError> {
+            self.headers.push((name.to_vec(), value.to_vec()));
+            Ok(())
+        }
+
+        fn send_headers(&mut self) -> io::Result<()> {
+            self.head_sent = true;
+            Ok(())
+        }
+
+        fn write_bytes(&mut self, data: Bytes) -> io::Result<()> {
+            if self.fail_writes {
+                return Err(io::Error::new(io::ErrorKind::BrokenPipe, "gone"));
+            }
+            self.body.extend_from_slice(&data);
+            Ok(())
+        }
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn head_is_held_back_until_the_first_write() {
+        let mut rec = Recorder::default();
+        {
+            let core = Core::new(&mut rec);
+            let sr = StartResponse::new(&core);
+            let write = sr
+                .call("200 OK", pairs(&[("Content-Type", "text/plain")]), None)
+                .unwrap();
+            assert!(!sr.headers_sent());
+            write.write(b"hi").unwrap();
+            assert!(sr.headers_sent());
+        }
+        assert_eq!(rec.status, Some((200, "OK".to_owned())));
+        assert_eq!(
+            rec.headers,
+            vec![(b"Content-Type".to_vec(), b"text/plain".to_vec())]
+        );
+        assert_eq!(rec.body, b"hi");
+    }
+
+    #[test]
+    fn second_call_without_exc_info_fails() {
+        // test_wsgi.py / cheroot.wsgi: RuntimeError on a second start_response.
+        let mut rec = Recorder::default();
+        let core = Core::new(&mut rec);
+        let sr = StartResponse::new(&core);
+        sr.call("200 OK", vec![], None).unwrap();
+        let err = sr.call("200 OK", vec![], None).unwrap_err();
+        assert!(err.is_start_response_twice());
+    }
+
+    #[test]
+    fn exc_info_before_headers_replaces() {
+        let mut rec = Recorder::default();
+        {
+            let core = Core::new(&mut rec);
+            let sr = StartResponse::new(&core);
+            sr.call("200 OK", pairs(&[("X-Old", "1")]), None).unwrap();
+            let write = sr
+                .call(
+                    "500 Oops",
+                    pairs(&[("X-New", "2")]),
+                    Some(AppError::msg("boom")),
+                )
+                .unwrap();
+            write.write(b"").unwrap();
+        }
+        assert_eq!(rec.status, Some((500, "Oops".to_owned())));
+        assert_eq!(rec.headers, vec![(b"X-New".to_vec(), b"2".to_vec())]);
+    }
+
+    #[test]
+    fn exc_info_after_headers_reraises() {
+        let mut rec = Recorder::default();
+        let core = Core::new(&mut rec);
+        let sr = StartResponse::new(&core);
+        sr.call("200 OK", vec![], None)
+            .unwrap()
+            .write(b"x")
+            .unwrap();
+        let err = sr
+            .call("500 Oops", vec![], Some(AppError::msg("the original")))
+            .unwrap_err();
+        assert_eq!(err.to_string(), "the original");
+    }
+
+    #[test]
+    fn invalid_status_and_headers_are_refused() {
+        let statuses = [
+            "",
+            "20",
+            "abc OK",
+            "200OK",
+            "200 OK\r\nX: y",
+            "099 Low",
+            "200 \u{100}",
+        ];
+        for status in statuses {
+            let mut rec = Recorder::default();
+            let core = Core::new(&mut rec);
+            let err = StartResponse::new(&core)
+                .call(status, vec![], None)
+                .unwrap_err();
+            assert!(err.is_invalid_response(), "status {status:?}");
+        }
+        let headers = [
+            ("X-Split", "a\r\nSet-Cookie: evil=1"),
+            ("X-Lf", "a\nb"),
+            ("Bad Name", "v"),
+            ("", "v"),
+            ("X-Wide", "\u{263a}"),
+            ("Content-Length", "five"),
+        ];
+        for (name, value) in headers {
+            let mut rec = Recorder::default();
+            let core = Core::new(&mut rec);
+            let err = StartResponse::new(&core)
+                .call("200 OK", pairs(&[(name, value)]), None)
+                .unwrap_err();
+            assert!(err.is_invalid_response(), "header {name:?}: {value:?}");
+        }
+    }
+
+    #[test]
+    fn status_forms_accepted() {
+        let table = [
+            ("204", 204, ""),
+            ("200 OK", 200, "OK"),
+            ("599 Caf\u{e9}", 599, "Caf\u{e9}"),
+        ];
+        for (status, code, reason) in table {
+            let mut rec = Recorder::default();
+            {
+                let core = Core::new(&mut rec);
+                StartResponse::new(&core)
+                    .call(status, vec![], None)
+                    .unwrap();
+                core.ensure_headers_sent().unwrap();
+            }
+            assert_eq!(rec.status, Some((code, reason.to_owned())));
+        }
+    }
+
+    #[test]
+    fn content_length_overflow_before_and_after_headers() {
+        // test_conn.py::test_Content_Length_out
+        let mut rec = Recorder::default();
+        {
+            let core = Core::new(&mut rec);
+            let write = StartResponse::new(&core)
+                .call("200 OK", pairs(&[("Content-Length", "5")]), None)
+                .unwrap();
+            let err = write.write(b"I have too many bytes").unwrap_err();
+            assert!(err.is_content_length_exceeded());
+            assert_eq!(err.to_string(), OVERFLOW_BEFORE_HEADERS);
+            assert!(!core.headers_sent());
+        }
+        let mut rec = Recorder::default();
+        let core = Core::new(&mut rec);
+        let write = StartResponse::new(&core)
+            .call("200 OK", pairs(&[("Content-Length", "5")]), None)
+            .unwrap();
+        write.write(b"I too").unwrap();
+        let err = write.write(b" have too many bytes").unwrap_err();
+        assert!(err.is_content_length_exceeded());
+        assert_eq!(err.to_string(), OVERFLOW_AFTER_HEADERS);
+    }
+
+    #[test]
+    fn write_before_start_response_fails() {
+        let mut rec = Recorder::default();
+        let core = Core::new(&mut rec);
+        let err = core.write(Bytes::from_static(b"x")).unwrap_err();
+        assert!(err.is_write_before_start_response());
+        assert!(
+            core.ensure_headers_sent()
+                .unwrap_err()
+                .is_write_before_start_response()
+        );
+    }
+
+    #[test]
+    fn client_gone_is_an_io_error() {
+        let mut rec = Recorder {
+            fail_writes: true,
+            ..Recorder::default()
+        };
+        let core = Core::new(&mut rec);
+        let write = StartResponse::new(&core)
+            .call("200 OK", vec![], None)
+            .unwrap();
+        assert!(write.write(b"x").unwrap_err().is_io());
+    }
+}

@@ -1,0 +1,87 @@
+//! Content-Length accounting (test_conn.py::test_Content_Length_out, inventory 2.4 #45).
+
+use cheroot_wsgi::{Body, PathInfoDispatcher, app_fn};
+
+use crate::client::TestServer;
+
+fn server() -> TestServer {
+    let d = PathInfoDispatcher::new()
+        .mount(
+            "/wrong_cl_buffered",
+            app_fn(|_env, sr| {
+                sr.start("200 OK", [("Content-Length", "5")])?;
+                Ok(Body::from("I have too many bytes"))
+            }),
+        )
+        .mount(
+            "/wrong_cl_unbuffered",
+            app_fn(|_env, sr| {
+                sr.start("200 OK", [("Content-Length", "5")])?;
+                Ok(Body::chunks(["I too", " have too many bytes"]))
+            }),
+        )
+        .mount(
+            "/short",
+            app_fn(|_env, sr| {
+                sr.start("200 OK", [("Content-Length", "10")])?;
+                Ok(Body::from("short"))
+            }),
+        )
+        .mount(
+            "/exact",
+            app_fn(|_env, sr| {
+                sr.start("200 OK", [("Content-Length", "5")])?;
+                Ok(Body::chunks(["ab", "", "cde"]))
+            }),
+        );
+    TestServer::start(d)
+}
+
+#[test]
+fn content_length_out_before_headers_is_500() {
+    // test_conn.py::test_Content_Length_out (wrong_cl_buffered)
+    let server = server();
+    let resp = server.get("/wrong_cl_buffered");
+    assert_eq!(resp.status, 500);
+    assert_eq!(
+        resp.body_str(),
+        "The requested resource returned more bytes than the declared Content-Length."
+    );
+}
+
+#[test]
+fn content_length_out_after_headers_truncates_and_closes() {
+    // test_conn.py::test_Content_Length_out (wrong_cl_unbuffered)
+    let server = server();
+    let mut conn = server.connect();
+    conn.send(b"GET /wrong_cl_unbuffered HTTP/1.1\r\nHost: h\r\n\r\n");
+    let resp = conn.read_response().unwrap();
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.body, b"I too");
+    assert!(conn.is_closed());
+}
+
+#[test]
+fn fewer_bytes_than_declared_closes_the_connection() {
+    // inventory 2.4 #45: cheroot leaves the client hanging; we close.
+    let server = server();
+    let mut conn = server.connect();
+    conn.send(b"GET /short HTTP/1.1\r\nHost: h\r\n\r\n");
+    let resp = conn.read_response().unwrap();
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.body, b"short");
+    assert!(!resp.complete);
+}
+
+#[test]
+fn exact_length_keeps_the_connection() {
+    let server = server();
+    let mut conn = server.connect();
+    for _ in 0..3 {
+        conn.send(b"GET /exact HTTP/1.1\r\nHost: h\r\n\r\n");
+        let resp = conn.read_response().unwrap();
+        assert_eq!(resp.status, 200);
+        assert_eq!(resp.body, b"abcde");
+        assert_eq!(resp.header("Connection"), None);
+    }
+}

@@ -1,0 +1,275 @@
+//! `wsgi.input` over known-length and chunked bodies, and the body size limit
+//! (inventory 2.3 #31, #37 and 2.4 #55).
+
+use cheroot_wsgi::{Body, Environ, PathInfoDispatcher, app_fn};
+
+use crate::apps::Counter;
+use crate::client::TestServer;
+
+/// Renders lines as `[line|line|...]` with `\n` shown as `~`.
+fn render(lines: &[Vec<u8>]) -> String {
+    let shown: Vec<String> = lines
+        .iter()
+        .map(|l| String::from_utf8_lossy(l).replace('\n', "~"))
+        .collect();
+    format!("[{}]", shown.join("|"))
+}
+
+fn respond_text(text: String) -> Body<'static> {
+    Body::from(text)
+}
+
+fn server_with(max_body: u64, calls: Counter) -> TestServer {
+    let d = PathInfoDispatcher::new()
+        .mount(
+            "/readline",
+            app_fn(|env: Environ, sr| {
+                let size = env.query_string().parse::<usize>().ok();
+                let mut input = env.input;
+                let mut lines = Vec::new();
+                for _ in 0..1000 {
+                    let line = input.readline(size)?;
+                    if line.is_empty() {
+                        break;
+                    }
+                    lines.push(line);
+                }
+                sr.start("200 OK", [("Content-Type", "text/plain")])?;
+                Ok(respond_text(render(&lines)))
+            }),
+        )
+        .mount(
+            "/readlines",
+            app_fn(|env: Environ, sr| {
+                let hint = env.query_string().parse::<usize>().ok();
+                let mut input = env.input;
+                let first = input.readlines(hint)?;
+                let rest = input.read_all()?;
+                sr.start("200 OK", [("Content-Type", "text/plain")])?;
+                Ok(respond_text(format!(
+                    "{} rest={}",
+                    render(&first),
+                    String::from_utf8_lossy(&rest).replace('\n', "~")
+                )))
+            }),
+        )
+        .mount(
+            "/iter",
+            app_fn(|env: Environ, sr| {
+                let mut input = env.input;
+                let lines = input.iter_lines().collect::<Result<Vec<_>, _>>()?;
+                sr.start("200 OK", [("Content-Type", "text/plain")])?;
+                Ok(respond_text(render(&lines)))
+            }),
+        )
+        .mount(
+            "/read",
+            app_fn(|env: Environ, sr| {
+                let n: usize = env.query_string().parse().unwrap_or(3);
+                let mut input = env.input;
+                let mut pieces = Vec::new();
+                for _ in 0..1000 {
+                    let piece = input.read(n)?;
+                    if piece.is_empty() {
+                        break;
+                    }
+                    pieces.push(piece);
+                }
+                sr.start("200 OK", [("Content-Type", "text/plain")])?;
+                Ok(respond_text(render(&pieces)))
+            }),
+        )
+        .mount(
+            "/count",
+            app_fn(move |env: Environ, sr| {
+                calls.bump();
+                let mut input = env.input;
+                let body = input.read_all()?;
+                sr.start("200 OK", [("Content-Type", "text/plain")])?;
+                Ok(respond_text(format!("read {}", body.len())))
+            }),
+        );
+    TestServer::start_with(d, |s| {
+        s.set_max_request_body_size(max_body);
+    })
+}
+
+fn server() -> TestServer {
+    server_with(0, Counter::default())
+}
+
+/// `body` sent chunked, split at the given sizes.
+fn chunked(path: &str, pieces: &[&str]) -> String {
+    let mut req = format!(
+        "POST {path} HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    for piece in pieces {
+        req.push_str(&format!("{:x}\r\n{piece}\r\n", piece.len()));
+    }
+    req.push_str("0\r\n\r\n");
+    req
+}
+
+fn with_length(path: &str, body: &str) -> String {
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: h\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+#[test]
+fn readline_on_chunked_input() {
+    // inventory 2.4 #55: cheroot's ChunkedRFile.readline spins forever here.
+    let server = server();
+    let table: &[(&str, &[&str], &str)] = &[
+        (
+            "/readline",
+            &["li", "ne1\nline2\nli", "ne3"],
+            "[line1~|line2~|line3]",
+        ),
+        ("/readline", &["\n", "\n\n"], "[~|~|~]"),
+        ("/readline?4", &["abcdef\ngh", "\n"], "[abcd|ef~|gh~]"),
+        ("/readline", &["no newline at all"], "[no newline at all]"),
+    ];
+    for (path, pieces, want) in table {
+        let resp = server.request(&chunked(path, pieces));
+        assert_eq!(resp.status, 200, "{path} {pieces:?}");
+        assert_eq!(resp.body_str(), *want, "{path} {pieces:?}");
+    }
+}
+
+#[test]
+fn readline_on_known_length_input() {
+    let server = server();
+    let resp = server.request(&with_length("/readline", "a\nbb\nccc"));
+    assert_eq!(resp.body_str(), "[a~|bb~|ccc]");
+}
+
+#[test]
+fn readlines_with_hint_on_chunked_input() {
+    let server = server();
+    let resp = server.request(&chunked("/readlines?5", &["one\ntw", "o\nthree\n"]));
+    assert_eq!(resp.body_str(), "[one~|two~] rest=three~");
+    let resp = server.request(&chunked("/readlines", &["one\ntw", "o\nthree\n"]));
+    assert_eq!(resp.body_str(), "[one~|two~|three~] rest=");
+}
+
+#[test]
+fn iteration_over_lines() {
+    // inventory 2.4 #55: cheroot's ChunkedRFile is not iterable, and iterating
+    // KnownLengthRFile can read past Content-Length.
+    let server = server();
+    let resp = server.request(&chunked("/iter", &["x\ny", "\nz"]));
+    assert_eq!(resp.body_str(), "[x~|y~|z]");
+    // A keep-alive pair: iterating the first body must not eat the second request.
+    let mut conn = server.connect();
+    conn.send(
+        b"POST /iter HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\na\nb\n\
+          GET /iter HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(conn.read_response().unwrap().body_str(), "[a~|b~]");
+    assert_eq!(conn.read_response().unwrap().body_str(), "[]");
+}
+
+#[test]
+fn read_sizes_on_chunked_input() {
+    let server = server();
+    let resp = server.request(&chunked("/read?3", &["ab", "cdefg", "h"]));
+    assert_eq!(resp.body_str(), "[abc|def|gh]");
+}
+
+#[test]
+fn chunked_body_over_the_limit_is_413_through_wsgi_input() {
+    // inventory 2.3 #37 / test_conn.py::test_Chunked_Encoding (xfail upstream: 500 there).
+    let calls = Counter::default();
+    let server = server_with(10, calls.clone());
+    let resp = server.request(&chunked("/count", &["0123456789", "abcdefghij"]));
+    assert_eq!(resp.status, 413, "{resp:?}");
+    assert_eq!(calls.get(), 1);
+    // Within the limit, it works.
+    let resp = server.request(&chunked("/count", &["01234", "56789"]));
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.body_str(), "read 10");
+}
+
+#[test]
+fn content_length_over_the_limit_is_413_before_the_app() {
+    // test_conn.py::test_Content_Length_in
+    let calls = Counter::default();
+    let server = server_with(10, calls.clone());
+    let resp = server.request(&with_length("/count", "0123456789abcdef"));
+    assert_eq!(resp.status, 413);
+    assert_eq!(
+        resp.body_str(),
+        "The entity sent with the request exceeds the maximum allowed bytes."
+    );
+    assert_eq!(calls.get(), 0);
+}
+
+#[test]
+fn unread_body_is_drained_and_the_connection_kept() {
+    // test_conn.py::test_readall_or_close: an app that ignores the body leaves the
+    // connection usable (the gateway hands the body back to the server to drain).
+    for max in [0u64, 1001] {
+        let server = TestServer::start_with(
+            PathInfoDispatcher::new().mount(
+                "/ignore",
+                app_fn(|_env, sr| {
+                    sr.start("200 OK", [("Content-Length", "2")])?;
+                    Ok(Body::from("ok"))
+                }),
+            ),
+            |s| {
+                s.set_max_request_body_size(max);
+            },
+        );
+        let mut conn = server.connect();
+        let body = "x".repeat(1000);
+        conn.send(
+            format!(
+                "POST /ignore HTTP/1.1\r\nHost: h\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .as_bytes(),
+        );
+        conn.send(b"POST /ignore HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+        conn.send(b"GET /ignore HTTP/1.1\r\nHost: h\r\n\r\n");
+        for i in 0..3 {
+            let resp = conn.read_response().unwrap();
+            assert_eq!(resp.status, 200, "max {max}, request {i}");
+            assert_eq!(resp.body, b"ok", "max {max}, request {i}");
+        }
+    }
+}
+
+#[test]
+fn body_streams_the_input_back() {
+    // The body owns wsgi.input and reads it while the response streams (no buffering of
+    // the whole request in the app).
+    let server = TestServer::start(app_fn(|env: Environ, sr| {
+        sr.start("200 OK", [("Content-Type", "application/octet-stream")])?;
+        let mut input = env.input;
+        let mut done = false;
+        let chunks = std::iter::from_fn(move || {
+            if done {
+                return None;
+            }
+            match input.read(4) {
+                Ok(piece) if piece.is_empty() => None,
+                Ok(piece) => Some(Ok(bytes::Bytes::from(piece))),
+                Err(err) => {
+                    done = true;
+                    Some(Err(err))
+                }
+            }
+        });
+        Ok(Body::try_chunks(chunks))
+    }));
+    let payload: String = (0..5000)
+        .map(|i| char::from(b'a' + (i % 26) as u8))
+        .collect();
+    let resp = server.request(&chunked("/", &[&payload[..1234], &payload[1234..]]));
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.header("Transfer-Encoding"), Some("chunked"));
+    assert_eq!(resp.body_str(), payload);
+}
