@@ -1,15 +1,20 @@
 //! The cheroot-rs hello-world server that `cargo xtask bench` measures against hyper-hello.
 //!
-//! `cheroot-hello ADDR [--pool] [--threads N]`
+//! `cheroot-hello ADDR [--pool | --wsgi] [--threads N]`
 //!
 //! Same routes as hyper-hello: every path answers 200 `text/plain` `Hello world!`, `/big`
 //! answers 1 MiB of `x`, both with `Content-Length`. By default the native gateway runs inline
 //! on the I/O task (`blocking() == false`); `--pool` runs the same gateway on the worker pool
-//! (`blocking() == true`), standing in for the WSGI-style gateway until that layer exists.
+//! (`blocking() == true`); `--wsgi` serves the routes as a WSGI-style app (cheroot-wsgi), which
+//! always runs on the worker pool.
 
+mod wsgi_app;
+
+use std::sync::Arc;
 use std::time::Duration;
 
 use cheroot_server::{BindAddr, Gateway, GatewayError, HttpServer, Request, Response};
+use cheroot_wsgi::{WsgiApp, WsgiGateway, app_fn};
 
 /// The small answer.
 const HELLO: &[u8] = b"Hello world!";
@@ -47,14 +52,16 @@ impl Gateway for Hello {
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(addr) = args.next() else {
-        eprintln!("usage: cheroot-hello ADDR [--pool] [--threads N]");
+        eprintln!("usage: cheroot-hello ADDR [--pool | --wsgi] [--threads N]");
         std::process::exit(2);
     };
     let mut pool = false;
+    let mut wsgi = false;
     let mut threads = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--pool" => pool = true,
+            "--wsgi" => wsgi = true,
             "--threads" => threads = args.next().and_then(|n| n.parse::<usize>().ok()),
             other => {
                 eprintln!("cheroot-hello: unknown argument {other}");
@@ -69,11 +76,19 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let gateway = Hello {
-        big: vec![b'x'; BIG_LEN],
-        pool,
+    let server = if wsgi {
+        let big = bytes::Bytes::from(vec![b'x'; BIG_LEN]);
+        let app: Arc<dyn WsgiApp> = Arc::new(app_fn(move |env, start_response| {
+            wsgi_app::hello(env, start_response, &big)
+        }));
+        HttpServer::new(bind, WsgiGateway::from_arc(app))
+    } else {
+        let gateway = Hello {
+            big: vec![b'x'; BIG_LEN],
+            pool,
+        };
+        HttpServer::new(bind, gateway)
     };
-    let server = HttpServer::new(bind, gateway);
     // As hyper-hello: no idle timeout of its own (300 s outlasts any run), the listen backlog
     // tokio's listener uses (cheroot's default is 5), no keep-alive cap. The I/O runtime
     // sizes itself from the CPU affinity mask, so under `taskset -c 0` it has one worker.

@@ -13,8 +13,8 @@ wrk to core 1) and prints a table: requests/s (MiB/s for D), p50/p99 latency and
 
 options:
   --scenario A,B,..   scenarios to run (default: all of A,B,C,D,P,I)
-  --gateway native,pool
-                      cheroot gateways to run (default: both)
+  --gateway native,pool,wsgi
+                      cheroot gateways to run (default: all three)
   --duration S        measured seconds per run (default 10)
   --warmup S          warm-up seconds per run (default 2)
   --quick             1 s warm-up, 3 s runs: a smoke test
@@ -51,7 +51,7 @@ pub(crate) enum Parsed {
 pub(crate) fn parse(args: &[String]) -> Result<Parsed, String> {
     let mut opts = Options {
         scenarios: SCENARIOS.iter().collect(),
-        gateways: vec![Gateway::Native, Gateway::Pool],
+        gateways: vec![Gateway::Native, Gateway::Pool, Gateway::Wsgi],
         warmup: Duration::from_secs(2),
         duration: Duration::from_secs(10),
         idle: 10_000,
@@ -137,7 +137,8 @@ fn parse_gateways(v: &str) -> Result<Vec<Gateway>, String> {
         let g = match name {
             "native" => Gateway::Native,
             "pool" => Gateway::Pool,
-            _ => return Err(format!("unknown gateway {name:?}; known: native,pool")),
+            "wsgi" => Gateway::Wsgi,
+            _ => return Err(format!("unknown gateway {name:?}; known: native,pool,wsgi")),
         };
         if !out.contains(&g) {
             out.push(g);
@@ -166,7 +167,7 @@ mod tests {
         let o = run(&[]).unwrap();
         let ids: Vec<&str> = o.scenarios.iter().map(|s| s.id).collect();
         assert_eq!(ids, ["A", "B", "C", "D", "P", "I"]);
-        assert_eq!(o.gateways, [Gateway::Native, Gateway::Pool]);
+        assert_eq!(o.gateways, [Gateway::Native, Gateway::Pool, Gateway::Wsgi]);
         assert_eq!((o.warmup.as_secs(), o.duration.as_secs()), (2, 10));
         assert_eq!(o.idle, 10_000);
         assert!(!o.hyper_pipeline_flush);
@@ -202,7 +203,7 @@ mod tests {
         let table: &[&[&str]] = &[
             &["--scenario", "Z"],
             &["--scenario", ","],
-            &["--gateway", "wsgi"],
+            &["--gateway", "cgi"],
             &["--duration"],
             &["--duration", "0"],
             &["--duration", "1.5"],

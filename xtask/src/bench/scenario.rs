@@ -93,9 +93,10 @@ pub(crate) const SCENARIOS: [Scenario; 6] = [
 pub(crate) enum Gateway {
     /// The native gateway inline on the I/O task (`blocking() == false`).
     Native,
-    /// The same gateway on the worker pool (`blocking() == true`): the stand-in for the
-    /// WSGI-style gateway until that layer exists.
+    /// The same gateway on the worker pool (`blocking() == true`).
     Pool,
+    /// The routes as a WSGI-style app (cheroot-wsgi), on the worker pool.
+    Wsgi,
 }
 
 impl Gateway {
@@ -104,6 +105,7 @@ impl Gateway {
         match self {
             Gateway::Native => "native",
             Gateway::Pool => "pool",
+            Gateway::Wsgi => "wsgi",
         }
     }
 }
@@ -131,6 +133,7 @@ impl Server {
         match self {
             Server::Hyper | Server::Cheroot(Gateway::Native) => &[],
             Server::Cheroot(Gateway::Pool) => &["--pool"],
+            Server::Cheroot(Gateway::Wsgi) => &["--wsgi"],
         }
     }
 
@@ -140,6 +143,7 @@ impl Server {
             Server::Hyper => "hyper",
             Server::Cheroot(Gateway::Native) => "cheroot-native",
             Server::Cheroot(Gateway::Pool) => "cheroot-pool",
+            Server::Cheroot(Gateway::Wsgi) => "cheroot-wsgi",
         }
     }
 }
