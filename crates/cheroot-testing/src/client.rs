@@ -140,6 +140,18 @@ impl TestClient {
         }
     }
 
+    /// Whether this client speaks TLS (set up with `with_tls`).
+    pub(crate) fn is_tls(&self) -> bool {
+        #[cfg(feature = "rustls")]
+        {
+            self.tls.is_some()
+        }
+        #[cfg(not(feature = "rustls"))]
+        {
+            false
+        }
+    }
+
     /// The server's address.
     pub fn addr(&self) -> &ServerAddr {
         &self.addr

@@ -18,18 +18,87 @@ use crate::response::{Framing, Response};
 /// On the first difference, with the request and the response in the message.
 #[track_caller]
 pub fn assert_echo_contract(addr: &ServerAddr) {
-    let remote_addr = match addr {
+    assert_echo_contract_with(|| TestClient::new(addr.clone()));
+}
+
+/// [`assert_echo_contract`] through the clients `new_client` makes, one per connection the
+/// check opens: a client set up with `TestClient::with_tls` checks every row over TLS, where
+/// `/echo` must also say `"url_scheme": "https"` and carry a `tls` member with a TLS protocol,
+/// a cipher and `"client_verify": "NONE"`.
+///
+/// # Panics
+///
+/// On the first difference, with the request and the response in the message.
+#[track_caller]
+pub fn assert_echo_contract_with(new_client: impl Fn() -> TestClient) {
+    let probe = new_client();
+    let remote_addr = match probe.addr() {
         ServerAddr::Tcp(sock) => sock.ip().to_string(),
         ServerAddr::Unix(_) | ServerAddr::Abstract(_) => String::new(),
     };
-    hello(addr);
-    echo(addr, &remote_addr);
-    stream(addr);
-    big_slow_status(addr);
-    options_asterisk(addr);
-    raise(addr);
-    not_found_and_bad_parameters(addr);
-    keep_alive(addr);
+    let target = Target {
+        new_client: &new_client,
+        tls: probe.is_tls(),
+        remote_addr,
+    };
+    hello(&target);
+    echo(&target);
+    stream(&target);
+    big_slow_status(&target);
+    options_asterisk(&target);
+    raise(&target);
+    not_found_and_bad_parameters(&target);
+    keep_alive(&target);
+}
+
+/// Where the check connects, and what `/echo` must report about the connection.
+struct Target<'a> {
+    new_client: &'a dyn Fn() -> TestClient,
+    /// Whether the clients speak TLS: `url_scheme` is then `https` and a `tls` member follows
+    /// `remote_addr`.
+    tls: bool,
+    remote_addr: String,
+}
+
+impl Target<'_> {
+    fn client(&self) -> TestClient {
+        (self.new_client)()
+    }
+
+    /// The lines of `/echo`'s JSON that describe the connection: `url_scheme`, `remote_addr`
+    /// and, over TLS, the `tls` member. The negotiated protocol and cipher are the backend's
+    /// choice, so they are taken from `resp` after checking their shape.
+    fn connection(&self, resp: &Response) -> String {
+        let scheme = if self.tls { "https" } else { "http" };
+        let mut lines = format!(
+            "  \"url_scheme\": \"{scheme}\",\n  \"remote_addr\": \"{}\"",
+            self.remote_addr
+        );
+        if self.tls {
+            let text = resp.body_text();
+            let member = text
+                .find("\"tls\": {")
+                .unwrap_or_else(|| panic!("no tls member in /echo over TLS: {resp}"));
+            let body = &text[member..];
+            let field = |name: &str| {
+                let key = format!("\"{name}\": \"");
+                let start = body
+                    .find(&key)
+                    .unwrap_or_else(|| panic!("no tls {name} in /echo over TLS: {resp}"))
+                    + key.len();
+                body[start..].split('"').next().unwrap_or("").to_owned()
+            };
+            let protocol = field("protocol");
+            let cipher = field("cipher");
+            assert!(protocol.starts_with("TLSv1."), "tls protocol: {resp}");
+            assert!(!cipher.is_empty(), "tls cipher: {resp}");
+            lines.push_str(&format!(
+                ",\n  \"tls\": {{\"protocol\": \"{protocol}\", \"cipher\": \"{cipher}\", \
+                 \"client_verify\": \"NONE\"}}"
+            ));
+        }
+        lines
+    }
 }
 
 fn ok<T>(what: &str, result: io::Result<T>) -> T {
@@ -37,15 +106,15 @@ fn ok<T>(what: &str, result: io::Result<T>) -> T {
 }
 
 /// Sends `raw` on a fresh connection and reads one response to `method`.
-fn raw(addr: &ServerAddr, method: &str, raw: &[u8]) -> Response {
-    let mut client = TestClient::new(addr.clone());
+fn raw(target: &Target<'_>, method: &str, raw: &[u8]) -> Response {
+    let mut client = target.client();
     let what = format!("{:?}", String::from_utf8_lossy(raw));
     ok(&what, client.send_raw(raw));
     ok(&what, client.read_response_for(method))
 }
 
-fn hello(addr: &ServerAddr) {
-    let mut client = TestClient::new(addr.clone());
+fn hello(target: &Target<'_>) {
+    let mut client = target.client();
     ok("GET /hello", client.get("/hello"))
         .assert_status(200)
         .assert_header("Content-Type", "text/plain")
@@ -63,22 +132,21 @@ fn echo_json(
     protocol: &str,
     headers: &str,
     body: &[u8],
-    remote_addr: &str,
+    connection: &str,
 ) -> String {
     format!(
         "{{\n  \"method\": \"{method}\",\n  \"path\": \"{path}\",\n  \"query\": \"{query}\",\n  \
          \"protocol\": \"{protocol}\",\n  \"headers\": {headers},\n  \"body_len\": {},\n  \
-         \"body_sha256\": \"{}\",\n  \"url_scheme\": \"http\",\n  \"remote_addr\": \
-         \"{remote_addr}\"\n}}",
+         \"body_sha256\": \"{}\",\n{connection}\n}}",
         body.len(),
         crate::sha256::sha256(body)
     )
 }
 
-fn echo(addr: &ServerAddr, remote_addr: &str) {
+fn echo(target: &Target<'_>) {
     // ECHO_APP.md's example, with a Content-Length body.
     let resp = raw(
-        addr,
+        target,
         "POST",
         b"POST /echo?a=1&b=2 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nContent-Length: 5\r\n\r\nhello",
     );
@@ -89,7 +157,7 @@ fn echo(addr: &ServerAddr, remote_addr: &str) {
         "HTTP/1.1",
         r#"[["host", "127.0.0.1:8080"], ["content-length", "5"]]"#,
         b"hello",
-        remote_addr,
+        &target.connection(&resp),
     );
     resp.assert_status(200)
         .assert_header("Content-Type", "application/json")
@@ -99,7 +167,7 @@ fn echo(addr: &ServerAddr, remote_addr: &str) {
 
     // A chunked body is hashed de-chunked; names are lower-cased, order kept.
     let resp = raw(
-        addr,
+        target,
         "PUT",
         b"PUT /echo HTTP/1.1\r\nHOST: h\r\nX-Order: 1\r\nTransfer-Encoding: chunked\r\n\
           X-Order: 2\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
@@ -111,13 +179,13 @@ fn echo(addr: &ServerAddr, remote_addr: &str) {
         "HTTP/1.1",
         r#"[["host", "h"], ["x-order", "1"], ["transfer-encoding", "chunked"], ["x-order", "2"]]"#,
         b"hello world",
-        remote_addr,
+        &target.connection(&resp),
     );
     resp.assert_status(200).assert_body(&want);
 
     // HTTP/1.0, no body, percent-decoded path, raw query, ISO-8859-1 value, JSON escapes.
     let resp = raw(
-        addr,
+        target,
         "DELETE",
         b"DELETE /ech%6F?q=%20x&r=\"1\" HTTP/1.0\r\nX-Latin: caf\xe9 \"q\" \\\r\n\r\n",
     );
@@ -128,19 +196,19 @@ fn echo(addr: &ServerAddr, remote_addr: &str) {
         "HTTP/1.0",
         "[[\"x-latin\", \"caf\u{e9} \\\"q\\\" \\\\\"]]",
         b"",
-        remote_addr,
+        &target.connection(&resp),
     );
     resp.assert_status(200).assert_body(&want);
 
     // Any method: HEAD gets the head only.
-    let resp = raw(addr, "HEAD", b"HEAD /echo HTTP/1.1\r\nHost: h\r\n\r\n");
+    let resp = raw(target, "HEAD", b"HEAD /echo HTTP/1.1\r\nHost: h\r\n\r\n");
     resp.assert_status(200)
         .assert_header("Content-Type", "application/json")
         .assert_body("");
 }
 
-fn stream(addr: &ServerAddr) {
-    let mut client = TestClient::new(addr.clone());
+fn stream(target: &Target<'_>) {
+    let mut client = target.client();
     let resp = ok("GET /stream", client.get("/stream?n=3&size=4"));
     resp.assert_status(200)
         .assert_header("Content-Type", "text/plain")
@@ -149,7 +217,7 @@ fn stream(addr: &ServerAddr) {
         .assert_body("x".repeat(12));
     assert_eq!(resp.framing, Framing::Chunked, "{resp}");
 
-    let mut client = TestClient::new(addr.clone()).http10(true);
+    let mut client = target.client().http10(true);
     let resp = ok("GET /stream HTTP/1.0", client.get("/stream?n=5&size=3"));
     resp.assert_status(200)
         .assert_no_header("Transfer-Encoding")
@@ -162,14 +230,14 @@ fn stream(addr: &ServerAddr) {
     );
 
     // Zero chunks still make a well-framed (empty) response.
-    let mut client = TestClient::new(addr.clone());
+    let mut client = target.client();
     ok("GET /stream?n=0", client.get("/stream?n=0&size=4"))
         .assert_status(200)
         .assert_body("");
 }
 
-fn big_slow_status(addr: &ServerAddr) {
-    let mut client = TestClient::new(addr.clone());
+fn big_slow_status(target: &Target<'_>) {
+    let mut client = target.client();
     let resp = ok("GET /big", client.get("/big?bytes=3000000"));
     resp.assert_status(200)
         .assert_header("Content-Length", "3000000");
@@ -200,26 +268,26 @@ fn big_slow_status(addr: &ServerAddr) {
     }
 }
 
-fn options_asterisk(addr: &ServerAddr) {
-    let resp = raw(addr, "OPTIONS", b"OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n");
+fn options_asterisk(target: &Target<'_>) {
+    let resp = raw(target, "OPTIONS", b"OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n");
     resp.assert_status(200)
         .assert_header("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS")
         .assert_body("");
 }
 
-fn raise(addr: &ServerAddr) {
-    let mut client = TestClient::new(addr.clone());
+fn raise(target: &Target<'_>) {
+    let mut client = target.client();
     ok("GET /raise", client.get("/raise")).assert_status(500);
     // The server keeps serving. (Whether the connection that saw the 500 stays open is the
     // server's choice; cheroot closes it, and so does cheroot-rs today.)
-    let mut other = TestClient::new(addr.clone());
+    let mut other = target.client();
     ok("GET /hello after /raise", other.get("/hello"))
         .assert_status(200)
         .assert_body("Hello world!");
 }
 
-fn not_found_and_bad_parameters(addr: &ServerAddr) {
-    let mut client = TestClient::new(addr.clone());
+fn not_found_and_bad_parameters(target: &Target<'_>) {
+    let mut client = target.client();
     for (method, target) in [
         ("GET", "/"),
         ("GET", "/nope"),
@@ -250,8 +318,8 @@ fn not_found_and_bad_parameters(addr: &ServerAddr) {
     }
 }
 
-fn keep_alive(addr: &ServerAddr) {
-    let mut client = TestClient::new(addr.clone());
+fn keep_alive(target: &Target<'_>) {
+    let mut client = target.client();
     for target in [
         "/hello",
         "/echo",

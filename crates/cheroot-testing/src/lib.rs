@@ -9,7 +9,8 @@
 //!   and close-delimited bodies, and [`send_raw`](TestClient::send_raw) /
 //!   [`read_response`](TestClient::read_response) for malformed input; its [`Response`] has
 //!   webtest's assertions.
-//! - [`assert_echo_contract`]: every row of ECHO_APP.md checked against a running echo app.
+//! - [`assert_echo_contract`]: every row of ECHO_APP.md checked against a running echo app;
+//!   [`assert_echo_contract_with`] does it through any client, e.g. one speaking TLS.
 //! - [`Sha256`]: the digest the echo app reports, for comparing in tests.
 //!
 //! ```no_run
@@ -44,7 +45,7 @@ mod sha256;
 
 pub use client::{ServerAddr, TestClient};
 pub use echo::Echo;
-pub use echo_contract::assert_echo_contract;
+pub use echo_contract::{assert_echo_contract, assert_echo_contract_with};
 pub use hello::Hello;
 pub use response::{Framing, Response};
 pub use server::{TestServer, TestServerBuilder};

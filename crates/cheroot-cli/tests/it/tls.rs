@@ -102,6 +102,47 @@ fn echo_over_tls_with_each_backend() {
     }
 }
 
+// A keep-alive client that goes away between requests without TLS close_notify (as wrk and
+// most clients do) is an ordinary end of stream, as with cheroot's ssl module
+// (suppress_ragged_eofs): no "socket.error" line, on either backend.
+#[test]
+fn idle_tls_close_without_close_notify_is_quiet() {
+    let cert = Certificate::new("ragged");
+    for adapter in built_adapters() {
+        let server = Server::start(&[
+            "--bind",
+            "127.0.0.1:0",
+            "--ssl-adapter",
+            adapter,
+            "--ssl-certificate",
+            &cert.path("cert.pem"),
+            "--ssl-private-key",
+            &cert.path("key.pem"),
+            "builtin:hello",
+        ]);
+        for _ in 0..3 {
+            let mut client =
+                TestClient::new(server.addr().clone()).with_tls(&cert.der, "localhost");
+            client.get("/hello").unwrap().assert_status(200);
+            client.get("/hello").unwrap().assert_status(200);
+            // A TCP shutdown, no close_notify.
+            client.close();
+        }
+        // More handshakes after the closes, so the server has read them before it stops.
+        for _ in 0..3 {
+            let mut client =
+                TestClient::new(server.addr().clone()).with_tls(&cert.der, "localhost");
+            client.get("/hello").unwrap().assert_status(200);
+        }
+        let (status, stderr) = server.stop_with(Signal::SIGTERM);
+        assert!(status.success(), "{adapter}: {status}; stderr: {stderr}");
+        assert!(
+            !stderr.contains("socket.error") && !stderr.contains("close_notify"),
+            "{adapter}: {stderr}"
+        );
+    }
+}
+
 #[test]
 fn backends_not_built_in_are_named() {
     let cert = Certificate::new("notbuilt");

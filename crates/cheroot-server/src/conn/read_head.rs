@@ -86,6 +86,15 @@ where
                         None => HeadOutcome::Closed,
                     };
                 }
+                // A TLS peer that closes without close_notify: rustls says UnexpectedEof where
+                // OpenSSL and cheroot's ssl module (suppress_ragged_eofs) see an end of stream.
+                // The HTTP framing, not the TLS alert, tells whether anything was cut short.
+                Ok(Err(err)) if err.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    return match request_head_eof_error(self.reader.buffer()) {
+                        Some(err) => HeadOutcome::Rejected(err),
+                        None => HeadOutcome::Closed,
+                    };
+                }
                 Ok(Ok(_)) => {}
                 Ok(Err(err)) => {
                     log_socket_error(&err);
