@@ -267,10 +267,30 @@ impl TestClient {
     /// `InvalidData` if what came back is not an HTTP/1.x response, or a read error
     /// (`WouldBlock`/`TimedOut` on timeout).
     pub fn read_response_for(&mut self, method: &str) -> io::Result<Response> {
+        self.read_final(method, false).map(|(resp, _)| resp)
+    }
+
+    /// Reads one response to a `GET`-like request as
+    /// [`read_response`](TestClient::read_response) does, except that a body the server cut
+    /// short by closing the connection is not an error: the response comes back with the
+    /// body that arrived (for a chunked body, its whole chunks) and `false`; `true` when the
+    /// body was complete. For checking what a server sends before it gives up on a response.
+    ///
+    /// # Errors
+    ///
+    /// As [`read_response_for`](TestClient::read_response_for), except for a body cut short.
+    pub fn read_partial_response(&mut self) -> io::Result<(Response, bool)> {
+        self.read_final("GET", true)
+    }
+
+    /// Reads up to the first final response; `allow_cut` as in `read_partial_response`.
+    fn read_final(&mut self, method: &str, allow_cut: bool) -> io::Result<(Response, bool)> {
         let conn = self.connection_open()?;
         let result = loop {
-            match read_one(conn, method) {
-                Ok(resp) if (100..200).contains(&resp.status) && resp.status != 101 => continue,
+            match read_one(conn, method, allow_cut) {
+                Ok((resp, _)) if (100..200).contains(&resp.status) && resp.status != 101 => {
+                    continue;
+                }
                 other => break other,
             }
         };
@@ -280,10 +300,28 @@ impl TestClient {
                 && (!self.last_request_http10 || resp.has_connection_token("keep-alive"))
         };
         match &result {
-            Ok(resp) if persists(resp) => {}
+            Ok((resp, true)) if persists(resp) => {}
             _ => self.close(),
         }
         result
+    }
+
+    /// Reads exactly `n` raw bytes from the open connection (bytes already buffered first),
+    /// leaving the rest unread: for looking at the start of a response, for example before
+    /// hanging up in the middle of a long body.
+    ///
+    /// # Errors
+    ///
+    /// No connection is open, the server closed it before `n` bytes (`UnexpectedEof`), or a
+    /// read error (a timeout included).
+    pub fn read_raw(&mut self, n: usize) -> io::Result<Vec<u8>> {
+        let conn = self.connection_open()?;
+        let mut out = Vec::with_capacity(n);
+        let result = conn.read_exact_n(n, &mut out);
+        if result.is_err() {
+            self.conn = None;
+        }
+        result.map(|()| out)
     }
 
     /// Reads whatever the server sends until it closes the connection (or the timeout), then
@@ -540,8 +578,10 @@ fn latin1(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| char::from(b)).collect()
 }
 
-/// Reads one response (interim ones included) to a request with `method`.
-fn read_one(conn: &mut Conn, method: &str) -> io::Result<Response> {
+/// Reads one response (interim ones included) to a request with `method`, and whether its
+/// body was complete. With `allow_cut`, a body cut short by the end of the stream is kept as
+/// far as it arrived instead of being an error.
+fn read_one(conn: &mut Conn, method: &str, allow_cut: bool) -> io::Result<(Response, bool)> {
     // The first read tells a server that closed without answering from a broken response.
     if conn.buf.is_empty() && conn.fill()? == 0 {
         return Err(io::Error::new(
@@ -566,7 +606,7 @@ fn read_one(conn: &mut Conn, method: &str) -> io::Result<Response> {
         || status == 204
         || status == 304
     {
-        return Ok(resp);
+        return Ok((resp, true));
     }
     let chunked = resp
         .header_all("transfer-encoding")
@@ -574,9 +614,9 @@ fn read_one(conn: &mut Conn, method: &str) -> io::Result<Response> {
         .flat_map(|v| v.split(','))
         .next_back()
         .is_some_and(|t| t.trim().eq_ignore_ascii_case("chunked"));
-    if chunked {
+    let body = if chunked {
         resp.framing = Framing::Chunked;
-        read_chunked(conn, &mut resp)?;
+        read_chunked(conn, &mut resp)
     } else if let Some(len) = resp.header("content-length") {
         let len: u64 = len
             .trim()
@@ -584,12 +624,21 @@ fn read_one(conn: &mut Conn, method: &str) -> io::Result<Response> {
             .map_err(|_| invalid("a Content-Length that is not a number"))?;
         resp.framing = Framing::Length(len);
         let len = usize::try_from(len).map_err(|_| invalid("a Content-Length too large"))?;
-        conn.read_exact_n(len, &mut resp.body)?;
+        let read = conn.read_exact_n(len, &mut resp.body);
+        if read.is_err() && allow_cut {
+            // What arrived of a body cut short is still in the buffer.
+            resp.body.append(&mut conn.buf);
+        }
+        read
     } else {
         resp.framing = Framing::CloseDelimited;
-        conn.read_until_eof(&mut resp.body)?;
+        conn.read_until_eof(&mut resp.body)
+    };
+    match body {
+        Ok(()) => Ok((resp, true)),
+        Err(err) if allow_cut && err.kind() == io::ErrorKind::UnexpectedEof => Ok((resp, false)),
+        Err(err) => Err(err),
     }
-    Ok(resp)
 }
 
 /// `HTTP/1.1 200 OK` into its parts.
