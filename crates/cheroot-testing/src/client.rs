@@ -150,9 +150,19 @@ impl TestClient {
         self.connections_made
     }
 
+    /// Opens a connection now if none is open (requests open one when needed): for tests of
+    /// what a server does with connections that send nothing.
+    ///
+    /// # Errors
+    ///
+    /// Connecting failed.
+    pub fn connect(&mut self) -> io::Result<()> {
+        self.connection().map(|_| ())
+    }
+
     /// Whether a connection is open (not yet closed by either side as far as we know).
     pub fn is_connected(&self) -> bool {
-        self.conn.is_some()
+        self.conn.as_ref().is_some_and(|conn| !conn.ending)
     }
 
     /// Sends one request and reads its response.
@@ -241,7 +251,9 @@ impl TestClient {
             .write_all(bytes)
             .and_then(|()| conn.stream.flush());
         if result.is_err() {
-            self.conn = None;
+            // The next request needs a new connection; what the server sent before it ended
+            // this one stays readable (`read_to_end`, `wait_closed`).
+            conn.ending = true;
         }
         result
     }
@@ -257,7 +269,7 @@ impl TestClient {
     }
 
     /// Reads one response to a request with `method` (a `HEAD` response has no body), skipping
-    /// interim `1xx` responses other than `101`. Closes the connection afterwards when the
+    /// interim `1xx` responses other than `101`. The next request opens a new connection when the
     /// response says so, its body ran to the end of the stream, or it answers an HTTP/1.0
     /// request without `Connection: keep-alive`.
     ///
@@ -301,9 +313,67 @@ impl TestClient {
         };
         match &result {
             Ok((resp, true)) if persists(resp) => {}
-            _ => self.close(),
+            // The server ends this connection: the next request opens a new one, while
+            // `wait_closed` and `read_to_end` can still watch this one end.
+            Ok(_) => {
+                if let Some(conn) = &mut self.conn {
+                    conn.ending = true;
+                }
+            }
+            Err(_) => self.close(),
         }
         result
+    }
+
+    /// Reads until the server closes the connection, expecting nothing more from it: for
+    /// checking that a server closes after a response (or without one).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidData` if bytes arrived before the end of the stream, or as
+    /// [`read_to_end`](TestClient::read_to_end) (a timeout: the server did not close).
+    pub fn wait_closed(&mut self) -> io::Result<()> {
+        let rest = self.read_to_end()?;
+        if rest.is_empty() {
+            Ok(())
+        } else {
+            Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "bytes before the end of the stream: {}",
+                    rest.escape_ascii()
+                ),
+            ))
+        }
+    }
+
+    /// Reads whatever the open connection has next, raw: the bytes already buffered, or else
+    /// those of one read (at least one byte). For following a response as it streams.
+    ///
+    /// # Errors
+    ///
+    /// No connection is open, `UnexpectedEof` if the server closed it, or a read error (a
+    /// timeout included).
+    pub fn read_some(&mut self) -> io::Result<Vec<u8>> {
+        let conn = self.connection_open()?;
+        if conn.buf.is_empty() {
+            match conn.fill() {
+                Ok(0) => {
+                    self.conn = None;
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "the server closed the connection",
+                    ));
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    self.conn = None;
+                    return Err(err);
+                }
+            }
+        }
+        let conn = self.connection_open()?;
+        Ok(std::mem::take(&mut conn.buf))
     }
 
     /// Reads exactly `n` raw bytes from the open connection (bytes already buffered first),
@@ -362,7 +432,7 @@ impl TestClient {
     }
 
     fn connection(&mut self) -> io::Result<&mut Conn> {
-        if self.conn.is_none() {
+        if self.conn.as_ref().is_none_or(|conn| conn.ending) {
             let stream = match &self.addr {
                 #[cfg(feature = "rustls")]
                 ServerAddr::Tcp(addr) if self.tls.is_some() => {
@@ -386,6 +456,7 @@ impl TestClient {
             self.conn = Some(Conn {
                 stream,
                 buf: Vec::new(),
+                ending: false,
             });
         }
         Ok(self.conn.as_mut().expect("just connected"))
@@ -505,6 +576,9 @@ impl Write for Stream {
 struct Conn {
     stream: Stream,
     buf: Vec<u8>,
+    /// The server ends the connection after the last response (it said so, or its body ran
+    /// to the end of the stream): reads may go on, a new request needs a new connection.
+    ending: bool,
 }
 
 impl Conn {

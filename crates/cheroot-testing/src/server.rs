@@ -286,6 +286,15 @@ impl TestServer {
         TestClient::new(self.addr.clone())
     }
 
+    /// The native server, shared: for a gateway that needs a handle on its own server, or a
+    /// thread that stops it. `None` under a WSGI-style app.
+    pub fn shared_server(&self) -> Option<Arc<HttpServer>> {
+        match &self.server {
+            Served::Native(server) => Some(Arc::clone(server)),
+            Served::Wsgi(_) => None,
+        }
+    }
+
     /// The server itself (stats, settings, `stop`).
     pub fn server(&self) -> &HttpServer {
         self.server.http()

@@ -9,7 +9,7 @@ use std::time::Duration;
 use cheroot_server::{BindAddr, HttpServer, ServerConfig};
 
 use super::apps::TestApp;
-use super::support::{TestServer, test_config};
+use super::support::{connect, start, test_config};
 
 /// A self-signed certificate for `localhost`, written to a fresh directory.
 fn certificate() -> (std::path::PathBuf, Vec<u8>) {
@@ -59,19 +59,21 @@ fn serves_https_through_an_adapter() {
         ssl_adapter: Some(Arc::new(adapter)),
         ..test_config()
     };
-    let server = TestServer::start(TestApp::new(true), config);
-    let hello = https_get(server.addr, &cert_der, "/hello");
+    let server = start(TestApp::new(true), config);
+    let hello = https_get(server.socket_addr(), &cert_der, "/hello");
     assert!(hello.starts_with("HTTP/1.1 200 OK\r\n"), "{hello}");
     assert!(hello.ends_with("Hello world!"), "{hello}");
-    let environ = https_get(server.addr, &cert_der, "/environ");
+    let environ = https_get(server.socket_addr(), &cert_der, "/environ");
     assert!(environ.contains("url_scheme=https\n"), "{environ}");
     assert!(environ.contains("server_protocol=HTTP/1.1\n"), "{environ}");
     assert!(environ.contains("HTTPS=on\n"), "{environ}");
 
     // test_ssl.py::test_http_over_https_error: plain HTTP on the TLS port gets a 400.
-    let mut plain = server.client();
-    plain.send(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
-    let resp = plain.read_response("GET");
+    let mut plain = connect(&server);
+    plain
+        .send_raw(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        .expect("send");
+    let resp = plain.read_response_for("GET").expect("a response");
     assert_eq!(resp.status, 400);
     let _ = std::fs::remove_dir_all(&dir);
 }
