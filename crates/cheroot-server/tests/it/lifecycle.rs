@@ -1,6 +1,5 @@
 //! The server's lifecycle: prepare, serve, stop, interrupt, bind addresses, validation.
 
-use std::io::{Read, Write};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -136,17 +135,19 @@ fn bind_addr_unix() {
         let server = Arc::clone(&server);
         std::thread::spawn(move || server.serve())
     };
-    let mut stream = std::os::unix::net::UnixStream::connect(&path).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
-    stream
-        .write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
-        .expect("send");
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).expect("read");
-    assert!(raw.starts_with("HTTP/1.1 200 OK\r\n"), "{raw}");
-    assert!(raw.ends_with("Hello world!"), "{raw}");
+    // The server is built by hand to bind the path this test chose; the client is the
+    // shared one.
+    let mut client = cheroot_testing::TestClient::new(cheroot_testing::ServerAddr::Unix(path));
+    let resp = client
+        .request(
+            "GET",
+            "/hello",
+            &[("Host", "t"), ("Connection", "close")],
+            b"",
+        )
+        .expect("a response");
+    assert_eq!(resp.status_line(), "HTTP/1.1 200 OK", "{resp}");
+    assert_eq!(resp.body_text(), "Hello world!", "{resp}");
     server.stop();
     serving
         .join()
