@@ -4,7 +4,6 @@
 
 mod it {
     pub(crate) mod apps;
-    pub(crate) mod client;
     pub(crate) mod support;
 
     mod body;

@@ -162,9 +162,19 @@ impl TestClient {
         self.connections_made
     }
 
+    /// Opens a connection now if none is open (requests open one when needed): for tests of
+    /// what a server does with connections that send nothing.
+    ///
+    /// # Errors
+    ///
+    /// Connecting failed.
+    pub fn connect(&mut self) -> io::Result<()> {
+        self.connection().map(|_| ())
+    }
+
     /// Whether a connection is open (not yet closed by either side as far as we know).
     pub fn is_connected(&self) -> bool {
-        self.conn.is_some()
+        self.conn.as_ref().is_some_and(|conn| !conn.ending)
     }
 
     /// Sends one request and reads its response.
@@ -253,7 +263,9 @@ impl TestClient {
             .write_all(bytes)
             .and_then(|()| conn.stream.flush());
         if result.is_err() {
-            self.conn = None;
+            // The next request needs a new connection; what the server sent before it ended
+            // this one stays readable (`read_to_end`, `wait_closed`).
+            conn.ending = true;
         }
         result
     }
@@ -269,7 +281,7 @@ impl TestClient {
     }
 
     /// Reads one response to a request with `method` (a `HEAD` response has no body), skipping
-    /// interim `1xx` responses other than `101`. Closes the connection afterwards when the
+    /// interim `1xx` responses other than `101`. The next request opens a new connection when the
     /// response says so, its body ran to the end of the stream, or it answers an HTTP/1.0
     /// request without `Connection: keep-alive`.
     ///
@@ -279,10 +291,30 @@ impl TestClient {
     /// `InvalidData` if what came back is not an HTTP/1.x response, or a read error
     /// (`WouldBlock`/`TimedOut` on timeout).
     pub fn read_response_for(&mut self, method: &str) -> io::Result<Response> {
+        self.read_final(method, false).map(|(resp, _)| resp)
+    }
+
+    /// Reads one response to a `GET`-like request as
+    /// [`read_response`](TestClient::read_response) does, except that a body the server cut
+    /// short by closing the connection is not an error: the response comes back with the
+    /// body that arrived (for a chunked body, its whole chunks) and `false`; `true` when the
+    /// body was complete. For checking what a server sends before it gives up on a response.
+    ///
+    /// # Errors
+    ///
+    /// As [`read_response_for`](TestClient::read_response_for), except for a body cut short.
+    pub fn read_partial_response(&mut self) -> io::Result<(Response, bool)> {
+        self.read_final("GET", true)
+    }
+
+    /// Reads up to the first final response; `allow_cut` as in `read_partial_response`.
+    fn read_final(&mut self, method: &str, allow_cut: bool) -> io::Result<(Response, bool)> {
         let conn = self.connection_open()?;
         let result = loop {
-            match read_one(conn, method) {
-                Ok(resp) if (100..200).contains(&resp.status) && resp.status != 101 => continue,
+            match read_one(conn, method, allow_cut) {
+                Ok((resp, _)) if (100..200).contains(&resp.status) && resp.status != 101 => {
+                    continue;
+                }
                 other => break other,
             }
         };
@@ -292,10 +324,86 @@ impl TestClient {
                 && (!self.last_request_http10 || resp.has_connection_token("keep-alive"))
         };
         match &result {
-            Ok(resp) if persists(resp) => {}
-            _ => self.close(),
+            Ok((resp, true)) if persists(resp) => {}
+            // The server ends this connection: the next request opens a new one, while
+            // `wait_closed` and `read_to_end` can still watch this one end.
+            Ok(_) => {
+                if let Some(conn) = &mut self.conn {
+                    conn.ending = true;
+                }
+            }
+            Err(_) => self.close(),
         }
         result
+    }
+
+    /// Reads until the server closes the connection, expecting nothing more from it: for
+    /// checking that a server closes after a response (or without one).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidData` if bytes arrived before the end of the stream, or as
+    /// [`read_to_end`](TestClient::read_to_end) (a timeout: the server did not close).
+    pub fn wait_closed(&mut self) -> io::Result<()> {
+        let rest = self.read_to_end()?;
+        if rest.is_empty() {
+            Ok(())
+        } else {
+            Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "bytes before the end of the stream: {}",
+                    rest.escape_ascii()
+                ),
+            ))
+        }
+    }
+
+    /// Reads whatever the open connection has next, raw: the bytes already buffered, or else
+    /// those of one read (at least one byte). For following a response as it streams.
+    ///
+    /// # Errors
+    ///
+    /// No connection is open, `UnexpectedEof` if the server closed it, or a read error (a
+    /// timeout included).
+    pub fn read_some(&mut self) -> io::Result<Vec<u8>> {
+        let conn = self.connection_open()?;
+        if conn.buf.is_empty() {
+            match conn.fill() {
+                Ok(0) => {
+                    self.conn = None;
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "the server closed the connection",
+                    ));
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    self.conn = None;
+                    return Err(err);
+                }
+            }
+        }
+        let conn = self.connection_open()?;
+        Ok(std::mem::take(&mut conn.buf))
+    }
+
+    /// Reads exactly `n` raw bytes from the open connection (bytes already buffered first),
+    /// leaving the rest unread: for looking at the start of a response, for example before
+    /// hanging up in the middle of a long body.
+    ///
+    /// # Errors
+    ///
+    /// No connection is open, the server closed it before `n` bytes (`UnexpectedEof`), or a
+    /// read error (a timeout included).
+    pub fn read_raw(&mut self, n: usize) -> io::Result<Vec<u8>> {
+        let conn = self.connection_open()?;
+        let mut out = Vec::with_capacity(n);
+        let result = conn.read_exact_n(n, &mut out);
+        if result.is_err() {
+            self.conn = None;
+        }
+        result.map(|()| out)
     }
 
     /// Reads whatever the server sends until it closes the connection (or the timeout), then
@@ -336,7 +444,7 @@ impl TestClient {
     }
 
     fn connection(&mut self) -> io::Result<&mut Conn> {
-        if self.conn.is_none() {
+        if self.conn.as_ref().is_none_or(|conn| conn.ending) {
             let stream = match &self.addr {
                 #[cfg(feature = "rustls")]
                 ServerAddr::Tcp(addr) if self.tls.is_some() => {
@@ -360,6 +468,7 @@ impl TestClient {
             self.conn = Some(Conn {
                 stream,
                 buf: Vec::new(),
+                ending: false,
             });
         }
         Ok(self.conn.as_mut().expect("just connected"))
@@ -479,6 +588,9 @@ impl Write for Stream {
 struct Conn {
     stream: Stream,
     buf: Vec<u8>,
+    /// The server ends the connection after the last response (it said so, or its body ran
+    /// to the end of the stream): reads may go on, a new request needs a new connection.
+    ending: bool,
 }
 
 impl Conn {
@@ -552,8 +664,10 @@ fn latin1(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| char::from(b)).collect()
 }
 
-/// Reads one response (interim ones included) to a request with `method`.
-fn read_one(conn: &mut Conn, method: &str) -> io::Result<Response> {
+/// Reads one response (interim ones included) to a request with `method`, and whether its
+/// body was complete. With `allow_cut`, a body cut short by the end of the stream is kept as
+/// far as it arrived instead of being an error.
+fn read_one(conn: &mut Conn, method: &str, allow_cut: bool) -> io::Result<(Response, bool)> {
     // The first read tells a server that closed without answering from a broken response.
     if conn.buf.is_empty() && conn.fill()? == 0 {
         return Err(io::Error::new(
@@ -578,7 +692,7 @@ fn read_one(conn: &mut Conn, method: &str) -> io::Result<Response> {
         || status == 204
         || status == 304
     {
-        return Ok(resp);
+        return Ok((resp, true));
     }
     let chunked = resp
         .header_all("transfer-encoding")
@@ -586,9 +700,9 @@ fn read_one(conn: &mut Conn, method: &str) -> io::Result<Response> {
         .flat_map(|v| v.split(','))
         .next_back()
         .is_some_and(|t| t.trim().eq_ignore_ascii_case("chunked"));
-    if chunked {
+    let body = if chunked {
         resp.framing = Framing::Chunked;
-        read_chunked(conn, &mut resp)?;
+        read_chunked(conn, &mut resp)
     } else if let Some(len) = resp.header("content-length") {
         let len: u64 = len
             .trim()
@@ -596,12 +710,21 @@ fn read_one(conn: &mut Conn, method: &str) -> io::Result<Response> {
             .map_err(|_| invalid("a Content-Length that is not a number"))?;
         resp.framing = Framing::Length(len);
         let len = usize::try_from(len).map_err(|_| invalid("a Content-Length too large"))?;
-        conn.read_exact_n(len, &mut resp.body)?;
+        let read = conn.read_exact_n(len, &mut resp.body);
+        if read.is_err() && allow_cut {
+            // What arrived of a body cut short is still in the buffer.
+            resp.body.append(&mut conn.buf);
+        }
+        read
     } else {
         resp.framing = Framing::CloseDelimited;
-        conn.read_until_eof(&mut resp.body)?;
+        conn.read_until_eof(&mut resp.body)
+    };
+    match body {
+        Ok(()) => Ok((resp, true)),
+        Err(err) if allow_cut && err.kind() == io::ErrorKind::UnexpectedEof => Ok((resp, false)),
+        Err(err) => Err(err),
     }
-    Ok(resp)
 }
 
 /// `HTTP/1.1 200 OK` into its parts.

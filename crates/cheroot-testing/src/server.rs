@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use cheroot::wsgi::{Server as WsgiServer, WsgiApp};
+use cheroot::wsgi::{Server as WsgiServer, WsgiApp, WsgiVersion};
 use cheroot::{BindAddr, Gateway, HttpServer, ServerConfig, ServerError};
 
 use crate::client::{ServerAddr, TestClient};
@@ -71,6 +71,7 @@ pub struct TestServerBuilder {
     config: ServerConfig,
     unix: bool,
     host: IpAddr,
+    wsgi_version: Option<WsgiVersion>,
 }
 
 impl Default for TestServerBuilder {
@@ -79,6 +80,7 @@ impl Default for TestServerBuilder {
             config: test_config(),
             unix: false,
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            wsgi_version: None,
         }
     }
 }
@@ -106,6 +108,13 @@ impl TestServerBuilder {
         self
     }
 
+    /// Serves a WSGI-style app with `version` of the environ (cheroot's `wsgi_version`)
+    /// instead of the default (1, 0); no effect on a native gateway.
+    pub fn wsgi_version(mut self, version: WsgiVersion) -> Self {
+        self.wsgi_version = Some(version);
+        self
+    }
+
     /// Listens on a UNIX socket in a fresh temporary directory instead of TCP.
     pub fn unix(mut self) -> Self {
         self.unix = true;
@@ -129,12 +138,13 @@ impl TestServerBuilder {
     ///
     /// As [`try_start_arc`](Self::try_start_arc).
     pub fn try_start(self, app: impl WsgiApp) -> Result<TestServer, ServerError> {
+        let version = self.wsgi_version;
         self.launch(|bind, config| {
-            Served::Wsgi(Arc::new(WsgiServer::with_config(
-                bind,
-                Arc::new(app),
-                config,
-            )))
+            let server = WsgiServer::with_config(bind, Arc::new(app), config);
+            if let Some(version) = version {
+                server.set_wsgi_version(version);
+            }
+            Served::Wsgi(Arc::new(server))
         })
     }
 
@@ -274,6 +284,15 @@ impl TestServer {
     /// A new client for this server (HTTP/1.1, keep-alive).
     pub fn client(&self) -> TestClient {
         TestClient::new(self.addr.clone())
+    }
+
+    /// The native server, shared: for a gateway that needs a handle on its own server, or a
+    /// thread that stops it. `None` under a WSGI-style app.
+    pub fn shared_server(&self) -> Option<Arc<HttpServer>> {
+        match &self.server {
+            Served::Native(server) => Some(Arc::clone(server)),
+            Served::Wsgi(_) => None,
+        }
     }
 
     /// The server itself (stats, settings, `stop`).

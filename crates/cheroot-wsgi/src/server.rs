@@ -51,6 +51,8 @@ impl Server {
     /// A server for `app` with every server setting given at once.
     pub fn with_config(bind_addr: BindAddr, app: Arc<dyn WsgiApp>, config: ServerConfig) -> Self {
         let gateway = Arc::new(WsgiGateway::from_arc(app));
+        // As `set_protocol` does: the environ's ACTUAL_SERVER_PROTOCOL follows the server's.
+        gateway.set_server_protocol(config.protocol.as_str());
         let http = HttpServer::from_arc(bind_addr, Arc::clone(&gateway) as _, config);
         Self { http, gateway }
     }

@@ -1,9 +1,6 @@
 //! Integration tests of cheroot-wsgi over real loopback sockets, ported from cheroot's
 //! test_wsgi.py, test_dispatch.py and the WSGI cases of test_conn.py and test_core.py.
 
-#[path = "it/client.rs"]
-mod client;
-
 #[path = "it/apps.rs"]
 mod apps;
 

@@ -6,15 +6,17 @@ use std::time::Duration;
 use cheroot_server::ServerConfig;
 
 use super::apps::TestApp;
-use super::support::{TestServer, test_config, wait_until};
+use super::support::{connect, start, test_config, wait_until};
 
 #[test]
 fn gateway_error_before_headers_is_500() {
     // inventory 2.4 item 48: 500 with Content-Length: 0, then close.
     for blocking in [true, false] {
-        let server = TestServer::start(TestApp::new(blocking), test_config());
-        let mut client = server.client();
-        let resp = client.get("/error", "");
+        let server = start(TestApp::new(blocking), test_config());
+        let mut client = connect(&server);
+        let resp = client
+            .request("GET", "/error", &[("Host", "test")], b"")
+            .expect("a response");
         assert_eq!(resp.status, 500);
         assert_eq!(resp.header("Content-Length"), Some("0"));
         // The server closes after it, so an HTTP/1.1 client is told (cheroot does not say).
@@ -28,13 +30,25 @@ fn panicking_gateway_leaves_the_server_alive() {
     // test_conn.py::test_unhandled_exception_in_request_handler,
     // test_conn.py::test_remains_alive_post_unhandled_exception
     for blocking in [true, false] {
-        let server = TestServer::start(TestApp::new(blocking), test_config());
+        let server = start(TestApp::new(blocking), test_config());
         for _ in 0..12 {
-            let mut client = server.client();
-            assert_eq!(client.get("/panic", "").status, 500);
+            let mut client = connect(&server);
+            assert_eq!(
+                client
+                    .request("GET", "/panic", &[("Host", "test")], b"")
+                    .expect("a response")
+                    .status,
+                500
+            );
         }
-        let mut client = server.client();
-        assert_eq!(client.get("/hello", "").body_str(), "Hello world!");
+        let mut client = connect(&server);
+        assert_eq!(
+            client
+                .request("GET", "/hello", &[("Host", "test")], b"")
+                .expect("a response")
+                .body_text(),
+            "Hello world!"
+        );
     }
 }
 
@@ -42,10 +56,13 @@ fn panicking_gateway_leaves_the_server_alive() {
 fn gateway_error_after_headers_closes() {
     // inventory 2.4 item 48: after headers, the connection just closes (no last chunk).
     for blocking in [true, false] {
-        let server = TestServer::start(TestApp::new(blocking), test_config());
-        let mut client = server.client();
-        client.send(b"GET /error_after_headers HTTP/1.1\r\nHost: t\r\n\r\n");
-        let raw = String::from_utf8_lossy(&client.read_to_end()).into_owned();
+        let server = start(TestApp::new(blocking), test_config());
+        let mut client = connect(&server);
+        client
+            .send_raw(b"GET /error_after_headers HTTP/1.1\r\nHost: t\r\n\r\n")
+            .expect("send");
+        let raw =
+            String::from_utf8_lossy(&client.read_to_end().expect("read to the end")).into_owned();
         assert!(raw.starts_with("HTTP/1.1 200 OK\r\n"), "{raw}");
         assert!(raw.contains("Transfer-Encoding: chunked"), "{raw}");
         assert!(
@@ -58,9 +75,11 @@ fn gateway_error_after_headers_closes() {
 #[test]
 fn response_splitting_is_refused() {
     for blocking in [true, false] {
-        let server = TestServer::start(TestApp::new(blocking), test_config());
-        let mut client = server.client();
-        let resp = client.get("/split", "");
+        let server = start(TestApp::new(blocking), test_config());
+        let mut client = connect(&server);
+        let resp = client
+            .request("GET", "/split", &[("Host", "test")], b"")
+            .expect("a response");
         assert_eq!(resp.status, 500);
         assert_eq!(resp.header("Set-Cookie"), None);
     }
@@ -79,37 +98,53 @@ fn overload_results_in_503() {
     let app = TestApp::new(true);
     let probe = app.probe.clone();
     probe.close_gate();
-    let server = TestServer::start(app, config);
+    let server = start(app, config);
     // The only worker is held...
-    let mut busy = server.client();
-    busy.send(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
+    let mut busy = connect(&server);
+    busy.send_raw(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
+        .expect("send");
     assert!(wait_until(Duration::from_secs(5), || probe
         .held
         .load(Ordering::SeqCst)
         == 1));
     // ... the one queue slot is taken...
-    let mut queued = server.client();
-    queued.send(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
+    let mut queued = connect(&server);
+    queued
+        .send_raw(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
+        .expect("send");
     assert!(wait_until(Duration::from_secs(5), || server
-        .server
+        .server()
         .stats()
         .queue
         == 1));
     // ... so the next request waits 100 ms for room, then gets 503.
-    let mut rejected = server.client();
-    let resp = rejected.get("/hello", "");
-    assert_eq!((resp.status, resp.body_str()), (503, ""));
+    let mut rejected = connect(&server);
+    let resp = rejected
+        .request("GET", "/hello", &[("Host", "test")], b"")
+        .expect("a response");
+    assert_eq!((resp.status, resp.body_text().as_str()), (503, ""));
     rejected.wait_closed().expect("closed after the 503");
     probe.open_gate();
-    assert_eq!(busy.read_response("GET").body_str(), "released");
-    assert_eq!(queued.read_response("GET").body_str(), "released");
+    assert_eq!(
+        busy.read_response_for("GET")
+            .expect("a response")
+            .body_text(),
+        "released"
+    );
+    assert_eq!(
+        queued
+            .read_response_for("GET")
+            .expect("a response")
+            .body_text(),
+        "released"
+    );
 }
 
 #[test]
 fn random_bytes_never_hang_or_break_the_server() {
     // Seeded pseudo-random requests: real request pieces mixed with noise. Every connection
     // ends (a response or a close) and the server keeps answering.
-    let server = TestServer::start(TestApp::new(false), test_config());
+    let server = start(TestApp::new(false), test_config());
     let pieces: [&[u8]; 12] = [
         b"GET / HTTP/1.1\r\n",
         b"POST /echo HTTP/1.1\r\n",
@@ -136,21 +171,30 @@ fn random_bytes_never_hang_or_break_the_server() {
         for _ in 0..(next() % 8 + 1) {
             raw.extend_from_slice(pieces[(next() % pieces.len() as u64) as usize]);
         }
-        let mut client = server.client();
-        let _ = client.try_send(&raw);
-        client.shutdown_write();
+        let mut client = connect(&server);
+        if client.send_raw(&raw).is_err() {
+            // The server already ended the connection (a reset while sending).
+            continue;
+        }
+        let _ = client.shutdown_write();
         // Whatever comes back, the connection ends: EOF or reset, never the read timeout.
-        if let Err(err) = client.read_until_closed() {
+        if let Err(err) = client.read_to_end() {
             panic!(
                 "the server hung on {:?}: {err}",
                 String::from_utf8_lossy(&raw)
             );
         }
     }
-    let mut client = server.client();
-    assert_eq!(client.get("/hello", "").body_str(), "Hello world!");
+    let mut client = connect(&server);
+    assert_eq!(
+        client
+            .request("GET", "/hello", &[("Host", "test")], b"")
+            .expect("a response")
+            .body_text(),
+        "Hello world!"
+    );
     assert!(wait_until(Duration::from_secs(10), || server
-        .server
+        .server()
         .connections()
         == 0));
 }

@@ -5,17 +5,22 @@ use std::time::Duration;
 use cheroot_server::{Protocol, ServerConfig};
 
 use super::apps::TestApp;
-use super::support::{TestServer, test_config, wait_until};
+use super::support::{connect, start, test_config, wait_until};
 
 #[test]
 fn http11_persistent_connections() {
     // test_conn.py::test_HTTP11_persistent_connections
     for blocking in [true, false] {
-        let server = TestServer::start(TestApp::new(blocking), test_config());
-        let mut client = server.client();
+        let server = start(TestApp::new(blocking), test_config());
+        let mut client = connect(&server);
         for _ in 0..3 {
-            let resp = client.get("/hello", "");
-            assert_eq!((resp.status, resp.body_str()), (200, "Hello world!"));
+            let resp = client
+                .request("GET", "/hello", &[("Host", "test")], b"")
+                .expect("a response");
+            assert_eq!(
+                (resp.status, resp.body_text().as_str()),
+                (200, "Hello world!")
+            );
             assert_eq!(
                 resp.header("Connection"),
                 None,
@@ -28,7 +33,14 @@ fn http11_persistent_connections() {
             );
         }
         // A token list, any case, is understood (cheroot compares exactly).
-        let resp = client.get("/hello", "Connection: TE, Close\r\n");
+        let resp = client
+            .request(
+                "GET",
+                "/hello",
+                &[("Host", "test"), ("Connection", "TE, Close")],
+                b"",
+            )
+            .expect("a response");
         assert_eq!(resp.header("Connection"), Some("close"));
         client
             .wait_closed()
@@ -40,7 +52,7 @@ fn http11_persistent_connections() {
 fn http10_keep_alive() {
     // test_conn.py::test_keepalive, both server protocols.
     for protocol in [Protocol::Http11, Protocol::Http10] {
-        let server = TestServer::start(
+        let server = start(
             TestApp::new(true),
             ServerConfig {
                 protocol,
@@ -48,23 +60,27 @@ fn http10_keep_alive() {
             },
         );
         // A plain HTTP/1.0 request: no Connection header, then close.
-        let mut client = server.client();
-        client.send(b"GET /hello HTTP/1.0\r\n\r\n");
-        let resp = client.read_response("GET");
+        let mut client = connect(&server);
+        client
+            .send_raw(b"GET /hello HTTP/1.0\r\n\r\n")
+            .expect("send");
+        let resp = client.read_response_for("GET").expect("a response");
         assert_eq!(resp.status, 200);
         assert!(
-            resp.status_line.starts_with(protocol.as_str()),
+            resp.status_line().starts_with(protocol.as_str()),
             "{}",
-            resp.status_line
+            resp.status_line()
         );
         assert_eq!(resp.header("Connection"), None);
         client.wait_closed().expect("HTTP/1.0 closes by default");
 
         // With Connection: Keep-Alive the connection stays, advertised with its timeout.
-        let mut client = server.client();
+        let mut client = connect(&server);
         for _ in 0..2 {
-            client.send(b"GET /hello HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n");
-            let resp = client.read_response("GET");
+            client
+                .send_raw(b"GET /hello HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n")
+                .expect("send");
+            let resp = client.read_response_for("GET").expect("a response");
             assert_eq!(resp.header("Connection"), Some("Keep-Alive"));
             assert_eq!(resp.header("Keep-Alive"), Some("timeout=1"));
         }
@@ -78,26 +94,46 @@ fn keep_alive_conn_limit_and_idle_expiry() {
         keep_alive_conn_limit: Some(2),
         ..test_config()
     };
-    let server = TestServer::start(TestApp::new(true), config);
-    let mut first = server.client();
-    let mut second = server.client();
-    let mut third = server.client();
-    assert_eq!(first.get("/hello", "").header("Connection"), None);
+    let server = start(TestApp::new(true), config);
+    let mut first = connect(&server);
+    let mut second = connect(&server);
+    let mut third = connect(&server);
+    assert_eq!(
+        first
+            .request("GET", "/hello", &[("Host", "test")], b"")
+            .expect("a response")
+            .header("Connection"),
+        None
+    );
     assert!(wait_until(Duration::from_secs(5), || server
-        .server
+        .server()
         .idle_connections()
         == 1));
-    assert_eq!(second.get("/hello", "").header("Connection"), None);
+    assert_eq!(
+        second
+            .request("GET", "/hello", &[("Host", "test")], b"")
+            .expect("a response")
+            .header("Connection"),
+        None
+    );
     assert!(wait_until(Duration::from_secs(5), || server
-        .server
+        .server()
         .idle_connections()
         == 2));
     // Two parked: the third is told to close.
-    let resp = third.get("/hello", "");
+    let resp = third
+        .request("GET", "/hello", &[("Host", "test")], b"")
+        .expect("a response");
     assert_eq!(resp.header("Connection"), Some("close"));
     third.wait_closed().expect("third connection closed");
     // Using a parked connection works and refreshes it.
-    assert_eq!(first.get("/hello", "").status, 200);
+    assert_eq!(
+        first
+            .request("GET", "/hello", &[("Host", "test")], b"")
+            .expect("a response")
+            .status,
+        200
+    );
     // Idle connections expire after `timeout` (1 s), silently.
     first
         .wait_closed()
@@ -106,7 +142,7 @@ fn keep_alive_conn_limit_and_idle_expiry() {
         .wait_closed()
         .expect("idle connection expired without a 408");
     assert!(wait_until(Duration::from_secs(5), || server
-        .server
+        .server()
         .connections()
         == 0));
 }
@@ -114,15 +150,17 @@ fn keep_alive_conn_limit_and_idle_expiry() {
 #[test]
 fn http11_timeout_on_a_fresh_or_partial_request() {
     // test_conn.py::test_HTTP11_Timeout[True/False]
-    let server = TestServer::start(TestApp::new(true), test_config());
-    let mut silent = server.client();
-    let resp = silent.read_response("GET");
-    assert_eq!((resp.status, resp.body_str()), (408, ""));
+    let server = start(TestApp::new(true), test_config());
+    let mut silent = connect(&server);
+    let resp = silent.read_response_for("GET").expect("a response");
+    assert_eq!((resp.status, resp.body_text().as_str()), (408, ""));
     silent.wait_closed().expect("closed after the 408");
 
-    let mut partial = server.client();
-    partial.send(b"GET /hello HTTP/1.1\r\nHost: t\r\n");
-    let resp = partial.read_response("GET");
+    let mut partial = connect(&server);
+    partial
+        .send_raw(b"GET /hello HTTP/1.1\r\nHost: t\r\n")
+        .expect("send");
+    let resp = partial.read_response_for("GET").expect("a response");
     assert_eq!(resp.status, 408);
     partial.wait_closed().expect("closed after the 408");
 }
@@ -130,33 +168,45 @@ fn http11_timeout_on_a_fresh_or_partial_request() {
 #[test]
 fn http11_timeout_after_request() {
     // test_conn.py::test_HTTP11_Timeout_after_request
-    let server = TestServer::start(TestApp::new(true), test_config());
-    let mut client = server.client();
-    assert_eq!(client.get("/hello", "").status, 200);
+    let server = start(TestApp::new(true), test_config());
+    let mut client = connect(&server);
+    assert_eq!(
+        client
+            .request("GET", "/hello", &[("Host", "test")], b"")
+            .expect("a response")
+            .status,
+        200
+    );
     client
         .wait_closed()
         .expect("an idle connection closes silently");
-    let mut fresh = server.client();
-    assert_eq!(fresh.get("/hello", "").status, 200);
+    let mut fresh = connect(&server);
+    assert_eq!(
+        fresh
+            .request("GET", "/hello", &[("Host", "test")], b"")
+            .expect("a response")
+            .status,
+        200
+    );
 }
 
 #[test]
 fn http11_pipelining() {
     // test_conn.py::test_HTTP11_pipelining
     for blocking in [true, false] {
-        let server = TestServer::start(TestApp::new(blocking), test_config());
-        let mut client = server.client();
+        let server = start(TestApp::new(blocking), test_config());
+        let mut client = connect(&server);
         let mut batch = Vec::new();
         for i in 0..6 {
             batch.extend_from_slice(
                 format!("GET /query?{i} HTTP/1.1\r\nHost: t\r\n\r\n").as_bytes(),
             );
         }
-        client.send(&batch);
+        client.send_raw(&batch).expect("send");
         for i in 0..6 {
-            let resp = client.read_response("GET");
+            let resp = client.read_response_for("GET").expect("a response");
             assert_eq!(
-                (resp.status, resp.body_str()),
+                (resp.status, resp.body_text().as_str()),
                 (200, i.to_string().as_str())
             );
         }
@@ -168,10 +218,12 @@ fn no_message_body() {
     // test_conn.py::test_No_Message_Body: 204 and 304 carry no body, no Content-Length, no
     // Connection, and the connection stays in sync (cheroot sends the app's bytes; we do not).
     for blocking in [true, false] {
-        let server = TestServer::start(TestApp::new(blocking), test_config());
-        let mut client = server.client();
+        let server = start(TestApp::new(blocking), test_config());
+        let mut client = connect(&server);
         for path in ["/no_body", "/not_modified", "/no_body_cl", "/no_body"] {
-            let resp = client.get(path, "");
+            let resp = client
+                .request("GET", path, &[("Host", "test")], b"")
+                .expect("a response");
             assert!(matches!(resp.status, 204 | 304));
             assert_eq!(resp.header("Content-Length"), None);
             assert_eq!(resp.header("Connection"), None);
@@ -181,29 +233,40 @@ fn no_message_body() {
                 assert_eq!(&names[..2], ["X-Before", "X-After"]);
             }
         }
-        let resp = client.get("/hello", "");
-        assert_eq!((resp.status, resp.body_str()), (200, "Hello world!"));
+        let resp = client
+            .request("GET", "/hello", &[("Host", "test")], b"")
+            .expect("a response");
+        assert_eq!(
+            (resp.status, resp.body_text().as_str()),
+            (200, "Hello world!")
+        );
     }
 }
 
 #[test]
 fn head_has_no_body_and_keeps_the_connection() {
-    let server = TestServer::start(TestApp::new(true), test_config());
-    let mut client = server.client();
-    client.send(b"HEAD /hello HTTP/1.1\r\nHost: t\r\n\r\n");
-    let resp = client.read_response("HEAD");
+    let server = start(TestApp::new(true), test_config());
+    let mut client = connect(&server);
+    client
+        .send_raw(b"HEAD /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        .expect("send");
+    let resp = client.read_response_for("HEAD").expect("a response");
     assert_eq!(resp.header("Content-Length"), Some("12"));
-    let resp = client.get("/hello", "");
-    assert_eq!(resp.body_str(), "Hello world!");
+    let resp = client
+        .request("GET", "/hello", &[("Host", "test")], b"")
+        .expect("a response");
+    assert_eq!(resp.body_text(), "Hello world!");
 }
 
 #[test]
 fn app_connection_close_closes() {
-    let server = TestServer::start(TestApp::new(true), test_config());
-    let mut client = server.client();
-    let resp = client.get("/app_close", "");
+    let server = start(TestApp::new(true), test_config());
+    let mut client = connect(&server);
+    let resp = client
+        .request("GET", "/app_close", &[("Host", "test")], b"")
+        .expect("a response");
     assert_eq!(resp.header("Connection"), Some("close"));
-    assert_eq!(resp.body_str(), "bye");
+    assert_eq!(resp.body_text(), "bye");
     client
         .wait_closed()
         .expect("the app's Connection: close is honoured");
@@ -212,12 +275,19 @@ fn app_connection_close_closes() {
 #[test]
 fn pipelined_large_responses_all_arrive() {
     for blocking in [true, false] {
-        let server = TestServer::start(TestApp::new(blocking), test_config());
-        let mut client = server.client();
+        let server = start(TestApp::new(blocking), test_config());
+        let mut client = connect(&server);
         let one = b"GET /big HTTP/1.1\r\nHost: t\r\n\r\n";
-        client.send(&one.repeat(8));
+        client.send_raw(&one.repeat(8)).expect("send");
         for _ in 0..8 {
-            assert_eq!(client.read_response("GET").body.len(), 1 << 20);
+            assert_eq!(
+                client
+                    .read_response_for("GET")
+                    .expect("a response")
+                    .body
+                    .len(),
+                1 << 20
+            );
         }
     }
 }
@@ -227,14 +297,21 @@ fn connection_keepalive_under_concurrency() {
     // test_wsgi.py::test_connection_keepalive, scaled down: 10 clients x 100 keep-alive
     // requests, no connection errors.
     for blocking in [true, false] {
-        let server = TestServer::start(TestApp::new(blocking), test_config());
-        let addr = server.addr;
+        let server = start(TestApp::new(blocking), test_config());
+        let addr = server.socket_addr();
         let clients: Vec<_> = (0..10)
             .map(|_| {
                 std::thread::spawn(move || {
-                    let mut client = super::client::Client::connect(addr);
+                    let mut client =
+                        cheroot_testing::TestClient::new(cheroot_testing::ServerAddr::Tcp(addr));
                     (0..100)
-                        .filter(|_| client.get("/hello", "").body_str() == "Hello world!")
+                        .filter(|_| {
+                            client
+                                .request("GET", "/hello", &[("Host", "test")], b"")
+                                .expect("a response")
+                                .body_text()
+                                == "Hello world!"
+                        })
                         .count()
                 })
             })

@@ -1,6 +1,5 @@
 //! The server's lifecycle: prepare, serve, stop, interrupt, bind addresses, validation.
 
-use std::io::{Read, Write};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -8,7 +7,7 @@ use std::time::Duration;
 use cheroot_server::{BindAddr, HttpServer, ServerConfig};
 
 use super::apps::TestApp;
-use super::support::{TestServer, test_config, wait_until};
+use super::support::{connect, start, test_config, wait_until};
 
 fn loopback() -> BindAddr {
     BindAddr::Tcp {
@@ -33,12 +32,20 @@ fn prepare_makes_server_ready() {
 #[test]
 fn stop_interrupts_serve() {
     // test_server.py::test_stop_interrupts_serve
-    let mut server = TestServer::start(TestApp::new(true), test_config());
-    assert_eq!(server.client().get("/hello", "").status, 200);
+    let server = start(TestApp::new(true), test_config());
+    assert_eq!(
+        connect(&server)
+            .request("GET", "/hello", &[("Host", "test")], b"")
+            .expect("a response")
+            .status,
+        200
+    );
+    let http = server.shared_server().expect("a native server");
+    let addr = server.socket_addr();
     server.stop().expect("serve() returns Ok after stop()");
-    assert!(!server.server.ready());
+    assert!(!http.ready());
     assert!(
-        std::net::TcpStream::connect(server.addr).is_err(),
+        std::net::TcpStream::connect(addr).is_err(),
         "the listener is closed"
     );
 }
@@ -46,9 +53,9 @@ fn stop_interrupts_serve() {
 #[test]
 fn server_interrupt() {
     // test_server.py::test_server_interrupt
-    let mut server = TestServer::start(TestApp::new(true), test_config());
+    let server = start(TestApp::new(true), test_config());
     server
-        .server
+        .server()
         .interrupt(std::io::Error::other("stop right there"));
     let err = server.stop().expect_err("serve() returns the interrupt");
     assert!(err.is_interrupted());
@@ -128,17 +135,19 @@ fn bind_addr_unix() {
         let server = Arc::clone(&server);
         std::thread::spawn(move || server.serve())
     };
-    let mut stream = std::os::unix::net::UnixStream::connect(&path).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
-    stream
-        .write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
-        .expect("send");
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).expect("read");
-    assert!(raw.starts_with("HTTP/1.1 200 OK\r\n"), "{raw}");
-    assert!(raw.ends_with("Hello world!"), "{raw}");
+    // The server is built by hand to bind the path this test chose; the client is the
+    // shared one.
+    let mut client = cheroot_testing::TestClient::new(cheroot_testing::ServerAddr::Unix(path));
+    let resp = client
+        .request(
+            "GET",
+            "/hello",
+            &[("Host", "t"), ("Connection", "close")],
+            b"",
+        )
+        .expect("a response");
+    assert_eq!(resp.status_line(), "HTTP/1.1 200 OK", "{resp}");
+    assert_eq!(resp.body_text(), "Hello world!", "{resp}");
     server.stop();
     serving
         .join()
@@ -156,10 +165,12 @@ fn stop_with_requests_in_flight_loses_none() {
         minthreads: 8,
         ..test_config()
     };
-    let mut server = TestServer::start(app, config);
-    let mut clients: Vec<_> = (0..6).map(|_| server.client()).collect();
+    let server = start(app, config);
+    let mut clients: Vec<_> = (0..6).map(|_| connect(&server)).collect();
     for client in &mut clients {
-        client.send(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
+        client
+            .send_raw(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
+            .expect("send");
     }
     // All six are inside the gateway when stop() begins.
     assert!(wait_until(Duration::from_secs(5), || probe
@@ -167,16 +178,16 @@ fn stop_with_requests_in_flight_loses_none() {
         .load(Ordering::SeqCst)
         == 6));
     let stopper = {
-        let server = Arc::clone(&server.server);
+        let server = server.shared_server().expect("a native server");
         std::thread::spawn(move || server.stop())
     };
     assert!(wait_until(Duration::from_secs(5), || !server
-        .server
+        .server()
         .ready()));
     probe.open_gate();
     for client in &mut clients {
-        let resp = client.read_response("GET");
-        assert_eq!((resp.status, resp.body_str()), (200, "released"));
+        let resp = client.read_response_for("GET").expect("a response");
+        assert_eq!((resp.status, resp.body_text().as_str()), (200, "released"));
         assert_eq!(
             resp.header("Connection"),
             Some("close"),
@@ -194,24 +205,29 @@ fn interrupt_from_a_handler() {
     for blocking in [true, false] {
         let app = TestApp::new(blocking);
         let probe = app.probe.clone();
-        let mut server = TestServer::start(app, test_config());
+        let server = start(app, test_config());
         probe
             .server
-            .set(Arc::downgrade(&server.server))
+            .set(Arc::downgrade(
+                &server.shared_server().expect("a native server"),
+            ))
             .expect("set once");
-        let mut client = server.client();
-        let resp = client.get("/interrupt", "");
-        assert_eq!(resp.body_str(), "interrupting");
+        let mut client = connect(&server);
+        let resp = client
+            .request("GET", "/interrupt", &[("Host", "test")], b"")
+            .expect("a response");
+        assert_eq!(resp.body_text(), "interrupting");
         assert_eq!(
             resp.header("Connection"),
             Some("close"),
             "the server is stopping"
         );
+        let http = server.shared_server().expect("a native server");
         let err = server
             .stop()
             .expect_err("serve() returns the handler's interrupt");
         assert_eq!(err.to_string(), "interrupted by a handler");
-        assert!(!server.server.ready());
+        assert!(!http.ready());
     }
 }
 
@@ -224,9 +240,11 @@ fn stop_aborts_what_outlives_shutdown_timeout() {
         shutdown_timeout: Duration::from_millis(300),
         ..test_config()
     };
-    let mut server = TestServer::start(app, config);
-    let mut stuck = server.client();
-    stuck.send(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
+    let server = start(app, config);
+    let mut stuck = connect(&server);
+    stuck
+        .send_raw(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
+        .expect("send");
     assert!(wait_until(Duration::from_secs(5), || probe
         .held
         .load(Ordering::SeqCst)
@@ -235,7 +253,7 @@ fn stop_aborts_what_outlives_shutdown_timeout() {
         .stop()
         .expect("stop returns although a request is stuck");
     // The stuck request's connection was dropped without a response.
-    assert!(stuck.read_to_end().is_empty());
+    stuck.wait_closed().expect("closed without a response");
     probe.open_gate();
 }
 

@@ -7,8 +7,7 @@ use std::time::Duration;
 use cheroot_server::ServerConfig;
 
 use super::apps::TestApp;
-use super::client::Client;
-use super::support::{TestServer, test_config, wait_until};
+use super::support::{connect, start, test_config, wait_until};
 
 #[test]
 fn five_thousand_idle_keep_alive_connections() {
@@ -18,34 +17,50 @@ fn five_thousand_idle_keep_alive_connections() {
         request_queue_size: 4096,
         ..test_config()
     };
-    let server = TestServer::start(TestApp::new(false), config);
-    let mut clients: Vec<Client> = Vec::with_capacity(IDLE);
+    let server = start(TestApp::new(false), config);
+    let mut clients: Vec<cheroot_testing::TestClient> = Vec::with_capacity(IDLE);
     for _ in 0..IDLE {
-        let mut client = server.client();
-        client.send(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+        let mut client = connect(&server);
+        client
+            .send_raw(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            .expect("send");
         clients.push(client);
     }
     for client in &mut clients {
-        assert_eq!(client.read_response("GET").status, 200);
+        assert_eq!(
+            client.read_response_for("GET").expect("a response").status,
+            200
+        );
     }
     assert!(
-        wait_until(Duration::from_secs(20), || server.server.idle_connections()
+        wait_until(Duration::from_secs(20), || server
+            .server()
+            .idle_connections()
             == IDLE),
         "parked: {}",
-        server.server.idle_connections()
+        server.server().idle_connections()
     );
     // A new client is still served while they are all held open.
-    let mut fresh = server.client();
-    assert_eq!(fresh.get("/hello", "").body_str(), "Hello world!");
+    let mut fresh = connect(&server);
+    assert_eq!(
+        fresh
+            .request("GET", "/hello", &[("Host", "test")], b"")
+            .expect("a response")
+            .body_text(),
+        "Hello world!"
+    );
     // And a parked one still works.
     assert_eq!(
-        clients[IDLE / 2].get("/hello", "").body_str(),
+        clients[IDLE / 2]
+            .request("GET", "/hello", &[("Host", "test")], b"")
+            .expect("a response")
+            .body_text(),
         "Hello world!"
     );
     drop(clients);
     drop(fresh);
     assert!(wait_until(Duration::from_secs(20), || server
-        .server
+        .server()
         .connections()
         == 0));
 }
@@ -53,19 +68,19 @@ fn five_thousand_idle_keep_alive_connections() {
 #[test]
 fn slow_client_does_not_delay_others() {
     for blocking in [true, false] {
-        let server = TestServer::start(TestApp::new(blocking), test_config());
+        let server = start(TestApp::new(blocking), test_config());
         let request = b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n";
         let sent = Arc::new(AtomicUsize::new(0));
         let other_done = Arc::new(AtomicBool::new(false));
         let (started_tx, started_rx) = mpsc::channel();
         let slow = {
-            let mut client = server.client();
+            let mut client = connect(&server);
             let sent = Arc::clone(&sent);
             let other_done = Arc::clone(&other_done);
             std::thread::spawn(move || {
                 let mut sent_when_other_done = None;
                 for (i, byte) in request.iter().enumerate() {
-                    client.send(std::slice::from_ref(byte));
+                    client.send_raw(std::slice::from_ref(byte)).expect("send");
                     sent.store(i + 1, Ordering::SeqCst);
                     if i == 2 {
                         let _ = started_tx.send(());
@@ -75,14 +90,23 @@ fn slow_client_does_not_delay_others() {
                     }
                     std::thread::sleep(Duration::from_millis(100));
                 }
-                (sent_when_other_done, client.read_response("GET").status)
+                (
+                    sent_when_other_done,
+                    client.read_response_for("GET").expect("a response").status,
+                )
             })
         };
         started_rx
             .recv_timeout(Duration::from_secs(10))
             .expect("the slow client started");
-        let mut other = server.client();
-        assert_eq!(other.get("/hello", "").status, 200);
+        let mut other = connect(&server);
+        assert_eq!(
+            other
+                .request("GET", "/hello", &[("Host", "test")], b"")
+                .expect("a response")
+                .status,
+            200
+        );
         other_done.store(true, Ordering::SeqCst);
         let (sent_when_other_done, slow_status) = slow.join().expect("slow client thread");
         // The other client finished while the slow one was still sending its head.
@@ -100,64 +124,86 @@ fn slow_client_does_not_delay_others() {
 #[test]
 fn client_gone_mid_body_leaves_nothing_behind() {
     for blocking in [true, false] {
-        let server = TestServer::start(TestApp::new(blocking), test_config());
+        let server = start(TestApp::new(blocking), test_config());
         {
-            let mut client = server.client();
-            client.send(b"POST /echo_len HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000\r\n\r\n");
-            client.send(&[b'x'; 10_000]);
+            let mut client = connect(&server);
+            client
+                .send_raw(b"POST /echo_len HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000\r\n\r\n")
+                .expect("send");
+            client.send_raw(&[b'x'; 10_000]).expect("send");
             assert!(wait_until(Duration::from_secs(5), || server
-                .server
+                .server()
                 .connections()
                 == 1));
         }
         {
-            let mut client = server.client();
-            client.send(
-                b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab",
-            );
+            let mut client = connect(&server);
+            client
+                .send_raw(
+                    b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab",
+                )
+                .expect("send");
         }
         {
-            let mut client = server.client();
-            client.send(b"GET /hello HTTP/1.1\r\nHost: t\r\nX-Half: ");
+            let mut client = connect(&server);
+            client
+                .send_raw(b"GET /hello HTTP/1.1\r\nHost: t\r\nX-Half: ")
+                .expect("send");
         }
         assert!(
-            wait_until(Duration::from_secs(10), || server.server.connections() == 0),
+            wait_until(Duration::from_secs(10), || server.server().connections()
+                == 0),
             "connections left: {}",
-            server.server.connections()
+            server.server().connections()
         );
-        let stats = server.server.stats();
+        let stats = server.server().stats();
         assert!(
             wait_until(Duration::from_secs(10), || {
-                let stats = server.server.stats();
+                let stats = server.server().stats();
                 stats.threads_idle == stats.threads
             }),
             "workers still busy: {stats:?}"
         );
-        assert_eq!(server.client().get("/hello", "").status, 200);
+        assert_eq!(
+            connect(&server)
+                .request("GET", "/hello", &[("Host", "test")], b"")
+                .expect("a response")
+                .status,
+            200
+        );
     }
 }
 
 #[test]
 fn client_gone_mid_response_leaves_nothing_behind() {
     for blocking in [true, false] {
-        let server = TestServer::start(TestApp::new(blocking), test_config());
+        let server = start(TestApp::new(blocking), test_config());
         {
-            let mut client = server.client();
-            client.send(b"GET /endless HTTP/1.1\r\nHost: t\r\n\r\n");
-            let mut seen = client.read_some();
+            let mut client = connect(&server);
+            client
+                .send_raw(b"GET /endless HTTP/1.1\r\nHost: t\r\n\r\n")
+                .expect("send");
+            let mut seen = client.read_some().expect("read").len();
             while seen < 100_000 {
-                seen += client.read_some();
+                seen += client.read_some().expect("read").len();
             }
         }
         assert!(
-            wait_until(Duration::from_secs(10), || server.server.connections() == 0),
+            wait_until(Duration::from_secs(10), || server.server().connections()
+                == 0),
             "connections left: {}",
-            server.server.connections()
+            server.server().connections()
         );
         assert!(wait_until(Duration::from_secs(10), || {
-            let stats = server.server.stats();
+            let stats = server.server().stats();
             stats.threads_idle == stats.threads
         }));
-        assert_eq!(server.client().get("/hello", "").status, 200);
+        assert_eq!(
+            connect(&server)
+                .request("GET", "/hello", &[("Host", "test")], b"")
+                .expect("a response")
+                .status,
+            200
+        );
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use cheroot_server::ServerConfig;
 
 use super::apps::TestApp;
-use super::support::{TestServer, test_config, wait_until};
+use super::support::{connect, start, test_config, wait_until};
 
 /// Access-log lines seen by the capturing subscriber.
 static LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
@@ -50,9 +50,15 @@ fn access_log_in_common_log_format() {
         access_log: true,
         ..test_config()
     };
-    let server = TestServer::start(TestApp::new(false), config);
-    let mut client = server.client();
-    assert_eq!(client.get("/query?logged=yes", "").status, 200);
+    let server = start(TestApp::new(false), config);
+    let mut client = connect(&server);
+    assert_eq!(
+        client
+            .request("GET", "/query?logged=yes", &[("Host", "test")], b"")
+            .expect("a response")
+            .status,
+        200
+    );
     assert!(wait_until(Duration::from_secs(5), || {
         LINES
             .lock()
@@ -79,29 +85,41 @@ fn stats_count_requests_when_enabled() {
         stats_enabled: true,
         ..test_config()
     };
-    let server = TestServer::start(TestApp::new(true), config);
-    let mut client = server.client();
+    let server = start(TestApp::new(true), config);
+    let mut client = connect(&server);
     for _ in 0..3 {
-        assert_eq!(client.get("/hello", "").status, 200);
+        assert_eq!(
+            client
+                .request("GET", "/hello", &[("Host", "test")], b"")
+                .expect("a response")
+                .status,
+            200
+        );
     }
     // A request is counted once its response is written, which may be just after the client
     // has read it: wait (bounded) for the third count rather than race it.
     assert!(
-        wait_until(Duration::from_secs(5), || server.server.stats().requests
+        wait_until(Duration::from_secs(5), || server.server().stats().requests
             == 3),
         "{:?}",
-        server.server.stats()
+        server.server().stats()
     );
-    let stats = server.server.stats();
+    let stats = server.server().stats();
     assert!(stats.enabled);
     assert_eq!(stats.accepts, 1);
     assert_eq!(stats.requests, 3);
     assert!(stats.bytes_read > 0 && stats.bytes_written > 0, "{stats:?}");
     assert_eq!(stats.threads, 2);
 
-    let server = TestServer::start(TestApp::new(true), test_config());
-    assert_eq!(server.client().get("/hello", "").status, 200);
-    let stats = server.server.stats();
+    let server = start(TestApp::new(true), test_config());
+    assert_eq!(
+        connect(&server)
+            .request("GET", "/hello", &[("Host", "test")], b"")
+            .expect("a response")
+            .status,
+        200
+    );
+    let stats = server.server().stats();
     assert!(!stats.enabled);
     assert_eq!(stats.requests, -1, "cheroot reports -1 while disabled");
 }

@@ -1,13 +1,13 @@
 //! Bad request heads get cheroot's status and message, then the connection closes.
 
 use super::apps::TestApp;
-use super::support::{TestServer, test_config};
+use super::support::{TestServer, connect, start, test_config};
 
 /// Sends `raw` on a fresh connection and returns the one response, checking the close.
-fn answer(server: &TestServer, raw: &[u8]) -> super::client::Resp {
-    let mut client = server.client();
-    client.send(raw);
-    let resp = client.read_response("GET");
+fn answer(server: &TestServer, raw: &[u8]) -> cheroot_testing::Response {
+    let mut client = connect(server);
+    client.send_raw(raw).expect("send");
+    let resp = client.read_response_for("GET").expect("a response");
     client
         .wait_closed()
         .expect("the connection closes after an error response");
@@ -19,7 +19,7 @@ fn malformed_request_lines() {
     // test_core.py::test_malformed_request_line, test_core.py::test_garbage_in,
     // test_core.py::test_malformed_http_method, test_core.py::test_http_connect_request,
     // test_core.py::test_parse_uri_fragment_uri, test_core.py::test_parse_uri_absolute_uri
-    let server = TestServer::start(TestApp::new(true), test_config());
+    let server = start(TestApp::new(true), test_config());
     let cases: [(&[u8], u16, &str); 8] = [
         (b"GET /\r\n\r\n", 400, "Malformed Request-Line"),
         (
@@ -53,7 +53,7 @@ fn malformed_request_lines() {
     for (raw, status, body) in cases {
         let resp = answer(&server, raw);
         assert_eq!(
-            (resp.status, resp.body_str()),
+            (resp.status, resp.body_text().as_str()),
             (status, body),
             "{:?}",
             String::from_utf8_lossy(raw)
@@ -62,9 +62,9 @@ fn malformed_request_lines() {
     let resp = answer(&server, b"GeT / HTTP/1.1\r\nHost: t\r\n\r\n");
     assert_eq!(resp.status, 400);
     assert!(
-        resp.body_str().starts_with("Malformed method name"),
+        resp.body_text().starts_with("Malformed method name"),
         "{}",
-        resp.body_str()
+        resp.body_text()
     );
 }
 
@@ -72,7 +72,7 @@ fn malformed_request_lines() {
 fn malformed_headers() {
     // test_core.py::test_malformed_header, test_conn.py::test_No_CRLF,
     // test_conn.py::test_Content_Length_not_int
-    let server = TestServer::start(TestApp::new(false), test_config());
+    let server = start(TestApp::new(false), test_config());
     let cases: [(&[u8], u16, &str); 4] = [
         (
             b"GET / HTTP/1.1\r\nHost: t\r\nX-Header-Without-Colon\r\n\r\n",
@@ -98,7 +98,7 @@ fn malformed_headers() {
     for (raw, status, body) in cases {
         let resp = answer(&server, raw);
         assert_eq!(
-            (resp.status, resp.body_str()),
+            (resp.status, resp.body_text().as_str()),
             (status, body),
             "{:?}",
             String::from_utf8_lossy(raw)
@@ -109,16 +109,21 @@ fn malformed_headers() {
 #[test]
 fn request_line_of_256_bytes_works() {
     // test_core.py::test_request_line_split_issue_1220
-    let server = TestServer::start(TestApp::new(true), test_config());
+    let server = start(TestApp::new(true), test_config());
     let prefix = "GET /query?";
     let suffix = " HTTP/1.1\r\n";
     let filler = "a".repeat(256 - prefix.len() - suffix.len());
     let line = format!("{prefix}{filler}{suffix}");
     assert_eq!(line.len(), 256);
-    let mut client = server.client();
-    client.send(format!("{line}Host: t\r\n\r\n").as_bytes());
-    let resp = client.read_response("GET");
-    assert_eq!((resp.status, resp.body_str()), (200, filler.as_str()));
+    let mut client = connect(&server);
+    client
+        .send_raw(format!("{line}Host: t\r\n\r\n").as_bytes())
+        .expect("send");
+    let resp = client.read_response_for("GET").expect("a response");
+    assert_eq!(
+        (resp.status, resp.body_text().as_str()),
+        (200, filler.as_str())
+    );
 }
 
 #[test]
@@ -128,7 +133,7 @@ fn heads_over_the_limit() {
         max_request_header_size: 1024,
         ..test_config()
     };
-    let server = TestServer::start(TestApp::new(true), config);
+    let server = start(TestApp::new(true), config);
     let long_uri = format!("GET /{} HTTP/1.1\r\nHost: t\r\n\r\n", "u".repeat(2000));
     let resp = answer(&server, long_uri.as_bytes());
     assert_eq!(resp.status, 414);
@@ -149,12 +154,16 @@ fn heads_over_the_limit() {
 #[test]
 fn query_string_and_options_star() {
     // test_core.py::test_query_string_request, test_core.py::test_parse_uri_asterisk_uri
-    let server = TestServer::start(TestApp::new(true), test_config());
-    let mut client = server.client();
-    let resp = client.get("/query?test=True", "");
-    assert_eq!((resp.status, resp.body_str()), (200, "test=True"));
-    client.send(b"OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n");
-    let resp = client.read_response("OPTIONS");
+    let server = start(TestApp::new(true), test_config());
+    let mut client = connect(&server);
+    let resp = client
+        .request("GET", "/query?test=True", &[("Host", "test")], b"")
+        .expect("a response");
+    assert_eq!((resp.status, resp.body_text().as_str()), (200, "test=True"));
+    client
+        .send_raw(b"OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n")
+        .expect("send");
+    let resp = client.read_response_for("OPTIONS").expect("a response");
     // PATH_INFO is "/*": not one of the app's paths.
     assert_eq!(resp.status, 404);
 }

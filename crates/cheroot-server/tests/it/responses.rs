@@ -4,23 +4,35 @@
 use cheroot_server::{Protocol, ServerConfig};
 
 use super::apps::TestApp;
-use super::support::{TestServer, test_config};
+use super::support::{connect, start, test_config};
 
 #[test]
 fn streaming_11() {
     // test_conn.py::test_streaming_11
     for blocking in [true, false] {
-        let server = TestServer::start(TestApp::new(blocking), test_config());
-        let mut client = server.client();
-        let resp = client.get("/stream", "");
+        let server = start(TestApp::new(blocking), test_config());
+        let mut client = connect(&server);
+        let resp = client
+            .request("GET", "/stream", &[("Host", "test")], b"")
+            .expect("a response");
         assert_eq!(resp.header("Transfer-Encoding"), Some("chunked"));
-        assert_eq!(resp.body_str(), "one two three");
-        let resp = client.get("/hello", "");
+        assert_eq!(resp.body_text(), "one two three");
+        let resp = client
+            .request("GET", "/hello", &[("Host", "test")], b"")
+            .expect("a response");
         assert_eq!(resp.header("Transfer-Encoding"), None);
-        client.send(b"HEAD /stream HTTP/1.1\r\nHost: t\r\n\r\n");
-        let resp = client.read_response("HEAD");
+        client
+            .send_raw(b"HEAD /stream HTTP/1.1\r\nHost: t\r\n\r\n")
+            .expect("send");
+        let resp = client.read_response_for("HEAD").expect("a response");
         assert_eq!(resp.header("Transfer-Encoding"), None);
-        assert_eq!(client.get("/hello", "").body_str(), "Hello world!");
+        assert_eq!(
+            client
+                .request("GET", "/hello", &[("Host", "test")], b"")
+                .expect("a response")
+                .body_text(),
+            "Hello world!"
+        );
     }
 }
 
@@ -31,36 +43,44 @@ fn streaming_10() {
         protocol: Protocol::Http10,
         ..test_config()
     };
-    let server = TestServer::start(TestApp::new(true), config);
-    let mut client = server.client();
-    client.send(b"GET /hello HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n");
-    let resp = client.read_response("GET");
+    let server = start(TestApp::new(true), config);
+    let mut client = connect(&server);
+    client
+        .send_raw(b"GET /hello HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n")
+        .expect("send");
+    let resp = client.read_response_for("GET").expect("a response");
     assert_eq!(resp.header("Connection"), Some("Keep-Alive"));
-    client.send(b"GET /stream HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n");
-    let resp = client.read_response("GET");
+    client
+        .send_raw(b"GET /stream HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n")
+        .expect("send");
+    let resp = client.read_response_for("GET").expect("a response");
     assert_eq!(resp.header("Connection"), None);
     assert_eq!(resp.header("Keep-Alive"), None);
     assert_eq!(resp.header("Transfer-Encoding"), None);
-    assert_eq!(resp.body_str(), "one two three", "close-delimited body");
+    assert_eq!(resp.body_text(), "one two three", "close-delimited body");
 }
 
 #[test]
 fn content_length_out() {
     // test_conn.py::test_Content_Length_out
     for blocking in [true, false] {
-        let server = TestServer::start(TestApp::new(blocking), test_config());
-        let mut client = server.client();
-        let resp = client.get("/cl_over_one", "");
+        let server = start(TestApp::new(blocking), test_config());
+        let mut client = connect(&server);
+        let resp = client
+            .request("GET", "/cl_over_one", &[("Host", "test")], b"")
+            .expect("a response");
         assert_eq!(resp.status, 500);
         assert_eq!(
-            resp.body_str(),
+            resp.body_text(),
             "The requested resource returned more bytes than the declared Content-Length."
         );
         client.wait_closed().expect("closed after the 500");
 
-        let mut client = server.client();
-        let resp = client.get("/cl_over_two", "");
-        assert_eq!((resp.status, resp.body_str()), (200, "I too"));
+        let mut client = connect(&server);
+        let resp = client
+            .request("GET", "/cl_over_two", &[("Host", "test")], b"")
+            .expect("a response");
+        assert_eq!((resp.status, resp.body_text().as_str()), (200, "I too"));
         client
             .wait_closed()
             .expect("closed after the truncated body");
@@ -70,10 +90,12 @@ fn content_length_out() {
 #[test]
 fn content_length_underrun_closes() {
     for blocking in [true, false] {
-        let server = TestServer::start(TestApp::new(blocking), test_config());
-        let mut client = server.client();
-        client.send(b"GET /cl_under HTTP/1.1\r\nHost: t\r\n\r\n");
-        let raw = client.read_to_end();
+        let server = start(TestApp::new(blocking), test_config());
+        let mut client = connect(&server);
+        client
+            .send_raw(b"GET /cl_under HTTP/1.1\r\nHost: t\r\n\r\n")
+            .expect("send");
+        let raw = client.read_to_end().expect("read to the end");
         let text = String::from_utf8_lossy(&raw);
         assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
         assert!(text.ends_with("\r\n\r\nshort"), "{text}");
@@ -84,22 +106,26 @@ fn content_length_underrun_closes() {
 fn send_header_before_closing() {
     // test_core.py::test_send_header_before_closing
     for blocking in [true, false] {
-        let server = TestServer::start(TestApp::new(blocking), test_config());
-        let mut client = server.client();
-        let resp = client.get("/explicit_headers", "");
+        let server = start(TestApp::new(blocking), test_config());
+        let mut client = connect(&server);
+        let resp = client
+            .request("GET", "/explicit_headers", &[("Host", "test")], b"")
+            .expect("a response");
         assert_eq!(resp.status, 200);
         assert_eq!(resp.body.len(), 5 + 5000);
-        assert!(resp.body_str().starts_with("hello!!"));
+        assert!(resp.body_text().starts_with("hello!!"));
     }
 }
 
 #[test]
 fn large_response_bodies() {
     for blocking in [true, false] {
-        let server = TestServer::start(TestApp::new(blocking), test_config());
-        let mut client = server.client();
+        let server = start(TestApp::new(blocking), test_config());
+        let mut client = connect(&server);
         for _ in 0..2 {
-            let resp = client.get("/big", "");
+            let resp = client
+                .request("GET", "/big", &[("Host", "test")], b"")
+                .expect("a response");
             assert_eq!(resp.body.len(), 1 << 20);
             assert!(resp.body.iter().all(|&b| b == b'x'));
         }
@@ -108,11 +134,19 @@ fn large_response_bodies() {
 
 #[test]
 fn empty_response_gets_content_length_zero() {
-    let server = TestServer::start(TestApp::new(true), test_config());
-    let mut client = server.client();
-    let resp = client.get("/length_required", "");
+    let server = start(TestApp::new(true), test_config());
+    let mut client = connect(&server);
+    let resp = client
+        .request("GET", "/length_required", &[("Host", "test")], b"")
+        .expect("a response");
     assert_eq!(resp.header("Content-Length"), Some("0"));
-    assert_eq!(client.get("/hello", "").status, 200);
+    assert_eq!(
+        client
+            .request("GET", "/hello", &[("Host", "test")], b"")
+            .expect("a response")
+            .status,
+        200
+    );
 }
 
 #[test]
@@ -122,13 +156,15 @@ fn each_write_reaches_the_client_at_once() {
         let app = TestApp::new(true);
         let probe = app.probe.clone();
         probe.close_gate();
-        let server = TestServer::start(app, test_config());
-        let mut client = server.client();
-        client.send(b"GET /stream_wait HTTP/1.1\r\nHost: t\r\n\r\n");
+        let server = start(app, test_config());
+        let mut client = connect(&server);
+        client
+            .send_raw(b"GET /stream_wait HTTP/1.1\r\nHost: t\r\n\r\n")
+            .expect("send");
         // The first chunk arrives while the gateway still waits at the gate.
         let mut seen = Vec::new();
         while !String::from_utf8_lossy(&seen).contains("5\r\nfirst\r\n") {
-            seen.extend(client.read_chunk_raw());
+            seen.extend(client.read_some().expect("read"));
         }
         assert_eq!(
             probe.held.load(std::sync::atomic::Ordering::SeqCst),
@@ -136,8 +172,14 @@ fn each_write_reaches_the_client_at_once() {
             "still at the gate"
         );
         probe.open_gate();
-        let rest = client.read_to_end_or_timeout(std::time::Duration::from_millis(500));
-        seen.extend(rest);
+        // The rest, up to the last chunk (the connection stays open), in a bounded number
+        // of reads.
+        for _ in 0..100 {
+            if String::from_utf8_lossy(&seen).ends_with("0\r\n\r\n") {
+                break;
+            }
+            seen.extend(client.read_some().expect("read"));
+        }
         let text = String::from_utf8_lossy(&seen);
         assert!(
             text.ends_with("5\r\nfirst\r\n6\r\nsecond\r\n0\r\n\r\n"),
@@ -148,11 +190,13 @@ fn each_write_reaches_the_client_at_once() {
 
 #[test]
 fn buffered_responses_arrive_whole() {
-    let server = TestServer::start(TestApp::new(true), test_config());
-    let mut client = server.client();
+    let server = start(TestApp::new(true), test_config());
+    let mut client = connect(&server);
     for _ in 0..3 {
-        let resp = client.get("/buffered", "");
+        let resp = client
+            .request("GET", "/buffered", &[("Host", "test")], b"")
+            .expect("a response");
         assert_eq!(resp.header("Transfer-Encoding"), Some("chunked"));
-        assert_eq!(resp.body_str(), "abc");
+        assert_eq!(resp.body_text(), "abc");
     }
 }

@@ -165,3 +165,44 @@ fn http10_connections_persist_only_with_keep_alive() {
     }
     assert_eq!(client.connections_made(), 1);
 }
+
+#[test]
+fn builder_wsgi_version_reaches_the_environ() {
+    use cheroot::wsgi::{Body, Environ, WsgiVersion, app_fn};
+
+    let app = || {
+        app_fn(|env: Environ, sr| {
+            let path = env.path_info().to_owned();
+            sr.start("200 OK", [("Content-Type", "text/plain; charset=utf-8")])?;
+            Ok(Body::from(path))
+        })
+    };
+    // (1, 0): the decoded bytes read as ISO-8859-1; ('u', 0): UTF-8.
+    for (version, want) in [
+        (None, "/caf\u{c3}\u{a9}"),
+        (Some(WsgiVersion::U0), "/caf\u{e9}"),
+    ] {
+        let mut builder = TestServer::builder();
+        if let Some(version) = version {
+            builder = builder.wsgi_version(version);
+        }
+        let server = builder.start(app());
+        assert!(server.shared_server().is_none(), "a WSGI server");
+        server
+            .client()
+            .get("/caf%C3%A9")
+            .unwrap()
+            .assert_status(200)
+            .assert_body(want.as_bytes());
+    }
+}
+
+#[test]
+fn shared_server_is_the_native_server() {
+    let server = TestServer::start_native(cheroot::wsgi::WsgiGateway::new(Hello));
+    let shared = server.shared_server().expect("a native server");
+    assert!(shared.ready());
+    server.client().get("/").unwrap().assert_status(200);
+    server.stop().unwrap();
+    assert!(!shared.ready());
+}

@@ -167,3 +167,79 @@ fn parses_printed_addresses() {
     }
     assert!("localhost:80".parse::<ServerAddr>().is_err());
 }
+
+#[test]
+fn read_partial_response_keeps_a_body_cut_short() {
+    let cases: &[(&'static [u8], &[u8], bool)] = &[
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
+            b"short",
+            false,
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n3\r\nse",
+            b"first",
+            false,
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nwhole",
+            b"whole",
+            true,
+        ),
+    ];
+    for (reply, body, complete) in cases {
+        let (addr, server) = serve_once(reply);
+        let mut client = TestClient::new(addr);
+        client
+            .send_raw(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+            .unwrap();
+        let (resp, whole) = client.read_partial_response().unwrap();
+        assert_eq!(
+            (resp.status, resp.body.as_slice(), whole),
+            (200, *body, *complete)
+        );
+        server.join().unwrap();
+    }
+    // read_response reports the same cut as an error.
+    let (addr, server) = serve_once(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort");
+    let mut client = TestClient::new(addr);
+    let err = client.get("/").unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
+    server.join().unwrap();
+}
+
+#[test]
+fn raw_reads_and_watching_the_close() {
+    let (addr, server) =
+        serve_once(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+    let mut client = TestClient::new(addr);
+    client.connect().unwrap();
+    assert!(client.is_connected());
+    assert_eq!(client.connections_made(), 1);
+    client
+        .send_raw(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+        .unwrap();
+    assert_eq!(client.read_raw(12).unwrap(), b"HTTP/1.1 200");
+    let mut rest = Vec::new();
+    while !rest.ends_with(b"ok") && rest.len() < 1000 {
+        rest.extend(client.read_some().unwrap());
+    }
+    assert_eq!(
+        rest,
+        b" OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+    );
+    server.join().unwrap();
+    client.wait_closed().unwrap();
+    assert!(!client.is_connected());
+
+    // After a `Connection: close` response the connection stays readable until it ends,
+    // and bytes before the end fail wait_closed.
+    let (addr, server) =
+        serve_once(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nokEXTRA");
+    let mut client = TestClient::new(addr);
+    client.get("/").unwrap().assert_body("ok");
+    assert!(!client.is_connected());
+    server.join().unwrap();
+    let err = client.wait_closed().unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+}

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use cheroot_testing::{Response, TestServer};
 use cheroot_wsgi::{Body, Environ, WsgiApp, app_fn};
 
 /// Answers `KEY=VALUE` lines for every string key of the environ, then the typed ones.
@@ -71,4 +72,12 @@ impl Counter {
         }
         self.get()
     }
+}
+
+/// Sends `raw` as it is on a new connection to `server` and reads one response.
+#[track_caller]
+pub(crate) fn raw_request(server: &TestServer, raw: &str) -> Response {
+    let mut client = server.client();
+    client.send_raw(raw.as_bytes()).expect("send");
+    client.read_response().expect("a response")
 }

@@ -8,7 +8,7 @@ use bytes::Bytes;
 use cheroot_wsgi::{AppError, Body, PathInfoDispatcher, app_fn};
 
 use crate::apps::Counter;
-use crate::client::TestServer;
+use cheroot_testing::TestServer;
 
 /// Chunks the `/endless` body yields at most (64 KiB each): far more than a client that
 /// hangs up reads, few enough to end the test if the hang-up were not noticed.
@@ -116,7 +116,7 @@ fn server() -> (TestServer, Hooks) {
 #[test]
 fn close_runs_after_success() {
     let (server, hooks) = server();
-    let resp = server.get("/ok");
+    let resp = server.client().get("/ok").unwrap();
     assert_eq!(resp.status, 200);
     assert_eq!(resp.body, b"fine");
     assert_eq!(hooks.closed.wait_for(1), 1);
@@ -125,43 +125,42 @@ fn close_runs_after_success() {
 #[test]
 fn close_runs_after_an_app_error() {
     let (server, hooks) = server();
-    let resp = server.get("/fail_before_head");
+    let resp = server.client().get("/fail_before_head").unwrap();
     assert_eq!(resp.status, 500);
     assert_eq!(hooks.closed.wait_for(1), 1);
 
-    let mut conn = server.connect();
-    conn.send(b"GET /fail_after_head HTTP/1.1\r\nHost: h\r\n\r\n");
-    let resp = conn.read_response().unwrap();
+    let mut client = server.client();
+    client
+        .send_raw(b"GET /fail_after_head HTTP/1.1\r\nHost: h\r\n\r\n")
+        .unwrap();
+    let (resp, complete) = client.read_partial_response().unwrap();
     assert_eq!(resp.status, 200);
     assert_eq!(resp.body, b"first");
-    assert!(!resp.complete);
+    assert!(!complete);
     assert_eq!(hooks.closed.wait_for(2), 2);
 }
 
 #[test]
 fn close_runs_when_the_body_panics() {
     let (server, hooks) = server();
-    let resp = server.get("/panics");
+    let resp = server.client().get("/panics").unwrap();
     assert_eq!(resp.status, 500);
     assert_eq!(hooks.closed.wait_for(1), 1);
     // The worker survived.
-    assert_eq!(server.get("/ok").status, 200);
+    assert_eq!(server.client().get("/ok").unwrap().status, 200);
 }
 
 #[test]
 fn close_runs_when_the_client_is_gone() {
     let (server, hooks) = server();
     {
-        let mut conn = server.connect();
-        conn.send(b"GET /endless HTTP/1.1\r\nHost: h\r\n\r\n");
+        let mut client = server.client();
+        client
+            .send_raw(b"GET /endless HTTP/1.1\r\nHost: h\r\n\r\n")
+            .unwrap();
         // Read the status line, then hang up mid-body.
-        let mut first = [0u8; 12];
-        use std::io::Read;
-        let mut got = 0;
-        while got < first.len() {
-            got += conn_reader(&mut conn).read(&mut first[got..]).unwrap();
-        }
-        assert_eq!(&first, b"HTTP/1.1 200");
+        let first = client.read_raw(12).unwrap();
+        assert_eq!(first, b"HTTP/1.1 200");
     }
     assert_eq!(hooks.closed.wait_for(1), 1);
     assert!(hooks.yielded.load(Ordering::SeqCst) < ENDLESS_CHUNKS);
@@ -172,12 +171,8 @@ fn send_header_before_closing() {
     // test_core.py::test_send_header_before_closing: the head goes out before close(), and
     // what close() writes reaches the client.
     let (server, _hooks) = server();
-    let resp = server.get("/close_writes");
+    let resp = server.client().get("/close_writes").unwrap();
     assert_eq!(resp.status, 200);
     assert_eq!(resp.header("Content-Type"), Some("text/plain"));
     assert_eq!(resp.body, b"hello");
-}
-
-fn conn_reader(conn: &mut crate::client::Conn) -> &mut impl std::io::Read {
-    conn.raw()
 }

@@ -2,7 +2,7 @@
 
 use cheroot_wsgi::{Body, PathInfoDispatcher, app_fn};
 
-use crate::client::TestServer;
+use cheroot_testing::TestServer;
 
 fn server() -> TestServer {
     let d = PathInfoDispatcher::new()
@@ -41,10 +41,10 @@ fn server() -> TestServer {
 fn content_length_out_before_headers_is_500() {
     // test_conn.py::test_Content_Length_out (wrong_cl_buffered)
     let server = server();
-    let resp = server.get("/wrong_cl_buffered");
+    let resp = server.client().get("/wrong_cl_buffered").unwrap();
     assert_eq!(resp.status, 500);
     assert_eq!(
-        resp.body_str(),
+        resp.body_text(),
         "The requested resource returned more bytes than the declared Content-Length."
     );
 }
@@ -53,35 +53,43 @@ fn content_length_out_before_headers_is_500() {
 fn content_length_out_after_headers_truncates_and_closes() {
     // test_conn.py::test_Content_Length_out (wrong_cl_unbuffered)
     let server = server();
-    let mut conn = server.connect();
-    conn.send(b"GET /wrong_cl_unbuffered HTTP/1.1\r\nHost: h\r\n\r\n");
-    let resp = conn.read_response().unwrap();
+    let mut client = server.client();
+    client
+        .send_raw(b"GET /wrong_cl_unbuffered HTTP/1.1\r\nHost: h\r\n\r\n")
+        .unwrap();
+    let resp = client.read_response().unwrap();
     assert_eq!(resp.status, 200);
     assert_eq!(resp.body, b"I too");
-    assert!(conn.is_closed());
+    // The server closes without sending more (a timeout would fail here).
+    assert_eq!(client.read_to_end().unwrap(), b"");
 }
 
 #[test]
 fn fewer_bytes_than_declared_closes_the_connection() {
     // inventory 2.4 #45: cheroot leaves the client hanging; we close.
     let server = server();
-    let mut conn = server.connect();
-    conn.send(b"GET /short HTTP/1.1\r\nHost: h\r\n\r\n");
-    let resp = conn.read_response().unwrap();
+    let mut client = server.client();
+    client
+        .send_raw(b"GET /short HTTP/1.1\r\nHost: h\r\n\r\n")
+        .unwrap();
+    let (resp, complete) = client.read_partial_response().unwrap();
     assert_eq!(resp.status, 200);
     assert_eq!(resp.body, b"short");
-    assert!(!resp.complete);
+    assert!(!complete);
 }
 
 #[test]
 fn exact_length_keeps_the_connection() {
     let server = server();
-    let mut conn = server.connect();
+    let mut client = server.client();
     for _ in 0..3 {
-        conn.send(b"GET /exact HTTP/1.1\r\nHost: h\r\n\r\n");
-        let resp = conn.read_response().unwrap();
+        client
+            .send_raw(b"GET /exact HTTP/1.1\r\nHost: h\r\n\r\n")
+            .unwrap();
+        let resp = client.read_response().unwrap();
         assert_eq!(resp.status, 200);
         assert_eq!(resp.body, b"abcde");
         assert_eq!(resp.header("Connection"), None);
     }
+    assert_eq!(client.connections_made(), 1);
 }

@@ -2,7 +2,7 @@
 
 use cheroot_wsgi::{Body, Environ, PathInfoDispatcher, WsgiApp, app_fn};
 
-use crate::client::TestServer;
+use cheroot_testing::TestServer;
 
 fn named(name: &'static str) -> impl WsgiApp {
     app_fn(move |env: Environ, sr| {
@@ -19,13 +19,13 @@ fn named(name: &'static str) -> impl WsgiApp {
 fn dispatch_no_script_name() {
     // test_dispatch.py::test_dispatch_no_script_name, over a socket.
     let server = TestServer::start(PathInfoDispatcher::new().mount("/", named("hello")));
-    let resp = server.get("/foo");
+    let resp = server.client().get("/foo").unwrap();
     assert_eq!(resp.status, 200);
     assert_eq!(
         resp.header("Content-Type"),
         Some("text/plain; charset=utf-8")
     );
-    assert_eq!(resp.body_str(), "hello SCRIPT_NAME= PATH_INFO=/foo");
+    assert_eq!(resp.body_text(), "hello SCRIPT_NAME= PATH_INFO=/foo");
 }
 
 #[test]
@@ -46,9 +46,9 @@ fn longest_prefix_wins_and_unknown_paths_get_404() {
         ("/", 404, ""),
     ];
     for (path, status, body) in table {
-        let resp = server.get(path);
+        let resp = server.client().get(path).unwrap();
         assert_eq!(resp.status, status, "{path}");
-        assert_eq!(resp.body_str(), body, "{path}");
+        assert_eq!(resp.body_text(), body, "{path}");
         if status == 404 {
             assert_eq!(resp.header("Content-Type"), Some("text/plain"));
             assert_eq!(resp.header("Content-Length"), Some("0"));

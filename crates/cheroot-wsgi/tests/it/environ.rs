@@ -2,13 +2,15 @@
 
 use cheroot_wsgi::WsgiVersion;
 
-use crate::apps::{dump_get, environ_dump, parse_dump};
-use crate::client::TestServer;
+use cheroot_testing::TestServer;
+
+use crate::apps::{dump_get, environ_dump, parse_dump, raw_request};
 
 #[test]
 fn gateway_10_keys_and_values() {
     let server = TestServer::start(environ_dump());
-    let resp = server.request(
+    let resp = raw_request(
+        &server,
         "POST /p%20ath/x?a=1&b=%20 HTTP/1.1\r\n\
          Host: 127.0.0.1\r\n\
          Content-Type: text/plain\r\n\
@@ -23,7 +25,7 @@ fn gateway_10_keys_and_values() {
     assert_eq!(resp.status, 200, "{resp:?}");
     let dump = parse_dump(&resp.body);
     let get = |key: &str| dump_get(&dump, key);
-    let port = server.port.to_string();
+    let port = server.socket_addr().port().to_string();
     let software = format!("{} Server", cheroot_server::DEFAULT_SERVER_NAME);
     let expected: &[(&str, &str)] = &[
         ("REQUEST_METHOD", "POST"),
@@ -70,7 +72,8 @@ fn gateway_10_keys_and_values() {
 fn header_names_collide_as_in_cheroot() {
     // inventory 1.7: `X_Foo` and `X-Foo` share HTTP_X_FOO, the later dict key winning.
     let server = TestServer::start(environ_dump());
-    let resp = server.request(
+    let resp = raw_request(
+        &server,
         "GET / HTTP/1.1\r\nHost: h\r\nX-Foo: dash\r\nX_Foo: underscore\r\nConnection: close\r\n\r\n",
     );
     let dump = parse_dump(&resp.body);
@@ -80,7 +83,8 @@ fn header_names_collide_as_in_cheroot() {
 #[test]
 fn chunked_body_sets_input_terminated() {
     let server = TestServer::start(environ_dump());
-    let resp = server.request(
+    let resp = raw_request(
+        &server,
         "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n\
          3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
     );
@@ -93,7 +97,7 @@ fn chunked_body_sets_input_terminated() {
 #[test]
 fn http10_request_protocol() {
     let server = TestServer::start(environ_dump());
-    let resp = server.request("GET /x HTTP/1.0\r\n\r\n");
+    let resp = raw_request(&server, "GET /x HTTP/1.0\r\n\r\n");
     let dump = parse_dump(&resp.body);
     assert_eq!(dump_get(&dump, "SERVER_PROTOCOL"), Some("HTTP/1.0"));
     assert_eq!(dump_get(&dump, "ACTUAL_SERVER_PROTOCOL"), Some("HTTP/1.1"));
@@ -103,7 +107,7 @@ fn http10_request_protocol() {
 fn gateway_10_paths_are_latin1() {
     // test_core.py's _munge: WSGI 1.0 PATH_INFO is the decoded bytes read as ISO-8859-1.
     let server = TestServer::start(environ_dump());
-    let resp = server.get("/caf%C3%A9?q=%C3%A9");
+    let resp = server.client().get("/caf%C3%A9?q=%C3%A9").unwrap();
     let dump = parse_dump(&resp.body);
     assert_eq!(dump_get(&dump, "PATH_INFO"), Some("/caf\u{c3}\u{a9}"));
     assert_eq!(dump_get(&dump, "QUERY_STRING"), Some("q=%C3%A9"));
@@ -111,10 +115,10 @@ fn gateway_10_paths_are_latin1() {
 
 #[test]
 fn gateway_u0_decodes_utf8() {
-    let server = TestServer::start_with(environ_dump(), |s| {
-        s.set_wsgi_version(WsgiVersion::U0);
-    });
-    let resp = server.get("/caf%C3%A9?q=%C3%A9");
+    let server = TestServer::builder()
+        .wsgi_version(WsgiVersion::U0)
+        .start(environ_dump());
+    let resp = server.client().get("/caf%C3%A9?q=%C3%A9").unwrap();
     let dump = parse_dump(&resp.body);
     assert_eq!(dump_get(&dump, "PATH_INFO"), Some("/caf\u{e9}"));
     assert_eq!(dump_get(&dump, "QUERY_STRING"), Some("q=%C3%A9"));
@@ -124,11 +128,11 @@ fn gateway_u0_decodes_utf8() {
 
 #[test]
 fn gateway_u0_falls_back_to_latin1() {
-    let server = TestServer::start_with(environ_dump(), |s| {
-        s.set_wsgi_version(WsgiVersion::U0);
-    });
+    let server = TestServer::builder()
+        .wsgi_version(WsgiVersion::U0)
+        .start(environ_dump());
     // %FF is not UTF-8: both values stay ISO-8859-1.
-    let resp = server.get("/x%FF?q=1");
+    let resp = server.client().get("/x%FF?q=1").unwrap();
     let dump = parse_dump(&resp.body);
     assert_eq!(dump_get(&dump, "PATH_INFO"), Some("/x\u{ff}"));
     assert_eq!(dump_get(&dump, "wsgi.url_encoding"), Some("ISO-8859-1"));
@@ -137,41 +141,14 @@ fn gateway_u0_falls_back_to_latin1() {
 #[test]
 fn unix_socket_environ() {
     // inventory 1.7: REMOTE_ADDR, REMOTE_PORT and SERVER_PORT are '' on a UNIX socket.
-    use std::io::{Read, Write};
-    use std::sync::Arc;
-
-    let path = std::env::temp_dir().join(format!("cheroot-wsgi-it-{}.sock", std::process::id()));
-    let _ = std::fs::remove_file(&path);
-    let server = Arc::new(cheroot_wsgi::Server::new(
-        cheroot_server::BindAddr::Unix(path.clone()),
-        environ_dump(),
-    ));
-    server.set_numthreads(2);
-    server.prepare().expect("prepare on a UNIX path");
-    let serving = {
-        let server = Arc::clone(&server);
-        std::thread::spawn(move || server.serve())
-    };
-
-    let mut stream = std::os::unix::net::UnixStream::connect(&path).expect("connect");
-    stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+    let server = TestServer::start_unix(environ_dump());
+    let resp = server
+        .client()
+        .request("GET", "/u", &[("Host", "h"), ("Connection", "close")], b"")
         .unwrap();
-    stream
-        .write_all(b"GET /u HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
-        .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    server.stop();
-    let _ = serving.join();
-    let _ = std::fs::remove_file(&path);
-
-    let at = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a response head");
-    assert!(raw.starts_with(b"HTTP/1.1 200 "));
-    let dump = parse_dump(&raw[at + 4..]);
+    assert_eq!(resp.protocol, "HTTP/1.1");
+    assert_eq!(resp.status, 200);
+    let dump = parse_dump(&resp.body);
     for key in ["REMOTE_ADDR", "REMOTE_PORT", "SERVER_PORT"] {
         assert_eq!(dump_get(&dump, key), Some(""), "{key}");
     }

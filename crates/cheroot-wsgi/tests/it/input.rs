@@ -3,8 +3,9 @@
 
 use cheroot_wsgi::{Body, Environ, PathInfoDispatcher, app_fn};
 
-use crate::apps::Counter;
-use crate::client::TestServer;
+use cheroot_testing::TestServer;
+
+use crate::apps::{Counter, raw_request};
 
 /// Renders lines as `[line|line|...]` with `\n` shown as `~`.
 fn render(lines: &[Vec<u8>]) -> String {
@@ -89,9 +90,9 @@ fn server_with(max_body: u64, calls: Counter) -> TestServer {
                 Ok(respond_text(format!("read {}", body.len())))
             }),
         );
-    TestServer::start_with(d, |s| {
-        s.set_max_request_body_size(max_body);
-    })
+    TestServer::builder()
+        .config(|c| c.max_request_body_size = max_body)
+        .start(d)
 }
 
 fn server() -> TestServer {
@@ -132,26 +133,29 @@ fn readline_on_chunked_input() {
         ("/readline", &["no newline at all"], "[no newline at all]"),
     ];
     for (path, pieces, want) in table {
-        let resp = server.request(&chunked(path, pieces));
+        let resp = raw_request(&server, &chunked(path, pieces));
         assert_eq!(resp.status, 200, "{path} {pieces:?}");
-        assert_eq!(resp.body_str(), *want, "{path} {pieces:?}");
+        assert_eq!(resp.body_text(), *want, "{path} {pieces:?}");
     }
 }
 
 #[test]
 fn readline_on_known_length_input() {
     let server = server();
-    let resp = server.request(&with_length("/readline", "a\nbb\nccc"));
-    assert_eq!(resp.body_str(), "[a~|bb~|ccc]");
+    let resp = raw_request(&server, &with_length("/readline", "a\nbb\nccc"));
+    assert_eq!(resp.body_text(), "[a~|bb~|ccc]");
 }
 
 #[test]
 fn readlines_with_hint_on_chunked_input() {
     let server = server();
-    let resp = server.request(&chunked("/readlines?5", &["one\ntw", "o\nthree\n"]));
-    assert_eq!(resp.body_str(), "[one~|two~] rest=three~");
-    let resp = server.request(&chunked("/readlines", &["one\ntw", "o\nthree\n"]));
-    assert_eq!(resp.body_str(), "[one~|two~|three~] rest=");
+    let resp = raw_request(
+        &server,
+        &chunked("/readlines?5", &["one\ntw", "o\nthree\n"]),
+    );
+    assert_eq!(resp.body_text(), "[one~|two~] rest=three~");
+    let resp = raw_request(&server, &chunked("/readlines", &["one\ntw", "o\nthree\n"]));
+    assert_eq!(resp.body_text(), "[one~|two~|three~] rest=");
 }
 
 #[test]
@@ -159,23 +163,25 @@ fn iteration_over_lines() {
     // inventory 2.4 #55: cheroot's ChunkedRFile is not iterable, and iterating
     // KnownLengthRFile can read past Content-Length.
     let server = server();
-    let resp = server.request(&chunked("/iter", &["x\ny", "\nz"]));
-    assert_eq!(resp.body_str(), "[x~|y~|z]");
+    let resp = raw_request(&server, &chunked("/iter", &["x\ny", "\nz"]));
+    assert_eq!(resp.body_text(), "[x~|y~|z]");
     // A keep-alive pair: iterating the first body must not eat the second request.
-    let mut conn = server.connect();
-    conn.send(
-        b"POST /iter HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\na\nb\n\
-          GET /iter HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
-    );
-    assert_eq!(conn.read_response().unwrap().body_str(), "[a~|b~]");
-    assert_eq!(conn.read_response().unwrap().body_str(), "[]");
+    let mut client = server.client();
+    client
+        .send_raw(
+            b"POST /iter HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\na\nb\n\
+              GET /iter HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
+        )
+        .unwrap();
+    assert_eq!(client.read_response().unwrap().body_text(), "[a~|b~]");
+    assert_eq!(client.read_response().unwrap().body_text(), "[]");
 }
 
 #[test]
 fn read_sizes_on_chunked_input() {
     let server = server();
-    let resp = server.request(&chunked("/read?3", &["ab", "cdefg", "h"]));
-    assert_eq!(resp.body_str(), "[abc|def|gh]");
+    let resp = raw_request(&server, &chunked("/read?3", &["ab", "cdefg", "h"]));
+    assert_eq!(resp.body_text(), "[abc|def|gh]");
 }
 
 #[test]
@@ -183,13 +189,13 @@ fn chunked_body_over_the_limit_is_413_through_wsgi_input() {
     // inventory 2.3 #37 / test_conn.py::test_Chunked_Encoding (xfail upstream: 500 there).
     let calls = Counter::default();
     let server = server_with(10, calls.clone());
-    let resp = server.request(&chunked("/count", &["0123456789", "abcdefghij"]));
+    let resp = raw_request(&server, &chunked("/count", &["0123456789", "abcdefghij"]));
     assert_eq!(resp.status, 413, "{resp:?}");
     assert_eq!(calls.get(), 1);
     // Within the limit, it works.
-    let resp = server.request(&chunked("/count", &["01234", "56789"]));
+    let resp = raw_request(&server, &chunked("/count", &["01234", "56789"]));
     assert_eq!(resp.status, 200);
-    assert_eq!(resp.body_str(), "read 10");
+    assert_eq!(resp.body_text(), "read 10");
 }
 
 #[test]
@@ -197,10 +203,10 @@ fn content_length_over_the_limit_is_413_before_the_app() {
     // test_conn.py::test_Content_Length_in
     let calls = Counter::default();
     let server = server_with(10, calls.clone());
-    let resp = server.request(&with_length("/count", "0123456789abcdef"));
+    let resp = raw_request(&server, &with_length("/count", "0123456789abcdef"));
     assert_eq!(resp.status, 413);
     assert_eq!(
-        resp.body_str(),
+        resp.body_text(),
         "The entity sent with the request exceeds the maximum allowed bytes."
     );
     assert_eq!(calls.get(), 0);
@@ -211,34 +217,41 @@ fn unread_body_is_drained_and_the_connection_kept() {
     // test_conn.py::test_readall_or_close: an app that ignores the body leaves the
     // connection usable (the gateway hands the body back to the server to drain).
     for max in [0u64, 1001] {
-        let server = TestServer::start_with(
-            PathInfoDispatcher::new().mount(
+        let server = TestServer::builder()
+            .config(|c| c.max_request_body_size = max)
+            .start(PathInfoDispatcher::new().mount(
                 "/ignore",
                 app_fn(|_env, sr| {
                     sr.start("200 OK", [("Content-Length", "2")])?;
                     Ok(Body::from("ok"))
                 }),
-            ),
-            |s| {
-                s.set_max_request_body_size(max);
-            },
-        );
-        let mut conn = server.connect();
+            ));
+        let mut client = server.client();
         let body = "x".repeat(1000);
-        conn.send(
-            format!(
-                "POST /ignore HTTP/1.1\r\nHost: h\r\nContent-Length: {}\r\n\r\n{body}",
-                body.len()
+        client
+            .send_raw(
+                format!(
+                    "POST /ignore HTTP/1.1\r\nHost: h\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                )
+                .as_bytes(),
             )
-            .as_bytes(),
-        );
-        conn.send(b"POST /ignore HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
-        conn.send(b"GET /ignore HTTP/1.1\r\nHost: h\r\n\r\n");
+            .unwrap();
+        client
+            .send_raw(
+                b"POST /ignore HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n\
+                  3\r\nabc\r\n0\r\n\r\n",
+            )
+            .unwrap();
+        client
+            .send_raw(b"GET /ignore HTTP/1.1\r\nHost: h\r\n\r\n")
+            .unwrap();
         for i in 0..3 {
-            let resp = conn.read_response().unwrap();
+            let resp = client.read_response().unwrap();
             assert_eq!(resp.status, 200, "max {max}, request {i}");
             assert_eq!(resp.body, b"ok", "max {max}, request {i}");
         }
+        assert_eq!(client.connections_made(), 1, "max {max}");
     }
 }
 
@@ -268,8 +281,11 @@ fn body_streams_the_input_back() {
     let payload: String = (0..5000)
         .map(|i| char::from(b'a' + (i % 26) as u8))
         .collect();
-    let resp = server.request(&chunked("/", &[&payload[..1234], &payload[1234..]]));
+    let resp = raw_request(
+        &server,
+        &chunked("/", &[&payload[..1234], &payload[1234..]]),
+    );
     assert_eq!(resp.status, 200);
     assert_eq!(resp.header("Transfer-Encoding"), Some("chunked"));
-    assert_eq!(resp.body_str(), payload);
+    assert_eq!(resp.body_text(), payload);
 }

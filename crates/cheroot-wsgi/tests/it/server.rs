@@ -5,8 +5,9 @@ use std::time::Duration;
 use cheroot_server::{BindAddr, Protocol};
 use cheroot_wsgi::{Server, WsgiVersion};
 
-use crate::apps::{dump_get, environ_dump, parse_dump};
-use crate::client::TestServer;
+use cheroot_testing::TestServer;
+
+use crate::apps::{dump_get, environ_dump, parse_dump, raw_request};
 
 #[test]
 fn constructor_parameters_map_to_the_server() {
@@ -43,18 +44,20 @@ fn constructor_parameters_map_to_the_server() {
 
 #[test]
 fn lifecycle_and_server_settings_reach_the_environ() {
-    let server = TestServer::start_with(environ_dump(), |s| {
-        s.set_server_name("wsgi-test")
-            .set_protocol(Protocol::Http10);
-    });
-    assert!(server.server.ready());
-    let resp = server.request("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
-    assert!(resp.status_line_version_is("HTTP/1.0"));
+    let server = TestServer::builder()
+        .config(|c| {
+            c.server_name = "wsgi-test".to_owned();
+            c.protocol = Protocol::Http10;
+        })
+        .start(environ_dump());
+    assert!(server.server().ready());
+    let resp = raw_request(&server, "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+    assert_eq!(resp.protocol, "HTTP/1.0");
     assert_eq!(resp.header("Server"), Some("wsgi-test"));
     let dump = parse_dump(&resp.body);
     assert_eq!(dump_get(&dump, "SERVER_NAME"), Some("wsgi-test"));
     assert_eq!(dump_get(&dump, "ACTUAL_SERVER_PROTOCOL"), Some("HTTP/1.0"));
     assert_eq!(dump_get(&dump, "SERVER_PROTOCOL"), Some("HTTP/1.1"));
-    server.server.stop();
-    assert!(!server.server.ready());
+    server.server().stop();
+    assert!(!server.server().ready());
 }
