@@ -14,9 +14,11 @@ mod report;
 mod scenario;
 mod server;
 mod setup;
+mod tls_cert;
 mod wrk;
 mod wrk_report;
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::thread::sleep;
 use std::time::Duration;
@@ -27,6 +29,7 @@ use report::{Figures, Idle, Outcome, Row};
 use scenario::{Load, PIPELINE_DEPTH, Scenario, Server};
 use server::ServerProcess;
 use setup::Machine;
+use tls_cert::TlsFiles;
 use wrk::WrkSpec;
 
 /// Descriptors kept free for wrk, logs and the listener beyond the idle connections.
@@ -39,6 +42,8 @@ struct Context {
     bin_dir: PathBuf,
     logs: PathBuf,
     pipeline_script: PathBuf,
+    /// The certificate and key of the TLS scenarios, when any runs.
+    tls: Option<TlsFiles>,
     server_core: Option<u32>,
     wrk_core: Option<u32>,
 }
@@ -62,6 +67,11 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         setup::build(&root, &logs)?
     };
     let pipeline_script = wrk::write_pipeline_script(&logs, PIPELINE_DEPTH, "/hello")?;
+    let tls = if opts.scenarios.iter().any(|s| s.tls) {
+        Some(tls_cert::generate(&logs.join("tls"))?)
+    } else {
+        None
+    };
 
     let machine = Machine::describe();
     let (server_core, wrk_core) = if machine.cores >= 2 {
@@ -114,6 +124,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         bin_dir: built.bin_dir,
         logs,
         pipeline_script,
+        tls,
         server_core,
         wrk_core,
     };
@@ -215,14 +226,36 @@ fn try_measure(
     let name = format!("{}-{}-r{round}", scenario.id, server.label());
     let log = |what: &str| ctx.logs.join(format!("{name}-{what}.txt"));
     // Dropped (killed) on every return below, errors included.
-    let extra: &[&str] = if server == Server::Hyper && ctx.opts.hyper_pipeline_flush {
-        &["--pipeline-flush"]
+    let mut extra: Vec<OsString> = Vec::new();
+    if server == Server::Hyper && ctx.opts.hyper_pipeline_flush && !scenario.tls {
+        extra.push("--pipeline-flush".into());
+    }
+    if scenario.tls {
+        let files = ctx
+            .tls
+            .as_ref()
+            .ok_or("a TLS scenario without its certificate")?;
+        let cert = files.cert.clone().into_os_string();
+        let key = files.key.clone().into_os_string();
+        match server {
+            Server::Hyper => extra.extend(["--cert".into(), cert, "--key".into(), key]),
+            Server::Cheroot(_) => extra.extend(["--tls".into(), cert, key]),
+        }
+    }
+    let mut proc = ServerProcess::start(
+        &ctx.bin_dir,
+        server,
+        scenario.tls,
+        &extra,
+        ctx.server_core,
+        &log("server"),
+    )?;
+    if scenario.tls {
+        check::routes_https(proc.addr())
     } else {
-        &[]
-    };
-    let mut proc =
-        ServerProcess::start(&ctx.bin_dir, server, extra, ctx.server_core, &log("server"))?;
-    check::routes(proc.addr()).map_err(|e| format!("wrong answer: {e}"))?;
+        check::routes(proc.addr())
+    }
+    .map_err(|e| format!("wrong answer: {e}"))?;
 
     let idle = if scenario.load == Load::BesideIdle {
         // Let the fresh process settle before the baseline.
@@ -243,6 +276,7 @@ fn try_measure(
         path: scenario.path,
         load: scenario.load,
         script: Some(&ctx.pipeline_script),
+        tls: scenario.tls,
         core: ctx.wrk_core,
     };
     if !ctx.opts.warmup.is_zero() {

@@ -1,12 +1,13 @@
 //! The cheroot-rs hello-world server that `cargo xtask bench` measures against hyper-hello.
 //!
-//! `cheroot-hello ADDR [--pool | --wsgi] [--threads N]`
+//! `cheroot-hello ADDR [--pool | --wsgi] [--threads N] [--tls CERT KEY]`
 //!
 //! Same routes as hyper-hello: every path answers 200 `text/plain` `Hello world!`, `/big`
 //! answers 1 MiB of `x`, both with `Content-Length`. By default the native gateway runs inline
 //! on the I/O task (`blocking() == false`); `--pool` runs the same gateway on the worker pool
 //! (`blocking() == true`); `--wsgi` serves the routes as a WSGI-style app (cheroot-wsgi), which
-//! always runs on the worker pool.
+//! always runs on the worker pool. `--tls CERT KEY` serves HTTPS through cheroot-tls's
+//! `RustlsAdapter` (ring provider) with that certificate and key, PEM.
 
 mod wsgi_app;
 
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cheroot_server::{BindAddr, Gateway, GatewayError, HttpServer, Request, Response};
+use cheroot_tls::{RustlsAdapter, TlsSettings};
 use cheroot_wsgi::{WsgiApp, WsgiGateway, app_fn};
 
 /// The small answer.
@@ -52,17 +54,25 @@ impl Gateway for Hello {
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(addr) = args.next() else {
-        eprintln!("usage: cheroot-hello ADDR [--pool | --wsgi] [--threads N]");
+        eprintln!("usage: cheroot-hello ADDR [--pool | --wsgi] [--threads N] [--tls CERT KEY]");
         std::process::exit(2);
     };
     let mut pool = false;
     let mut wsgi = false;
     let mut threads = None;
+    let mut tls = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--pool" => pool = true,
             "--wsgi" => wsgi = true,
             "--threads" => threads = args.next().and_then(|n| n.parse::<usize>().ok()),
+            "--tls" => match (args.next(), args.next()) {
+                (Some(cert), Some(key)) => tls = Some(TlsSettings::new(cert, key)),
+                _ => {
+                    eprintln!("cheroot-hello: --tls wants CERT KEY");
+                    std::process::exit(2);
+                }
+            },
             other => {
                 eprintln!("cheroot-hello: unknown argument {other}");
                 std::process::exit(2);
@@ -98,6 +108,17 @@ fn main() {
         .set_keep_alive_conn_limit(None);
     if let Some(n) = threads {
         server.set_minthreads(n).set_maxthreads(Some(n));
+    }
+    if let Some(settings) = tls {
+        match RustlsAdapter::new(settings) {
+            Ok(adapter) => {
+                server.set_ssl_adapter(Some(Arc::new(adapter)));
+            }
+            Err(e) => {
+                eprintln!("cheroot-hello: {e}");
+                std::process::exit(1);
+            }
+        }
     }
     if let Err(e) = server.safe_start() {
         eprintln!("cheroot-hello: {e}");

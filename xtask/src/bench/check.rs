@@ -2,6 +2,7 @@
 //! fast wrong answer can never pass for a fast server.
 
 use std::net::SocketAddr;
+use std::process::{Command, Stdio};
 
 use super::client::{self, Reply};
 
@@ -18,6 +19,50 @@ pub(crate) fn routes(addr: SocketAddr) -> Result<(), String> {
     let big = client::get(&mut stream, "/big", BIG_LEN).map_err(|e| format!("GET /big: {e}"))?;
     expect("/big", &big, |b| {
         b.len() == BIG_LEN && b.iter().all(|&c| c == b'x')
+    })
+}
+
+/// The same check over HTTPS, with curl (the built-in client speaks plain TCP only), each route
+/// on its own connection; the certificate is the harness's own, so it is not verified.
+pub(crate) fn routes_https(addr: SocketAddr) -> Result<(), String> {
+    let hello = curl_get(addr, "/hello")?;
+    expect("/hello", &hello, |b| b == HELLO)?;
+    let big = curl_get(addr, "/big")?;
+    expect("/big", &big, |b| {
+        b.len() == BIG_LEN && b.iter().all(|&c| c == b'x')
+    })
+}
+
+/// `GET https://ADDR/PATH` with curl: the body from its standard output, the status and
+/// Content-Type from `--write-out` on its standard error.
+fn curl_get(addr: SocketAddr, path: &str) -> Result<Reply, String> {
+    let out = Command::new("curl")
+        .args(["-sS", "-k", "--max-time", "10", "--http1.1", "-o", "-"])
+        .args(["-w", "%{stderr}%{http_code} %{content_type}"])
+        .arg(format!("https://{addr}{path}"))
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run curl (needed for the TLS scenarios): {e}"))?;
+    let meta = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        return Err(format!(
+            "curl GET {path} failed ({}): {}",
+            out.status,
+            meta.trim()
+        ));
+    }
+    parse_write_out(&meta, out.stdout)
+        .ok_or_else(|| format!("curl GET {path}: cannot read {meta:?}"))
+}
+
+/// Reads curl's `"%{http_code} %{content_type}"` (the last line, after any message).
+fn parse_write_out(meta: &str, body: Vec<u8>) -> Option<Reply> {
+    let line = meta.lines().last()?;
+    let (code, ctype) = line.split_once(' ').unwrap_or((line, ""));
+    Some(Reply {
+        status: code.trim().parse().ok()?,
+        headers: vec![("content-type".to_owned(), ctype.trim().to_owned())],
+        body,
     })
 }
 
@@ -70,5 +115,22 @@ mod tests {
         for r in &wrong {
             assert!(expect("/hello", r, is_hello).is_err(), "{r:?}");
         }
+    }
+
+    #[test]
+    fn reads_curls_write_out() {
+        let r = parse_write_out("200 text/plain", HELLO.to_vec()).unwrap();
+        assert_eq!(
+            (r.status, r.header("content-type")),
+            (200, Some("text/plain"))
+        );
+        assert_eq!(r.body, HELLO);
+        let r = parse_write_out("404 ", Vec::new()).unwrap();
+        assert_eq!((r.status, r.header("content-type")), (404, Some("")));
+        // Without a response curl writes 000 and no type.
+        let r = parse_write_out("000", Vec::new()).unwrap();
+        assert_eq!(r.status, 0);
+        assert!(parse_write_out("", Vec::new()).is_none());
+        assert!(parse_write_out("abc text/plain", Vec::new()).is_none());
     }
 }

@@ -8,11 +8,13 @@ use super::scenario::{Gateway, SCENARIOS, Scenario};
 pub(crate) const USAGE: &str = "\
 usage: cargo xtask bench [options]
 
-Builds bench/hyper-hello and bench/cheroot-hello, loads each with wrk (server pinned to core 0,
-wrk to core 1) and prints a table: requests/s (MiB/s for D), p50/p99 latency and RSS.
+Builds bench/hyper-hello, bench/hyper-tls-hello and bench/cheroot-hello, loads each with wrk
+(server pinned to core 0, wrk to core 1) and prints a table: requests/s (MiB/s for D), p50/p99
+latency and RSS. T and TH are HTTPS (hyper-tls-hello against cheroot-hello --tls, a throw-away
+certificate made with the openssl command; TH's req/s are handshakes/s).
 
 options:
-  --scenario A,B,..   scenarios to run (default: all of A,B,C,D,P,I)
+  --scenario A,B,..   scenarios to run (default: all of A,B,C,D,P,I,T,TH)
   --gateway native,pool,wsgi
                       cheroot gateways to run (default: all three)
   --duration S        measured seconds per run (default 10)
@@ -122,7 +124,13 @@ fn parse_scenarios(v: &str) -> Result<Vec<&'static Scenario>, String> {
         match found {
             Some(s) if !out.iter().any(|o: &&Scenario| o.id == s.id) => out.push(s),
             Some(_) => {}
-            None => return Err(format!("unknown scenario {name:?}; known: A,B,C,D,P,I")),
+            None => {
+                let known: Vec<&str> = SCENARIOS.iter().map(|s| s.id).collect();
+                return Err(format!(
+                    "unknown scenario {name:?}; known: {}",
+                    known.join(",")
+                ));
+            }
         }
     }
     if out.is_empty() {
@@ -166,7 +174,7 @@ mod tests {
     fn defaults_run_everything_for_ten_seconds() {
         let o = run(&[]).unwrap();
         let ids: Vec<&str> = o.scenarios.iter().map(|s| s.id).collect();
-        assert_eq!(ids, ["A", "B", "C", "D", "P", "I"]);
+        assert_eq!(ids, ["A", "B", "C", "D", "P", "I", "T", "TH"]);
         assert_eq!(o.gateways, [Gateway::Native, Gateway::Pool, Gateway::Wsgi]);
         assert_eq!((o.warmup.as_secs(), o.duration.as_secs()), (2, 10));
         assert_eq!(o.idle, 10_000);
@@ -196,12 +204,18 @@ mod tests {
         let ids: Vec<&str> = o.scenarios.iter().map(|s| s.id).collect();
         assert_eq!(ids, ["P", "A"]);
         assert_eq!(o.gateways, [Gateway::Pool]);
+        // The TLS scenarios, in any case; "T" does not swallow "TH".
+        let o = run(&["--scenario", "th,T", "--gateway", "native"]).unwrap();
+        let ids: Vec<(&str, bool)> = o.scenarios.iter().map(|s| (s.id, s.tls)).collect();
+        assert_eq!(ids, [("TH", true), ("T", true)]);
+        assert_eq!(o.gateways, [Gateway::Native]);
     }
 
     #[test]
     fn bad_arguments_are_errors() {
         let table: &[&[&str]] = &[
             &["--scenario", "Z"],
+            &["--scenario", "TLS"],
             &["--scenario", ","],
             &["--gateway", "cgi"],
             &["--duration"],

@@ -1,4 +1,4 @@
-//! The benchmark scenarios of issue 3 and the servers each one is run against.
+//! The benchmark scenarios of issues 3 and 5 and the servers each one is run against.
 
 /// How wrk loads the server in one scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,13 +31,15 @@ pub(crate) struct Scenario {
     pub(crate) path: &'static str,
     pub(crate) load: Load,
     pub(crate) unit: Unit,
+    /// HTTPS: hyper-tls-hello instead of hyper-hello, cheroot-hello with `--tls`.
+    pub(crate) tls: bool,
 }
 
 /// Requests per write in scenario P.
 pub(crate) const PIPELINE_DEPTH: u32 = 16;
 
 /// All scenarios, in the order they run.
-pub(crate) const SCENARIOS: [Scenario; 6] = [
+pub(crate) const SCENARIOS: [Scenario; 8] = [
     Scenario {
         id: "A",
         title: "50 keep-alive conns, GET /hello",
@@ -45,6 +47,7 @@ pub(crate) const SCENARIOS: [Scenario; 6] = [
         path: "/hello",
         load: Load::KeepAlive,
         unit: Unit::ReqPerSec,
+        tls: false,
     },
     Scenario {
         id: "B",
@@ -53,6 +56,7 @@ pub(crate) const SCENARIOS: [Scenario; 6] = [
         path: "/hello",
         load: Load::KeepAlive,
         unit: Unit::ReqPerSec,
+        tls: false,
     },
     Scenario {
         id: "C",
@@ -61,6 +65,7 @@ pub(crate) const SCENARIOS: [Scenario; 6] = [
         path: "/hello",
         load: Load::Close,
         unit: Unit::ReqPerSec,
+        tls: false,
     },
     Scenario {
         id: "D",
@@ -69,6 +74,7 @@ pub(crate) const SCENARIOS: [Scenario; 6] = [
         path: "/big",
         load: Load::KeepAlive,
         unit: Unit::MibPerSec,
+        tls: false,
     },
     Scenario {
         id: "P",
@@ -77,6 +83,7 @@ pub(crate) const SCENARIOS: [Scenario; 6] = [
         path: "/hello",
         load: Load::Pipelined(PIPELINE_DEPTH),
         unit: Unit::ReqPerSec,
+        tls: false,
     },
     Scenario {
         id: "I",
@@ -85,6 +92,25 @@ pub(crate) const SCENARIOS: [Scenario; 6] = [
         path: "/hello",
         load: Load::BesideIdle,
         unit: Unit::ReqPerSec,
+        tls: false,
+    },
+    Scenario {
+        id: "T",
+        title: "TLS: 50 keep-alive conns, GET /hello over HTTPS",
+        connections: 50,
+        path: "/hello",
+        load: Load::KeepAlive,
+        unit: Unit::ReqPerSec,
+        tls: true,
+    },
+    Scenario {
+        id: "TH",
+        title: "TLS handshakes: a new HTTPS connection per request (50 conns, Connection: close)",
+        connections: 50,
+        path: "/hello",
+        load: Load::Close,
+        unit: Unit::ReqPerSec,
+        tls: true,
     },
 ];
 
@@ -120,11 +146,12 @@ pub(crate) enum Server {
 }
 
 impl Server {
-    /// The binary's name in bench/target/release.
-    pub(crate) fn binary(self) -> &'static str {
-        match self {
-            Server::Hyper => "hyper-hello",
-            Server::Cheroot(_) => "cheroot-hello",
+    /// The binary's name in bench/target/release, for a plain or an HTTPS scenario.
+    pub(crate) fn binary(self, tls: bool) -> &'static str {
+        match (self, tls) {
+            (Server::Hyper, false) => "hyper-hello",
+            (Server::Hyper, true) => "hyper-tls-hello",
+            (Server::Cheroot(_), _) => "cheroot-hello",
         }
     }
 

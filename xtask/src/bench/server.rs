@@ -1,5 +1,6 @@
 //! A server under test as a child process: started pinned to core 0, killed when dropped.
 
+use std::ffi::OsString;
 use std::fs::File;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
@@ -22,18 +23,19 @@ pub(crate) struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts `server` from `bin_dir` on a free loopback port with `extra` arguments after
-    /// the address, pinned to `core` when given, with its standard error in `log`, and waits
+    /// Starts `server` from `bin_dir` (its HTTPS binary when `tls`) on a free loopback port
+    /// with `extra` arguments after the address, pinned to `core` when given, with its standard error in `log`, and waits
     /// until it accepts connections.
     pub(crate) fn start(
         bin_dir: &Path,
         server: Server,
-        extra: &[&str],
+        tls: bool,
+        extra: &[OsString],
         core: Option<u32>,
         log: &Path,
     ) -> Result<ServerProcess, String> {
         let addr = free_loopback_port()?;
-        let bin = bin_dir.join(server.binary());
+        let bin = bin_dir.join(server.binary(tls));
         let mut cmd = match core {
             Some(core) => {
                 let mut c = Command::new("taskset");

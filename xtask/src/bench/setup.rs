@@ -1,4 +1,4 @@
-//! What a bench run needs before it loads anything: the two servers built, wrk installed, and a
+//! What a bench run needs before it loads anything: the servers built, wrk installed, and a
 //! description of the machine for the record.
 
 use std::fs::File;
@@ -14,7 +14,7 @@ pub(crate) struct Built {
     pub(crate) cheroot: bool,
 }
 
-/// Builds bench/hyper-hello and bench/cheroot-hello in release mode into bench/target;
+/// Builds bench/hyper-hello, bench/hyper-tls-hello and bench/cheroot-hello in release mode into bench/target;
 /// cargo's messages for cheroot-hello go to `logs`.
 pub(crate) fn build(root: &Path, logs: &Path) -> Result<Built, String> {
     let bench = root.join("bench");
@@ -34,9 +34,11 @@ pub(crate) fn build(root: &Path, logs: &Path) -> Result<Built, String> {
         }
         cmd.status().map_err(|e| format!("cannot run cargo: {e}"))
     };
-    let status = build("hyper-hello", None)?;
-    if !status.success() {
-        return Err(format!("building bench/hyper-hello failed: {status}"));
+    for reference in ["hyper-hello", "hyper-tls-hello"] {
+        let status = build(reference, None)?;
+        if !status.success() {
+            return Err(format!("building bench/{reference} failed: {status}"));
+        }
     }
     let log = logs.join("cheroot-hello-build.txt");
     let cheroot = build("cheroot-hello", Some(&log))?.success();
@@ -55,11 +57,13 @@ pub(crate) fn build(root: &Path, logs: &Path) -> Result<Built, String> {
 /// The binaries already built, for `--no-build`.
 pub(crate) fn prebuilt(root: &Path) -> Result<Built, String> {
     let bin_dir = root.join("bench").join("target").join("release");
-    if !bin_dir.join("hyper-hello").is_file() {
-        return Err(format!(
-            "--no-build: no hyper-hello in {}",
-            bin_dir.display()
-        ));
+    for reference in ["hyper-hello", "hyper-tls-hello"] {
+        if !bin_dir.join(reference).is_file() {
+            return Err(format!(
+                "--no-build: no {reference} in {}",
+                bin_dir.display()
+            ));
+        }
     }
     let cheroot = bin_dir.join("cheroot-hello").is_file();
     Ok(Built { bin_dir, cheroot })

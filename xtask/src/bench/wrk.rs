@@ -27,6 +27,8 @@ pub(crate) struct WrkSpec<'a> {
     pub(crate) load: Load,
     /// The Lua script for pipelined loads.
     pub(crate) script: Option<&'a Path>,
+    /// HTTPS instead of HTTP.
+    pub(crate) tls: bool,
     /// Core to pin wrk to, when pinning.
     pub(crate) core: Option<u32>,
 }
@@ -73,7 +75,8 @@ pub(crate) fn run(
         }
         Load::KeepAlive | Load::BesideIdle => {}
     }
-    cmd.arg(format!("http://{}{}", server.addr(), spec.path));
+    let scheme = if spec.tls { "https" } else { "http" };
+    cmd.arg(format!("{scheme}://{}{}", server.addr(), spec.path));
     let out = File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
     let err = out
         .try_clone()
