@@ -1,5 +1,6 @@
 //! The hello routes as a WSGI-style app, for the bench's `wsgi` gateway.
 
+use bytes::Bytes;
 use cheroot_wsgi::{AppError, Body, Environ, StartResponse};
 
 use crate::{BIG_LEN_STR, HELLO};
@@ -9,7 +10,7 @@ use crate::{BIG_LEN_STR, HELLO};
 pub(crate) fn hello<'r>(
     mut env: Environ,
     start_response: StartResponse<'r>,
-    big: &bytes::Bytes,
+    big: &Bytes,
 ) -> Result<Body<'r>, AppError> {
     // The body is usually empty here; reading it keeps the connection in sync either way.
     env.input.read_all()?;

@@ -67,6 +67,7 @@ mod conn;
 mod conn_info;
 mod error;
 mod gateway;
+mod io_runtime;
 mod request;
 mod request_body;
 mod response;

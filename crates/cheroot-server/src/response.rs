@@ -176,10 +176,17 @@ impl<'a> Response<'a> {
 
     /// Sets the status code and reason phrase (default `200 OK`; an empty reason is replaced
     /// by the standard phrase). Ignored once the headers are sent.
-    pub fn set_status(&mut self, code: u16, reason: impl Into<String>) {
-        if !self.headers_sent {
-            self.status = code;
-            self.reason = reason.into();
+    pub fn set_status(&mut self, code: u16, reason: impl AsRef<str>) {
+        if self.headers_sent {
+            return;
+        }
+        self.status = code;
+        let reason = reason.as_ref();
+        self.reason.clear();
+        // The standard phrase is what an empty reason sends: keeping it empty saves an
+        // allocation per response for the common `set_status(200, "OK")`.
+        if reason != cheroot_wire::canonical_reason(code) {
+            self.reason.push_str(reason);
         }
     }
 

@@ -5,7 +5,6 @@ use std::error::Error as StdError;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use tokio::runtime::Runtime;
 use tokio::task::JoinHandle;
 
 use crate::accept::accept_loop;
@@ -13,6 +12,7 @@ use crate::bind::BindAddr;
 use crate::config::{Protocol, ServerConfig};
 use crate::error::ServerError;
 use crate::gateway::Gateway;
+use crate::io_runtime::IoRuntime;
 use crate::listener::{ListenOptions, Listener};
 use crate::pool::{DEFAULT_IDLE_TIMEOUT, WorkerPool};
 use crate::shared::Shared;
@@ -25,7 +25,8 @@ const ABORT_GRACE: Duration = Duration::from_millis(200);
 
 /// An HTTP/1.1 server, as cheroot's `HTTPServer`.
 ///
-/// `prepare()` binds the socket, starts a multi-thread tokio runtime (one I/O thread per
+/// `prepare()` binds the socket, starts a tokio runtime (one I/O thread per core: the
+/// multi-thread scheduler, or the current-thread one on a thread of its own when there is one
 /// core) and the worker pool, and makes the server [`ready`](HttpServer::ready); `serve()`
 /// accepts connections until `stop()`; `start()` is both. Every method takes `&self`, so an
 /// `Arc<HttpServer>` can be served on one thread and stopped from another.
@@ -73,7 +74,7 @@ struct State {
 }
 
 struct Running {
-    runtime: Runtime,
+    runtime: IoRuntime,
     shared: Arc<Shared>,
     /// The listener until `serve()` hands it to the accept loop.
     listener: Option<Listener>,
@@ -257,11 +258,7 @@ impl HttpServer {
         config.validate(&requested)?;
 
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(cores)
-            .thread_name("cheroot-io")
-            .enable_all()
-            .build()?;
+        let runtime = IoRuntime::new(cores)?;
         let options = ListenOptions {
             backlog: config.request_queue_size,
             nodelay: config.nodelay,

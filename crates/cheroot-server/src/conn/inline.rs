@@ -53,12 +53,13 @@ where
                 }
             }
         }
-        let gateway = std::sync::Arc::clone(&self.shared.gateway);
+        // Borrowed, not cloned: the fields below are disjoint (no reference count per request).
+        let gateway = &*self.shared.gateway;
         let mut body = RequestBody::buffered(data.freeze());
         let mut req = Request::new(head, &self.info, &mut body);
         let scratch = std::mem::take(&mut self.scratch);
         let mut resp = Response::with_scratch(ctx, Sink::Inline(&mut self.writer), scratch);
-        let outcome = run_gateway(&*gateway, &mut req, &mut resp);
+        let outcome = run_gateway(gateway, &mut req, &mut resp);
         self.scratch = resp.into_scratch();
         Dispatch::Done {
             outcome,

@@ -213,7 +213,9 @@ where
         let dispatch = if inline {
             self.respond_inline(&head, &ctx, &mut body).await
         } else {
-            self.respond_pooled(head, ctx, &mut body).await
+            // Boxed: the pooled path's state is large, and every inline request would
+            // otherwise carry (and copy) it as part of this future.
+            Box::pin(self.respond_pooled(head, ctx, &mut body)).await
         };
 
         let (outcome, body_error) = match dispatch {

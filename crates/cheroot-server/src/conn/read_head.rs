@@ -27,11 +27,10 @@ where
     W: AsyncWrite + Unpin + Send + 'static,
 {
     pub(super) async fn read_head(&mut self) -> HeadOutcome {
-        let shared = std::sync::Arc::clone(&self.shared);
         // Bytes already looked at without finding a line end; parsing again is pointless
         // until a new line arrives.
         let mut checked = 0;
-        let limit = shared.parse_options.limits.max_head_size;
+        let limit = self.shared.parse_options.limits.max_head_size;
         loop {
             // Batching pipelined responses must not hold an unbounded amount of them.
             if self.writer.buffered_len() >= super::BATCH_LIMIT && !self.flush().await {
@@ -40,7 +39,7 @@ where
             let buffer = self.reader.buffer();
             let over = buffer.len() > limit;
             if over || (buffer.len() > checked && buffer[checked..].contains(&b'\n')) {
-                match parse_request_head(buffer, &shared.parse_options) {
+                match parse_request_head(buffer, &self.shared.parse_options) {
                     Ok(Status::Complete((head, used))) => {
                         self.reader.consume(used);
                         self.head_len = used;
@@ -67,11 +66,11 @@ where
                 // A parked connection holds no buffers while it waits.
                 self.reader.shrink();
                 self.writer.shrink();
-                Some(shared.tracker.idle())
+                Some(self.shared.tracker.idle())
             } else {
                 None
             };
-            let timeout = shared.config.timeout;
+            let timeout = self.shared.config.timeout;
             let read = tokio::select! {
                 read = tokio::time::timeout(timeout, self.reader.fill()) => read,
                 () = stopped(&mut self.stop), if !started => return HeadOutcome::Closed,
