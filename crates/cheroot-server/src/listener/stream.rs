@@ -118,64 +118,6 @@ impl AsRawFd for Stream {
     }
 }
 
-impl AsyncRead for Stream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            Stream::Tcp(s) => Pin::new(s).poll_read(cx, buf),
-            Stream::Unix(s) => Pin::new(s).poll_read(cx, buf),
-        }
-    }
-}
-
-impl AsyncWrite for Stream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        match self.get_mut() {
-            Stream::Tcp(s) => Pin::new(s).poll_write(cx, buf),
-            Stream::Unix(s) => Pin::new(s).poll_write(cx, buf),
-        }
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        match self.get_mut() {
-            Stream::Tcp(s) => Pin::new(s).poll_write_vectored(cx, bufs),
-            Stream::Unix(s) => Pin::new(s).poll_write_vectored(cx, bufs),
-        }
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        match self {
-            Stream::Tcp(s) => s.is_write_vectored(),
-            Stream::Unix(s) => s.is_write_vectored(),
-        }
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            Stream::Tcp(s) => Pin::new(s).poll_flush(cx),
-            Stream::Unix(s) => Pin::new(s).poll_flush(cx),
-        }
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            Stream::Tcp(s) => Pin::new(s).poll_shutdown(cx),
-            Stream::Unix(s) => Pin::new(s).poll_shutdown(cx),
-        }
-    }
-}
-
 /// The read half of a [`Stream`], from [`Stream::into_split`].
 #[derive(Debug)]
 pub enum StreamReadHalf {
@@ -226,60 +168,77 @@ impl AsFd for StreamWriteHalf {
     }
 }
 
-impl AsyncRead for StreamReadHalf {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            StreamReadHalf::Tcp(s) => Pin::new(s).poll_read(cx, buf),
-            StreamReadHalf::Unix(s) => Pin::new(s).poll_read(cx, buf),
+/// Implements `AsyncRead` for an enum whose `Tcp` and `Unix` variants each hold a reader, by
+/// forwarding to the variant's stream.
+macro_rules! forward_async_read {
+    ($ty:ident) => {
+        impl AsyncRead for $ty {
+            fn poll_read(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                buf: &mut ReadBuf<'_>,
+            ) -> Poll<io::Result<()>> {
+                match self.get_mut() {
+                    $ty::Tcp(s) => Pin::new(s).poll_read(cx, buf),
+                    $ty::Unix(s) => Pin::new(s).poll_read(cx, buf),
+                }
+            }
         }
-    }
+    };
 }
 
-impl AsyncWrite for StreamWriteHalf {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        match self.get_mut() {
-            StreamWriteHalf::Tcp(s) => Pin::new(s).poll_write(cx, buf),
-            StreamWriteHalf::Unix(s) => Pin::new(s).poll_write(cx, buf),
-        }
-    }
+/// Implements `AsyncWrite` (vectored writes included) for an enum whose `Tcp` and `Unix`
+/// variants each hold a writer, by forwarding to the variant's stream.
+macro_rules! forward_async_write {
+    ($ty:ident) => {
+        impl AsyncWrite for $ty {
+            fn poll_write(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                buf: &[u8],
+            ) -> Poll<io::Result<usize>> {
+                match self.get_mut() {
+                    $ty::Tcp(s) => Pin::new(s).poll_write(cx, buf),
+                    $ty::Unix(s) => Pin::new(s).poll_write(cx, buf),
+                }
+            }
 
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        match self.get_mut() {
-            StreamWriteHalf::Tcp(s) => Pin::new(s).poll_write_vectored(cx, bufs),
-            StreamWriteHalf::Unix(s) => Pin::new(s).poll_write_vectored(cx, bufs),
-        }
-    }
+            fn poll_write_vectored(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                bufs: &[IoSlice<'_>],
+            ) -> Poll<io::Result<usize>> {
+                match self.get_mut() {
+                    $ty::Tcp(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+                    $ty::Unix(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+                }
+            }
 
-    fn is_write_vectored(&self) -> bool {
-        match self {
-            StreamWriteHalf::Tcp(s) => s.is_write_vectored(),
-            StreamWriteHalf::Unix(s) => s.is_write_vectored(),
-        }
-    }
+            fn is_write_vectored(&self) -> bool {
+                match self {
+                    $ty::Tcp(s) => s.is_write_vectored(),
+                    $ty::Unix(s) => s.is_write_vectored(),
+                }
+            }
 
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            StreamWriteHalf::Tcp(s) => Pin::new(s).poll_flush(cx),
-            StreamWriteHalf::Unix(s) => Pin::new(s).poll_flush(cx),
-        }
-    }
+            fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+                match self.get_mut() {
+                    $ty::Tcp(s) => Pin::new(s).poll_flush(cx),
+                    $ty::Unix(s) => Pin::new(s).poll_flush(cx),
+                }
+            }
 
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            StreamWriteHalf::Tcp(s) => Pin::new(s).poll_shutdown(cx),
-            StreamWriteHalf::Unix(s) => Pin::new(s).poll_shutdown(cx),
+            fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+                match self.get_mut() {
+                    $ty::Tcp(s) => Pin::new(s).poll_shutdown(cx),
+                    $ty::Unix(s) => Pin::new(s).poll_shutdown(cx),
+                }
+            }
         }
-    }
+    };
 }
+
+forward_async_read!(Stream);
+forward_async_write!(Stream);
+forward_async_read!(StreamReadHalf);
+forward_async_write!(StreamWriteHalf);
