@@ -1,8 +1,10 @@
 //! Fuzz target: `parse_request_head` never panics, rejects with a 4xx/5xx status, and as a push
-//! parser never changes its mind when the same bytes arrive in two reads.
+//! parser never changes its mind when the same bytes arrive in two reads; the copy-free
+//! `scan_request_head` path gives the same head.
 #![no_main]
 
-use cheroot_wire::{ParseOptions, Status, parse_request_head};
+use bytes::BytesMut;
+use cheroot_wire::{ParseOptions, Status, parse_request_head, scan_request_head};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -33,6 +35,16 @@ fuzz_target!(|data: &[u8]| {
                     assert_eq!(again.headers, head.headers);
                 }
                 other => panic!("the consumed prefix parsed differently: {other:?}"),
+            }
+            // The scan, over bytes split off a read buffer, gives the same head.
+            let mut read_buffer = BytesMut::from(input);
+            match scan_request_head(&read_buffer, &opts) {
+                Ok(Status::Complete(scanned)) => {
+                    assert_eq!(scanned.used(), used);
+                    let shared = scanned.into_head(read_buffer.split_to(used).freeze());
+                    assert_eq!(shared, head);
+                }
+                other => panic!("the scan disagrees with the parse: {other:?}"),
             }
             // ...and any shorter prefix is just incomplete.
             for cut in [used - 1, used / 2] {

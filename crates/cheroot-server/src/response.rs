@@ -215,39 +215,43 @@ impl<'a> Response<'a> {
         if self.headers_sent {
             return Err(HeaderError(HeaderErrorKind::AlreadySent));
         }
-        if !cheroot_compat::is_valid_header_name(name) {
+        let known = KnownName::of(name);
+        if known == KnownName::Other && !cheroot_compat::is_valid_header_name(name) {
             return Err(HeaderError(HeaderErrorKind::Name));
         }
         if !cheroot_compat::is_valid_header_value(value) {
             return Err(HeaderError(HeaderErrorKind::Value));
         }
         let value = trim(value);
-        if name.eq_ignore_ascii_case(b"content-length") {
-            let len = parse_length(value).ok_or(HeaderError(HeaderErrorKind::ContentLength))?;
-            match self.content_length {
-                Some(old) if old != len => return Err(HeaderError(HeaderErrorKind::ContentLength)),
-                // The same length again: one line is enough.
-                Some(_) => return Ok(()),
-                None => {}
+        match known {
+            KnownName::ContentLength => {
+                let len = parse_length(value).ok_or(HeaderError(HeaderErrorKind::ContentLength))?;
+                match self.content_length {
+                    Some(old) if old != len => {
+                        return Err(HeaderError(HeaderErrorKind::ContentLength));
+                    }
+                    // The same length again: one line is enough.
+                    Some(_) => return Ok(()),
+                    None => {}
+                }
+                self.content_length = Some(len);
+                let start = self.headers.len();
+                let end = start + name.len() + value.len() + 4;
+                self.content_length_line = Some((start, end));
             }
-            self.content_length = Some(len);
-            let start = self.headers.len();
-            let end = start + name.len() + value.len() + 4;
-            self.content_length_line = Some((start, end));
-        } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
-            return Ok(());
-        } else if name.eq_ignore_ascii_case(b"date") {
-            self.has_date = true;
-        } else if name.eq_ignore_ascii_case(b"server") {
-            self.has_server = true;
-        } else if name.eq_ignore_ascii_case(b"connection") {
-            self.has_connection = true;
-            if value
-                .split(|&b| b == b',')
-                .any(|t| trim(t).eq_ignore_ascii_case(b"close"))
-            {
-                self.app_close = true;
+            KnownName::TransferEncoding => return Ok(()),
+            KnownName::Date => self.has_date = true,
+            KnownName::Server => self.has_server = true,
+            KnownName::Connection => {
+                self.has_connection = true;
+                if value
+                    .split(|&b| b == b',')
+                    .any(|t| trim(t).eq_ignore_ascii_case(b"close"))
+                {
+                    self.app_close = true;
+                }
             }
+            KnownName::ContentType | KnownName::Other => {}
         }
         self.headers.reserve(name.len() + value.len() + 4);
         self.headers.put_slice(name);
@@ -640,11 +644,50 @@ fn trim(value: &[u8]) -> &[u8] {
     value.trim_ascii()
 }
 
+/// A `Content-Length` value: one or more ASCII digits, at most `u64::MAX`.
 fn parse_length(value: &[u8]) -> Option<u64> {
-    if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
+    if value.is_empty() {
         return None;
     }
-    std::str::from_utf8(value).ok()?.parse().ok()
+    value.iter().try_fold(0u64, |n, &b| {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+    })
+}
+
+/// The header names [`Response::add_header`] acts on, and `Content-Type`, the most common
+/// other one: all of them tokens, so a name found here needs no byte-by-byte check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KnownName {
+    ContentLength,
+    TransferEncoding,
+    Date,
+    Server,
+    Connection,
+    ContentType,
+    Other,
+}
+
+impl KnownName {
+    /// Which known name `name` is, ASCII case-insensitively; one comparison, picked by length.
+    fn of(name: &[u8]) -> Self {
+        let (known, spelled): (Self, &[u8]) = match name.len() {
+            4 => (Self::Date, b"date"),
+            6 => (Self::Server, b"server"),
+            10 => (Self::Connection, b"connection"),
+            12 => (Self::ContentType, b"content-type"),
+            14 => (Self::ContentLength, b"content-length"),
+            17 => (Self::TransferEncoding, b"transfer-encoding"),
+            _ => return Self::Other,
+        };
+        if name.eq_ignore_ascii_case(spelled) {
+            known
+        } else {
+            Self::Other
+        }
+    }
 }
 
 /// A header the gateway tried to add was refused.
@@ -683,3 +726,54 @@ impl fmt::Display for HeaderError {
 }
 
 impl std::error::Error for HeaderError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_length_values() {
+        let cases: &[(&[u8], Option<u64>)] = &[
+            (b"0", Some(0)),
+            (b"12", Some(12)),
+            (b"007", Some(7)),
+            (b"18446744073709551615", Some(u64::MAX)),
+            (b"18446744073709551616", None),
+            (b"99999999999999999999", None),
+            (b"", None),
+            (b"1 2", None),
+            (b"+1", None),
+            (b"-1", None),
+            (b"0x10", None),
+            (b"\xd9\xa1", None),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(parse_length(value), *expected, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn known_names_ignore_case_and_nothing_else() {
+        let cases: &[(&[u8], KnownName)] = &[
+            (b"Content-Length", KnownName::ContentLength),
+            (b"content-LENGTH", KnownName::ContentLength),
+            (b"Transfer-Encoding", KnownName::TransferEncoding),
+            (b"DATE", KnownName::Date),
+            (b"server", KnownName::Server),
+            (b"Connection", KnownName::Connection),
+            (b"Content-Type", KnownName::ContentType),
+            (b"Content-Lengths", KnownName::Other),
+            (b"Content Length", KnownName::Other),
+            (b"Dat\xc5", KnownName::Other),
+            (b"X-Date", KnownName::Other),
+            (b"", KnownName::Other),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(KnownName::of(name), *expected, "{name:?}");
+            // Every known name is a valid one: skipping the byte check changes nothing.
+            if *expected != KnownName::Other {
+                assert!(cheroot_compat::is_valid_header_name(name));
+            }
+        }
+    }
+}

@@ -7,7 +7,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use cheroot_wire::{ParseOptions, Status, parse_request_head};
+use bytes::BytesMut;
+use cheroot_wire::{ParseOptions, Status, parse_request_head, scan_request_head};
 
 /// A Firefox navigation request: about 500 bytes, 10 fields.
 const BROWSER: &[u8] = b"GET /search?q=cheroot&lang=en HTTP/1.1\r\n\
@@ -21,6 +22,9 @@ Cookie: session=0123456789abcdef0123456789abcdef; theme=dark; consent=yes\r\n\
 Upgrade-Insecure-Requests: 1\r\n\
 Sec-Fetch-Dest: document\r\n\
 Sec-Fetch-Mode: navigate\r\n\r\n";
+
+/// What `cargo xtask bench` scenario P sends (wrk's `wrk.format("GET", "/hello")`).
+const SMALL: &[u8] = b"GET /hello HTTP/1.1\r\nHost: 127.0.0.1:18181\r\n\r\n";
 
 const ITERATIONS: u32 = 1_000_000;
 
@@ -48,6 +52,32 @@ fn main() {
         black_box(parsed.is_ok());
     });
     report("cheroot-wire parse_request_head", ours);
+
+    let small = time(|| {
+        let parsed = parse_request_head(black_box(SMALL), black_box(&opts));
+        black_box(parsed.is_ok());
+    });
+    report("  the same, scenario P's 45-byte head", small);
+
+    let scan = time(|| {
+        let scanned = scan_request_head(black_box(SMALL), black_box(&opts));
+        black_box(scanned.is_ok());
+    });
+    report("  scan_request_head only (no copy), 45 bytes", scan);
+
+    // The server's path: 16 pipelined heads in a read buffer, each split off it.
+    let batch = SMALL.repeat(16);
+    let mut read_buffer = BytesMut::with_capacity(8192);
+    let server = time(|| {
+        if read_buffer.is_empty() {
+            read_buffer.extend_from_slice(&batch);
+        }
+        if let Ok(Status::Complete(scanned)) = scan_request_head(&read_buffer, &opts) {
+            let bytes = read_buffer.split_to(scanned.used()).freeze();
+            black_box(scanned.into_head(bytes));
+        }
+    });
+    report("  scan, split off a read buffer, 45 bytes", server);
 
     let reference = time(|| {
         let mut fields = [httparse::EMPTY_HEADER; 16];

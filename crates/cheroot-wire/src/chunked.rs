@@ -5,10 +5,8 @@
 //! "Malformed Request-Line") and turns a bad chunk size into a 500 (inventory item 37); here the
 //! body is consumed to its last byte and every framing error is a 400 with a short reason.
 
-use bytes::Bytes;
-
 use crate::field_syntax::{is_field_value, is_token, trim_ows};
-use crate::{HeaderField, Headers, ParseError};
+use crate::{Headers, ParseError};
 
 /// Longest run of chunk-size hex digits: 16 digits always fit in a `u64`, so a longer size
 /// (even `0000000000000000005`) is refused instead of being checked for overflow.
@@ -295,10 +293,7 @@ impl ChunkedDecoder {
         if !is_token(name) || !is_field_value(value) {
             return Err(BAD_TRAILER);
         }
-        self.trailers.push(HeaderField::new(
-            Bytes::copy_from_slice(name),
-            Bytes::copy_from_slice(value),
-        ));
+        self.trailers.push(name, value);
         self.trailer_line.clear();
         Ok(used)
     }

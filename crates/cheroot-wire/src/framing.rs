@@ -80,15 +80,15 @@ const UNIMPLEMENTED_CODING: ParseError = ParseError::new(501, "");
 /// # Examples
 ///
 /// ```
-/// use cheroot_wire::{BodyFraming, HeaderField, Headers, body_framing};
+/// use cheroot_wire::{BodyFraming, Headers, body_framing};
 /// use http::Version;
 ///
 /// let mut headers = Headers::new();
-/// headers.push(HeaderField::new("Content-Length", "5"));
+/// headers.push("Content-Length", "5");
 /// assert_eq!(body_framing(Version::HTTP_11, &headers), Ok(BodyFraming::Length(5)));
 ///
 /// // CL.TE request smuggling is refused.
-/// headers.push(HeaderField::new("Transfer-Encoding", "chunked"));
+/// headers.push("Transfer-Encoding", "chunked");
 /// assert_eq!(body_framing(Version::HTTP_11, &headers).unwrap_err().status(), 400);
 /// ```
 pub fn body_framing(version: Version, headers: &Headers) -> Result<BodyFraming, ParseError> {
@@ -184,14 +184,13 @@ fn transfer_codings(headers: &Headers) -> Result<BodyFraming, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::HeaderField;
 
     use BodyFraming::{Chunked, Empty, Length};
 
     fn headers(fields: &[(&'static str, &'static str)]) -> Headers {
         let mut headers = Headers::new();
         for &(name, value) in fields {
-            headers.push(HeaderField::new(name, value));
+            headers.push(name, value);
         }
         headers
     }

@@ -4,9 +4,10 @@ use bytes::Bytes;
 use http::{Method, Version};
 
 use crate::field_syntax::{is_tchar, trim_ows};
+use crate::headers::{FieldList, FieldSpan};
 use crate::request_line::{self, LineVersion};
-use crate::target::{self, RequestTarget};
-use crate::{BodyFraming, HeaderField, Headers, Limits, ParseError, Status, body_framing};
+use crate::target::{self, RequestTarget, TargetPlan};
+use crate::{BodyFraming, Headers, Limits, ParseError, Status, body_framing};
 
 /// The switches of cheroot's `HTTPRequest` and our size limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,8 +38,10 @@ impl Default for ParseOptions {
     }
 }
 
-/// A parsed request head. It owns its bytes: the parser copies the head once and every part
-/// is a slice of that copy.
+/// A parsed request head. It owns its bytes, one shared buffer holding the head as received:
+/// the raw target and the header fields are ranges of it, so a head costs one buffer (none
+/// when [`ScannedHead::into_head`] is given bytes split off a read buffer) and no allocation
+/// per field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestHead {
     /// The method, upper-case.
@@ -178,7 +181,94 @@ pub fn parse_request_head(
     buf: &[u8],
     opts: &ParseOptions,
 ) -> Result<Status<(RequestHead, usize)>, ParseError> {
-    let max = opts.limits.max_head_size;
+    Ok(match scan_request_head(buf, opts)? {
+        Status::Complete(scanned) => {
+            let used = scanned.used();
+            // One copy of the head; every part is a range of it.
+            let head = scanned.into_head(Bytes::copy_from_slice(&buf[..used]));
+            Status::Complete((head, used))
+        }
+        Status::Partial => Status::Partial,
+    })
+}
+
+/// A request head that passed every check of [`scan_request_head`], before it owns its bytes:
+/// give it those with [`into_head`](Self::into_head).
+#[derive(Debug)]
+pub struct ScannedHead {
+    method: Method,
+    version: Version,
+    target: TargetPlan,
+    /// Where the raw target lies in the head; `u32`s, as every offset into a head.
+    target_range: (u32, u32),
+    fields: FieldList,
+    used: usize,
+}
+
+impl ScannedHead {
+    /// How many bytes of the buffer the head used (one ignored leading empty line included);
+    /// the body, or the next request, starts after them.
+    pub fn used(&self) -> usize {
+        self.used
+    }
+
+    /// The head, over `bytes`: the first [`used`](Self::used) bytes of the buffer that was
+    /// scanned, for example split off a read buffer with `BytesMut::split_to(used).freeze()`,
+    /// which copies nothing.
+    ///
+    /// # Panics
+    ///
+    /// When `bytes` is not [`used`](Self::used) bytes long. Bytes of that length but other
+    /// content give a head with other content, never a panic later.
+    pub fn into_head(self, bytes: Bytes) -> RequestHead {
+        assert_eq!(
+            bytes.len(),
+            self.used,
+            "ScannedHead::into_head wants the scanned head's bytes"
+        );
+        RequestHead {
+            method: self.method,
+            target: self
+                .target
+                .build(bytes.slice(self.target_range.0 as usize..self.target_range.1 as usize)),
+            version: self.version,
+            headers: Headers::from_parts(bytes, self.fields),
+        }
+    }
+}
+
+/// [`parse_request_head`] without the copy: checks the head at the start of `buf` in full
+/// and says where its parts are. `Complete` means the head is valid and
+/// [`ScannedHead::into_head`] turns it into a [`RequestHead`] over bytes the caller owns;
+/// `Partial` and the errors are exactly [`parse_request_head`]'s.
+///
+/// # Errors
+///
+/// As [`parse_request_head`].
+///
+/// # Examples
+///
+/// ```
+/// use bytes::BytesMut;
+/// use cheroot_wire::{ParseOptions, Status, scan_request_head};
+///
+/// let mut read_buffer = BytesMut::from(&b"GET /x HTTP/1.1\r\nHost: a\r\n\r\nGET /y"[..]);
+/// let Ok(Status::Complete(scanned)) = scan_request_head(&read_buffer, &ParseOptions::default())
+/// else {
+///     panic!("a complete head")
+/// };
+/// let bytes = read_buffer.split_to(scanned.used()).freeze();
+/// let head = scanned.into_head(bytes);
+/// assert_eq!(head.target.path(), b"/x");
+/// assert_eq!(&read_buffer[..], b"GET /y");
+/// ```
+pub fn scan_request_head(
+    buf: &[u8],
+    opts: &ParseOptions,
+) -> Result<Status<ScannedHead>, ParseError> {
+    // Offsets into the head are kept as `u32`: a head of 4 GiB or more is too large whatever
+    // the limit says.
+    let max = opts.limits.max_head_size.min(u32::MAX as usize);
 
     // RFC 9112 section 2.2 and cheroot: ignore one empty line before the request line (a
     // second one is a malformed request line).
@@ -213,10 +303,14 @@ pub fn parse_request_head(
         LineVersion::OtherMajor => return Err(ParseError::MAJOR_VERSION_NOT_SUPPORTED),
     };
     let target_start = start + parts.method.len() + 1;
-    let target_range = target_start..target_start + parts.target.len();
+    // In range of `u32`: the request line ends before `max`.
+    let target_range = (
+        target_start as u32,
+        (target_start + parts.target.len()) as u32,
+    );
 
     // The header block, line by line.
-    let mut fields: Vec<HeaderField> = Vec::with_capacity(16);
+    let mut fields = FieldList::default();
     let mut fields_seen = 0usize;
     let mut hosts = 0usize;
     let mut pos = line_end;
@@ -250,7 +344,12 @@ pub fn parse_request_head(
         }
         // A dropped field still counts against the limit: it was received.
         if !(opts.drop_underscore_headers && name.contains(&b'_')) {
-            fields.push(HeaderField::at((pos, colon), value));
+            // In range of `u32`: every offset is below `max`.
+            let at = |n: usize| n as u32;
+            fields.push(FieldSpan::new(
+                (at(pos), at(colon)),
+                (at(value.0), at(value.1)),
+            ));
         }
         pos = line.end;
     };
@@ -258,18 +357,14 @@ pub fn parse_request_head(
         return Err(ParseError::MISSING_HOST);
     }
 
-    // One copy of the head; every part is a range of it.
-    let bytes = Bytes::copy_from_slice(&buf[..head_end]);
-    for field in &mut fields {
-        field.share(&bytes);
-    }
-    let head = RequestHead {
+    Ok(Status::Complete(ScannedHead {
         method,
-        target: plan.build(bytes.slice(target_range)),
         version,
-        headers: Headers::from_fields(fields),
-    };
-    Ok(Status::Complete((head, head_end)))
+        target: plan,
+        target_range,
+        fields,
+        used: head_end,
+    }))
 }
 
 /// How the body of the request with this head is framed: [`body_framing`] over the head's

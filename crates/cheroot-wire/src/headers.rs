@@ -8,78 +8,138 @@ use bytes::Bytes;
 use crate::field_syntax::trim_ows;
 
 /// One header field as received: the name exactly as the client spelled it and the value with
-/// surrounding whitespace removed.
-///
-/// Both are ranges of one shared buffer (for a parsed request, the whole head), so a field costs
-/// one reference count, not an allocation.
-#[derive(Clone)]
-pub struct HeaderField {
-    buf: Bytes,
-    name: (usize, usize),
-    value: (usize, usize),
+/// surrounding whitespace removed, both borrowed from the [`Headers`] they belong to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct HeaderField<'a> {
+    name: &'a [u8],
+    value: &'a [u8],
 }
 
-impl HeaderField {
-    /// Builds a field from its name and (already trimmed) value, copied into one buffer.
-    pub fn new(name: impl Into<Bytes>, value: impl Into<Bytes>) -> Self {
-        let (name, value) = (name.into(), value.into());
-        let mut buf = Vec::with_capacity(name.len() + value.len());
-        buf.extend_from_slice(&name);
-        buf.extend_from_slice(&value);
-        Self {
-            buf: Bytes::from(buf),
-            name: (0, name.len()),
-            value: (name.len(), name.len() + value.len()),
-        }
-    }
-
-    /// A field whose name and value are `buf[name.0..name.1]` and `buf[value.0..value.1]`;
-    /// the parser fills `buf` in once the whole head is known (see [`HeaderField::share`]).
-    pub(crate) fn at(name: (usize, usize), value: (usize, usize)) -> Self {
-        Self {
-            buf: Bytes::new(),
-            name,
-            value,
-        }
-    }
-
-    /// Points the field at `buf`, the bytes its ranges refer to.
-    pub(crate) fn share(&mut self, buf: &Bytes) {
-        self.buf = buf.clone();
-    }
-
+impl<'a> HeaderField<'a> {
     /// The name as received (case preserved).
-    pub fn name(&self) -> &[u8] {
-        &self.buf[self.name.0..self.name.1]
+    pub fn name(&self) -> &'a [u8] {
+        self.name
     }
 
     /// The value, without leading or trailing whitespace.
-    pub fn value(&self) -> &[u8] {
-        &self.buf[self.value.0..self.value.1]
+    pub fn value(&self) -> &'a [u8] {
+        self.value
     }
 }
 
-impl PartialEq for HeaderField {
-    fn eq(&self, other: &Self) -> bool {
-        self.name() == other.name() && self.value() == other.value()
-    }
-}
-
-impl Eq for HeaderField {}
-
-impl fmt::Debug for HeaderField {
+impl fmt::Debug for HeaderField<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HeaderField")
-            .field("name", &self.name().escape_ascii().to_string())
-            .field("value", &self.value().escape_ascii().to_string())
+            .field("name", &self.name.escape_ascii().to_string())
+            .field("value", &self.value.escape_ascii().to_string())
             .finish()
     }
 }
 
+/// Where one field's name and value lie in the bytes of its [`Headers`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct FieldSpan {
+    name: (u32, u32),
+    value: (u32, u32),
+}
+
+impl FieldSpan {
+    /// The field whose name is `bytes[name.0..name.1]` and value `bytes[value.0..value.1]`.
+    /// Offsets fit `u32`: the parser refuses heads of 4 GiB and more.
+    pub(crate) fn new(name: (u32, u32), value: (u32, u32)) -> Self {
+        Self { name, value }
+    }
+
+    fn view(self, bytes: &[u8]) -> HeaderField<'_> {
+        let at = |(start, end): (u32, u32)| &bytes[start as usize..end as usize];
+        HeaderField {
+            name: at(self.name),
+            value: at(self.value),
+        }
+    }
+}
+
+/// How many fields a [`Headers`] holds without a heap allocation: enough for the requests of
+/// API clients and tools (`Host`, `User-Agent`, `Accept`, a body's two fields, a token),
+/// few enough that a head stays cheap to move. A browser's dozen fields spill over into one
+/// allocation.
+const INLINE_FIELDS: usize = 6;
+
+/// The spans of the fields, in order: the first [`INLINE_FIELDS`] in place, the rest in a
+/// vector that stays unallocated for the usual request.
+#[derive(Debug, Clone)]
+pub(crate) struct FieldList {
+    len: usize,
+    inline: [FieldSpan; INLINE_FIELDS],
+    spill: Vec<FieldSpan>,
+}
+
+impl Default for FieldList {
+    fn default() -> Self {
+        Self {
+            len: 0,
+            inline: [FieldSpan::default(); INLINE_FIELDS],
+            spill: Vec::new(),
+        }
+    }
+}
+
+impl FieldList {
+    #[inline]
+    pub(crate) fn push(&mut self, span: FieldSpan) {
+        if self.len < INLINE_FIELDS {
+            self.inline[self.len] = span;
+        } else {
+            self.spill.push(span);
+        }
+        self.len += 1;
+    }
+
+    fn spans(&self) -> (&[FieldSpan], &[FieldSpan]) {
+        (&self.inline[..self.len.min(INLINE_FIELDS)], &self.spill)
+    }
+}
+
+/// The bytes the fields are ranges of: the request head as received, shared, or a buffer of
+/// our own once fields are pushed one by one (trailers, tests).
+#[derive(Clone)]
+enum Storage {
+    Shared(Bytes),
+    Owned(Vec<u8>),
+}
+
 /// The header fields of one request, in the order received.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// A parsed request's fields are ranges of the request head's bytes (one shared buffer), so
+/// the list costs no allocation per field, nor for the list itself up to a dozen fields.
+#[derive(Clone)]
 pub struct Headers {
-    fields: Vec<HeaderField>,
+    bytes: Storage,
+    fields: FieldList,
+}
+
+impl Default for Headers {
+    fn default() -> Self {
+        Self {
+            bytes: Storage::Owned(Vec::new()),
+            fields: FieldList::default(),
+        }
+    }
+}
+
+impl PartialEq for Headers {
+    /// Equal when the fields are, in order; where their bytes live does not matter.
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Headers {}
+
+impl fmt::Debug for Headers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 impl Headers {
@@ -88,37 +148,77 @@ impl Headers {
         Self::default()
     }
 
-    /// Wraps fields already in order; the parser builds its list in one go with this.
-    pub(crate) fn from_fields(fields: Vec<HeaderField>) -> Self {
-        Self { fields }
+    /// The fields `fields` over `bytes`; the parser builds a head's list with this.
+    pub(crate) fn from_parts(bytes: Bytes, fields: FieldList) -> Self {
+        Self {
+            bytes: Storage::Shared(bytes),
+            fields,
+        }
     }
 
-    /// Appends a field at the end.
-    pub fn push(&mut self, field: HeaderField) {
-        self.fields.push(field);
+    fn bytes(&self) -> &[u8] {
+        match &self.bytes {
+            Storage::Shared(b) => b,
+            Storage::Owned(v) => v,
+        }
+    }
+
+    /// Appends a field at the end, copying its name and value. `value` is stored as given
+    /// (the parser trims values; trim them yourself when you build a list by hand).
+    ///
+    /// # Panics
+    ///
+    /// When the list would hold 4 GiB of names and values or more.
+    pub fn push(&mut self, name: impl AsRef<[u8]>, value: impl AsRef<[u8]>) {
+        let (name, value) = (name.as_ref(), value.as_ref());
+        let bytes = match &mut self.bytes {
+            Storage::Owned(v) => v,
+            Storage::Shared(b) => {
+                // The first push onto a parsed list: copy once, then append in place.
+                self.bytes = Storage::Owned(b.to_vec());
+                let Storage::Owned(v) = &mut self.bytes else {
+                    unreachable!("just made owned")
+                };
+                v
+            }
+        };
+        let offset = |n: usize| u32::try_from(n).expect("header list under 4 GiB");
+        let name_start = offset(bytes.len());
+        bytes.extend_from_slice(name);
+        let value_start = offset(bytes.len());
+        bytes.extend_from_slice(value);
+        let value_end = offset(bytes.len());
+        self.fields.push(FieldSpan::new(
+            (name_start, value_start),
+            (value_start, value_end),
+        ));
     }
 
     /// Every field in the order received.
-    pub fn iter(&self) -> std::slice::Iter<'_, HeaderField> {
-        self.fields.iter()
+    pub fn iter(&self) -> HeaderIter<'_> {
+        let (inline, spill) = self.fields.spans();
+        HeaderIter {
+            bytes: self.bytes(),
+            inline: inline.iter(),
+            spill: spill.iter(),
+        }
     }
 
     /// How many fields there are.
     pub fn len(&self) -> usize {
-        self.fields.len()
+        self.fields.len
     }
 
     /// Whether there are no fields.
     pub fn is_empty(&self) -> bool {
-        self.fields.is_empty()
+        self.fields.len == 0
     }
 
     /// The values of every field named `name` (ASCII case-insensitive), in order.
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
-        self.fields
-            .iter()
-            .filter(move |f| f.name().eq_ignore_ascii_case(name.as_bytes()))
-            .map(|f| f.value())
+        self.iter()
+            .filter(move |f| f.name.eq_ignore_ascii_case(name.as_bytes()))
+            .map(|f| f.value)
     }
 
     /// The value of `name` (ASCII case-insensitive) as cheroot's `HeaderReader` stores it in its
@@ -135,10 +235,9 @@ impl Headers {
     pub fn get(&self, name: &str) -> Option<Cow<'_, [u8]>> {
         let wanted = name.as_bytes();
         let values = self
-            .fields
             .iter()
-            .filter(|f| f.name().eq_ignore_ascii_case(wanted))
-            .map(HeaderField::value);
+            .filter(|f| f.name.eq_ignore_ascii_case(wanted))
+            .map(|f| f.value);
         if !is_list_field(wanted) {
             return values.last().map(Cow::Borrowed);
         }
@@ -172,13 +271,46 @@ impl Headers {
 }
 
 impl<'a> IntoIterator for &'a Headers {
-    type Item = &'a HeaderField;
-    type IntoIter = std::slice::Iter<'a, HeaderField>;
+    type Item = HeaderField<'a>;
+    type IntoIter = HeaderIter<'a>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.fields.iter()
+        self.iter()
     }
 }
+
+/// The fields of a [`Headers`], in order (see [`Headers::iter`]).
+#[derive(Debug, Clone)]
+pub struct HeaderIter<'a> {
+    bytes: &'a [u8],
+    inline: std::slice::Iter<'a, FieldSpan>,
+    spill: std::slice::Iter<'a, FieldSpan>,
+}
+
+impl<'a> Iterator for HeaderIter<'a> {
+    type Item = HeaderField<'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let span = self.inline.next().or_else(|| self.spill.next())?;
+        Some(span.view(self.bytes))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.inline.len() + self.spill.len();
+        (n, Some(n))
+    }
+}
+
+impl DoubleEndedIterator for HeaderIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let span = self.spill.next_back().or_else(|| self.inline.next_back())?;
+        Some(span.view(self.bytes))
+    }
+}
+
+impl ExactSizeIterator for HeaderIter<'_> {}
+
+impl std::iter::FusedIterator for HeaderIter<'_> {}
 
 /// A header name as cheroot's `HeaderReader` keys it: Python's `bytes.title()`, which upper-cases
 /// every ASCII letter that follows a non-letter and lower-cases every other one
@@ -243,10 +375,7 @@ mod tests {
     fn headers(pairs: &[(&str, &str)]) -> Headers {
         let mut h = Headers::new();
         for (name, value) in pairs {
-            h.push(HeaderField::new(
-                name.as_bytes().to_vec(),
-                value.as_bytes().to_vec(),
-            ));
+            h.push(name, value);
         }
         h
     }
@@ -291,6 +420,55 @@ mod tests {
                 "{fields:?} {name}"
             );
         }
+    }
+
+    #[test]
+    fn many_fields_keep_their_order_past_the_inline_ones() {
+        let names: Vec<String> = (0..INLINE_FIELDS * 2 + 3)
+            .map(|i| format!("X-{i}"))
+            .collect();
+        let mut h = Headers::new();
+        for (i, name) in names.iter().enumerate() {
+            h.push(name, i.to_string());
+        }
+        assert_eq!(h.len(), names.len());
+        let got: Vec<(Vec<u8>, Vec<u8>)> = h
+            .iter()
+            .map(|f| (f.name().to_vec(), f.value().to_vec()))
+            .collect();
+        let expected: Vec<(Vec<u8>, Vec<u8>)> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_bytes().to_vec(), i.to_string().into_bytes()))
+            .collect();
+        assert_eq!(got, expected);
+        // Backwards too, across the inline and spilled parts.
+        let last: Vec<&[u8]> = h.iter().rev().take(2).map(|f| f.name()).collect();
+        assert_eq!(
+            last,
+            [
+                names[names.len() - 1].as_bytes(),
+                names[names.len() - 2].as_bytes()
+            ]
+        );
+        assert_eq!(h.get("x-0").as_deref(), Some(&b"0"[..]));
+        assert_eq!(h.iter().len(), names.len());
+    }
+
+    #[test]
+    fn pushing_onto_shared_bytes_copies_them_once() {
+        // A list over shared bytes (as the parser makes it), then a pushed field.
+        let bytes = Bytes::from_static(b"HostaAcceptb");
+        let mut fields = FieldList::default();
+        fields.push(FieldSpan::new((0, 4), (4, 5)));
+        fields.push(FieldSpan::new((5, 11), (11, 12)));
+        let mut h = Headers::from_parts(bytes, fields);
+        let before = h.clone();
+        h.push("Accept", "c");
+        assert_eq!(h.get("accept").as_deref(), Some(&b"b, c"[..]));
+        assert_eq!(h.get("host").as_deref(), Some(&b"a"[..]));
+        assert_eq!(before, headers(&[("Host", "a"), ("Accept", "b")]));
+        assert_ne!(before, h);
     }
 
     #[test]

@@ -28,9 +28,10 @@ mod field_syntax;
 
 pub use error::ParseError;
 pub use head::{
-    ParseOptions, RequestHead, parse_request_head, request_body_framing, request_head_eof_error,
+    ParseOptions, RequestHead, ScannedHead, parse_request_head, request_body_framing,
+    request_head_eof_error, scan_request_head,
 };
-pub use headers::{HeaderField, Headers, cheroot_title_case};
+pub use headers::{HeaderField, HeaderIter, Headers, cheroot_title_case};
 pub use limits::Limits;
 pub use target::{RequestTarget, TargetForm};
 

@@ -23,16 +23,13 @@ pub enum TargetForm {
 
 /// The request-target of a request, as received and as cheroot splits it.
 ///
-/// Every part is a cheap slice of the request head's bytes, except a path that needed decoding
-/// or a leading `/`, and an upper-case scheme (cheroot lower-cases it).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The raw target is a cheap slice of the request head's bytes, and every part a range of it,
+/// except a path that needed decoding or a leading `/`, and an upper-case scheme (cheroot
+/// lower-cases it), which are copies.
+#[derive(Debug, Clone)]
 pub struct RequestTarget {
     raw: Bytes,
-    form: TargetForm,
-    scheme: Option<Bytes>,
-    authority: Option<Bytes>,
-    path: Bytes,
-    query: Bytes,
+    plan: TargetPlan,
 }
 
 impl RequestTarget {
@@ -43,17 +40,17 @@ impl RequestTarget {
 
     /// Which form the target has.
     pub fn form(&self) -> TargetForm {
-        self.form
+        self.plan.form
     }
 
     /// The scheme of an absolute-form target, lower-cased (`http`, `https`).
     pub fn scheme(&self) -> Option<&[u8]> {
-        self.scheme.as_deref()
+        self.plan.scheme.as_ref().map(|part| part.get(&self.raw))
     }
 
     /// The authority (`host[:port]`) of an absolute-form or authority-form target.
     pub fn authority(&self) -> Option<&[u8]> {
-        self.authority.as_deref()
+        self.plan.authority.map(|span| span.get(&self.raw))
     }
 
     /// The path (WSGI's `PATH_INFO`), always starting with `/`: percent-escapes decoded except
@@ -61,58 +58,86 @@ impl RequestTarget {
     /// taken for a separator (`/a%2fb%20c%41` gives `/a%2Fb cA`). `OPTIONS *` gives `/*`;
     /// as in cheroot an `OPTIONS` path is not decoded and a `CONNECT` path is `/host:port`.
     pub fn path(&self) -> &[u8] {
-        &self.path
+        self.plan.path.get(&self.raw)
     }
 
     /// The query string (WSGI's `QUERY_STRING`) without the `?`, not decoded; empty if none.
     pub fn query(&self) -> &[u8] {
-        &self.query
+        self.plan.query.get(&self.raw)
     }
 }
 
-/// What a checked target will be made of, as ranges of the raw target: computed while the
-/// request line is still borrowed from the caller's buffer, turned into a [`RequestTarget`]
-/// once the whole head has been copied.
+impl PartialEq for RequestTarget {
+    /// Equal when every part is; whether a part is a range or a copy does not matter.
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw
+            && self.form() == other.form()
+            && self.scheme() == other.scheme()
+            && self.authority() == other.authority()
+            && self.path() == other.path()
+            && self.query() == other.query()
+    }
+}
+
+impl Eq for RequestTarget {}
+
+/// What a checked target is made of, as ranges of the raw target: computed while the request
+/// line is still borrowed from the caller's buffer, paired with the raw target's bytes once
+/// they are owned.
 #[derive(Debug, Clone)]
 pub(crate) struct TargetPlan {
     form: TargetForm,
-    scheme: Option<Range<usize>>,
-    authority: Option<Range<usize>>,
-    path: PathPlan,
-    query: Range<usize>,
+    scheme: Option<Part>,
+    authority: Option<Span>,
+    path: Part,
+    query: Span,
 }
 
+/// A range of the raw target in `u32`s: the plan is moved a few times per request, so it is
+/// kept small (a target is part of a head, which is under 4 GiB).
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    fn get(self, raw: &[u8]) -> &[u8] {
+        &raw[self.start as usize..self.end as usize]
+    }
+}
+
+impl From<Range<usize>> for Span {
+    fn from(r: Range<usize>) -> Self {
+        // In range: targets are parts of heads, refused from 4 GiB on.
+        Self {
+            start: r.start as u32,
+            end: r.end as u32,
+        }
+    }
+}
+
+/// One part of the target: a range of the raw target, used as is, or a decoded, prefixed or
+/// lower-cased copy.
 #[derive(Debug, Clone)]
-enum PathPlan {
-    /// A part of the raw target, used as is.
-    Slice(Range<usize>),
-    /// A decoded or prefixed copy.
-    Owned(Vec<u8>),
+enum Part {
+    Slice(Span),
+    Owned(Box<[u8]>),
+}
+
+impl Part {
+    fn get<'a>(&'a self, raw: &'a [u8]) -> &'a [u8] {
+        match self {
+            Part::Slice(span) => span.get(raw),
+            Part::Owned(v) => v,
+        }
+    }
 }
 
 impl TargetPlan {
-    /// Builds the target over `raw`, the same bytes [`analyze`] saw, now owned.
+    /// The target over `raw`, the same bytes [`analyze`] saw, now owned.
     pub(crate) fn build(self, raw: Bytes) -> RequestTarget {
-        let scheme = self.scheme.map(|r| {
-            let scheme = raw.slice(r);
-            if scheme.iter().any(u8::is_ascii_uppercase) {
-                Bytes::from(scheme.to_ascii_lowercase())
-            } else {
-                scheme
-            }
-        });
-        let path = match self.path {
-            PathPlan::Slice(r) => raw.slice(r),
-            PathPlan::Owned(v) => Bytes::from(v),
-        };
-        RequestTarget {
-            form: self.form,
-            scheme,
-            authority: self.authority.map(|r| raw.slice(r)),
-            path,
-            query: raw.slice(self.query),
-            raw,
-        }
+        RequestTarget { raw, plan: self }
     }
 }
 
@@ -138,6 +163,19 @@ pub(crate) fn analyze(
     proxy_mode: bool,
     strict_mode: bool,
 ) -> Result<TargetPlan, ParseError> {
+    match plain_origin_form(method, raw) {
+        Some(plan) => Ok(plan),
+        None => analyze_in_full(method, raw, proxy_mode, strict_mode),
+    }
+}
+
+/// [`analyze`] without its shortcut for the usual target.
+fn analyze_in_full(
+    method: &Method,
+    raw: &[u8],
+    proxy_mode: bool,
+    strict_mode: bool,
+) -> Result<TargetPlan, ParseError> {
     // cheroot decodes the target as ASCII and fails on any byte above 0x7F; control bytes and
     // spaces are not allowed in a request-target by RFC 9112 either.
     if !raw.iter().all(|&b| b.is_ascii_graphic()) {
@@ -156,9 +194,9 @@ pub(crate) fn analyze(
         return Ok(TargetPlan {
             form: TargetForm::Authority,
             scheme: None,
-            authority: Some(0..raw.len()),
-            path: PathPlan::Owned(with_slash(raw)),
-            query: 0..0,
+            authority: Some((0..raw.len()).into()),
+            path: Part::Owned(with_slash(raw)),
+            query: (0..0).into(),
         });
     }
     let form = if raw == b"*" {
@@ -183,10 +221,10 @@ pub(crate) fn analyze(
         };
         return Ok(TargetPlan {
             form,
-            scheme: split.scheme,
-            authority: split.authority,
+            scheme: scheme_part(raw, split.scheme),
+            authority: split.authority.map(Span::from),
             path: slash_prefixed(raw, path),
-            query: split.query,
+            query: split.query.into(),
         });
     }
 
@@ -205,33 +243,78 @@ pub(crate) fn analyze(
             if !decoded.starts_with(b"/") {
                 decoded.insert(0, b'/');
             }
-            PathPlan::Owned(decoded)
+            Part::Owned(decoded.into())
         }
         None => slash_prefixed(raw, split.path),
     };
     Ok(TargetPlan {
         form,
-        scheme: split.scheme,
-        authority: split.authority,
+        scheme: scheme_part(raw, split.scheme),
+        authority: split.authority.map(Span::from),
         path,
-        query: split.query,
+        query: split.query.into(),
+    })
+}
+
+/// The plan of the usual target, `/path` or `/path?query` with no `%` and no `#`, for any
+/// method but `CONNECT` and `OPTIONS`, in one pass; `None` for anything else, which
+/// [`analyze`] then checks in full (and plans the same way when it is valid).
+fn plain_origin_form(method: &Method, raw: &[u8]) -> Option<TargetPlan> {
+    // A leading `/` rules out a scheme (it must start with a letter); `//` would start an
+    // authority.
+    if raw.first() != Some(&b'/') || raw.get(1) == Some(&b'/') {
+        return None;
+    }
+    if method == Method::CONNECT || method == Method::OPTIONS {
+        return None;
+    }
+    let mut question = None;
+    for (i, &b) in raw.iter().enumerate() {
+        match b {
+            b'%' | b'#' => return None,
+            b'?' if question.is_none() => question = Some(i),
+            _ if !b.is_ascii_graphic() => return None,
+            _ => {}
+        }
+    }
+    let (path, query) = match question {
+        Some(q) => (0..q, q + 1..raw.len()),
+        None => (0..raw.len(), raw.len()..raw.len()),
+    };
+    Some(TargetPlan {
+        form: TargetForm::Origin,
+        scheme: None,
+        authority: None,
+        path: Part::Slice(path.into()),
+        query: query.into(),
+    })
+}
+
+/// The scheme at `range` of `raw`, lower-cased as cheroot has it (a copy only when needed).
+fn scheme_part(raw: &[u8], range: Option<Range<usize>>) -> Option<Part> {
+    let range = range?;
+    let scheme = &raw[range.clone()];
+    Some(if scheme.iter().any(u8::is_ascii_uppercase) {
+        Part::Owned(scheme.to_ascii_lowercase().into())
+    } else {
+        Part::Slice(range.into())
     })
 }
 
 /// `raw[range]` as the path, with `/` put in front when it lacks one, as cheroot does last.
-fn slash_prefixed(raw: &[u8], range: Range<usize>) -> PathPlan {
+fn slash_prefixed(raw: &[u8], range: Range<usize>) -> Part {
     if raw[range.clone()].starts_with(b"/") {
-        PathPlan::Slice(range)
+        Part::Slice(range.into())
     } else {
-        PathPlan::Owned(with_slash(&raw[range]))
+        Part::Owned(with_slash(&raw[range]))
     }
 }
 
-fn with_slash(s: &[u8]) -> Vec<u8> {
+fn with_slash(s: &[u8]) -> Box<[u8]> {
     let mut v = Vec::with_capacity(s.len() + 1);
     v.push(b'/');
     v.extend_from_slice(s);
-    v
+    v.into_boxed_slice()
 }
 
 /// Python's `urlsplit` on an ASCII target: a scheme is letters, digits, `+`, `-`, `.` before
@@ -830,5 +913,58 @@ mod tests {
                 Err(ParseError::NO_LEADING_SLASH),
             ),
         ]);
+    }
+
+    #[test]
+    fn shortcut_agrees_with_the_full_analysis() {
+        // Every target the shortcut takes must come out as the full analysis plans it; the
+        // others must be left to it.
+        let targets = [
+            "/",
+            "/hello",
+            "/a?b=c",
+            "/a?b?c",
+            "/?",
+            "/a:b",
+            "/a/b/",
+            "/a%20b",
+            "/a#b",
+            "//h/p",
+            "/a b",
+            "/\x7f",
+            "/é",
+            "*",
+            "hello",
+            "http://h/p",
+            "/a?b%20c",
+            "/a?b#c",
+            "/@x:1",
+        ];
+        let mut taken = 0;
+        for raw in targets {
+            for method in ["GET", "POST", "OPTIONS", "CONNECT", "FOO"] {
+                let method = Method::from_bytes(method.as_bytes()).unwrap();
+                let bytes = raw.as_bytes();
+                let Some(short) = plain_origin_form(&method, bytes) else {
+                    continue;
+                };
+                taken += 1;
+                for (proxy, strict) in [(false, true), (true, true), (false, false), (true, false)]
+                {
+                    let full = analyze_in_full(&method, bytes, proxy, strict)
+                        .map(|plan| plan.build(Bytes::copy_from_slice(bytes)));
+                    assert_eq!(
+                        Ok(short.clone().build(Bytes::copy_from_slice(bytes))),
+                        full,
+                        "{method} {raw} proxy={proxy} strict={strict}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            taken,
+            3 * 8,
+            "the shortcut takes the plain targets for GET, POST, FOO"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Running a non-blocking gateway inline on the I/O task: the (small) body is read first, the
 //! response goes straight into the connection's write buffer.
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use cheroot_wire::RequestHead;
 use tokio::io::{AsyncRead, AsyncWrite};
 
@@ -53,9 +53,20 @@ where
                 }
             }
         }
+        self.run_inline(head, ctx, data.freeze())
+    }
+
+    /// Runs the gateway on a request whose body is all here, `data`, writing the response into
+    /// the connection's write buffer.
+    pub(super) fn run_inline(
+        &mut self,
+        head: &RequestHead,
+        ctx: &ResponseCtx,
+        data: Bytes,
+    ) -> Dispatch {
         // Borrowed, not cloned: the fields below are disjoint (no reference count per request).
         let gateway = &*self.shared.gateway;
-        let mut body = RequestBody::buffered(data.freeze());
+        let mut body = RequestBody::buffered(data);
         let mut req = Request::new(head, &self.info, &mut body);
         let scratch = std::mem::take(&mut self.scratch);
         let mut resp = Response::with_scratch(ctx, Sink::Inline(&mut self.writer), scratch);

@@ -137,7 +137,13 @@ where
 {
     async fn run(&mut self) -> Ending {
         loop {
-            let head = match self.read_head().await {
+            // A pipelined head already in the buffer is taken without building `read_head`'s
+            // future; only waiting for bytes needs it.
+            let outcome = match self.head_now() {
+                Some(outcome) => outcome,
+                None => self.read_head().await,
+            };
+            let head = match outcome {
                 HeadOutcome::Head(head) => head,
                 HeadOutcome::Closed => return Ending::Clean,
                 HeadOutcome::Gone => return Ending::Abort,
@@ -155,21 +161,49 @@ where
                 }
             };
             self.requests_seen += 1;
-            match self.handle(head).await {
+            // The usual request (no body, inline gateway) never waits: served without building
+            // `handle`'s future, which is over a kilobyte to set up and copy per request.
+            let next = match self.handle_now(head) {
+                Ok(next) => next,
+                Err(head) => self.handle(head).await,
+            };
+            match next {
                 Next::KeepAlive => {}
                 Next::Close(ending) => return ending,
             }
         }
     }
 
+    /// Serves a request without a body whose gateway runs inline: every step of it is
+    /// synchronous. Any other request is given back for [`handle`](Self::handle), untouched.
+    fn handle_now(&mut self, head: RequestHead) -> Result<Next, RequestHead> {
+        if self.shared.gateway.blocking()
+            || !matches!(
+                body_framing(head.version, &head.headers),
+                Ok(BodyFraming::Empty | BodyFraming::Length(0))
+            )
+        {
+            return Err(head);
+        }
+        let started = self.stats_start();
+        let config = &self.shared.config;
+        let version = keepalive::response_version(head.version, config.protocol.version());
+        let request_line = config.access_log.then(|| access_log::request_line(&head));
+        let ctx = ResponseCtx {
+            method: head.method.clone(),
+            version,
+            wants_keep_alive: keepalive::wants_keep_alive(&head, version),
+            shared: Arc::clone(&self.shared),
+        };
+        let dispatch = self.run_inline(&head, &ctx, Bytes::new());
+        // The body is done, so nothing is left to drain whatever `settle` says.
+        Ok(self.settle(dispatch, version, started, request_line, true))
+    }
+
     /// Serves one request whose head was read.
     async fn handle(&mut self, head: RequestHead) -> Next {
+        let started = self.stats_start();
         let shared = Arc::clone(&self.shared);
-        // Only measured when counted: the clock is not free at a million requests a second.
-        let started = shared.stats.is_enabled().then(|| {
-            let written = self.writer.bytes_written() + self.writer.buffered_len() as u64;
-            (Instant::now(), self.reader.bytes_read(), written)
-        });
         let config = &shared.config;
         let version = keepalive::response_version(head.version, config.protocol.version());
 
@@ -218,6 +252,33 @@ where
             Box::pin(self.respond_pooled(head, ctx, &mut body)).await
         };
 
+        let next = self.settle(dispatch, version, started, request_line, body.is_done());
+        if next == Next::KeepAlive && !body.is_done() && !self.drain(&mut body).await {
+            return Next::Close(Ending::Linger);
+        }
+        next
+    }
+
+    /// The byte counters and the clock at the start of a request, when stats are counted (the
+    /// clock is not free at a million requests a second).
+    fn stats_start(&self) -> Option<(Instant, u64, u64)> {
+        self.shared.stats.is_enabled().then(|| {
+            let written = self.writer.bytes_written() + self.writer.buffered_len() as u64;
+            (Instant::now(), self.reader.bytes_read(), written)
+        })
+    }
+
+    /// Everything after the gateway: answers for a gateway that failed before sending
+    /// anything, logs, counts, and decides what follows. `KeepAlive` with a body not read to
+    /// its end means the caller drains it first.
+    fn settle(
+        &mut self,
+        dispatch: Dispatch,
+        version: http::Version,
+        started: Option<(Instant, u64, u64)>,
+        request_line: Option<String>,
+        body_done: bool,
+    ) -> Next {
         let (outcome, body_error) = match dispatch {
             Dispatch::Done {
                 outcome,
@@ -260,21 +321,20 @@ where
             let read = self.reader.bytes_read().saturating_sub(read_before) + self.head_len as u64;
             let written = (self.writer.bytes_written() + self.writer.buffered_len() as u64)
                 .saturating_sub(written_before);
-            shared.stats.record_request(read, written, at.elapsed());
+            self.shared
+                .stats
+                .record_request(read, written, at.elapsed());
         }
 
         if outcome.failure.is_some() || body_error.is_some() {
             return Next::Close(Ending::Linger);
         }
         if !outcome.keep_alive {
-            return Next::Close(if body.is_done() {
+            return Next::Close(if body_done {
                 Ending::Clean
             } else {
                 Ending::Linger
             });
-        }
-        if !body.is_done() && !self.drain(&mut body).await {
-            return Next::Close(Ending::Linger);
         }
         Next::KeepAlive
     }

@@ -1,7 +1,9 @@
 //! Waiting for and parsing the next request head: pipelined bytes first, then the socket, with
 //! the idle keep-alive parking, the header timeout and the stop signal.
 
-use cheroot_wire::{ParseError, RequestHead, Status, parse_request_head, request_head_eof_error};
+use cheroot_wire::{
+    ParseError, RequestHead, ScannedHead, Status, request_head_eof_error, scan_request_head,
+};
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::{Conn, log_socket_error};
@@ -26,6 +28,33 @@ where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + Unpin + Send + 'static,
 {
+    /// The next head when the buffer already holds it in full (or holds a bad one), found
+    /// without an await; `None` when [`read_head`](Self::read_head) must wait for bytes or
+    /// flush a full batch first (it parses again then).
+    pub(super) fn head_now(&mut self) -> Option<HeadOutcome> {
+        if self.writer.buffered_len() >= super::BATCH_LIMIT {
+            return None;
+        }
+        let buffer = self.reader.buffer();
+        if buffer.len() > self.shared.parse_options.limits.max_head_size || !buffer.contains(&b'\n')
+        {
+            return None;
+        }
+        match scan_request_head(buffer, &self.shared.parse_options) {
+            Ok(Status::Complete(scanned)) => Some(self.take_head(scanned)),
+            Ok(Status::Partial) => None,
+            Err(err) => Some(HeadOutcome::Rejected(err)),
+        }
+    }
+
+    /// Takes a complete head's bytes out of the read buffer, without a copy: the head shares
+    /// the buffer's allocation until the request is done.
+    fn take_head(&mut self, scanned: ScannedHead) -> HeadOutcome {
+        let used = scanned.used();
+        self.head_len = used;
+        HeadOutcome::Head(scanned.into_head(self.reader.split_to(used)))
+    }
+
     pub(super) async fn read_head(&mut self) -> HeadOutcome {
         // Bytes already looked at without finding a line end; parsing again is pointless
         // until a new line arrives.
@@ -39,12 +68,8 @@ where
             let buffer = self.reader.buffer();
             let over = buffer.len() > limit;
             if over || (buffer.len() > checked && buffer[checked..].contains(&b'\n')) {
-                match parse_request_head(buffer, &self.shared.parse_options) {
-                    Ok(Status::Complete((head, used))) => {
-                        self.reader.consume(used);
-                        self.head_len = used;
-                        return HeadOutcome::Head(head);
-                    }
+                match scan_request_head(buffer, &self.shared.parse_options) {
+                    Ok(Status::Complete(scanned)) => return self.take_head(scanned),
                     Ok(Status::Partial) if over => {
                         // The parser should have refused this already; never buffer more.
                         return HeadOutcome::Rejected(too_large(buffer));

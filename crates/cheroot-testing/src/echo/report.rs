@@ -130,7 +130,6 @@ fn latin1(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cheroot::server::HeaderField;
     use cheroot::wire::Headers;
     use cheroot::wsgi::WsgiInput;
 
@@ -141,7 +140,7 @@ mod tests {
         }
         let mut fields = Headers::new();
         for (name, value) in headers {
-            fields.push(HeaderField::new(name.to_vec(), value.to_vec()));
+            fields.push(name, value);
         }
         env.set_headers(fields);
         env.input = WsgiInput::from_bytes(body.to_vec());
