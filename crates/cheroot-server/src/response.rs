@@ -1,6 +1,7 @@
 //! The response a gateway writes: status, validated headers and body, framed by the server
 //! (head assembly, chunking, `Content-Length` accounting) and sent to the connection.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::io;
 use std::sync::Arc;
@@ -477,15 +478,20 @@ impl<'a> Response<'a> {
         let out = self.out();
         out.reserve(128 + headers.len());
         out.put_slice(protocol.as_bytes());
-        out.put_u8(b' ');
-        put_decimal(out, u64::from(status));
-        out.put_u8(b' ');
-        if reason.is_empty() {
-            out.put_slice(cheroot_wire::canonical_reason(status).as_bytes());
+        if status == 200 && reason.is_empty() {
+            // The usual status line in one piece.
+            out.put_slice(b" 200 OK\r\n");
         } else {
-            out.put_slice(reason.as_bytes());
+            out.put_u8(b' ');
+            put_decimal(out, u64::from(status));
+            out.put_u8(b' ');
+            if reason.is_empty() {
+                out.put_slice(cheroot_wire::canonical_reason(status).as_bytes());
+            } else {
+                out.put_slice(reason.as_bytes());
+            }
+            out.put_slice(b"\r\n");
         }
-        out.put_slice(b"\r\n");
         match content_length_line {
             // RFC 9110 §8.6: no Content-Length in a 1xx or 204 response.
             Some((start, end)) if status < 200 || status == 204 => {
@@ -509,17 +515,19 @@ impl<'a> Response<'a> {
                 out.put_slice(b"\r\n");
             }
         }
-        if !has_date {
-            out.put_slice(b"Date: ");
-            clock::write_http_date(out, ctx.shared.clock.now_secs());
+        let now = ctx.shared.clock.now_secs();
+        let server_name = &ctx.shared.config.server_name;
+        if !has_date && !has_server {
+            put_usual_tail(out, now, server_name);
+        } else {
+            if !has_date {
+                put_date(out, now);
+            }
+            if !has_server {
+                put_server(out, server_name);
+            }
             out.put_slice(b"\r\n");
         }
-        if !has_server {
-            out.put_slice(b"Server: ");
-            out.put_slice(ctx.shared.config.server_name.as_bytes());
-            out.put_slice(b"\r\n");
-        }
-        out.put_slice(b"\r\n");
         self.reason = reason;
         headers.clear();
         self.headers = headers;
@@ -604,6 +612,59 @@ impl Piece<'_> {
     }
 }
 
+/// Appends the `Date` line for `now` (seconds since the epoch).
+fn put_date(out: &mut BytesMut, now: u64) {
+    out.put_slice(b"Date: ");
+    clock::write_http_date(out, now);
+    out.put_slice(b"\r\n");
+}
+
+/// Appends the `Server` line.
+fn put_server(out: &mut BytesMut, server_name: &str) {
+    out.put_slice(b"Server: ");
+    out.put_slice(server_name.as_bytes());
+    out.put_slice(b"\r\n");
+}
+
+/// The end of a head whose gateway set neither `Date` nor `Server`, as last built on this
+/// thread: the two lines and the empty line, for one second and one server name.
+struct UsualTail {
+    now: u64,
+    server_name: String,
+    bytes: BytesMut,
+}
+
+thread_local! {
+    static USUAL_TAIL: RefCell<UsualTail> = RefCell::new(UsualTail {
+        now: u64::MAX,
+        server_name: String::new(),
+        bytes: BytesMut::new(),
+    });
+}
+
+/// Appends `Date`, `Server` and the empty line that ends the head: one copy of a piece built
+/// once a second, instead of seven small ones per response.
+fn put_usual_tail(out: &mut BytesMut, now: u64, server_name: &str) {
+    USUAL_TAIL.with(|cell| {
+        let mut tail = cell.borrow_mut();
+        if tail.now != now || tail.server_name != server_name {
+            let UsualTail {
+                now: at,
+                server_name: name,
+                bytes,
+            } = &mut *tail;
+            *at = now;
+            name.clear();
+            name.push_str(server_name);
+            bytes.clear();
+            put_date(bytes, now);
+            put_server(bytes, server_name);
+            bytes.put_slice(b"\r\n");
+        }
+        out.put_slice(&tail.bytes);
+    });
+}
+
 /// Appends `n` in decimal without allocating.
 fn put_decimal(out: &mut BytesMut, n: u64) {
     let mut digits = [0u8; 20];
@@ -671,18 +732,23 @@ enum KnownName {
 }
 
 impl KnownName {
-    /// Which known name `name` is, ASCII case-insensitively; one comparison, picked by length.
+    /// Which known name `name` is, ASCII case-insensitively; one comparison, picked by length,
+    /// and a plain one first for the usual spelling.
     fn of(name: &[u8]) -> Self {
-        let (known, spelled): (Self, &[u8]) = match name.len() {
-            4 => (Self::Date, b"date"),
-            6 => (Self::Server, b"server"),
-            10 => (Self::Connection, b"connection"),
-            12 => (Self::ContentType, b"content-type"),
-            14 => (Self::ContentLength, b"content-length"),
-            17 => (Self::TransferEncoding, b"transfer-encoding"),
+        let (known, usual, lower): (Self, &[u8], &[u8]) = match name.len() {
+            4 => (Self::Date, b"Date", b"date"),
+            6 => (Self::Server, b"Server", b"server"),
+            10 => (Self::Connection, b"Connection", b"connection"),
+            12 => (Self::ContentType, b"Content-Type", b"content-type"),
+            14 => (Self::ContentLength, b"Content-Length", b"content-length"),
+            17 => (
+                Self::TransferEncoding,
+                b"Transfer-Encoding",
+                b"transfer-encoding",
+            ),
             _ => return Self::Other,
         };
-        if name.eq_ignore_ascii_case(spelled) {
+        if name == usual || name.eq_ignore_ascii_case(lower) {
             known
         } else {
             Self::Other
@@ -749,6 +815,20 @@ mod tests {
         ];
         for (value, expected) in cases {
             assert_eq!(parse_length(value), *expected, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn usual_tail_follows_the_second_and_the_name() {
+        // (now, server name) in an order that hits the cache and misses it both ways.
+        for (now, name) in [(0, "A"), (0, "A"), (0, "Bb"), (86_400, "Bb"), (0, "A")] {
+            let mut got = BytesMut::new();
+            put_usual_tail(&mut got, now, name);
+            let mut expected = BytesMut::new();
+            put_date(&mut expected, now);
+            put_server(&mut expected, name);
+            expected.put_slice(b"\r\n");
+            assert_eq!(got, expected, "{now} {name}");
         }
     }
 

@@ -505,27 +505,7 @@ fn is_valid_host(value: &[u8]) -> bool {
             None => (value, None),
         }
     };
-    let host_ok = host.iter().all(|&b| {
-        b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'-' | b'.'
-                    | b'_'
-                    | b'~'
-                    | b'%'
-                    | b'!'
-                    | b'$'
-                    | b'&'
-                    | b'\''
-                    | b'('
-                    | b')'
-                    | b'*'
-                    | b'+'
-                    | b','
-                    | b';'
-                    | b'='
-            )
-    });
+    let host_ok = host.iter().all(|&b| REG_NAME[usize::from(b)]);
     host_ok && port.is_none_or(|p| p.iter().all(u8::is_ascii_digit))
 }
 
@@ -583,6 +563,37 @@ const TCHAR: [bool; 256] = {
     let mut b = 0;
     while b < 256 {
         table[b] = is_tchar(b as u8);
+        b += 1;
+    }
+    table
+};
+
+/// The bytes of a reg-name or IPv4 address in a `Host` value (unreserved, sub-delims and
+/// `%` of percent-escapes), as a table: [`is_valid_host`] runs on every request.
+const REG_NAME: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'%'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+            );
         b += 1;
     }
     table

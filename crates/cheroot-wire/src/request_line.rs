@@ -33,6 +33,9 @@ pub(crate) struct RequestLine<'a> {
 /// cheroot splits `line.strip()` on single spaces at most twice; we split the same way but do
 /// not strip, so leading or trailing whitespace (never valid per RFC 9112) makes the line fail.
 pub(crate) fn split(line: &[u8]) -> Result<RequestLine<'_>, ParseError> {
+    if let Some(usual) = split_usual(line) {
+        return Ok(usual);
+    }
     let mut parts = line.splitn(3, |&b| b == b' ');
     let (Some(method), Some(target), Some(protocol)) = (parts.next(), parts.next(), parts.next())
     else {
@@ -66,6 +69,26 @@ pub(crate) fn split(line: &[u8]) -> Result<RequestLine<'_>, ParseError> {
     })
 }
 
+/// The usual line, `method SP target SP HTTP/1.x` with no other space, cut without the
+/// general checks; it gives the parts [`split`] would. `None` for any other line.
+fn split_usual(line: &[u8]) -> Option<RequestLine<'_>> {
+    let (rest, version) = if let Some(rest) = line.strip_suffix(b" HTTP/1.1") {
+        (rest, LineVersion::Http11)
+    } else {
+        (line.strip_suffix(b" HTTP/1.0")?, LineVersion::Http10)
+    };
+    let space = rest.iter().position(|&b| b == b' ')?;
+    let (method, target) = (&rest[..space], &rest[space + 1..]);
+    if target.contains(&b' ') {
+        return None;
+    }
+    Some(RequestLine {
+        method,
+        target,
+        version,
+    })
+}
+
 /// A run of ASCII digits as a number, saturating (only comparisons with 1 matter); `None` if
 /// empty or not all digits.
 fn number(digits: &[u8]) -> Option<u32> {
@@ -82,6 +105,20 @@ fn number(digits: &[u8]) -> Option<u32> {
 /// upper-cases it instead. A method that is not a token is "Malformed Request-Line" (cheroot
 /// takes any bytes; RFC 9112 does not).
 pub(crate) fn method(raw: &[u8], strict_mode: bool) -> Result<Method, ParseError> {
+    // The usual methods, spelled as they must be, pass every check below.
+    let usual = match raw {
+        b"GET" => Some(Method::GET),
+        b"POST" => Some(Method::POST),
+        b"HEAD" => Some(Method::HEAD),
+        b"PUT" => Some(Method::PUT),
+        b"DELETE" => Some(Method::DELETE),
+        b"OPTIONS" => Some(Method::OPTIONS),
+        b"PATCH" => Some(Method::PATCH),
+        _ => None,
+    };
+    if let Some(method) = usual {
+        return Ok(method);
+    }
     let has_lower = raw.iter().any(u8::is_ascii_lowercase);
     if has_lower && strict_mode {
         return Err(ParseError::MALFORMED_METHOD);
@@ -100,6 +137,57 @@ pub(crate) fn method(raw: &[u8], strict_mode: bool) -> Result<Method, ParseError
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usual_lines_split_as_the_general_way_does() {
+        let lines = [
+            "GET / HTTP/1.1",
+            "POST /a?b HTTP/1.0",
+            "GET  HTTP/1.1",
+            " / HTTP/1.1",
+            "GET /a b HTTP/1.1",
+            "GET / HTTP/1.1 ",
+            "GET HTTP/1.1",
+            "GET / x HTTP/1.0",
+            "GET / HTTP/1.2",
+            "get /x HTTP/1.0",
+        ];
+        for line in lines {
+            let line = line.as_bytes();
+            let Some(usual) = split_usual(line) else {
+                continue;
+            };
+            let mut parts = line.splitn(3, |&b| b == b' ');
+            assert_eq!(parts.next(), Some(usual.method), "{line:?}");
+            assert_eq!(parts.next(), Some(usual.target), "{line:?}");
+            let protocol = parts.next().unwrap();
+            let expected = if usual.version == LineVersion::Http11 {
+                &b"HTTP/1.1"[..]
+            } else {
+                b"HTTP/1.0"
+            };
+            assert_eq!(protocol, expected, "{line:?}");
+        }
+        // The lines the shortcut must leave to the general split.
+        for line in [
+            "GET /a b HTTP/1.1",
+            "GET / HTTP/1.1 ",
+            "GET HTTP/1.1",
+            "GET / HTTP/1.2",
+        ] {
+            assert!(split_usual(line.as_bytes()).is_none(), "{line}");
+        }
+    }
+
+    #[test]
+    fn usual_methods_are_what_the_general_check_gives() {
+        for name in ["GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH"] {
+            for strict in [true, false] {
+                let general = Method::from_bytes(name.as_bytes()).unwrap();
+                assert_eq!(method(name.as_bytes(), strict), Ok(general));
+            }
+        }
+    }
 
     #[test]
     fn split_gives_cheroot_statuses_and_messages() {
