@@ -67,6 +67,7 @@ pub(crate) async fn serve_connection<R, W>(
         requests_seen: 0,
         head_len: 0,
         scratch: BytesMut::new(),
+        inline_ctx: None,
     };
     let ending = conn.run().await;
     conn.close(ending).await;
@@ -118,6 +119,8 @@ struct Conn<R, W> {
     head_len: usize,
     /// Header lines of inline responses, reused from one response to the next.
     scratch: BytesMut,
+    /// The response context of the last request served by `handle_now`, kept for the next.
+    inline_ctx: Option<ResponseCtx>,
 }
 
 impl<W: AsyncWrite + Unpin + Send> OutBuf for StreamWriter<W> {
@@ -189,13 +192,24 @@ where
         let config = &self.shared.config;
         let version = keepalive::response_version(head.version, config.protocol.version());
         let request_line = config.access_log.then(|| access_log::request_line(&head));
-        let ctx = ResponseCtx {
-            method: head.method.clone(),
-            version,
-            wants_keep_alive: keepalive::wants_keep_alive(&head, version),
-            shared: Arc::clone(&self.shared),
+        let wants_keep_alive = keepalive::wants_keep_alive(&head, version);
+        // The context of the previous request, refilled: no reference count per request.
+        let ctx = match self.inline_ctx.take() {
+            Some(mut ctx) => {
+                ctx.method.clone_from(&head.method);
+                ctx.version = version;
+                ctx.wants_keep_alive = wants_keep_alive;
+                ctx
+            }
+            None => ResponseCtx {
+                method: head.method.clone(),
+                version,
+                wants_keep_alive,
+                shared: Arc::clone(&self.shared),
+            },
         };
         let dispatch = self.run_inline(&head, &ctx, Bytes::new());
+        self.inline_ctx = Some(ctx);
         // The body is done, so nothing is left to drain whatever `settle` says.
         Ok(self.settle(dispatch, version, started, request_line, true))
     }
