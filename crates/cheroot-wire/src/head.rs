@@ -400,11 +400,16 @@ fn fast_field_line(buf: &[u8], pos: usize) -> Option<FieldLine> {
         });
     }
     let mut i = pos;
-    while i < buf.len() && TCHAR[usize::from(buf[i])] {
-        i += 1;
-    }
-    if i == pos || buf.get(i) != Some(&b':') {
-        return None;
+    if buf.get(pos..pos + 5) == Some(b"Host:") {
+        // The usual first field, its name known to be a token without the byte loop.
+        i += 4;
+    } else {
+        while i < buf.len() && TCHAR[usize::from(buf[i])] {
+            i += 1;
+        }
+        if i == pos || buf.get(i) != Some(&b':') {
+            return None;
+        }
     }
     let colon = i;
     i += 1;

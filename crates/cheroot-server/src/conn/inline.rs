@@ -12,6 +12,9 @@ use crate::request::Request;
 use crate::request_body::RequestBody;
 use crate::response::{Response, ResponseCtx, Sink};
 
+/// The first allocation of the write buffer for inline responses: sixteen small responses.
+const WRITE_BUFFER_START: usize = 4096;
+
 impl<R, W> Conn<R, W>
 where
     R: AsyncRead + Unpin + Send + 'static,
@@ -68,6 +71,13 @@ where
         let gateway = &*self.shared.gateway;
         let mut body = RequestBody::buffered(data);
         let mut req = Request::new(head, &self.info, &mut body);
+        let out = self.writer.buffer_mut();
+        if out.capacity() == 0 {
+            // A connection back from idle holds no write buffer: take room for a pipelined
+            // batch of small responses at once instead of growing it from nothing through
+            // half a dozen reallocations.
+            out.reserve(WRITE_BUFFER_START);
+        }
         let scratch = std::mem::take(&mut self.scratch);
         let mut resp = Response::with_scratch(ctx, Sink::Inline(&mut self.writer), scratch);
         let outcome = run_gateway(gateway, &mut req, &mut resp);

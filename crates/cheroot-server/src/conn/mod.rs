@@ -58,6 +58,7 @@ pub(crate) async fn serve_connection<R, W>(
     W: AsyncWrite + Unpin + Send + 'static,
 {
     let stop = shared.tracker.stop_signal();
+    let blocking_gateway = shared.gateway.blocking();
     let mut conn = Conn {
         reader: StreamReader::new(read_half),
         writer: StreamWriter::new(write_half),
@@ -68,6 +69,7 @@ pub(crate) async fn serve_connection<R, W>(
         head_len: 0,
         scratch: BytesMut::new(),
         inline_ctx: None,
+        blocking_gateway,
     };
     let ending = conn.run().await;
     conn.close(ending).await;
@@ -121,6 +123,9 @@ struct Conn<R, W> {
     scratch: BytesMut,
     /// The response context of the last request served by `handle_now`, kept for the next.
     inline_ctx: Option<ResponseCtx>,
+    /// The gateway's `blocking()`, asked once per connection rather than per request (a
+    /// dynamic call on the hottest path; the answer is a property of the gateway).
+    blocking_gateway: bool,
 }
 
 impl<W: AsyncWrite + Unpin + Send> OutBuf for StreamWriter<W> {
@@ -180,7 +185,7 @@ where
     /// Serves a request without a body whose gateway runs inline: every step of it is
     /// synchronous. Any other request is given back for [`handle`](Self::handle), untouched.
     fn handle_now(&mut self, head: RequestHead) -> Result<Next, RequestHead> {
-        if self.shared.gateway.blocking()
+        if self.blocking_gateway
             || !matches!(
                 body_framing(head.version, &head.headers),
                 Ok(BodyFraming::Empty | BodyFraming::Length(0))
@@ -257,7 +262,7 @@ where
             wants_keep_alive: keepalive::wants_keep_alive(&head, version),
             shared: Arc::clone(&shared),
         };
-        let inline = !shared.gateway.blocking() && body.is_small(INLINE_BODY_LIMIT);
+        let inline = !self.blocking_gateway && body.is_small(INLINE_BODY_LIMIT);
         let dispatch = if inline {
             self.respond_inline(&head, &ctx, &mut body).await
         } else {
