@@ -31,8 +31,8 @@ fuzz_target!(|data: &[u8]| {
                     assert_eq!(used_again, used);
                     assert_eq!(again.method, head.method);
                     assert_eq!(again.version, head.version);
-                    assert_eq!(again.target.raw(), head.target.raw());
-                    assert_eq!(again.headers, head.headers);
+                    assert_eq!(again.target().raw(), head.target().raw());
+                    assert_eq!(again.headers(), head.headers());
                 }
                 other => panic!("the consumed prefix parsed differently: {other:?}"),
             }

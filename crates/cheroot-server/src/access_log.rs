@@ -15,7 +15,7 @@ pub(crate) fn request_line(head: &RequestHead) -> String {
     } else {
         "HTTP/1.1"
     };
-    format!("{} {} {version}", head.method, escape(head.target.raw()))
+    format!("{} {} {version}", head.method, escape(head.target().raw()))
 }
 
 /// Emits `host - - [time] "request line" status bytes`.

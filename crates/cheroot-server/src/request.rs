@@ -36,8 +36,8 @@ impl<'a> Request<'a> {
     }
 
     /// The request target (raw `REQUEST_URI`, decoded path, raw query).
-    pub fn target(&self) -> &RequestTarget {
-        &self.head.target
+    pub fn target(&self) -> RequestTarget<'a> {
+        self.head.target()
     }
 
     /// The request's HTTP version (1.0 or 1.1).
@@ -46,8 +46,8 @@ impl<'a> Request<'a> {
     }
 
     /// The header fields, in the order received.
-    pub fn headers(&self) -> &Headers {
-        &self.head.headers
+    pub fn headers(&self) -> &'a Headers {
+        self.head.headers()
     }
 
     /// The connection the request came on.

@@ -33,7 +33,7 @@ fn main() {
     match parse_request_head(BROWSER, &opts) {
         Ok(Status::Complete((head, used))) => {
             assert_eq!(used, BROWSER.len());
-            assert_eq!(head.headers.len(), 10);
+            assert_eq!(head.headers().len(), 10);
         }
         other => panic!("the benchmark request must parse: {other:?}"),
     }

@@ -1,5 +1,7 @@
 //! The request head as one push parse: request line, target and header block, within limits.
 
+use std::fmt;
+
 use bytes::Bytes;
 use http::{Method, Version};
 
@@ -38,20 +40,56 @@ impl Default for ParseOptions {
     }
 }
 
-/// A parsed request head. It owns its bytes, one shared buffer holding the head as received:
-/// the raw target and the header fields are ranges of it, so a head costs one buffer (none
-/// when [`ScannedHead::into_head`] is given bytes split off a read buffer) and no allocation
-/// per field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A parsed request head. It owns its bytes, one shared buffer holding the head as received
+/// (kept by its [`Headers`]): the raw target and the header fields are ranges of it, so a head
+/// costs one buffer (none when [`ScannedHead::into_head`] is given bytes split off a read
+/// buffer), one reference count, and no allocation per field.
+#[derive(Clone)]
 pub struct RequestHead {
     /// The method, upper-case.
     pub method: Method,
-    /// The request-target.
-    pub target: RequestTarget,
     /// [`Version::HTTP_10`] or [`Version::HTTP_11`]; any other version is refused.
     pub version: Version,
+    target: TargetPlan,
+    /// Where the raw target lies in the head's bytes.
+    target_range: (u32, u32),
+    headers: Headers,
+}
+
+impl RequestHead {
+    /// The request-target.
+    pub fn target(&self) -> RequestTarget<'_> {
+        let (start, end) = self.target_range;
+        self.target
+            .view(&self.headers.bytes()[start as usize..end as usize])
+    }
+
     /// The header fields in the order received.
-    pub headers: Headers,
+    pub fn headers(&self) -> &Headers {
+        &self.headers
+    }
+}
+
+impl PartialEq for RequestHead {
+    fn eq(&self, other: &Self) -> bool {
+        self.method == other.method
+            && self.version == other.version
+            && self.target() == other.target()
+            && self.headers == other.headers
+    }
+}
+
+impl Eq for RequestHead {}
+
+impl fmt::Debug for RequestHead {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestHead")
+            .field("method", &self.method)
+            .field("version", &self.version)
+            .field("target", &self.target())
+            .field("headers", &self.headers)
+            .finish()
+    }
 }
 
 /// The rejections of a request head, with cheroot's statuses and messages where cheroot has
@@ -169,9 +207,9 @@ impl ParseError {
 ///     panic!("a complete head")
 /// };
 /// assert_eq!(&buf[used..], b"body");
-/// assert_eq!(head.target.path(), b"/a b");
-/// assert_eq!(head.target.query(), b"x=1");
-/// assert_eq!(head.headers.get("host").as_deref(), Some(&b"example.com"[..]));
+/// assert_eq!(head.target().path(), b"/a b");
+/// assert_eq!(head.target().query(), b"x=1");
+/// assert_eq!(head.headers().get("host").as_deref(), Some(&b"example.com"[..]));
 ///
 /// let err = parse_request_head(b"GeT / HTTP/1.1\r\n", &opts).unwrap_err();
 /// assert_eq!(err.status(), 400);
@@ -228,10 +266,9 @@ impl ScannedHead {
         );
         RequestHead {
             method: self.method,
-            target: self
-                .target
-                .build(bytes.slice(self.target_range.0 as usize..self.target_range.1 as usize)),
             version: self.version,
+            target: self.target,
+            target_range: self.target_range,
             headers: Headers::from_parts(bytes, self.fields),
         }
     }
@@ -259,7 +296,7 @@ impl ScannedHead {
 /// };
 /// let bytes = read_buffer.split_to(scanned.used()).freeze();
 /// let head = scanned.into_head(bytes);
-/// assert_eq!(head.target.path(), b"/x");
+/// assert_eq!(head.target().path(), b"/x");
 /// assert_eq!(&read_buffer[..], b"GET /y");
 /// ```
 pub fn scan_request_head(
@@ -376,7 +413,7 @@ pub fn scan_request_head(
 /// `Transfer-Encoding`, `Transfer-Encoding` on HTTP/1.0 or `chunked` not final; 501 for another
 /// coding; 413 for a `Content-Length` beyond 64 bits.
 pub fn request_body_framing(head: &RequestHead) -> Result<BodyFraming, ParseError> {
-    body_framing(head.version, &head.headers)
+    body_framing(head.version, head.headers())
 }
 
 /// A complete line of the header block that passed every check of its own.
@@ -686,7 +723,10 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
     }
 
     fn field_pairs(head: &RequestHead) -> Vec<(&[u8], &[u8])> {
-        head.headers.iter().map(|f| (f.name(), f.value())).collect()
+        head.headers()
+            .iter()
+            .map(|f| (f.name(), f.value()))
+            .collect()
     }
 
     #[test]
@@ -697,19 +737,19 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
         assert_eq!(used, BROWSER.len());
         assert_eq!(head.method, Method::GET);
         assert_eq!(head.version, Version::HTTP_11);
-        assert_eq!(head.target.raw(), b"/search?q=cheroot&lang=en");
-        assert_eq!(head.target.path(), b"/search");
-        assert_eq!(head.target.query(), b"q=cheroot&lang=en");
-        assert_eq!(head.headers.len(), 10);
+        assert_eq!(head.target().raw(), b"/search?q=cheroot&lang=en");
+        assert_eq!(head.target().path(), b"/search");
+        assert_eq!(head.target().query(), b"q=cheroot&lang=en");
+        assert_eq!(head.headers().len(), 10);
         assert_eq!(
-            head.headers.get("host").as_deref(),
+            head.headers().get("host").as_deref(),
             Some(&b"www.example.com"[..])
         );
         assert_eq!(
-            head.headers.get("accept-encoding").as_deref(),
+            head.headers().get("accept-encoding").as_deref(),
             Some(&b"gzip, deflate, br, zstd"[..])
         );
-        assert!(head.headers.has_token("connection", "Keep-Alive"));
+        assert!(head.headers().has_token("connection", "Keep-Alive"));
     }
 
     #[test]
@@ -838,7 +878,7 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
             let name = String::from_utf8_lossy(input);
             assert_eq!(head.method.as_str(), *method, "{name:?}");
             assert_eq!(head.version, *version, "{name:?}");
-            assert_eq!(head.target.path(), *path, "{name:?}");
+            assert_eq!(head.target().path(), *path, "{name:?}");
             let expected: Vec<(Vec<u8>, Vec<u8>)> = pairs
                 .iter()
                 .map(|(n, v)| (n.as_bytes().to_vec(), v.chars().map(|c| c as u8).collect()))
@@ -1416,19 +1456,19 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
             &proxy,
         );
         assert_eq!(head.method, Method::CONNECT);
-        assert_eq!(head.target.form(), TargetForm::Authority);
-        assert_eq!(head.target.authority(), Some(&b"example.com:443"[..]));
+        assert_eq!(head.target().form(), TargetForm::Authority);
+        assert_eq!(head.target().authority(), Some(&b"example.com:443"[..]));
 
         let (head, _) = complete(
             b"GET http://example.com/a%20b?c HTTP/1.1\r\nHost: x\r\n\r\n",
             &proxy,
         );
-        assert_eq!(head.target.form(), TargetForm::Absolute);
-        assert_eq!(head.target.scheme(), Some(&b"http"[..]));
-        assert_eq!(head.target.authority(), Some(&b"example.com"[..]));
-        assert_eq!(head.target.path(), b"/a b");
-        assert_eq!(head.target.query(), b"c");
-        assert_eq!(head.target.raw(), b"http://example.com/a%20b?c");
+        assert_eq!(head.target().form(), TargetForm::Absolute);
+        assert_eq!(head.target().scheme(), Some(&b"http"[..]));
+        assert_eq!(head.target().authority(), Some(&b"example.com"[..]));
+        assert_eq!(head.target().path(), b"/a b");
+        assert_eq!(head.target().query(), b"c");
+        assert_eq!(head.target().raw(), b"http://example.com/a%20b?c");
 
         let lenient = ParseOptions {
             strict_mode: false,
@@ -1436,7 +1476,7 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
         };
         let (head, _) = complete(b"get http://example.com/x HTTP/1.0\r\n\r\n", &lenient);
         assert_eq!(head.method, Method::GET);
-        assert_eq!(head.target.path(), b"/x");
+        assert_eq!(head.target().path(), b"/x");
         // Lenient mode does not relax the RFC 9112 rules on fields.
         assert_eq!(
             error_of(b"GET / HTTP/1.0\r\nX : 1\r\n\r\n", &lenient),
@@ -1506,7 +1546,7 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
             input.extend_from_slice(host);
             input.extend_from_slice(b"\r\n\r\n");
             let (head, _) = complete(&input, &ParseOptions::default());
-            assert_eq!(head.headers.get("host").as_deref(), Some(*host));
+            assert_eq!(head.headers().get("host").as_deref(), Some(*host));
         }
     }
 

@@ -156,7 +156,8 @@ impl Headers {
         }
     }
 
-    fn bytes(&self) -> &[u8] {
+    /// The bytes the fields are ranges of (for a parsed head, the whole head).
+    pub(crate) fn bytes(&self) -> &[u8] {
         match &self.bytes {
             Storage::Shared(b) => b,
             Storage::Owned(v) => v,

@@ -1,8 +1,8 @@
 //! The request-target: its four RFC 9112 forms, cheroot's checks on each, and the decoded path.
 
+use std::fmt;
 use std::ops::Range;
 
-use bytes::Bytes;
 use http::Method;
 
 use crate::ParseError;
@@ -21,21 +21,22 @@ pub enum TargetForm {
     Asterisk,
 }
 
-/// The request-target of a request, as received and as cheroot splits it.
+/// The request-target of a request, as received and as cheroot splits it: a view of a
+/// [`RequestHead`](crate::RequestHead) (see [`RequestHead::target`](crate::RequestHead::target)).
 ///
-/// The raw target is a cheap slice of the request head's bytes, and every part a range of it,
-/// except a path that needed decoding or a leading `/`, and an upper-case scheme (cheroot
-/// lower-cases it), which are copies.
-#[derive(Debug, Clone)]
-pub struct RequestTarget {
-    raw: Bytes,
-    plan: TargetPlan,
+/// The raw target is a slice of the head's bytes, and every part a range of it, except a path
+/// that needed decoding or a leading `/`, and an upper-case scheme (cheroot lower-cases it),
+/// which the head holds as copies.
+#[derive(Clone, Copy)]
+pub struct RequestTarget<'a> {
+    raw: &'a [u8],
+    plan: &'a TargetPlan,
 }
 
-impl RequestTarget {
+impl<'a> RequestTarget<'a> {
     /// The target exactly as sent (WSGI's `REQUEST_URI`).
-    pub fn raw(&self) -> &[u8] {
-        &self.raw
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
     }
 
     /// Which form the target has.
@@ -44,30 +45,31 @@ impl RequestTarget {
     }
 
     /// The scheme of an absolute-form target, lower-cased (`http`, `https`).
-    pub fn scheme(&self) -> Option<&[u8]> {
-        self.plan.scheme.as_ref().map(|part| part.get(&self.raw))
+    pub fn scheme(&self) -> Option<&'a [u8]> {
+        let raw = self.raw;
+        self.plan.scheme.as_ref().map(|part| part.get(raw))
     }
 
     /// The authority (`host[:port]`) of an absolute-form or authority-form target.
-    pub fn authority(&self) -> Option<&[u8]> {
-        self.plan.authority.map(|span| span.get(&self.raw))
+    pub fn authority(&self) -> Option<&'a [u8]> {
+        self.plan.authority.map(|span| span.get(self.raw))
     }
 
     /// The path (WSGI's `PATH_INFO`), always starting with `/`: percent-escapes decoded except
     /// `%2F`, which stays encoded and is written upper-case so that an encoded slash is never
     /// taken for a separator (`/a%2fb%20c%41` gives `/a%2Fb cA`). `OPTIONS *` gives `/*`;
     /// as in cheroot an `OPTIONS` path is not decoded and a `CONNECT` path is `/host:port`.
-    pub fn path(&self) -> &[u8] {
-        self.plan.path.get(&self.raw)
+    pub fn path(&self) -> &'a [u8] {
+        self.plan.path.get(self.raw)
     }
 
     /// The query string (WSGI's `QUERY_STRING`) without the `?`, not decoded; empty if none.
-    pub fn query(&self) -> &[u8] {
-        self.plan.query.get(&self.raw)
+    pub fn query(&self) -> &'a [u8] {
+        self.plan.query.get(self.raw)
     }
 }
 
-impl PartialEq for RequestTarget {
+impl PartialEq for RequestTarget<'_> {
     /// Equal when every part is; whether a part is a range or a copy does not matter.
     fn eq(&self, other: &Self) -> bool {
         self.raw == other.raw
@@ -79,7 +81,21 @@ impl PartialEq for RequestTarget {
     }
 }
 
-impl Eq for RequestTarget {}
+impl Eq for RequestTarget<'_> {}
+
+impl fmt::Debug for RequestTarget<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = |b: &[u8]| b.escape_ascii().to_string();
+        f.debug_struct("RequestTarget")
+            .field("raw", &text(self.raw))
+            .field("form", &self.form())
+            .field("scheme", &self.scheme().map(text))
+            .field("authority", &self.authority().map(text))
+            .field("path", &text(self.path()))
+            .field("query", &text(self.query()))
+            .finish()
+    }
+}
 
 /// What a checked target is made of, as ranges of the raw target: computed while the request
 /// line is still borrowed from the caller's buffer, paired with the raw target's bytes once
@@ -135,8 +151,8 @@ impl Part {
 }
 
 impl TargetPlan {
-    /// The target over `raw`, the same bytes [`analyze`] saw, now owned.
-    pub(crate) fn build(self, raw: Bytes) -> RequestTarget {
+    /// The target over `raw`, the same bytes [`analyze`] saw (now the head's).
+    pub(crate) fn view<'a>(&'a self, raw: &'a [u8]) -> RequestTarget<'a> {
         RequestTarget { raw, plan: self }
     }
 }
@@ -459,15 +475,9 @@ mod tests {
         &'static str,
     );
 
-    fn parse(
-        method: &str,
-        raw: &str,
-        proxy: bool,
-        strict: bool,
-    ) -> Result<RequestTarget, ParseError> {
+    fn parse(method: &str, raw: &str, proxy: bool, strict: bool) -> Result<TargetPlan, ParseError> {
         let method = Method::from_bytes(method.as_bytes()).unwrap();
-        let plan = analyze(&method, raw.as_bytes(), proxy, strict)?;
-        Ok(plan.build(Bytes::copy_from_slice(raw.as_bytes())))
+        analyze(&method, raw.as_bytes(), proxy, strict)
     }
 
     /// (method, raw target, proxy_mode, strict_mode, expected).
@@ -493,14 +503,17 @@ mod tests {
             });
             let got_parts = got
                 .as_ref()
-                .map(|t| (t.form(), t.scheme(), t.authority(), t.path(), t.query()))
+                .map(|plan| {
+                    let t = plan.view(raw.as_bytes());
+                    (t.form(), t.scheme(), t.authority(), t.path(), t.query())
+                })
                 .map_err(|e| *e);
             assert_eq!(
                 got_parts, expected,
                 "{method} {raw} proxy={proxy} strict={strict}"
             );
-            if let Ok(t) = &got {
-                assert_eq!(t.raw(), raw.as_bytes());
+            if let Ok(plan) = &got {
+                assert_eq!(plan.view(raw.as_bytes()).raw(), raw.as_bytes());
             }
         }
     }
@@ -951,11 +964,10 @@ mod tests {
                 taken += 1;
                 for (proxy, strict) in [(false, true), (true, true), (false, false), (true, false)]
                 {
-                    let full = analyze_in_full(&method, bytes, proxy, strict)
-                        .map(|plan| plan.build(Bytes::copy_from_slice(bytes)));
+                    let full = analyze_in_full(&method, bytes, proxy, strict);
                     assert_eq!(
-                        Ok(short.clone().build(Bytes::copy_from_slice(bytes))),
-                        full,
+                        Ok(short.view(bytes)),
+                        full.as_ref().map(|plan| plan.view(bytes)).map_err(|e| *e),
                         "{method} {raw} proxy={proxy} strict={strict}"
                     );
                 }

@@ -26,7 +26,7 @@ pub(crate) fn build(
     input: WsgiInput,
 ) -> Environ {
     let mut env = Environ::new();
-    let target = &head.target;
+    let target = head.target();
     let protocol = match head.version {
         http::Version::HTTP_10 => "HTTP/1.0",
         _ => "HTTP/1.1",
@@ -81,14 +81,14 @@ pub(crate) fn build(
     // reads list headers comma-joined; then each dict key becomes one environ key (two dict
     // keys such as `X-Foo` and `X_Foo` collide, the later one winning).
     let mut seen: Vec<String> = Vec::new();
-    for field in head.headers.iter() {
+    for field in head.headers().iter() {
         let dict_key = cheroot_title_case(field.name());
         if !seen.contains(&dict_key) {
             seen.push(dict_key);
         }
     }
     for dict_key in &seen {
-        if let Some(value) = head.headers.get(dict_key) {
+        if let Some(value) = head.headers().get(dict_key) {
             env.set(header_key(dict_key), bton(&value));
         }
     }
@@ -109,7 +109,7 @@ pub(crate) fn build(
         request_body_framing(head),
         Ok(BodyFraming::Chunked)
     ));
-    env.set_headers(head.headers.clone());
+    env.set_headers(head.headers().clone());
     env.input = input;
     env
 }

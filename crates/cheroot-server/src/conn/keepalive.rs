@@ -17,16 +17,16 @@ pub(super) fn response_version(request: Version, server: Version) -> Version {
 /// it says `close`; on HTTP/1.0 only if it says `keep-alive`.
 pub(super) fn wants_keep_alive(head: &RequestHead, version: Version) -> bool {
     if version == Version::HTTP_11 {
-        !head.headers.has_token("Connection", "close")
+        !head.headers().has_token("Connection", "close")
     } else {
-        head.headers.has_token("Connection", "keep-alive")
+        head.headers().has_token("Connection", "keep-alive")
     }
 }
 
 /// Whether the client asked for `100 Continue` before sending its body (`Expect` read as a
 /// case-insensitive token list).
 pub(super) fn expects_continue(head: &RequestHead, version: Version) -> bool {
-    version == Version::HTTP_11 && head.headers.has_token("Expect", "100-continue")
+    version == Version::HTTP_11 && head.headers().has_token("Expect", "100-continue")
 }
 
 #[cfg(test)]

@@ -187,7 +187,7 @@ where
     fn handle_now(&mut self, head: RequestHead) -> Result<Next, RequestHead> {
         if self.blocking_gateway
             || !matches!(
-                body_framing(head.version, &head.headers),
+                body_framing(head.version, head.headers()),
                 Ok(BodyFraming::Empty | BodyFraming::Length(0))
             )
         {
@@ -226,7 +226,7 @@ where
         let config = &shared.config;
         let version = keepalive::response_version(head.version, config.protocol.version());
 
-        let framing = match body_framing(head.version, &head.headers) {
+        let framing = match body_framing(head.version, head.headers()) {
             Ok(framing) => framing,
             Err(err) => {
                 self.reject(err, version);
