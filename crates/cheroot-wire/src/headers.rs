@@ -235,12 +235,12 @@ impl Headers {
     /// the other list fields, as RFC 9110 section 5.3 requires (see `docs/differences.md`).
     pub fn get(&self, name: &str) -> Option<Cow<'_, [u8]>> {
         let wanted = name.as_bytes();
-        let values = self
+        let mut values = self
             .iter()
             .filter(|f| f.name.eq_ignore_ascii_case(wanted))
             .map(|f| f.value);
         if !is_list_field(wanted) {
-            return values.last().map(Cow::Borrowed);
+            return values.next_back().map(Cow::Borrowed);
         }
         let mut joined: Option<Cow<'_, [u8]>> = None;
         for value in values {

@@ -30,7 +30,7 @@ use crate::response::{Failure, OVERFLOW_MESSAGE, OutBuf, Outcome, ResponseCtx};
 use crate::shared::Shared;
 
 use body::BodyDecoder;
-use read_head::HeadOutcome;
+use read_head::NoHead;
 
 /// Bodies of at most this many bytes (declared) are read before an inline gateway runs;
 /// larger or chunked ones send the request to the worker pool.
@@ -152,15 +152,15 @@ where
                 None => self.read_head().await,
             };
             let head = match outcome {
-                HeadOutcome::Head(head) => head,
-                HeadOutcome::Closed => return Ending::Clean,
-                HeadOutcome::Gone => return Ending::Abort,
-                HeadOutcome::TimedOut => {
+                Ok(head) => head,
+                Err(NoHead::Closed) => return Ending::Clean,
+                Err(NoHead::Gone) => return Ending::Abort,
+                Err(NoHead::TimedOut) => {
                     // test_conn.py::test_HTTP11_Timeout: 408 with an empty body, then close.
                     self.simple_response(408, "", false);
                     return Ending::Clean;
                 }
-                HeadOutcome::Rejected(err) => {
+                Err(NoHead::Rejected(err)) => {
                     // Before the version is known cheroot names the close only on a head too
                     // large (its 413, our 431); a 414 goes without (inventory 2.2 item 25).
                     let close_header = err.status() == 431;
@@ -171,9 +171,10 @@ where
             self.requests_seen += 1;
             // The usual request (no body, inline gateway) never waits: served without building
             // `handle`'s future, which is over a kilobyte to set up and copy per request.
-            let next = match self.handle_now(head) {
-                Ok(next) => next,
-                Err(head) => self.handle(head).await,
+            let next = if self.serves_now(&head) {
+                self.handle_now(head)
+            } else {
+                self.handle(head).await
             };
             match next {
                 Next::KeepAlive => {}
@@ -182,17 +183,19 @@ where
         }
     }
 
-    /// Serves a request without a body whose gateway runs inline: every step of it is
-    /// synchronous. Any other request is given back for [`handle`](Self::handle), untouched.
-    fn handle_now(&mut self, head: RequestHead) -> Result<Next, RequestHead> {
-        if self.blocking_gateway
-            || !matches!(
+    /// Whether [`handle_now`](Self::handle_now) can serve this request: it has no body and
+    /// the gateway runs inline.
+    fn serves_now(&self, head: &RequestHead) -> bool {
+        !self.blocking_gateway
+            && matches!(
                 body_framing(head.version, head.headers()),
                 Ok(BodyFraming::Empty | BodyFraming::Length(0))
             )
-        {
-            return Err(head);
-        }
+    }
+
+    /// Serves a request that [`serves_now`](Self::serves_now) accepted: every step of it is
+    /// synchronous.
+    fn handle_now(&mut self, head: RequestHead) -> Next {
         let started = self.stats_start();
         let config = &self.shared.config;
         let version = keepalive::response_version(head.version, config.protocol.version());
@@ -216,7 +219,7 @@ where
         let dispatch = self.run_inline(&head, &ctx, Bytes::new());
         self.inline_ctx = Some(ctx);
         // The body is done, so nothing is left to drain whatever `settle` says.
-        Ok(self.settle(dispatch, version, started, request_line, true))
+        self.settle(dispatch, version, started, request_line, true)
     }
 
     /// Serves one request whose head was read.

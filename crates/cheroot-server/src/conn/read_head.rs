@@ -9,10 +9,9 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use super::{Conn, log_socket_error};
 use crate::shutdown::stopped;
 
-/// How waiting for a request head ended.
+/// Why waiting for a request head gave none.
 #[derive(Debug)]
-pub(super) enum HeadOutcome {
-    Head(RequestHead),
+pub(super) enum NoHead {
     /// Closed without a word: EOF between requests, idle timeout, or server stop.
     Closed,
     /// A read or write failed: the client is gone.
@@ -31,7 +30,7 @@ where
     /// The next head when the buffer already holds it in full (or holds a bad one), found
     /// without an await; `None` when [`read_head`](Self::read_head) must wait for bytes or
     /// flush a full batch first (it parses again then).
-    pub(super) fn head_now(&mut self) -> Option<HeadOutcome> {
+    pub(super) fn head_now(&mut self) -> Option<Result<RequestHead, NoHead>> {
         if self.writer.buffered_len() >= super::BATCH_LIMIT {
             return None;
         }
@@ -41,21 +40,21 @@ where
             return None;
         }
         match scan_request_head(buffer, &self.shared.parse_options) {
-            Ok(Status::Complete(scanned)) => Some(self.take_head(scanned)),
+            Ok(Status::Complete(scanned)) => Some(Ok(self.take_head(scanned))),
             Ok(Status::Partial) => None,
-            Err(err) => Some(HeadOutcome::Rejected(err)),
+            Err(err) => Some(Err(NoHead::Rejected(err))),
         }
     }
 
     /// Takes a complete head's bytes out of the read buffer, without a copy: the head shares
     /// the buffer's allocation until the request is done.
-    fn take_head(&mut self, scanned: ScannedHead) -> HeadOutcome {
+    fn take_head(&mut self, scanned: ScannedHead) -> RequestHead {
         let used = scanned.used();
         self.head_len = used;
-        HeadOutcome::Head(scanned.into_head(self.reader.split_to(used)))
+        scanned.into_head(self.reader.split_to(used))
     }
 
-    pub(super) async fn read_head(&mut self) -> HeadOutcome {
+    pub(super) async fn read_head(&mut self) -> Result<RequestHead, NoHead> {
         // Bytes already looked at without finding a line end; parsing again is pointless
         // until a new line arrives.
         let mut checked = 0;
@@ -63,19 +62,19 @@ where
         loop {
             // Batching pipelined responses must not hold an unbounded amount of them.
             if self.writer.buffered_len() >= super::BATCH_LIMIT && !self.flush().await {
-                return HeadOutcome::Gone;
+                return Err(NoHead::Gone);
             }
             let buffer = self.reader.buffer();
             let over = buffer.len() > limit;
             if over || (buffer.len() > checked && buffer[checked..].contains(&b'\n')) {
                 match scan_request_head(buffer, &self.shared.parse_options) {
-                    Ok(Status::Complete(scanned)) => return self.take_head(scanned),
+                    Ok(Status::Complete(scanned)) => return Ok(self.take_head(scanned)),
                     Ok(Status::Partial) if over => {
                         // The parser should have refused this already; never buffer more.
-                        return HeadOutcome::Rejected(too_large(buffer));
+                        return Err(NoHead::Rejected(too_large(buffer)));
                     }
                     Ok(Status::Partial) => {}
-                    Err(err) => return HeadOutcome::Rejected(err),
+                    Err(err) => return Err(NoHead::Rejected(err)),
                 }
             }
             checked = buffer.len();
@@ -83,7 +82,7 @@ where
             // The next request is not all here: send the responses batched so far (one write
             // for a whole pipelined batch) before waiting on the socket.
             if !self.flush().await {
-                return HeadOutcome::Gone;
+                return Err(NoHead::Gone);
             }
             let started = !self.reader.buffer().is_empty();
             let idle = !started && self.requests_seen > 0;
@@ -98,7 +97,7 @@ where
             let timeout = self.shared.config.timeout;
             let read = tokio::select! {
                 read = tokio::time::timeout(timeout, self.reader.fill()) => read,
-                () = stopped(&mut self.stop), if !started => return HeadOutcome::Closed,
+                () = stopped(&mut self.stop), if !started => return Err(NoHead::Closed),
             };
             drop(parked);
             match read {
@@ -106,8 +105,8 @@ where
                     // cheroot answers a head cut short by EOF (the client may only have
                     // closed its sending side).
                     return match request_head_eof_error(self.reader.buffer()) {
-                        Some(err) => HeadOutcome::Rejected(err),
-                        None => HeadOutcome::Closed,
+                        Some(err) => Err(NoHead::Rejected(err)),
+                        None => Err(NoHead::Closed),
                     };
                 }
                 // A TLS peer that closes without close_notify: rustls says UnexpectedEof where
@@ -115,19 +114,19 @@ where
                 // The HTTP framing, not the TLS alert, tells whether anything was cut short.
                 Ok(Err(err)) if err.kind() == std::io::ErrorKind::UnexpectedEof => {
                     return match request_head_eof_error(self.reader.buffer()) {
-                        Some(err) => HeadOutcome::Rejected(err),
-                        None => HeadOutcome::Closed,
+                        Some(err) => Err(NoHead::Rejected(err)),
+                        None => Err(NoHead::Closed),
                     };
                 }
                 Ok(Ok(_)) => {}
                 Ok(Err(err)) => {
                     log_socket_error(&err);
-                    return HeadOutcome::Gone;
+                    return Err(NoHead::Gone);
                 }
                 // test_conn.py::test_HTTP11_Timeout_after_request: an idle keep-alive
                 // connection closes silently; a fresh or half-sent one gets 408.
-                Err(_) if idle => return HeadOutcome::Closed,
-                Err(_) => return HeadOutcome::TimedOut,
+                Err(_) if idle => return Err(NoHead::Closed),
+                Err(_) => return Err(NoHead::TimedOut),
             }
         }
     }
