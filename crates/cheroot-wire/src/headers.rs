@@ -59,44 +59,64 @@ impl FieldSpan {
     }
 }
 
+/// A [`FieldSpan`] in `u16`s, for the fields of heads under 64 KiB (the default limit), so the
+/// inline list stays small: a head is moved a few times per request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct ShortSpan([u16; 4]);
+
+impl ShortSpan {
+    fn new(span: FieldSpan) -> Option<Self> {
+        let short = |n: u32| u16::try_from(n).ok();
+        Some(Self([
+            short(span.name.0)?,
+            short(span.name.1)?,
+            short(span.value.0)?,
+            short(span.value.1)?,
+        ]))
+    }
+
+    fn wide(self) -> FieldSpan {
+        let [a, b, c, d] = self.0.map(u32::from);
+        FieldSpan::new((a, b), (c, d))
+    }
+}
+
 /// How many fields a [`Headers`] holds without a heap allocation: enough for the requests of
 /// API clients and tools (`Host`, `User-Agent`, `Accept`, a body's two fields, a token),
 /// few enough that a head stays cheap to move. A browser's dozen fields spill over into one
 /// allocation.
 const INLINE_FIELDS: usize = 6;
 
-/// The spans of the fields, in order: the first [`INLINE_FIELDS`] in place, the rest in a
-/// vector that stays unallocated for the usual request.
-#[derive(Debug, Clone)]
+/// The spans of the fields, in order: the first [`INLINE_FIELDS`] in place (while their
+/// offsets fit `u16`), the rest in a vector that stays unallocated for the usual request.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct FieldList {
-    len: usize,
-    inline: [FieldSpan; INLINE_FIELDS],
+    inline_len: u8,
+    inline: [ShortSpan; INLINE_FIELDS],
     spill: Vec<FieldSpan>,
-}
-
-impl Default for FieldList {
-    fn default() -> Self {
-        Self {
-            len: 0,
-            inline: [FieldSpan::default(); INLINE_FIELDS],
-            spill: Vec::new(),
-        }
-    }
 }
 
 impl FieldList {
     #[inline]
     pub(crate) fn push(&mut self, span: FieldSpan) {
-        if self.len < INLINE_FIELDS {
-            self.inline[self.len] = span;
-        } else {
-            self.spill.push(span);
+        let len = usize::from(self.inline_len);
+        if len < INLINE_FIELDS && self.spill.is_empty() {
+            if let Some(short) = ShortSpan::new(span) {
+                self.inline[len] = short;
+                self.inline_len += 1;
+                return;
+            }
         }
-        self.len += 1;
+        // Once a field spills, every later one does too, so the order is kept.
+        self.spill.push(span);
     }
 
-    fn spans(&self) -> (&[FieldSpan], &[FieldSpan]) {
-        (&self.inline[..self.len.min(INLINE_FIELDS)], &self.spill)
+    fn len(&self) -> usize {
+        usize::from(self.inline_len) + self.spill.len()
+    }
+
+    fn spans(&self) -> (&[ShortSpan], &[FieldSpan]) {
+        (&self.inline[..usize::from(self.inline_len)], &self.spill)
     }
 }
 
@@ -207,12 +227,12 @@ impl Headers {
 
     /// How many fields there are.
     pub fn len(&self) -> usize {
-        self.fields.len
+        self.fields.len()
     }
 
     /// Whether there are no fields.
     pub fn is_empty(&self) -> bool {
-        self.fields.len == 0
+        self.fields.len() == 0
     }
 
     /// The values of every field named `name` (ASCII case-insensitive), in order.
@@ -284,7 +304,7 @@ impl<'a> IntoIterator for &'a Headers {
 #[derive(Debug, Clone)]
 pub struct HeaderIter<'a> {
     bytes: &'a [u8],
-    inline: std::slice::Iter<'a, FieldSpan>,
+    inline: std::slice::Iter<'a, ShortSpan>,
     spill: std::slice::Iter<'a, FieldSpan>,
 }
 
@@ -292,7 +312,10 @@ impl<'a> Iterator for HeaderIter<'a> {
     type Item = HeaderField<'a>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let span = self.inline.next().or_else(|| self.spill.next())?;
+        let span = match self.inline.next() {
+            Some(short) => short.wide(),
+            None => *self.spill.next()?,
+        };
         Some(span.view(self.bytes))
     }
 
@@ -304,7 +327,10 @@ impl<'a> Iterator for HeaderIter<'a> {
 
 impl DoubleEndedIterator for HeaderIter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        let span = self.spill.next_back().or_else(|| self.inline.next_back())?;
+        let span = match self.spill.next_back() {
+            Some(span) => *span,
+            None => self.inline.next_back()?.wide(),
+        };
         Some(span.view(self.bytes))
     }
 }
@@ -454,6 +480,19 @@ mod tests {
         );
         assert_eq!(h.get("x-0").as_deref(), Some(&b"0"[..]));
         assert_eq!(h.iter().len(), names.len());
+    }
+
+    #[test]
+    fn fields_past_64_kib_keep_their_order() {
+        let big = "v".repeat(70_000);
+        let mut h = Headers::new();
+        h.push("A", "1");
+        h.push("Big", &big);
+        h.push("B", "2");
+        let got: Vec<(&[u8], usize)> = h.iter().map(|f| (f.name(), f.value().len())).collect();
+        assert_eq!(got, [(&b"A"[..], 1), (b"Big", 70_000), (b"B", 1)]);
+        assert_eq!(h.get("b").as_deref(), Some(&b"2"[..]));
+        assert_eq!(h.iter().next_back().map(|f| f.name()), Some(&b"B"[..]));
     }
 
     #[test]
