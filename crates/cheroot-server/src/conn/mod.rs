@@ -70,6 +70,7 @@ pub(crate) async fn serve_connection<R, W>(
         scratch: BytesMut::new(),
         inline_ctx: None,
         blocking_gateway,
+        pending: None,
     };
     let ending = conn.run().await;
     conn.close(ending).await;
@@ -126,6 +127,8 @@ struct Conn<R, W> {
     /// The gateway's `blocking()`, asked once per connection rather than per request (a
     /// dynamic call on the hottest path; the answer is a property of the gateway).
     blocking_gateway: bool,
+    /// A head (or why none came) found by `serve_buffered` that it left to the async path.
+    pending: Option<Result<RequestHead, NoHead>>,
 }
 
 impl<W: AsyncWrite + Unpin + Send> OutBuf for StreamWriter<W> {
@@ -145,9 +148,13 @@ where
 {
     async fn run(&mut self) -> Ending {
         loop {
-            // A pipelined head already in the buffer is taken without building `read_head`'s
-            // future; only waiting for bytes needs it.
-            let outcome = match self.head_now() {
+            match self.serve_buffered() {
+                Some(Next::KeepAlive) => continue,
+                Some(Next::Close(ending)) => return ending,
+                None => {}
+            }
+            // Only waiting for bytes needs `read_head`'s future.
+            let outcome = match self.pending.take() {
                 Some(outcome) => outcome,
                 None => self.read_head().await,
             };
@@ -172,13 +179,30 @@ where
             // The usual request (no body, inline gateway) never waits: served without building
             // `handle`'s future, which is over a kilobyte to set up and copy per request.
             let next = if self.serves_now(&head) {
-                self.handle_now(head)
+                self.handle_now(&head)
             } else {
                 self.handle(head).await
             };
             match next {
                 Next::KeepAlive => {}
                 Next::Close(ending) => return ending,
+            }
+        }
+    }
+
+    /// Serves the next request when its head is already buffered in full (pipelined) and
+    /// [`handle_now`](Self::handle_now) can serve it: no await, and the head never moves into
+    /// this task's state. Another buffered head, or a bad one, is left in `pending` for the
+    /// loop; `None` then, and when no complete head is buffered.
+    fn serve_buffered(&mut self) -> Option<Next> {
+        match self.head_now()? {
+            Ok(head) if self.serves_now(&head) => {
+                self.requests_seen += 1;
+                Some(self.handle_now(&head))
+            }
+            other => {
+                self.pending = Some(other);
+                None
             }
         }
     }
@@ -195,12 +219,12 @@ where
 
     /// Serves a request that [`serves_now`](Self::serves_now) accepted: every step of it is
     /// synchronous.
-    fn handle_now(&mut self, head: RequestHead) -> Next {
+    fn handle_now(&mut self, head: &RequestHead) -> Next {
         let started = self.stats_start();
         let config = &self.shared.config;
         let version = keepalive::response_version(head.version, config.protocol.version());
-        let request_line = config.access_log.then(|| access_log::request_line(&head));
-        let wants_keep_alive = keepalive::wants_keep_alive(&head, version);
+        let request_line = config.access_log.then(|| access_log::request_line(head));
+        let wants_keep_alive = keepalive::wants_keep_alive(head, version);
         // The context of the previous request, refilled: no reference count per request.
         let ctx = match self.inline_ctx.take() {
             Some(mut ctx) => {
@@ -216,7 +240,7 @@ where
                 shared: Arc::clone(&self.shared),
             },
         };
-        let dispatch = self.run_inline(&head, &ctx, Bytes::new());
+        let dispatch = self.run_inline(head, &ctx, Bytes::new());
         self.inline_ctx = Some(ctx);
         // The body is done, so nothing is left to drain whatever `settle` says.
         self.settle(dispatch, version, started, request_line, true)

@@ -122,9 +122,10 @@ impl Gateway for TestApp {
                 Ok(())
             }
             "/stream_wait" => {
-                // Each write reaches the client before the gateway goes on.
-                resp.write(b"first")?;
+                // Each write reaches the client before the gateway goes on. Counted as held
+                // before the write: a client that sees "first" must also see the count.
                 self.probe.held.fetch_add(1, Ordering::SeqCst);
+                resp.write(b"first")?;
                 self.probe.wait_gate();
                 resp.write(b"second")?;
                 Ok(())
