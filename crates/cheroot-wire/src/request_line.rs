@@ -32,6 +32,7 @@ pub(crate) struct RequestLine<'a> {
 ///
 /// cheroot splits `line.strip()` on single spaces at most twice; we split the same way but do
 /// not strip, so leading or trailing whitespace (never valid per RFC 9112) makes the line fail.
+#[inline]
 pub(crate) fn split(line: &[u8]) -> Result<RequestLine<'_>, ParseError> {
     if let Some(usual) = split_usual(line) {
         return Ok(usual);
@@ -71,6 +72,7 @@ pub(crate) fn split(line: &[u8]) -> Result<RequestLine<'_>, ParseError> {
 
 /// The usual line, `method SP target SP HTTP/1.x` with no other space, cut without the
 /// general checks; it gives the parts [`split`] would. `None` for any other line.
+#[inline]
 fn split_usual(line: &[u8]) -> Option<RequestLine<'_>> {
     let (rest, version) = if let Some(rest) = line.strip_suffix(b" HTTP/1.1") {
         (rest, LineVersion::Http11)
@@ -104,6 +106,7 @@ fn number(digits: &[u8]) -> Option<u32> {
 /// method name: ..." (RFC 9110 methods are case-sensitive). Outside strict mode cheroot
 /// upper-cases it instead. A method that is not a token is "Malformed Request-Line" (cheroot
 /// takes any bytes; RFC 9112 does not).
+#[inline]
 pub(crate) fn method(raw: &[u8], strict_mode: bool) -> Result<Method, ParseError> {
     // The usual methods, spelled as they must be, pass every check below.
     let usual = match raw {

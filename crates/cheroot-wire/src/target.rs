@@ -173,6 +173,7 @@ struct Split {
 /// Request-URI"), then `CONNECT` (405 outside proxy mode, authority-form inside it), then
 /// `OPTIONS` (only our fragment check), then for every other method the absolute-form check, the
 /// leading-slash check, the fragment check and the percent-decoding of the path.
+#[inline]
 pub(crate) fn analyze(
     method: &Method,
     raw: &[u8],
@@ -275,6 +276,7 @@ fn analyze_in_full(
 /// The plan of the usual target, `/path` or `/path?query` with no `%` and no `#`, for any
 /// method but `CONNECT` and `OPTIONS`, in one pass; `None` for anything else, which
 /// [`analyze`] then checks in full (and plans the same way when it is valid).
+#[inline]
 fn plain_origin_form(method: &Method, raw: &[u8]) -> Option<TargetPlan> {
     // A leading `/` rules out a scheme (it must start with a letter); `//` would start an
     // authority.
