@@ -5,12 +5,11 @@ use std::fmt;
 use std::io;
 use std::sync::Arc;
 
+use crate::clock;
+use crate::handoff::EventSender;
+use crate::shared::Shared;
 use bytes::{BufMut, Bytes, BytesMut};
 use cheroot_wire::{ResponseFraming, response_framing};
-use tokio::sync::mpsc;
-
-use crate::clock;
-use crate::shared::Shared;
 
 /// Below this size a `Bytes` body piece is copied next to the head rather than queued alone.
 const COPY_THRESHOLD: usize = 4096;
@@ -78,10 +77,7 @@ pub(crate) struct ResponseCtx {
 
 pub(crate) enum Sink<'a> {
     Inline(&'a mut dyn OutBuf),
-    Channel {
-        tx: mpsc::Sender<Event>,
-        pending: BytesMut,
-    },
+    Channel { tx: EventSender, pending: BytesMut },
 }
 
 /// The response to one request, written by [`Gateway::respond`](crate::Gateway::respond).

@@ -277,6 +277,8 @@ impl HttpServer {
             config.accepted_queue_size,
             DEFAULT_IDLE_TIMEOUT,
         )?;
+        // One core: the I/O thread and the workers take turns on it (see `sched.rs`).
+        pool.set_batch_scheduling(cores == 1);
         pool.start()?;
 
         self.inner.stats.set_enabled(config.stats_enabled);

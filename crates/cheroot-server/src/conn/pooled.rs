@@ -13,6 +13,7 @@ use tokio::sync::mpsc;
 use super::body::{BodyDecoder, Step};
 use super::invoke::run_gateway;
 use super::{Conn, Dispatch, log_socket_error};
+use crate::handoff;
 use crate::request::Request;
 use crate::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
 use crate::response::{
@@ -31,7 +32,7 @@ where
         body: &mut BodyDecoder,
     ) -> Dispatch {
         let shared = Arc::clone(&self.shared);
-        let (event_tx, mut event_rx) = mpsc::channel::<Event>(EVENT_CHANNEL_CAPACITY);
+        let (event_tx, mut event_rx) = handoff::channel(EVENT_CHANNEL_CAPACITY);
         let (mut body_tx, request_body) = if body.is_done() {
             (None, RequestBody::empty())
         } else {
