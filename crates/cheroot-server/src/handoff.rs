@@ -27,6 +27,7 @@ pub(crate) fn channel(capacity: usize) -> (EventSender, EventReceiver) {
             waker: None,
             sender_gone: false,
             receiver_gone: false,
+            sender_waiting: false,
         }),
         room: Condvar::new(),
     });
@@ -68,6 +69,9 @@ struct State {
     waker: Option<Waker>,
     sender_gone: bool,
     receiver_gone: bool,
+    /// Whether the worker waits on `room`: only then is there anyone to notify (a notify is a
+    /// system call even with no one waiting).
+    sender_waiting: bool,
 }
 
 impl Inner {
@@ -100,7 +104,9 @@ impl EventSender {
                     st.data.push_back(data);
                     break;
                 }
+                st.sender_waiting = true;
                 st = self.inner.room.wait(st).unwrap_or_else(|p| p.into_inner());
+                st.sender_waiting = false;
             },
         }
         let waker = st.waker.take();
@@ -131,9 +137,9 @@ impl EventReceiver {
         poll_fn(|cx| {
             let mut st = self.inner.lock();
             if let Some(data) = st.data.pop_front() {
-                let was_full = st.data.len() + 1 == st.capacity;
+                let waiting = st.sender_waiting;
                 drop(st);
-                if was_full {
+                if waiting {
                     self.inner.room.notify_one();
                 }
                 return Poll::Ready(Some(Event::Data(data)));
@@ -165,8 +171,11 @@ impl Drop for EventReceiver {
         let mut st = self.inner.lock();
         st.receiver_gone = true;
         let dropped = std::mem::take(&mut st.data);
+        let waiting = st.sender_waiting;
         drop(st);
-        self.inner.room.notify_all();
+        if waiting {
+            self.inner.room.notify_one();
+        }
         // Dropping the bytes may free memory: not under the lock.
         drop(dropped);
     }

@@ -2,8 +2,8 @@
 //! back to `min` when idle, behind a bounded queue.
 //!
 //! cheroot's `ThreadPool` is fixed at `min` threads (its `grow`/`shrink` are never called and
-//! `max` is inert). This pool starts `min` threads; when queued work has waited a few
-//! milliseconds while every thread sits in a job, its monitor starts another (up to `max`);
+//! `max` is inert). This pool starts `min` threads; when the queue has made no progress for a
+//! few milliseconds while every thread sits in a job, its monitor starts another (up to `max`);
 //! a thread above `min` exits after `idle_timeout` without work. Jobs wait in a queue of
 //! `queue_size`; a submitter waits a bounded time for room and then gets [`Overloaded`]
 //! (cheroot's `accepted_queue_timeout`, which the server turns into 503).
@@ -132,11 +132,25 @@ impl WorkerPool {
         if queue_size < 1 {
             return err(format!("queue_size={queue_size} must be > 0"));
         }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Ok(Self::with_cores(min, max, queue_size, idle_timeout, cores))
+    }
+
+    /// A pool that keeps up to `cores` threads awake while work waits (see
+    /// [`Shared::call_help`]); the settings are already checked.
+    fn with_cores(
+        min: usize,
+        max: Option<usize>,
+        queue_size: usize,
+        idle_timeout: Duration,
+        cores: usize,
+    ) -> WorkerPool {
         let queue_size = queue_size.min(Semaphore::MAX_PERMITS);
-        Ok(WorkerPool {
+        WorkerPool {
             shared: Arc::new(Shared {
                 min,
                 max,
+                cores,
                 queue_size,
                 idle_timeout,
                 room: Semaphore::new(queue_size),
@@ -147,7 +161,7 @@ impl WorkerPool {
                 exited: Condvar::new(),
                 monitor: Condvar::new(),
             }),
-        })
+        }
     }
 
     /// Starts `min` threads and waits (at most 10 s) until each is waiting for work.
@@ -254,7 +268,7 @@ impl WorkerPool {
                 self.shared.room.add_permits(1);
                 return Err(Overloaded { shutdown: true });
             }
-            st.queue.push_back((Instant::now(), job));
+            st.queue.push_back(job);
             self.shared.call_help(&mut st)
         };
         self.shared.act(help);
@@ -315,7 +329,7 @@ impl WorkerPool {
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
         }
-        let dropped: Vec<Job> = st.queue.drain(..).map(|(_, job)| job).collect();
+        let dropped: Vec<Job> = st.queue.drain(..).collect();
         let mut still_running: Vec<String> =
             st.busy.iter().map(|(_, name)| name.to_string()).collect();
         still_running.sort();

@@ -1,17 +1,15 @@
-//! The pool's monitor thread: when queued work has waited [`WAKE_AFTER`] behind the awake
-//! threads it wakes an idle one, and when it has waited [`GROW_AFTER`] while every thread sits
-//! in a job (blocked, as a WSGI app in a slow query or a sleep is) it starts a new one.
+//! The pool's monitor thread: while work waits behind the awake threads it looks every
+//! [`CHECK_EVERY`]; when no job was taken since its last look (the awake threads are blocked,
+//! as a WSGI app in a slow query or a sleep is) it wakes an idle thread, and when the queue
+//! has stalled for [`GROW_AFTER`] with every thread inside a job it starts a new one.
 //!
 //! It parks while the queue is empty; the pool wakes it when work queues behind an awake
-//! thread, so an idle pool costs it nothing.
+//! thread, so an idle pool costs it nothing and a busy one a wake-up per `CHECK_EVERY`.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::state::{GROW_AFTER, Shared, WAKE_AFTER};
-
-/// The least time the monitor waits before it looks again while work waits.
-const RECHECK: Duration = Duration::from_micros(50);
+use super::state::{CHECK_EVERY, GROW_AFTER, Shared};
 
 impl Shared {
     /// Spawns the monitor thread, named `cheroot-pool-monitor`.
@@ -30,42 +28,36 @@ impl Shared {
     fn run_monitor(self: &Arc<Self>) {
         self.thread_started();
         let mut st = self.lock();
-        loop {
-            if st.stopping {
-                break;
-            }
+        let mut stalled = Duration::ZERO;
+        while !st.stopping {
             if st.queue.is_empty() {
                 st.monitor_watching = false;
+                stalled = Duration::ZERO;
                 st = self.monitor.wait(st).unwrap_or_else(|p| p.into_inner());
                 continue;
             }
-            let waited = st.oldest_wait(Instant::now());
-            let next = if waited < WAKE_AFTER {
-                WAKE_AFTER - waited
-            } else if st.has_unwoken_idle() {
+            let taken = st.taken;
+            st = self
+                .monitor
+                .wait_timeout(st, CHECK_EVERY)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+            if st.queue.is_empty() || st.taken != taken {
+                stalled = Duration::ZERO;
+                continue;
+            }
+            stalled += CHECK_EVERY;
+            if st.has_unwoken_idle() {
                 st.wakes_pending += 1;
                 self.work.notify_one();
-                // Let the woken thread take its job before looking again.
-                WAKE_AFTER
-            } else if waited >= GROW_AFTER && st.may_grow(self.max) {
+            } else if stalled >= GROW_AFTER && st.may_grow(self.max) {
                 st.threads += 1;
                 drop(st);
                 if let Err(e) = self.spawn_worker() {
                     tracing::error!("cannot start a worker thread: {e}");
                 }
                 st = self.lock();
-                WAKE_AFTER
-            } else if st.may_grow(self.max) {
-                GROW_AFTER - waited
-            } else {
-                // Every thread is awake and some are between jobs: they will get to it.
-                WAKE_AFTER
-            };
-            st = self
-                .monitor
-                .wait_timeout(st, next.max(RECHECK))
-                .unwrap_or_else(|p| p.into_inner())
-                .0;
+            }
         }
         st.monitor_running = false;
         drop(st);

@@ -4,35 +4,32 @@
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::sync::Semaphore;
 
 use super::Job;
 
-/// How long queued work must wait, with every thread inside a job, before the pool starts
-/// another thread for it.
+/// How often the monitor looks at a queue that has work waiting behind the awake threads.
+/// A queue from which no job was taken for a whole look is stalled: its awake threads are
+/// blocked (a WSGI app in a slow query or a sleep), and the monitor calls another.
 ///
-/// A job that merely queued is no sign of blocked workers: on one core jobs queue up because
-/// the workers have not had the CPU yet, and starting a thread per waiting job (as this pool
-/// first did) grew it to ~90 threads under 500 keep-alive clients of a hello-world app. A job
-/// that has waited this long while every thread sits in a job is.
-pub(super) const GROW_AFTER: Duration = Duration::from_millis(5);
+/// Progress, not waiting time, is the signal. On one core jobs wait because the workers share
+/// the core with the I/O thread, and waking more workers for them (as this pool first did,
+/// when a job had waited 100 us) only split the core further: with ten workers awake under
+/// 500 clients the I/O thread got a tenth of it and p99 latency went to ~50 ms.
+pub(super) const CHECK_EVERY: Duration = Duration::from_millis(1);
 
-/// How long queued work may wait behind a running thread before the monitor wakes an idle
-/// one for it.
-///
-/// A job is handed to an idle thread at once only when no thread is awake: an awake thread
-/// takes the next job as soon as it finishes its own, and on one core every extra thread
-/// woken is a context switch and one more thread sharing the core with the I/O thread (with
-/// ten workers awake under 500 clients, the I/O thread got a tenth of the core and p99
-/// latency went to ~50 ms). Work that waits this long is behind a job that blocks, or more
-/// than one thread can do.
-pub(super) const WAKE_AFTER: Duration = Duration::from_micros(100);
+/// How long the queue must stay stalled, with every thread inside a job, before the monitor
+/// starts a new thread.
+pub(super) const GROW_AFTER: Duration = Duration::from_millis(5);
 
 pub(super) struct Shared {
     pub(super) min: usize,
     pub(super) max: Option<usize>,
+    /// Cores this process may run on: up to this many threads are kept awake while work
+    /// waits, without proof that the awake ones are stuck.
+    pub(super) cores: usize,
     pub(super) queue_size: usize,
     pub(super) idle_timeout: Duration,
     /// Free queue slots: a submitter takes one, the worker that dequeues the job gives it back.
@@ -51,9 +48,11 @@ pub(super) struct Shared {
 
 #[derive(Default)]
 pub(super) struct State {
-    /// Waiting jobs, each with the time it was queued.
-    pub(super) queue: VecDeque<(Instant, Job)>,
+    /// Waiting jobs.
+    pub(super) queue: VecDeque<Job>,
     pub(super) threads: usize,
+    /// Jobs taken off the queue so far: the monitor's sign of progress.
+    pub(super) taken: u64,
     /// Threads waiting on `work`.
     pub(super) idle: usize,
     /// Wake-ups sent on `work` that no thread has woken from yet.
@@ -90,13 +89,6 @@ impl State {
             && self.busy.len() >= self.threads
             && max.is_none_or(|max| self.threads < max)
     }
-
-    /// How long the oldest queued job has waited.
-    pub(super) fn oldest_wait(&self, now: Instant) -> Duration {
-        self.queue
-            .front()
-            .map_or(Duration::ZERO, |(at, _)| now.saturating_duration_since(*at))
-    }
 }
 
 /// What [`Shared::call_help`] decided; carried out by [`Shared::act`] once the lock is let go.
@@ -117,15 +109,16 @@ impl Shared {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Decides, with the lock held, who takes newly queued work: an idle thread when no
-    /// thread is awake; below `min` threads (jobs submitted before `start`), a new thread;
-    /// otherwise the awake threads, with the monitor watching in case they block.
+    /// Decides, with the lock held, who takes newly queued work: an idle thread when fewer
+    /// threads than cores are awake; below `min` threads (jobs submitted before `start`), a
+    /// new thread; otherwise the awake threads, each taking the next job as soon as it is done
+    /// with its own, with the monitor watching in case they block.
     pub(super) fn call_help(&self, st: &mut State) -> Help {
         let mut help = Help::default();
         if st.queue.is_empty() {
             return help;
         }
-        if st.awake() == 0 && st.has_unwoken_idle() {
+        if st.awake() < self.cores && st.has_unwoken_idle() {
             st.wakes_pending += 1;
             help.wake = true;
         } else if st.threads < self.min && !st.stopping {

@@ -32,7 +32,8 @@ impl Shared {
         self.thread_started();
         let mut st = self.lock();
         loop {
-            if let Some((_, job)) = st.queue.pop_front() {
+            if let Some(job) = st.queue.pop_front() {
+                st.taken += 1;
                 st.busy.push((id, Arc::clone(&name)));
                 drop(st);
                 self.room.add_permits(1);
