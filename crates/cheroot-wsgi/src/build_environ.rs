@@ -3,10 +3,11 @@
 
 use cheroot_compat::bton;
 use cheroot_server::{BindAddr, ConnInfo, RequestHead};
-use cheroot_wire::{BodyFraming, cheroot_title_case, request_body_framing};
+use cheroot_wire::{BodyFraming, request_body_framing};
 
 use crate::environ::{Environ, WsgiVersion, header_key};
 use crate::input::WsgiInput;
+use crate::vars::Text;
 
 /// What the gateway knows about the server beyond the connection.
 #[derive(Debug, Clone)]
@@ -25,34 +26,42 @@ pub(crate) fn build(
     version: WsgiVersion,
     input: WsgiInput,
 ) -> Environ {
-    let mut env = Environ::new();
+    // The gateway's keys, the request's fields and what TLS and peer credentials add.
+    let mut env = Environ::with_capacity(18 + head.headers.len() + conn.extra_env().len());
     let target = &head.target;
     let protocol = match head.version {
         http::Version::HTTP_10 => "HTTP/1.0",
         _ => "HTTP/1.1",
     };
-    env.set("ACTUAL_SERVER_PROTOCOL", facts.protocol);
-    env.set("REMOTE_ADDR", conn.remote_addr());
-    env.set(
+    env.push_new("ACTUAL_SERVER_PROTOCOL", facts.protocol);
+    env.push_new("REMOTE_ADDR", conn.remote_addr());
+    env.push_new(
         "REMOTE_PORT",
         if conn.is_unix() {
-            String::new()
+            Text::Borrowed("")
         } else {
-            conn.remote_port().to_string()
+            Text::Owned(conn.remote_port().to_string())
         },
     );
-    env.set("REQUEST_METHOD", head.method.as_str());
-    env.set("REQUEST_URI", bton(target.raw()));
-    env.set("SCRIPT_NAME", "");
-    env.set("SERVER_NAME", conn.server_name());
-    env.set("SERVER_PROTOCOL", protocol);
-    env.set("SERVER_SOFTWARE", facts.software.as_str());
-    env.set("wsgi.url_scheme", conn.url_scheme());
-    env.set(
+    env.push_new("REQUEST_METHOD", method_text(&head.method));
+    env.push_new("REQUEST_URI", bton(target.raw()));
+    env.push_new("SCRIPT_NAME", "");
+    env.push_new("SERVER_NAME", conn.server_name().to_owned());
+    env.push_new("SERVER_PROTOCOL", protocol);
+    env.push_new("SERVER_SOFTWARE", facts.software.clone());
+    env.push_new(
+        "wsgi.url_scheme",
+        match conn.url_scheme() {
+            "http" => Text::Borrowed("http"),
+            "https" => Text::Borrowed("https"),
+            other => Text::Owned(other.to_owned()),
+        },
+    );
+    env.push_new(
         "SERVER_PORT",
         match conn.bind_addr() {
-            BindAddr::Tcp { port, .. } => port.to_string(),
-            _ => String::new(),
+            BindAddr::Tcp { port, .. } => Text::Owned(port.to_string()),
+            _ => Text::Borrowed(""),
         },
     );
 
@@ -60,48 +69,50 @@ pub(crate) fn build(
     let query = target.query();
     match version {
         WsgiVersion::V10 => {
-            env.set("PATH_INFO", bton(path));
-            env.set("QUERY_STRING", bton(query));
+            env.push_new("PATH_INFO", bton(path));
+            env.push_new("QUERY_STRING", native(query));
         }
         WsgiVersion::U0 => match (std::str::from_utf8(path), std::str::from_utf8(query)) {
             (Ok(path), Ok(query)) => {
-                env.set("PATH_INFO", path);
-                env.set("QUERY_STRING", query);
-                env.set("wsgi.url_encoding", "utf-8");
+                env.push_new("PATH_INFO", path.to_owned());
+                env.push_new("QUERY_STRING", query.to_owned());
+                env.push_new("wsgi.url_encoding", "utf-8");
             }
             _ => {
-                env.set("PATH_INFO", bton(path));
-                env.set("QUERY_STRING", bton(query));
-                env.set("wsgi.url_encoding", "ISO-8859-1");
+                env.push_new("PATH_INFO", bton(path));
+                env.push_new("QUERY_STRING", native(query));
+                env.push_new("wsgi.url_encoding", "ISO-8859-1");
             }
         },
     }
 
     // cheroot keys its header dict by title-cased name, in order of first appearance, and
     // reads list headers comma-joined; then each dict key becomes one environ key (two dict
-    // keys such as `X-Foo` and `X_Foo` collide, the later one winning).
-    let mut seen: Vec<String> = Vec::new();
-    for field in head.headers.iter() {
-        let dict_key = cheroot_title_case(field.name());
-        if !seen.contains(&dict_key) {
-            seen.push(dict_key);
+    // keys such as `X-Foo` and `X_Foo` collide, the later one winning). Names equal but for
+    // ASCII case title-case alike, so the first field of each such name stands for its key.
+    let fields: Vec<&[u8]> = head.headers.iter().map(|f| f.name()).collect();
+    for (at, name) in fields.iter().enumerate() {
+        if fields[..at].iter().any(|seen| seen.eq_ignore_ascii_case(name)) {
+            continue;
         }
-    }
-    for dict_key in &seen {
-        if let Some(value) = head.headers.get(dict_key) {
-            env.set(header_key(dict_key), bton(&value));
+        // A valid field name is a token, so ASCII; anything else never reaches a gateway.
+        let Ok(name) = std::str::from_utf8(name) else {
+            continue;
+        };
+        if let Some(value) = head.headers.get(name) {
+            let key = header_key(name);
+            let key = match key.as_str() {
+                "HTTP_CONTENT_TYPE" => Text::Borrowed("CONTENT_TYPE"),
+                "HTTP_CONTENT_LENGTH" => Text::Borrowed("CONTENT_LENGTH"),
+                _ => Text::Owned(key),
+            };
+            env.put(key, bton(&value));
         }
-    }
-    if let Some(ct) = env.remove("HTTP_CONTENT_TYPE") {
-        env.set("CONTENT_TYPE", ct);
-    }
-    if let Some(cl) = env.remove("HTTP_CONTENT_LENGTH") {
-        env.set("CONTENT_LENGTH", cl);
     }
 
     // TLS and peer-credential keys last: they may override `wsgi.url_scheme`.
     for (key, value) in conn.extra_env() {
-        env.set(key.as_str(), value.as_str());
+        env.put(key.clone(), value.clone());
     }
 
     env.set_wsgi_version(version);
@@ -112,6 +123,26 @@ pub(crate) fn build(
     env.set_headers(head.headers.clone());
     env.input = input;
     env
+}
+
+/// `REQUEST_METHOD`: the standard methods as constants, others copied.
+fn method_text(method: &http::Method) -> Text {
+    const STANDARD: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE",
+    ];
+    match STANDARD.iter().find(|m| **m == method.as_str()) {
+        Some(m) => Text::Borrowed(m),
+        None => Text::Owned(method.as_str().to_owned()),
+    }
+}
+
+/// A native string of `bytes`, without allocating when there are none (most queries).
+fn native(bytes: &[u8]) -> Text {
+    if bytes.is_empty() {
+        Text::Borrowed("")
+    } else {
+        Text::Owned(bton(bytes))
+    }
 }
 
 #[cfg(test)]
