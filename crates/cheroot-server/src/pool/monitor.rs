@@ -1,15 +1,16 @@
-//! The pool's monitor thread: while work waits behind the awake threads it looks every
-//! [`CHECK_EVERY`]; when no job was taken since its last look (the awake threads are blocked,
-//! as a WSGI app in a slow query or a sleep is) it wakes an idle thread, and when the queue
-//! has stalled for [`GROW_AFTER`] with every thread inside a job it starts a new one.
+//! The pool's monitor thread: while work waits behind the awake threads it looks at the queue,
+//! first after [`CHECK_EVERY`]; when no job was taken since its last look (the awake threads
+//! are blocked, as a WSGI app in a slow query or a sleep is) it wakes an idle thread, and when
+//! the queue has stalled for [`GROW_AFTER`] with every thread inside a job it starts a new one.
 //!
 //! It parks while the queue is empty; the pool wakes it when work queues behind an awake
-//! thread, so an idle pool costs it nothing and a busy one a wake-up per `CHECK_EVERY`.
+//! thread. While the queue moves it looks half as often each time, down to one look per
+//! [`CHECK_AT_MOST`], so an idle pool costs it nothing and a busy one little.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::state::{CHECK_EVERY, GROW_AFTER, Shared};
+use super::state::{CHECK_AT_MOST, CHECK_EVERY, GROW_AFTER, Shared};
 
 impl Shared {
     /// Spawns the monitor thread, named `cheroot-pool-monitor`.
@@ -29,24 +30,28 @@ impl Shared {
         self.thread_started();
         let mut st = self.lock();
         let mut stalled = Duration::ZERO;
+        let mut pause = CHECK_EVERY;
         while !st.stopping {
             if st.queue.is_empty() {
                 st.monitor_watching = false;
                 stalled = Duration::ZERO;
+                pause = CHECK_EVERY;
                 st = self.monitor.wait(st).unwrap_or_else(|p| p.into_inner());
                 continue;
             }
             let taken = st.taken;
             st = self
                 .monitor
-                .wait_timeout(st, CHECK_EVERY)
+                .wait_timeout(st, pause)
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
             if st.queue.is_empty() || st.taken != taken {
                 stalled = Duration::ZERO;
+                pause = (pause * 2).min(CHECK_AT_MOST);
                 continue;
             }
-            stalled += CHECK_EVERY;
+            stalled += pause;
+            pause = CHECK_EVERY;
             if st.has_unwoken_idle() {
                 st.wakes_pending += 1;
                 self.work.notify_one();

@@ -10,15 +10,20 @@ use tokio::sync::Semaphore;
 
 use super::Job;
 
-/// How often the monitor looks at a queue that has work waiting behind the awake threads.
-/// A queue from which no job was taken for a whole look is stalled: its awake threads are
-/// blocked (a WSGI app in a slow query or a sleep), and the monitor calls another.
+/// How soon the monitor first looks at a queue that has work waiting behind the awake
+/// threads. A queue from which no job was taken between two looks is stalled: its awake
+/// threads are blocked (a WSGI app in a slow query or a sleep), and the monitor calls
+/// another. While the queue keeps moving the monitor looks less and less often, down to
+/// [`CHECK_AT_MOST`]: on one core each look is a context switch.
 ///
 /// Progress, not waiting time, is the signal. On one core jobs wait because the workers share
 /// the core with the I/O thread, and waking more workers for them (as this pool first did,
 /// when a job had waited 100 us) only split the core further: with ten workers awake under
 /// 500 clients the I/O thread got a tenth of it and p99 latency went to ~50 ms.
 pub(super) const CHECK_EVERY: Duration = Duration::from_millis(1);
+
+/// The longest time between two looks of the monitor while work waits.
+pub(super) const CHECK_AT_MOST: Duration = Duration::from_millis(8);
 
 /// How long the queue must stay stalled, with every thread inside a job, before the monitor
 /// starts a new thread.
