@@ -13,7 +13,7 @@ use std::future::poll_fn;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::task::{Poll, Waker};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 
 use crate::response::{Event, Outcome};
 
@@ -63,7 +63,7 @@ struct Inner {
 
 struct State {
     data: VecDeque<Bytes>,
-    end: Option<(Outcome, Bytes)>,
+    end: Option<(Outcome, BytesMut)>,
     capacity: usize,
     /// The connection task, waiting for a message.
     waker: Option<Waker>,

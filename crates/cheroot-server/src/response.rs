@@ -38,8 +38,9 @@ pub(crate) enum Event {
     /// Bytes to send, already framed.
     Data(Bytes),
     /// The gateway returned, with the last bytes of the response (often the whole of a small
-    /// one: one message, one wake-up of the connection task); nothing follows.
-    End(Outcome, Bytes),
+    /// one: one message, one wake-up of the connection task); nothing follows. The buffer is
+    /// the one the connection lent the worker (see `conn::pooled`), so it goes back.
+    End(Outcome, BytesMut),
 }
 
 /// How a response ended, for the connection task.
@@ -418,7 +419,7 @@ impl<'a> Response<'a> {
     /// gateways).
     pub(crate) fn send_end(&mut self, outcome: Outcome) {
         if let Sink::Channel { tx, pending } = &mut self.sink {
-            let last = pending.split().freeze();
+            let last = std::mem::take(pending);
             let _ = tx.blocking_send(Event::End(outcome, last));
         }
     }

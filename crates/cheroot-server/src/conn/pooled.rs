@@ -5,7 +5,6 @@
 use std::io;
 use std::sync::Arc;
 
-use bytes::BytesMut;
 use cheroot_wire::{ParseError, RequestHead};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::mpsc;
@@ -19,6 +18,9 @@ use crate::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
 use crate::response::{
     EVENT_CHANNEL_CAPACITY, Event, Failure, Outcome, Response, ResponseCtx, Sink,
 };
+
+/// The largest lent buffer a connection keeps for its next response.
+const SCRATCH_KEEP_LIMIT: usize = 8 * 1024;
 
 impl<R, W> Conn<R, W>
 where
@@ -41,12 +43,16 @@ where
         };
         let gateway = Arc::clone(&shared.gateway);
         let info = Arc::clone(&self.info);
+        // The worker writes the response into the connection's scratch buffer, which comes
+        // back with `End`: allocated, filled, and reused without a free on another thread
+        // (malloc's arenas make a buffer allocated by one thread and freed by another slow).
+        let pending = std::mem::take(&mut self.scratch);
         let job = move || {
             let mut request_body = request_body;
             let mut req = Request::new(&head, &info, &mut request_body);
             let sink = Sink::Channel {
                 tx: event_tx,
-                pending: BytesMut::new(),
+                pending,
             };
             let mut resp = Response::new(&ctx, sink);
             let outcome = run_gateway(&*gateway, &mut req, &mut resp);
@@ -99,13 +105,19 @@ where
                             return Dispatch::Gone;
                         }
                     }
-                    Some(Event::End(outcome, last)) => {
+                    Some(Event::End(outcome, mut last)) => {
                         // Written, not flushed: a pipelined batch goes out in one write.
                         if !last.is_empty() {
-                            let written = tokio::time::timeout(timeout, self.writer.write_bytes(last)).await;
+                            let written = tokio::time::timeout(timeout, self.writer.write_all(&last)).await;
                             if !matches!(written, Ok(Ok(()))) {
                                 return Dispatch::Gone;
                             }
+                        }
+                        // Kept for the next response unless a large one grew it: a parked
+                        // connection should not hold much memory.
+                        if last.capacity() <= SCRATCH_KEEP_LIMIT {
+                            last.clear();
+                            self.scratch = last;
                         }
                         return Dispatch::Done { outcome, body_error };
                     }

@@ -37,7 +37,7 @@ async fn data_arrives_in_order_then_end_then_none() {
     std::thread::spawn(move || {
         tx.blocking_send(data("a")).unwrap();
         tx.blocking_send(data("b")).unwrap();
-        tx.blocking_send(Event::End(outcome(200), Bytes::from_static(b"z")))
+        tx.blocking_send(Event::End(outcome(200), BytesMut::from(&b"z"[..])))
             .unwrap();
     });
     let mut got = Vec::new();
@@ -101,6 +101,6 @@ fn a_gone_receiver_fails_sends_and_frees_a_waiting_worker() {
 fn end_after_the_receiver_left_is_refused() {
     let (tx, rx) = channel(1);
     drop(rx);
-    let sent = tx.blocking_send(Event::End(outcome(200), Bytes::new()));
+    let sent = tx.blocking_send(Event::End(outcome(200), BytesMut::new()));
     assert_eq!(sent, Err(Closed));
 }
