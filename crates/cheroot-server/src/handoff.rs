@@ -13,9 +13,9 @@ use std::future::poll_fn;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::task::{Poll, Waker};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 
-use crate::response::{Event, Outcome};
+use crate::response::{Ended, Event};
 
 /// A new channel holding up to `capacity` `Data` messages (at least one).
 pub(crate) fn channel(capacity: usize) -> (EventSender, EventReceiver) {
@@ -63,7 +63,7 @@ struct Inner {
 
 struct State {
     data: VecDeque<Bytes>,
-    end: Option<(Outcome, BytesMut)>,
+    end: Option<Ended>,
     capacity: usize,
     /// The connection task, waiting for a message.
     waker: Option<Waker>,
@@ -90,11 +90,11 @@ impl EventSender {
     pub(crate) fn blocking_send(&self, event: Event) -> Result<(), Closed> {
         let mut st = self.inner.lock();
         match event {
-            Event::End(outcome, last) => {
+            Event::End(ended) => {
                 if st.receiver_gone {
                     return Err(Closed);
                 }
-                st.end = Some((outcome, last));
+                st.end = Some(ended);
             }
             Event::Data(data) => loop {
                 if st.receiver_gone {
@@ -144,8 +144,8 @@ impl EventReceiver {
                 }
                 return Poll::Ready(Some(Event::Data(data)));
             }
-            if let Some((outcome, last)) = st.end.take() {
-                return Poll::Ready(Some(Event::End(outcome, last)));
+            if let Some(ended) = st.end.take() {
+                return Poll::Ready(Some(Event::End(ended)));
             }
             if st.sender_gone {
                 return Poll::Ready(None);

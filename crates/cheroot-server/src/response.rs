@@ -33,14 +33,27 @@ pub(crate) trait OutBuf: Send {
 }
 
 /// A message from a worker thread to the connection task.
+// Never stored in bulk: the channel keeps `Data` as `Bytes` and `End` in a slot of its own.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub(crate) enum Event {
     /// Bytes to send, already framed.
     Data(Bytes),
-    /// The gateway returned, with the last bytes of the response (often the whole of a small
-    /// one: one message, one wake-up of the connection task); nothing follows. The buffer is
-    /// the one the connection lent the worker (see `conn::pooled`), so it goes back.
-    End(Outcome, BytesMut),
+    /// The gateway returned; nothing follows.
+    End(Ended),
+}
+
+/// What a worker hands back when its gateway returned.
+#[derive(Debug)]
+pub(crate) struct Ended {
+    pub(crate) outcome: Outcome,
+    /// The last bytes of the response (often the whole of a small one: one message, one
+    /// wake-up of the connection task), in the buffer the connection lent the worker.
+    pub(crate) last: BytesMut,
+    /// The request head, back to be dropped where it was allocated. Memory allocated by one
+    /// thread and freed by another is slow with malloc's per-thread caches and arenas, and
+    /// the connection task and the workers would otherwise trade every request's buffers.
+    pub(crate) head: Option<cheroot_wire::RequestHead>,
 }
 
 /// How a response ended, for the connection task.
@@ -415,12 +428,17 @@ impl<'a> Response<'a> {
         self.outcome(Some(failure))
     }
 
-    /// Hands the outcome, with the bytes still pending, to the connection task (worker-pool
-    /// gateways).
-    pub(crate) fn send_end(&mut self, outcome: Outcome) {
+    /// Hands the outcome, with the bytes still pending and the request head, back to the
+    /// connection task (worker-pool gateways).
+    pub(crate) fn send_end(&mut self, outcome: Outcome, head: cheroot_wire::RequestHead) {
         if let Sink::Channel { tx, pending } = &mut self.sink {
             let last = std::mem::take(pending);
-            let _ = tx.blocking_send(Event::End(outcome, last));
+            let ended = Ended {
+                outcome,
+                last,
+                head: Some(head),
+            };
+            let _ = tx.blocking_send(Event::End(ended));
         }
     }
 

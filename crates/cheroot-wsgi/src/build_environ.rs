@@ -92,7 +92,10 @@ pub(crate) fn build(
     // ASCII case title-case alike, so the first field of each such name stands for its key.
     let fields: Vec<&[u8]> = head.headers.iter().map(|f| f.name()).collect();
     for (at, name) in fields.iter().enumerate() {
-        if fields[..at].iter().any(|seen| seen.eq_ignore_ascii_case(name)) {
+        if fields[..at]
+            .iter()
+            .any(|seen| seen.eq_ignore_ascii_case(name))
+        {
             continue;
         }
         // A valid field name is a token, so ASCII; anything else never reaches a gateway.

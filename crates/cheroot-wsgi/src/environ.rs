@@ -127,7 +127,8 @@ impl Environ {
 
     /// Sets `key` to `value`, returning the old value.
     pub fn set(&mut self, key: impl Into<String>, value: impl Into<String>) -> Option<String> {
-        self.vars.insert(Text::Owned(key.into()), Text::Owned(value.into()))
+        self.vars
+            .insert(Text::Owned(key.into()), Text::Owned(value.into()))
     }
 
     /// Removes `key`, returning its value.

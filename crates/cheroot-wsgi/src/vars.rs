@@ -85,8 +85,14 @@ mod tests {
         let mut vars = Vars::default();
         assert_eq!(vars.insert("B".into(), "1".into()), None);
         vars.push_new("A", "x");
-        assert_eq!(vars.insert(String::from("B").into(), "2".into()), Some("1".to_owned()));
-        assert_eq!((vars.get("B"), vars.get("A"), vars.get("C")), (Some("2"), Some("x"), None));
+        assert_eq!(
+            vars.insert(String::from("B").into(), "2".into()),
+            Some("1".to_owned())
+        );
+        assert_eq!(
+            (vars.get("B"), vars.get("A"), vars.get("C")),
+            (Some("2"), Some("x"), None)
+        );
         assert_eq!(vars.len(), 2);
         assert_eq!(vars.remove("A"), Some("x".to_owned()));
         assert_eq!(vars.remove("A"), None);
@@ -101,7 +107,10 @@ mod tests {
             vars.push_new(key, "v");
         }
         let keys: Vec<&str> = vars.sorted().into_iter().map(|(k, _)| k).collect();
-        assert_eq!(keys, ["CONTENT_TYPE", "HTTP_HOST", "PATH_INFO", "wsgi.url_scheme"]);
+        assert_eq!(
+            keys,
+            ["CONTENT_TYPE", "HTTP_HOST", "PATH_INFO", "wsgi.url_scheme"]
+        );
         assert!(!vars.is_empty());
     }
 }

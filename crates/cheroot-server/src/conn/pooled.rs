@@ -16,7 +16,7 @@ use crate::handoff;
 use crate::request::Request;
 use crate::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
 use crate::response::{
-    EVENT_CHANNEL_CAPACITY, Event, Failure, Outcome, Response, ResponseCtx, Sink,
+    EVENT_CHANNEL_CAPACITY, Ended, Event, Failure, Outcome, Response, ResponseCtx, Sink,
 };
 
 /// The largest lent buffer a connection keeps for its next response.
@@ -56,7 +56,7 @@ where
             };
             let mut resp = Response::new(&ctx, sink);
             let outcome = run_gateway(&*gateway, &mut req, &mut resp);
-            resp.send_end(outcome);
+            resp.send_end(outcome, head);
         };
         if shared
             .pool
@@ -105,7 +105,8 @@ where
                             return Dispatch::Gone;
                         }
                     }
-                    Some(Event::End(outcome, mut last)) => {
+                    Some(Event::End(Ended { outcome, mut last, head })) => {
+                        drop(head);
                         // Written, not flushed: a pipelined batch goes out in one write.
                         if !last.is_empty() {
                             let written = tokio::time::timeout(timeout, self.writer.write_all(&last)).await;

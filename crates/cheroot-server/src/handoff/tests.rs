@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use super::*;
-use crate::response::Failure;
+use bytes::BytesMut;
+
+use crate::response::{Failure, Outcome};
 
 fn outcome(status: u16) -> Outcome {
     Outcome {
@@ -15,6 +17,14 @@ fn outcome(status: u16) -> Outcome {
     }
 }
 
+fn end(status: u16, last: &[u8]) -> Event {
+    Event::End(Ended {
+        outcome: outcome(status),
+        last: BytesMut::from(last),
+        head: None,
+    })
+}
+
 fn data(text: &'static str) -> Event {
     Event::Data(Bytes::from_static(text.as_bytes()))
 }
@@ -23,9 +33,11 @@ fn data(text: &'static str) -> Event {
 fn describe(event: Option<Event>) -> String {
     match event {
         Some(Event::Data(data)) => format!("data {}", String::from_utf8_lossy(&data)),
-        Some(Event::End(outcome, last)) => {
-            format!("end {} {}", outcome.status, String::from_utf8_lossy(&last))
-        }
+        Some(Event::End(ended)) => format!(
+            "end {} {}",
+            ended.outcome.status,
+            String::from_utf8_lossy(&ended.last)
+        ),
         None => "none".to_owned(),
     }
 }
@@ -37,8 +49,7 @@ async fn data_arrives_in_order_then_end_then_none() {
     std::thread::spawn(move || {
         tx.blocking_send(data("a")).unwrap();
         tx.blocking_send(data("b")).unwrap();
-        tx.blocking_send(Event::End(outcome(200), BytesMut::from(&b"z"[..])))
-            .unwrap();
+        tx.blocking_send(end(200, b"z")).unwrap();
     });
     let mut got = Vec::new();
     for _ in 0..4 {
@@ -101,6 +112,6 @@ fn a_gone_receiver_fails_sends_and_frees_a_waiting_worker() {
 fn end_after_the_receiver_left_is_refused() {
     let (tx, rx) = channel(1);
     drop(rx);
-    let sent = tx.blocking_send(Event::End(outcome(200), BytesMut::new()));
+    let sent = tx.blocking_send(end(200, b""));
     assert_eq!(sent, Err(Closed));
 }
