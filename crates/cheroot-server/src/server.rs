@@ -152,6 +152,8 @@ impl HttpServer {
         set_protocol: protocol: Protocol;
         /// Sets `timeout`.
         set_timeout: timeout: Duration;
+        /// Sets `header_timeout`.
+        set_header_timeout: header_timeout: Duration;
         /// Sets `shutdown_timeout`.
         set_shutdown_timeout: shutdown_timeout: Duration;
         /// Sets `request_queue_size` (the listen backlog).

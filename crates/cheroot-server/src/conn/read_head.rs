@@ -1,5 +1,7 @@
 //! Waiting for and parsing the next request head: pipelined bytes first, then the socket, with
-//! the idle keep-alive parking, the header timeout and the stop signal.
+//! the idle keep-alive parking, the per-read and whole-head timeouts and the stop signal.
+
+use std::time::Instant;
 
 use cheroot_wire::{ParseError, RequestHead, Status, parse_request_head, request_head_eof_error};
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -15,7 +17,8 @@ pub(super) enum HeadOutcome {
     Closed,
     /// A read or write failed: the client is gone.
     Gone,
-    /// No complete head within `timeout` on a fresh connection or mid-head: answer 408.
+    /// No complete head within `timeout` on a fresh connection or mid-head, or within
+    /// `header_timeout` of its first byte: answer 408.
     TimedOut,
     /// The head is malformed.
     Rejected(ParseError),
@@ -31,6 +34,8 @@ where
         // until a new line arrives.
         let mut checked = 0;
         let limit = self.shared.parse_options.limits.max_head_size;
+        // Set at the head's first byte: the whole head must arrive by then (slowloris).
+        let mut deadline: Option<Instant> = None;
         loop {
             // Batching pipelined responses must not hold an unbounded amount of them.
             if self.writer.buffered_len() >= super::BATCH_LIMIT && !self.flush().await {
@@ -70,7 +75,13 @@ where
             } else {
                 None
             };
-            let timeout = self.shared.config.timeout;
+            let config = &self.shared.config;
+            let mut timeout = config.timeout;
+            if started {
+                let deadline =
+                    *deadline.get_or_insert_with(|| Instant::now() + config.header_timeout);
+                timeout = timeout.min(deadline.saturating_duration_since(Instant::now()));
+            }
             let read = tokio::select! {
                 read = tokio::time::timeout(timeout, self.reader.fill()) => read,
                 () = stopped(&mut self.stop), if !started => return HeadOutcome::Closed,
