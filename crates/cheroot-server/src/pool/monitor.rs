@@ -3,9 +3,10 @@
 //! are blocked, as a WSGI app in a slow query or a sleep is) it wakes an idle thread, and when
 //! the queue has stalled for [`GROW_AFTER`] with every thread inside a job it starts a new one.
 //!
-//! It parks while the queue is empty; the pool wakes it when work queues behind an awake
-//! thread. While the queue moves it looks half as often each time, down to one look per
-//! [`CHECK_AT_MOST`], so an idle pool costs it nothing and a busy one little.
+//! It parks while no thread is awake and nothing is queued; the pool wakes it when work queues
+//! behind an awake thread. While the queue moves (or is empty) it looks half as often each
+//! time, down to one look per [`CHECK_AT_MOST`], so an idle pool costs it nothing and a busy
+//! one little.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,7 +33,10 @@ impl Shared {
         let mut stalled = Duration::ZERO;
         let mut pause = CHECK_EVERY;
         while !st.stopping {
-            if st.queue.is_empty() {
+            // Parked only while the whole pool rests: while any thread is awake it keeps
+            // looking (at most every `CHECK_AT_MOST`), so the pool need not wake it for
+            // each burst of jobs.
+            if st.queue.is_empty() && st.awake() == 0 {
                 st.monitor_watching = false;
                 stalled = Duration::ZERO;
                 pause = CHECK_EVERY;
