@@ -16,10 +16,13 @@ use std::task::{Poll, Waker};
 use bytes::Bytes;
 
 use crate::response::{Ended, Event};
+use crate::wake_batch::WakeBatch;
 
-/// A new channel holding up to `capacity` `Data` messages (at least one).
-pub(crate) fn channel(capacity: usize) -> (EventSender, EventReceiver) {
+/// A new channel holding up to `capacity` `Data` messages (at least one); the worker's
+/// wake-ups of the connection task go through `wakes`.
+pub(crate) fn channel(capacity: usize, wakes: Arc<WakeBatch>) -> (EventSender, EventReceiver) {
     let inner = Arc::new(Inner {
+        wakes,
         state: Mutex::new(State {
             data: VecDeque::new(),
             end: None,
@@ -57,6 +60,8 @@ pub(crate) struct Closed;
 
 struct Inner {
     state: Mutex<State>,
+    /// Where the worker hands the connection task's waker (see `wake_batch.rs`).
+    wakes: Arc<WakeBatch>,
     /// Wakes a worker waiting for room in `data`.
     room: Condvar,
 }
@@ -112,7 +117,7 @@ impl EventSender {
         let waker = st.waker.take();
         drop(st);
         if let Some(waker) = waker {
-            waker.wake();
+            self.inner.wakes.wake(waker);
         }
         Ok(())
     }
@@ -125,7 +130,7 @@ impl Drop for EventSender {
         let waker = st.waker.take();
         drop(st);
         if let Some(waker) = waker {
-            waker.wake();
+            self.inner.wakes.wake(waker);
         }
     }
 }

@@ -77,6 +77,7 @@ mod response;
 mod server;
 mod shared;
 mod shutdown;
+mod wake_batch;
 
 pub use bind::{BindAddr, BindAddrError};
 pub use listener::{ListenOptions, Listener, PeerAddr, Stream, StreamReadHalf, StreamWriteHalf};

@@ -295,6 +295,7 @@ impl HttpServer {
             tracker,
             bind_addr,
         ));
+        runtime.spawn(Arc::clone(&shared.wakes).dispatch());
         // Keeps the Date cache current for as long as the runtime lives.
         let ticking = Arc::downgrade(&shared);
         runtime.spawn(async move {

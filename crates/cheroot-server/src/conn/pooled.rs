@@ -34,7 +34,8 @@ where
         body: &mut BodyDecoder,
     ) -> Dispatch {
         let shared = Arc::clone(&self.shared);
-        let (event_tx, mut event_rx) = handoff::channel(EVENT_CHANNEL_CAPACITY);
+        let (event_tx, mut event_rx) =
+            handoff::channel(EVENT_CHANNEL_CAPACITY, Arc::clone(&shared.wakes));
         let (mut body_tx, request_body) = if body.is_done() {
             (None, RequestBody::empty())
         } else {

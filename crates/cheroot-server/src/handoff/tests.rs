@@ -7,6 +7,16 @@ use bytes::BytesMut;
 
 use crate::response::{Failure, Outcome};
 
+/// A wake batch, with its dispatcher spawned when there is a runtime (the tests without one
+/// never wait for a message).
+fn batch() -> Arc<WakeBatch> {
+    let batch = Arc::new(WakeBatch::default());
+    if tokio::runtime::Handle::try_current().is_ok() {
+        tokio::spawn(Arc::clone(&batch).dispatch());
+    }
+    batch
+}
+
 fn outcome(status: u16) -> Outcome {
     Outcome {
         head_sent: true,
@@ -44,7 +54,7 @@ fn describe(event: Option<Event>) -> String {
 
 #[tokio::test]
 async fn data_arrives_in_order_then_end_then_none() {
-    let (tx, mut rx) = channel(4);
+    let (tx, mut rx) = channel(4, batch());
     assert!(rx.is_empty());
     std::thread::spawn(move || {
         tx.blocking_send(data("a")).unwrap();
@@ -60,7 +70,7 @@ async fn data_arrives_in_order_then_end_then_none() {
 
 #[tokio::test]
 async fn a_full_queue_makes_the_worker_wait_for_the_reader() {
-    let (tx, mut rx) = channel(1);
+    let (tx, mut rx) = channel(1, batch());
     let (sent_tx, sent_rx) = std::sync::mpsc::channel();
     let worker = std::thread::spawn(move || {
         for piece in ["1", "2", "3"] {
@@ -84,7 +94,7 @@ async fn a_full_queue_makes_the_worker_wait_for_the_reader() {
 
 #[tokio::test]
 async fn a_sender_dropped_without_end_reads_as_none() {
-    let (tx, mut rx) = channel(2);
+    let (tx, mut rx) = channel(2, batch());
     let failed = Outcome {
         failure: Some(Failure::Gateway),
         ..outcome(500)
@@ -100,7 +110,7 @@ async fn a_sender_dropped_without_end_reads_as_none() {
 
 #[test]
 fn a_gone_receiver_fails_sends_and_frees_a_waiting_worker() {
-    let (tx, rx) = channel(1);
+    let (tx, rx) = channel(1, batch());
     tx.blocking_send(data("fills the queue")).unwrap();
     let worker = std::thread::spawn(move || tx.blocking_send(data("waits")));
     std::thread::sleep(Duration::from_millis(20));
@@ -110,7 +120,7 @@ fn a_gone_receiver_fails_sends_and_frees_a_waiting_worker() {
 
 #[test]
 fn end_after_the_receiver_left_is_refused() {
-    let (tx, rx) = channel(1);
+    let (tx, rx) = channel(1, batch());
     drop(rx);
     let sent = tx.blocking_send(end(200, b""));
     assert_eq!(sent, Err(Closed));
