@@ -1,6 +1,8 @@
 //! Building the environ from a request, as cheroot's `Gateway_10.get_environ` and
 //! `Gateway_u0.get_environ` do.
 
+use std::sync::{Arc, OnceLock};
+
 use cheroot_compat::bton;
 use cheroot_server::{BindAddr, ConnInfo, RequestHead};
 use cheroot_wire::{BodyFraming, request_body_framing};
@@ -15,7 +17,55 @@ pub(crate) struct ServerFacts {
     /// `ACTUAL_SERVER_PROTOCOL`: the server's protocol (`HTTP/1.1` unless configured).
     pub(crate) protocol: &'static str,
     /// `SERVER_SOFTWARE`: cheroot's `"<version> Server"`.
-    pub(crate) software: String,
+    pub(crate) software: Arc<str>,
+    /// `SERVER_NAME` and `SERVER_PORT` as the first request found them: the same for every
+    /// request of a server, so made once and shared.
+    pub(crate) server: OnceLock<ServerTexts>,
+}
+
+/// A server's `SERVER_NAME` and `SERVER_PORT` values.
+#[derive(Debug, Clone)]
+pub(crate) struct ServerTexts {
+    name: Arc<str>,
+    port: Option<u16>,
+    port_text: Arc<str>,
+}
+
+impl ServerFacts {
+    pub(crate) fn new(protocol: &'static str, software: impl Into<Arc<str>>) -> Self {
+        Self {
+            protocol,
+            software: software.into(),
+            server: OnceLock::new(),
+        }
+    }
+
+    /// `SERVER_NAME` and `SERVER_PORT` for a request on `conn`: the shared values when they
+    /// match (a gateway embedded in two servers gets fresh ones for the second).
+    fn server_texts(&self, conn: &ConnInfo) -> (Text, Text) {
+        let port = match conn.bind_addr() {
+            BindAddr::Tcp { port, .. } => Some(*port),
+            _ => None,
+        };
+        let texts = match self.server.get() {
+            Some(texts) if texts.port == port && &*texts.name == conn.server_name() => texts,
+            cached => {
+                let fresh = ServerTexts {
+                    name: Arc::from(conn.server_name()),
+                    port,
+                    port_text: Arc::from(port.map(|p| p.to_string()).unwrap_or_default()),
+                };
+                if cached.is_some() {
+                    return (Text::Shared(fresh.name), Text::Shared(fresh.port_text));
+                }
+                self.server.get_or_init(|| fresh)
+            }
+        };
+        (
+            Text::Shared(Arc::clone(&texts.name)),
+            Text::Shared(Arc::clone(&texts.port_text)),
+        )
+    }
 }
 
 /// The environ for one request.
@@ -38,7 +88,7 @@ pub(crate) fn build(
     env.push_new(
         "REMOTE_PORT",
         if conn.is_unix() {
-            Text::Borrowed("")
+            Text::Static("")
         } else {
             Text::Owned(conn.remote_port().to_string())
         },
@@ -46,24 +96,19 @@ pub(crate) fn build(
     env.push_new("REQUEST_METHOD", method_text(&head.method));
     env.push_new("REQUEST_URI", bton(target.raw()));
     env.push_new("SCRIPT_NAME", "");
-    env.push_new("SERVER_NAME", conn.server_name().to_owned());
+    let (server_name, server_port) = facts.server_texts(conn);
+    env.push_new("SERVER_NAME", server_name);
     env.push_new("SERVER_PROTOCOL", protocol);
-    env.push_new("SERVER_SOFTWARE", facts.software.clone());
+    env.push_new("SERVER_SOFTWARE", Arc::clone(&facts.software));
     env.push_new(
         "wsgi.url_scheme",
         match conn.url_scheme() {
-            "http" => Text::Borrowed("http"),
-            "https" => Text::Borrowed("https"),
+            "http" => Text::Static("http"),
+            "https" => Text::Static("https"),
             other => Text::Owned(other.to_owned()),
         },
     );
-    env.push_new(
-        "SERVER_PORT",
-        match conn.bind_addr() {
-            BindAddr::Tcp { port, .. } => Text::Owned(port.to_string()),
-            _ => Text::Borrowed(""),
-        },
-    );
+    env.push_new("SERVER_PORT", server_port);
 
     let path = target.path();
     let query = target.query();
@@ -105,8 +150,8 @@ pub(crate) fn build(
         if let Some(value) = head.headers.get(name) {
             let key = header_key(name);
             let key = match key.as_str() {
-                "HTTP_CONTENT_TYPE" => Text::Borrowed("CONTENT_TYPE"),
-                "HTTP_CONTENT_LENGTH" => Text::Borrowed("CONTENT_LENGTH"),
+                "HTTP_CONTENT_TYPE" => Text::Static("CONTENT_TYPE"),
+                "HTTP_CONTENT_LENGTH" => Text::Static("CONTENT_LENGTH"),
                 _ => Text::Owned(key),
             };
             env.put(key, bton(&value));
@@ -134,7 +179,7 @@ fn method_text(method: &http::Method) -> Text {
         "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE",
     ];
     match STANDARD.iter().find(|m| **m == method.as_str()) {
-        Some(m) => Text::Borrowed(m),
+        Some(m) => Text::Static(m),
         None => Text::Owned(method.as_str().to_owned()),
     }
 }
@@ -142,7 +187,7 @@ fn method_text(method: &http::Method) -> Text {
 /// A native string of `bytes`, without allocating when there are none (most queries).
 fn native(bytes: &[u8]) -> Text {
     if bytes.is_empty() {
-        Text::Borrowed("")
+        Text::Static("")
     } else {
         Text::Owned(bton(bytes))
     }
@@ -164,10 +209,7 @@ mod tests {
     }
 
     fn facts() -> ServerFacts {
-        ServerFacts {
-            protocol: "HTTP/1.1",
-            software: "Cheroot/test Server".to_owned(),
-        }
+        ServerFacts::new("HTTP/1.1", "Cheroot/test Server")
     }
 
     #[test]
@@ -190,6 +232,38 @@ mod tests {
         }
         assert_eq!(env.get("SERVER_NAME"), Some("srv"));
         assert_eq!(env.get("SERVER_SOFTWARE"), Some("Cheroot/test Server"));
+    }
+
+    #[test]
+    fn server_name_and_port_follow_the_server_of_each_request() {
+        // Made once and shared, but a gateway serving two servers still reports each one's.
+        let facts = facts();
+        let conn = |name: &str, port: u16| {
+            ConnInfo::new(
+                None,
+                None,
+                Arc::new(BindAddr::tcp("127.0.0.1", port).unwrap()),
+                Arc::from(name),
+            )
+        };
+        let environ = |conn: &ConnInfo| {
+            let env = build(
+                &head("GET / HTTP/1.1\r\nHost: h\r\n\r\n"),
+                conn,
+                &facts,
+                WsgiVersion::V10,
+                WsgiInput::empty(),
+            );
+            (
+                env.get("SERVER_NAME").map(str::to_owned),
+                env.get("SERVER_PORT").map(str::to_owned),
+            )
+        };
+        let want = |name: &str, port: &str| (Some(name.to_owned()), Some(port.to_owned()));
+        assert_eq!(environ(&conn("one", 8001)), want("one", "8001"));
+        assert_eq!(environ(&conn("one", 8001)), want("one", "8001"));
+        assert_eq!(environ(&conn("two", 8001)), want("two", "8001"));
+        assert_eq!(environ(&conn("one", 8002)), want("one", "8002"));
     }
 
     #[test]

@@ -57,10 +57,10 @@ impl WsgiGateway {
             app,
             settings: Mutex::new(Arc::new(Settings {
                 version: WsgiVersion::V10,
-                facts: ServerFacts {
-                    protocol: "HTTP/1.1",
-                    software: format!("{} Server", cheroot_server::DEFAULT_SERVER_NAME),
-                },
+                facts: ServerFacts::new(
+                    "HTTP/1.1",
+                    format!("{} Server", cheroot_server::DEFAULT_SERVER_NAME),
+                ),
             })),
         }
     }
@@ -88,7 +88,7 @@ impl WsgiGateway {
     /// Sets `SERVER_SOFTWARE` (default `Cheroot/<version> Server`, as cheroot's
     /// `server.software`).
     pub fn set_server_software(&self, software: impl Into<String>) {
-        Arc::make_mut(&mut self.settings()).facts.software = software.into();
+        Arc::make_mut(&mut self.settings()).facts.software = software.into().into();
     }
 
     fn settings(&self) -> std::sync::MutexGuard<'_, Arc<Settings>> {

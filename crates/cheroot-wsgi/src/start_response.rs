@@ -105,34 +105,32 @@ impl<'r> Core<'r> {
         }
         let (code, reason) = parse_status(status)?;
         let mut content_length = None;
-        let mut encoded = Vec::with_capacity(headers.len());
-        for (name, value) in headers {
-            let name_bytes = latin1(&name, "header name")?;
-            let value_bytes = latin1(&value, "header value")?;
-            if !cheroot_compat::is_valid_header_name(&name_bytes) {
-                return Err(AppError::invalid_response(format!(
-                    "WSGI response header name {name:?} is not a token."
-                )));
-            }
-            if !cheroot_compat::is_valid_header_value(&value_bytes) {
-                return Err(AppError::invalid_response(format!(
-                    "WSGI response header {name:?} has a value with CR, LF or NUL."
-                )));
-            }
-            if name.eq_ignore_ascii_case("content-length") {
-                let trimmed = value.trim();
-                let len = (!trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()))
-                    .then(|| trimmed.parse::<u64>().ok())
-                    .flatten()
-                    .ok_or_else(|| {
-                        AppError::invalid_response(format!(
-                            "WSGI response Content-Length {value:?} is not a number."
-                        ))
-                    })?;
-                content_length = Some(len);
-            }
-            encoded.push((name_bytes, value_bytes));
-        }
+        // Collected in place: the pairs of `String`s become pairs of byte vectors in the same
+        // allocation, and an ASCII string (nearly every header) keeps its own buffer.
+        let encoded = headers
+            .into_iter()
+            .map(|(name, value)| {
+                let name = latin1_owned(name, "header name")?;
+                let value = latin1_owned(value, "header value")?;
+                let shown = || cheroot_compat::bton(&name);
+                if !cheroot_compat::is_valid_header_name(&name) {
+                    return Err(AppError::invalid_response(format!(
+                        "WSGI response header name {:?} is not a token.",
+                        shown()
+                    )));
+                }
+                if !cheroot_compat::is_valid_header_value(&value) {
+                    return Err(AppError::invalid_response(format!(
+                        "WSGI response header {:?} has a value with CR, LF or NUL.",
+                        shown()
+                    )));
+                }
+                if name.eq_ignore_ascii_case(b"content-length") {
+                    content_length = Some(parse_content_length(&value)?);
+                }
+                Ok((name, value))
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
         // PEP 3333: a call with exc_info before the head went out replaces the response
         // (cheroot appends the new headers to the old ones; see docs/differences.md).
         state.started = Some(Started {
@@ -208,6 +206,28 @@ impl State<'_> {
     }
 }
 
+/// The ISO-8859-1 bytes of `text`, reusing its buffer when it is ASCII.
+fn latin1_owned(text: String, what: &str) -> Result<Vec<u8>, AppError> {
+    if text.is_ascii() {
+        return Ok(text.into_bytes());
+    }
+    latin1(&text, what)
+}
+
+/// An app's `Content-Length` value: digits, with optional whitespace around them.
+fn parse_content_length(value: &[u8]) -> Result<u64, AppError> {
+    let text = cheroot_compat::bton(value);
+    let trimmed = text.trim();
+    (!trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| trimmed.parse::<u64>().ok())
+        .flatten()
+        .ok_or_else(|| {
+            AppError::invalid_response(format!(
+                "WSGI response Content-Length {text:?} is not a number."
+            ))
+        })
+}
+
 fn latin1(text: &str, what: &str) -> Result<Vec<u8>, AppError> {
     cheroot_compat::ntob(text).map_err(|err| {
         AppError::invalid_response(format!(
@@ -221,7 +241,10 @@ fn latin1(text: &str, what: &str) -> Result<Vec<u8>, AppError> {
 fn parse_status(status: &str) -> Result<(u16, String), AppError> {
     let bad =
         || AppError::invalid_response(format!("WSGI response status {status:?} is not valid."));
-    let bytes = latin1(status, "status")?;
+    if !status.is_ascii() {
+        latin1(status, "status")?;
+    }
+    let bytes = status.as_bytes();
     if bytes.len() < 3 || !bytes[..3].iter().all(u8::is_ascii_digit) {
         return Err(bad());
     }

@@ -1,16 +1,70 @@
 //! The environ's string variables: a short list of key/value pairs in which constant keys and
-//! values are borrowed, not allocated.
+//! values are borrowed or shared, not allocated.
 //!
 //! An environ holds about twenty variables and is built once per request. A `BTreeMap` of
 //! `String`s cost two allocations per variable plus tree nodes, a tenth of a hello-world
 //! request's CPU time on the worker pool. A list searched linearly is as fast at this size,
-//! and `Cow<'static, str>` lets the gateway's constant keys (`REQUEST_METHOD`, ...) and values
-//! (`""`, `HTTP/1.1`, `http`) go in for free. Iteration sorts, as the map did.
+//! and [`Text`] lets the gateway's constant keys (`REQUEST_METHOD`, ...) and values (`""`,
+//! `HTTP/1.1`, `http`) go in for free, and the server's own (`SERVER_SOFTWARE`, `SERVER_NAME`,
+//! `SERVER_PORT`) for a reference count. Iteration sorts, as the map did.
 
-use std::borrow::Cow;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
 
-/// A key or a value: borrowed when constant.
-pub(crate) type Text = Cow<'static, str>;
+/// A key or a value: a constant, shared, or owned string.
+#[derive(Clone)]
+pub(crate) enum Text {
+    Static(&'static str),
+    Shared(Arc<str>),
+    Owned(String),
+}
+
+impl Text {
+    pub(crate) fn into_owned(self) -> String {
+        match self {
+            Text::Static(text) => text.to_owned(),
+            Text::Shared(text) => text.to_string(),
+            Text::Owned(text) => text,
+        }
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Text::Static(text) => text,
+            Text::Shared(text) => text,
+            Text::Owned(text) => text,
+        }
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl From<&'static str> for Text {
+    fn from(text: &'static str) -> Self {
+        Text::Static(text)
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Text::Owned(text)
+    }
+}
+
+impl From<Arc<str>> for Text {
+    fn from(text: Arc<str>) -> Self {
+        Text::Shared(text)
+    }
+}
 
 /// The variables, unsorted, each key once.
 #[derive(Debug, Default)]
@@ -27,7 +81,7 @@ impl Vars {
     }
 
     fn position(&self, key: &str) -> Option<usize> {
-        self.pairs.iter().position(|(k, _)| k == key)
+        self.pairs.iter().position(|(k, _)| &**k == key)
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<&str> {
@@ -52,7 +106,7 @@ impl Vars {
     /// Adds a key the caller knows is not set yet (the gateway filling a new environ).
     pub(crate) fn push_new(&mut self, key: &'static str, value: impl Into<Text>) {
         debug_assert!(!self.contains_key(key), "{key} set twice");
-        self.pairs.push((Cow::Borrowed(key), value.into()));
+        self.pairs.push((Text::Static(key), value.into()));
     }
 
     pub(crate) fn remove(&mut self, key: &str) -> Option<String> {
