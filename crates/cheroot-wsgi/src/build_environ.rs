@@ -135,11 +135,13 @@ pub(crate) fn build(
     // reads list headers comma-joined; then each dict key becomes one environ key (two dict
     // keys such as `X-Foo` and `X_Foo` collide, the later one winning). Names equal but for
     // ASCII case title-case alike, so the first field of each such name stands for its key.
-    let fields: Vec<&[u8]> = head.headers.iter().map(|f| f.name()).collect();
-    for (at, name) in fields.iter().enumerate() {
-        if fields[..at]
+    for (at, field) in head.headers.iter().enumerate() {
+        let name = field.name();
+        if head
+            .headers
             .iter()
-            .any(|seen| seen.eq_ignore_ascii_case(name))
+            .take(at)
+            .any(|seen| seen.name().eq_ignore_ascii_case(name))
         {
             continue;
         }
