@@ -148,7 +148,7 @@ impl<'r> Core<'r> {
         state.send_head()
     }
 
-    /// Writes a body chunk, sending the head first.
+    /// Writes a body chunk, the head with it if it has not gone out.
     pub(crate) fn write(&self, data: Bytes) -> Result<(), AppError> {
         let mut state = self.state.borrow_mut();
         let Some(started) = &state.started else {
@@ -165,7 +165,12 @@ impl<'r> Core<'r> {
             let _ = state.sink.write_bytes(data);
             return Err(AppError::content_length_exceeded(OVERFLOW_BEFORE_HEADERS));
         }
-        state.send_head()?;
+        // The head goes out with the chunk, in one message to the connection (the sink
+        // starts the response itself on its first write).
+        if !state.headers_sent {
+            state.stage()?;
+            state.headers_sent = true;
+        }
         state.written += len;
         match state.sink.write_bytes(data) {
             Ok(()) if !over => Ok(()),
