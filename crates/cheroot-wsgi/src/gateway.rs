@@ -160,8 +160,42 @@ fn stream(body: &mut Body<'_>, core: &Core<'_>) -> Result<(), AppError> {
         let chunk: Bytes = chunk?;
         // filter(None, response): an empty chunk neither sends the head nor writes.
         if !chunk.is_empty() {
-            core.write(chunk)?;
+            // The last chunk of a body with nothing to do on close rides with the end of the
+            // response: nothing can happen between the two that a client could see.
+            core.write_held(chunk, body.is_finished())?;
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::app_fn;
+    use crate::start_response::tests::Recorder;
+
+    /// Runs `app` against a recorder; whether the last chunk was held for the end, and the
+    /// body.
+    fn held_and_body(app: &dyn WsgiApp) -> (bool, Vec<u8>) {
+        let mut rec = Recorder::default();
+        {
+            let core = Core::new(&mut rec);
+            run(app, Environ::new(), &core).unwrap();
+        }
+        (rec.held, rec.body)
+    }
+
+    #[test]
+    fn the_last_chunk_rides_with_the_end_only_when_close_has_nothing_to_do() {
+        let plain = app_fn(|_env, sr| {
+            sr.start("200 OK", [("X-A", "1")])?;
+            Ok(Body::chunks(vec!["a", "b"]))
+        });
+        assert_eq!(held_and_body(&plain), (true, b"ab".to_vec()));
+        let hooked = app_fn(|_env, sr| {
+            sr.start("200 OK", [("X-A", "1")])?;
+            Ok(Body::chunks(vec!["a", "b"]).on_close(|| Ok(())))
+        });
+        assert_eq!(held_and_body(&hooked), (false, b"ab".to_vec()));
+    }
 }

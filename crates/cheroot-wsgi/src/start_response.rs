@@ -22,6 +22,8 @@ pub(crate) trait Sink {
     fn add_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HeaderError>;
     fn send_headers(&mut self) -> io::Result<()>;
     fn write_bytes(&mut self, data: Bytes) -> io::Result<()>;
+    /// Holds what is written until the response ends, instead of sending each write at once.
+    fn hold(&mut self);
 }
 
 impl Sink for Response<'_> {
@@ -39,6 +41,10 @@ impl Sink for Response<'_> {
 
     fn write_bytes(&mut self, data: Bytes) -> io::Result<()> {
         Response::write_bytes(self, data)
+    }
+
+    fn hold(&mut self) {
+        Response::set_buffered(self, true);
     }
 }
 
@@ -150,7 +156,16 @@ impl<'r> Core<'r> {
 
     /// Writes a body chunk, the head with it if it has not gone out.
     pub(crate) fn write(&self, data: Bytes) -> Result<(), AppError> {
+        self.write_held(data, false)
+    }
+
+    /// As [`write`](Self::write); with `last`, the chunk is held to go out with the end of
+    /// the response (the app's body said no chunk follows).
+    pub(crate) fn write_held(&self, data: Bytes, last: bool) -> Result<(), AppError> {
         let mut state = self.state.borrow_mut();
+        if last {
+            state.sink.hold();
+        }
         let Some(started) = &state.started else {
             return Err(AppError::write_before_start_response());
         };
@@ -413,6 +428,8 @@ pub(crate) mod tests {
         pub(crate) head_sent: bool,
         pub(crate) body: Vec<u8>,
         pub(crate) fail_writes: bool,
+        /// Whether the core asked to hold writes until the end.
+        pub(crate) held: bool,
     }
 
     impl Sink for Recorder {
@@ -434,8 +451,14 @@ pub(crate) mod tests {
             if self.fail_writes {
                 return Err(io::Error::new(io::ErrorKind::BrokenPipe, "gone"));
             }
+            // As the server's response does, the first write sends the head.
+            self.head_sent = true;
             self.body.extend_from_slice(&data);
             Ok(())
+        }
+
+        fn hold(&mut self) {
+            self.held = true;
         }
     }
 
