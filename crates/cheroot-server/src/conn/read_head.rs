@@ -1,13 +1,17 @@
 //! Waiting for and parsing the next request head: pipelined bytes first, then the socket, with
 //! the idle keep-alive parking, the per-read and whole-head timeouts and the stop signal.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use cheroot_wire::{ParseError, RequestHead, Status, parse_request_head, request_head_eof_error};
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::{Conn, log_socket_error};
 use crate::shutdown::stopped;
+
+/// How long a keep-alive connection waits for its next request with its buffers kept before
+/// it releases them and parks.
+const PARK_AFTER: Duration = Duration::from_millis(50);
 
 /// How waiting for a request head ended.
 #[derive(Debug)]
@@ -67,14 +71,6 @@ where
             }
             let started = !self.reader.buffer().is_empty();
             let idle = !started && self.requests_seen > 0;
-            let parked = if idle {
-                // A parked connection holds no buffers while it waits.
-                self.reader.shrink();
-                self.writer.shrink();
-                Some(self.shared.tracker.idle())
-            } else {
-                None
-            };
             let config = &self.shared.config;
             let mut timeout = config.timeout;
             if started {
@@ -82,11 +78,35 @@ where
                     *deadline.get_or_insert_with(|| Instant::now() + config.header_timeout);
                 timeout = timeout.min(deadline.saturating_duration_since(Instant::now()));
             }
-            let read = tokio::select! {
-                read = tokio::time::timeout(timeout, self.reader.fill()) => read,
-                () = stopped(&mut self.stop), if !started => return HeadOutcome::Closed,
+            let read = if idle {
+                // A busy keep-alive client sends its next request within moments: wait a
+                // little with the buffers kept, and park (releasing them) only if it stays
+                // quiet. Releasing them at every wait, as first done, freed and allocated
+                // both buffers per request.
+                let first = PARK_AFTER.min(timeout);
+                let quick = tokio::select! {
+                    read = tokio::time::timeout(first, self.reader.fill()) => read,
+                    () = stopped(&mut self.stop) => return HeadOutcome::Closed,
+                };
+                match quick {
+                    Ok(read) => Ok(read),
+                    Err(_) => {
+                        // A parked connection holds no buffers while it waits.
+                        self.reader.shrink();
+                        self.writer.shrink();
+                        let _parked = self.shared.tracker.idle();
+                        tokio::select! {
+                            read = tokio::time::timeout(timeout - first, self.reader.fill()) => read,
+                            () = stopped(&mut self.stop) => return HeadOutcome::Closed,
+                        }
+                    }
+                }
+            } else {
+                tokio::select! {
+                    read = tokio::time::timeout(timeout, self.reader.fill()) => read,
+                    () = stopped(&mut self.stop), if !started => return HeadOutcome::Closed,
+                }
             };
-            drop(parked);
             match read {
                 Ok(Ok(0)) => {
                     // cheroot answers a head cut short by EOF (the client may only have
