@@ -84,15 +84,9 @@ pub(crate) fn build(
         _ => "HTTP/1.1",
     };
     env.push_new("ACTUAL_SERVER_PROTOCOL", facts.protocol);
-    env.push_new("REMOTE_ADDR", conn.remote_addr());
-    env.push_new(
-        "REMOTE_PORT",
-        if conn.is_unix() {
-            Text::Static("")
-        } else {
-            Text::Owned(conn.remote_port().to_string())
-        },
-    );
+    let (remote_addr, remote_port) = conn.remote_texts();
+    env.push_new("REMOTE_ADDR", remote_addr);
+    env.push_new("REMOTE_PORT", remote_port);
     env.push_new("REQUEST_METHOD", method_text(&head.method));
     env.push_new("REQUEST_URI", bton(target.raw()));
     env.push_new("SCRIPT_NAME", "");
