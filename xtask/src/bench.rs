@@ -304,6 +304,7 @@ fn try_measure(
         errors: r.socket_errors + r.non_2xx,
         server_cpu: measured.server_cpu,
         wrk_cpu: measured.wrk_cpu,
+        server_us_per_request: measured.server_us_per_request,
         idle,
     })
 }

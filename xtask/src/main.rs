@@ -11,6 +11,7 @@ mod fuzz;
 mod json;
 mod licenses;
 mod manifest;
+mod msrv;
 mod release;
 mod sources;
 mod step;
@@ -30,6 +31,7 @@ commands:
   fuzz [--seconds N] [--asan] [target...]
                            run each fuzz target (or the named ones) for N seconds (default 60)
   bench [args]             benchmarks (see bench/)
+  msrv                     cargo check with the declared rust-version's toolchain (installs it)
   release --dry-run [--bump patch|minor|major]
                            check a release: next version, changelog entry, cargo package
   release [--bump patch|minor|major]
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         "tidy" => no_args(command, rest).and_then(|()| ci::tidy()),
         "fuzz" => fuzz::run(rest),
         "bench" => bench::run(rest),
+        "msrv" => no_args(command, rest).and_then(|()| msrv::run()),
         "release" => release::run(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");

@@ -93,6 +93,16 @@ pub(crate) const FLAGS: &[Flag] = &[
         },
     },
     Flag {
+        name: "--header-timeout",
+        metavar: Some("SECONDS"),
+        default: "30",
+        help: "How long a client may take to send a whole request head (then 408)",
+        apply: |o, v| {
+            o.header_timeout = seconds(v, false)?;
+            Ok(())
+        },
+    },
+    Flag {
         name: "--shutdown-timeout",
         metavar: Some("SECONDS"),
         default: "5",

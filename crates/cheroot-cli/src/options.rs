@@ -25,6 +25,8 @@ pub struct Options {
     pub max_threads: Option<usize>,
     /// `--timeout`: socket timeout and idle keep-alive lifetime.
     pub timeout: Duration,
+    /// `--header-timeout`: how long a whole request head may take.
+    pub header_timeout: Duration,
     /// `--shutdown-timeout`: how long a stop waits for in-flight requests.
     pub shutdown_timeout: Duration,
     /// `--request-queue-size`: the `listen()` backlog.
@@ -68,6 +70,7 @@ impl Options {
             threads: server.minthreads,
             max_threads: server.maxthreads,
             timeout: server.timeout,
+            header_timeout: server.header_timeout,
             shutdown_timeout: server.shutdown_timeout,
             request_queue_size: server.request_queue_size,
             accepted_queue_size: server.accepted_queue_size,
@@ -91,6 +94,7 @@ impl Options {
             minthreads: self.threads,
             maxthreads: self.max_threads,
             timeout: self.timeout,
+            header_timeout: self.header_timeout,
             shutdown_timeout: self.shutdown_timeout,
             request_queue_size: self.request_queue_size,
             accepted_queue_size: self.accepted_queue_size,

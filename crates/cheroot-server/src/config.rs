@@ -60,6 +60,11 @@ pub struct ServerConfig {
     /// Seconds of silence allowed on a socket read or write, and the idle keep-alive lifetime
     /// (default 10 s).
     pub timeout: Duration,
+    /// How long a client may take to send a whole request head, from its first byte
+    /// (default 30 s, hyper's `header_read_timeout`). `timeout` bounds each read, so without
+    /// this a client sending a byte every few seconds (slowloris) could hold a connection
+    /// forever; cheroot has no such bound. Past it the request gets 408.
+    pub header_timeout: Duration,
     /// How long `stop()` lets in-flight requests finish (default 5 s).
     pub shutdown_timeout: Duration,
     /// The `listen()` backlog (default 5).
@@ -106,6 +111,7 @@ impl Default for ServerConfig {
             server_name: DEFAULT_SERVER_NAME.to_owned(),
             protocol: Protocol::Http11,
             timeout: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(30),
             shutdown_timeout: Duration::from_secs(5),
             request_queue_size: 5,
             accepted_queue_size: 1024,
@@ -164,6 +170,9 @@ impl ServerConfig {
         }
         if self.timeout.is_zero() {
             return Err(ConfigError::new("timeout must be > 0".to_owned()));
+        }
+        if self.header_timeout.is_zero() {
+            return Err(ConfigError::new("header_timeout must be > 0".to_owned()));
         }
         match bind_addr {
             BindAddr::Tcp { host, port } => {

@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 use std::os::fd::RawFd;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::bind::BindAddr;
 use crate::config::Protocol;
@@ -22,6 +22,8 @@ pub struct ConnInfo {
     server_protocol: Protocol,
     extra_env: Vec<(String, String)>,
     raw_fd: Option<RawFd>,
+    /// `remote_addr_text` and `remote_port_text`, made on first use.
+    remote_texts: OnceLock<(Arc<str>, Arc<str>)>,
 }
 
 impl ConnInfo {
@@ -41,6 +43,7 @@ impl ConnInfo {
             server_protocol: Protocol::Http11,
             extra_env: Vec::new(),
             raw_fd: None,
+            remote_texts: OnceLock::new(),
         }
     }
 
@@ -78,6 +81,20 @@ impl ConnInfo {
     /// socket.
     pub fn remote_addr(&self) -> String {
         self.remote.map(|a| a.ip().to_string()).unwrap_or_default()
+    }
+
+    /// [`remote_addr`](Self::remote_addr) and the port as text (`""` on a UNIX socket), made
+    /// once per connection and shared by its requests: a gateway that puts them in every
+    /// request's environment (WSGI's `REMOTE_ADDR`, `REMOTE_PORT`) formats them once.
+    pub fn remote_texts(&self) -> (Arc<str>, Arc<str>) {
+        let (addr, port) = self.remote_texts.get_or_init(|| match self.remote {
+            Some(remote) => (
+                Arc::from(remote.ip().to_string()),
+                Arc::from(remote.port().to_string()),
+            ),
+            None => (Arc::from(""), Arc::from("")),
+        });
+        (Arc::clone(addr), Arc::clone(port))
     }
 
     /// The client's port (cheroot's `remote_port`), 0 on a UNIX socket.

@@ -49,13 +49,15 @@
 //!
 //! The crate has no features.
 #![deny(missing_docs)]
-// Only the systemd activation module may use `unsafe`, to adopt fd 3; it says so itself.
+// Only the systemd activation module (to adopt fd 3) and `sched` (to set a thread's scheduling
+// policy) may use `unsafe`; each says so itself.
 #![deny(unsafe_code)]
 
 // Infrastructure: addresses, sockets, threads, counters.
 mod bind;
 mod listener;
 mod pool;
+mod sched;
 mod stats;
 
 // The server: settings, lifecycle, the native gateway API and the connection driver.
@@ -67,6 +69,7 @@ mod conn;
 mod conn_info;
 mod error;
 mod gateway;
+mod handoff;
 mod io_runtime;
 mod request;
 mod request_body;
@@ -74,6 +77,7 @@ mod response;
 mod server;
 mod shared;
 mod shutdown;
+mod wake_batch;
 
 pub use bind::{BindAddr, BindAddrError};
 pub use listener::{ListenOptions, Listener, PeerAddr, Stream, StreamReadHalf, StreamWriteHalf};

@@ -2,21 +2,28 @@
 //! back to `min` when idle, behind a bounded queue.
 //!
 //! cheroot's `ThreadPool` is fixed at `min` threads (its `grow`/`shrink` are never called and
-//! `max` is inert). This pool starts `min` threads, starts another whenever a job arrives and no
-//! thread is free (up to `max`), and lets a thread above `min` exit after `idle_timeout` without
-//! work. Jobs wait in a queue of `queue_size`; a submitter waits a bounded time for room and
-//! then gets [`Overloaded`] (cheroot's `accepted_queue_timeout`, which the server turns into
-//! 503).
+//! `max` is inert). This pool starts `min` threads; when the queue has made no progress for a
+//! few milliseconds while every thread sits in a job, its monitor starts another (up to `max`);
+//! a thread above `min` exits after `idle_timeout` without work. Jobs wait in a queue of
+//! `queue_size`; a submitter waits a bounded time for room and then gets [`Overloaded`]
+//! (cheroot's `accepted_queue_timeout`, which the server turns into 503).
+//!
+//! The files: [`state`] holds what the threads share and whom to call for queued work,
+//! [`worker`] the worker loop, [`monitor`] the thread that grows the pool.
 
-use std::collections::{BTreeSet, VecDeque};
+mod monitor;
+mod state;
+mod worker;
+
 use std::error::Error;
 use std::fmt;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
+
+use state::{Shared, State};
 
 /// A unit of blocking work.
 pub type Job = Box<dyn FnOnce() + Send + 'static>;
@@ -30,32 +37,6 @@ pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Clone)]
 pub struct WorkerPool {
     shared: Arc<Shared>,
-}
-
-struct Shared {
-    min: usize,
-    max: Option<usize>,
-    queue_size: usize,
-    idle_timeout: Duration,
-    /// Free queue slots: a submitter takes one, the worker that dequeues the job gives it back.
-    room: Semaphore,
-    started: AtomicBool,
-    state: Mutex<State>,
-    /// Wakes a worker when a job arrives or shutdown begins.
-    work: Condvar,
-    /// Wakes `shutdown` when a worker exits.
-    exited: Condvar,
-}
-
-#[derive(Default)]
-struct State {
-    queue: VecDeque<Job>,
-    threads: usize,
-    idle: usize,
-    /// Names of the threads running a job now.
-    busy: BTreeSet<String>,
-    next_id: usize,
-    stopping: bool,
 }
 
 /// The pool could not take a job: its queue stayed full for the whole wait, or it is shut
@@ -151,20 +132,36 @@ impl WorkerPool {
         if queue_size < 1 {
             return err(format!("queue_size={queue_size} must be > 0"));
         }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Ok(Self::with_cores(min, max, queue_size, idle_timeout, cores))
+    }
+
+    /// A pool that keeps up to `cores` threads awake while work waits (see
+    /// [`Shared::call_help`]); the settings are already checked.
+    fn with_cores(
+        min: usize,
+        max: Option<usize>,
+        queue_size: usize,
+        idle_timeout: Duration,
+        cores: usize,
+    ) -> WorkerPool {
         let queue_size = queue_size.min(Semaphore::MAX_PERMITS);
-        Ok(WorkerPool {
+        WorkerPool {
             shared: Arc::new(Shared {
                 min,
                 max,
+                cores,
                 queue_size,
                 idle_timeout,
                 room: Semaphore::new(queue_size),
                 started: AtomicBool::new(false),
+                batch_scheduling: AtomicBool::new(false),
                 state: Mutex::new(State::default()),
                 work: Condvar::new(),
                 exited: Condvar::new(),
+                monitor: Condvar::new(),
             }),
-        })
+        }
     }
 
     /// Starts `min` threads and waits (at most 10 s) until each is waiting for work.
@@ -181,14 +178,19 @@ impl WorkerPool {
         }
         let missing = {
             let mut st = self.lock();
+            st.starting = true;
             let missing = self.shared.min.saturating_sub(st.threads);
             st.threads += missing;
             missing
         };
         for _ in 0..missing {
-            self.spawn_worker().map_err(|e| PoolError {
+            self.shared.spawn_worker().map_err(|e| PoolError {
                 msg: format!("cannot start a worker thread: {e}"),
             })?;
+        }
+        if let Err(e) = self.shared.spawn_monitor() {
+            // Without it the pool stays at the threads it has: it still works.
+            tracing::error!("cannot start the worker pool's monitor thread: {e}");
         }
         // cheroot's `start()` returns once every worker is ready.
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -204,7 +206,16 @@ impl WorkerPool {
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
         }
+        st.starting = false;
         Ok(())
+    }
+
+    /// Puts the threads this pool starts from now on under Linux's `SCHED_BATCH` policy (no
+    /// wake-up preemption), as the server does when it has one core: the thread that queues
+    /// jobs and the workers then take turns at natural pauses instead of a context switch per
+    /// hand-off. Call it before [`start`](Self::start).
+    pub fn set_batch_scheduling(&self, on: bool) {
+        self.shared.batch_scheduling.store(on, Ordering::Relaxed);
     }
 
     /// Queues `job`, waiting at most `wait` for room without blocking the async runtime.
@@ -215,7 +226,8 @@ impl WorkerPool {
     ///
     /// [`Overloaded`] if the queue stayed full for `wait`, or the pool is shut down.
     pub async fn submit(&self, job: Job, wait: Duration) -> Result<(), Overloaded> {
-        if wait.is_zero() {
+        // The common case, room now, without arming a timer.
+        if wait.is_zero() || self.shared.room.available_permits() > 0 {
             return self.try_submit(job);
         }
         let permit = match tokio::time::timeout(wait, self.shared.room.acquire()).await {
@@ -246,10 +258,10 @@ impl WorkerPool {
         self.enqueue(job)
     }
 
-    /// Puts a job whose queue slot is already taken on the queue, starting a thread if none
-    /// is free and `max` allows.
+    /// Puts a job whose queue slot is already taken on the queue and calls a thread for it
+    /// (see [`Shared::call_help`]).
     fn enqueue(&self, job: Job) -> Result<(), Overloaded> {
-        let grow = {
+        let help = {
             let mut st = self.lock();
             if st.stopping {
                 drop(st);
@@ -257,40 +269,9 @@ impl WorkerPool {
                 return Err(Overloaded { shutdown: true });
             }
             st.queue.push_back(job);
-            let below_max = self.shared.max.is_none_or(|max| st.threads < max);
-            let grow = st.queue.len() > st.idle && below_max;
-            if grow {
-                st.threads += 1;
-            }
-            grow
+            self.shared.call_help(&mut st)
         };
-        self.shared.work.notify_one();
-        if grow {
-            if let Err(e) = self.spawn_worker() {
-                // The job stays queued for the threads there are.
-                tracing::error!("cannot start a worker thread: {e}");
-            }
-        }
-        Ok(())
-    }
-
-    /// Spawns one worker; the caller has already counted it in `threads`.
-    fn spawn_worker(&self) -> std::io::Result<()> {
-        let name = {
-            let mut st = self.lock();
-            st.next_id += 1;
-            format!("cheroot-worker-{}", st.next_id)
-        };
-        let shared = Arc::clone(&self.shared);
-        let res = std::thread::Builder::new()
-            .name(name.clone())
-            .spawn(move || shared.run_worker(name));
-        if let Err(e) = res {
-            let mut st = self.lock();
-            st.threads -= 1;
-            self.shared.exited.notify_all();
-            return Err(e);
-        }
+        self.shared.act(help);
         Ok(())
     }
 
@@ -336,6 +317,7 @@ impl WorkerPool {
         let mut st = self.lock();
         st.stopping = true;
         self.shared.work.notify_all();
+        self.shared.monitor.notify_all();
         while st.threads > 0 {
             let Some(left) = deadline.checked_duration_since(Instant::now()) else {
                 break;
@@ -348,8 +330,11 @@ impl WorkerPool {
                 .0;
         }
         let dropped: Vec<Job> = st.queue.drain(..).collect();
+        let mut still_running: Vec<String> =
+            st.busy.iter().map(|(_, name)| name.to_string()).collect();
+        still_running.sort();
         let report = ShutdownReport {
-            still_running: st.busy.iter().cloned().collect(),
+            still_running,
             dropped_jobs: dropped.len(),
         };
         drop(st);
@@ -360,53 +345,6 @@ impl WorkerPool {
 
     fn lock(&self) -> MutexGuard<'_, State> {
         self.shared.lock()
-    }
-}
-
-impl Shared {
-    /// The state lock. Jobs never run under it, so a poisoned lock only means a panic in this
-    /// file's own bookkeeping; the state is still consistent enough to go on.
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn run_worker(&self, name: String) {
-        let mut st = self.lock();
-        loop {
-            if let Some(job) = st.queue.pop_front() {
-                st.busy.insert(name.clone());
-                drop(st);
-                self.room.add_permits(1);
-                if let Err(panic) = catch_unwind(AssertUnwindSafe(job)) {
-                    let msg = panic
-                        .downcast_ref::<&str>()
-                        .copied()
-                        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-                        .unwrap_or("(not a string)");
-                    tracing::error!("a job panicked in worker {name}: {msg}");
-                }
-                st = self.lock();
-                st.busy.remove(&name);
-                continue;
-            }
-            if st.stopping {
-                break;
-            }
-            st.idle += 1;
-            self.exited.notify_all(); // `start` waits for workers to be ready
-            let (guard, wait) = self
-                .work
-                .wait_timeout(st, self.idle_timeout)
-                .unwrap_or_else(|p| p.into_inner());
-            st = guard;
-            st.idle -= 1;
-            if wait.timed_out() && st.queue.is_empty() && st.threads > self.min {
-                break;
-            }
-        }
-        st.threads -= 1;
-        drop(st);
-        self.exited.notify_all();
     }
 }
 

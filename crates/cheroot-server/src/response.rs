@@ -6,12 +6,11 @@ use std::fmt;
 use std::io;
 use std::sync::Arc;
 
+use crate::clock;
+use crate::handoff::EventSender;
+use crate::shared::Shared;
 use bytes::{BufMut, Bytes, BytesMut};
 use cheroot_wire::{ResponseFraming, response_framing};
-use tokio::sync::mpsc;
-
-use crate::clock;
-use crate::shared::Shared;
 
 /// Below this size a `Bytes` body piece is copied next to the head rather than queued alone.
 const COPY_THRESHOLD: usize = 4096;
@@ -35,13 +34,27 @@ pub(crate) trait OutBuf: Send {
 }
 
 /// A message from a worker thread to the connection task.
+// Never stored in bulk: the channel keeps `Data` as `Bytes` and `End` in a slot of its own.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub(crate) enum Event {
     /// Bytes to send, already framed.
     Data(Bytes),
-    /// The gateway returned, with the last bytes of the response (often the whole of a small
-    /// one: one message, one wake-up of the connection task); nothing follows.
-    End(Outcome, Bytes),
+    /// The gateway returned; nothing follows.
+    End(Ended),
+}
+
+/// What a worker hands back when its gateway returned.
+#[derive(Debug)]
+pub(crate) struct Ended {
+    pub(crate) outcome: Outcome,
+    /// The last bytes of the response (often the whole of a small one: one message, one
+    /// wake-up of the connection task), in the buffer the connection lent the worker.
+    pub(crate) last: BytesMut,
+    /// The request head, back to be dropped where it was allocated. Memory allocated by one
+    /// thread and freed by another is slow with malloc's per-thread caches and arenas, and
+    /// the connection task and the workers would otherwise trade every request's buffers.
+    pub(crate) head: Option<cheroot_wire::RequestHead>,
 }
 
 /// How a response ended, for the connection task.
@@ -79,10 +92,7 @@ pub(crate) struct ResponseCtx {
 
 pub(crate) enum Sink<'a> {
     Inline(&'a mut dyn OutBuf),
-    Channel {
-        tx: mpsc::Sender<Event>,
-        pending: BytesMut,
-    },
+    Channel { tx: EventSender, pending: BytesMut },
 }
 
 /// The response to one request, written by [`Gateway::respond`](crate::Gateway::respond).
@@ -423,12 +433,17 @@ impl<'a> Response<'a> {
         self.outcome(Some(failure))
     }
 
-    /// Hands the outcome, with the bytes still pending, to the connection task (worker-pool
-    /// gateways).
-    pub(crate) fn send_end(&mut self, outcome: Outcome) {
+    /// Hands the outcome, with the bytes still pending and the request head, back to the
+    /// connection task (worker-pool gateways).
+    pub(crate) fn send_end(&mut self, outcome: Outcome, head: cheroot_wire::RequestHead) {
         if let Sink::Channel { tx, pending } = &mut self.sink {
-            let last = pending.split().freeze();
-            let _ = tx.blocking_send(Event::End(outcome, last));
+            let last = std::mem::take(pending);
+            let ended = Ended {
+                outcome,
+                last,
+                head: Some(head),
+            };
+            let _ = tx.blocking_send(Event::End(ended));
         }
     }
 

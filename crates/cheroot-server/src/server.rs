@@ -152,6 +152,8 @@ impl HttpServer {
         set_protocol: protocol: Protocol;
         /// Sets `timeout`.
         set_timeout: timeout: Duration;
+        /// Sets `header_timeout`.
+        set_header_timeout: header_timeout: Duration;
         /// Sets `shutdown_timeout`.
         set_shutdown_timeout: shutdown_timeout: Duration;
         /// Sets `request_queue_size` (the listen backlog).
@@ -277,6 +279,8 @@ impl HttpServer {
             config.accepted_queue_size,
             DEFAULT_IDLE_TIMEOUT,
         )?;
+        // One core: the I/O thread and the workers take turns on it (see `sched.rs`).
+        pool.set_batch_scheduling(cores == 1);
         pool.start()?;
 
         self.inner.stats.set_enabled(config.stats_enabled);
@@ -291,6 +295,7 @@ impl HttpServer {
             tracker,
             bind_addr,
         ));
+        runtime.spawn(Arc::clone(&shared.wakes).dispatch());
         // Keeps the Date cache current for as long as the runtime lives.
         let ticking = Arc::downgrade(&shared);
         runtime.spawn(async move {

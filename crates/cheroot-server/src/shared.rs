@@ -12,6 +12,7 @@ use crate::gateway::Gateway;
 use crate::pool::WorkerPool;
 use crate::shutdown::Tracker;
 use crate::stats::Stats;
+use crate::wake_batch::WakeBatch;
 
 /// One running server's shared state, behind an `Arc` in every connection task.
 pub(crate) struct Shared {
@@ -27,6 +28,9 @@ pub(crate) struct Shared {
     pub(crate) timeout_secs: u64,
     /// The cached current second, for `Date` headers.
     pub(crate) clock: Clock,
+    /// Wakes connection tasks for the workers (see `wake_batch.rs`); its dispatcher runs on
+    /// the I/O runtime.
+    pub(crate) wakes: Arc<WakeBatch>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -69,6 +73,7 @@ impl Shared {
             parse_options,
             timeout_secs,
             clock: Clock::default(),
+            wakes: Arc::new(WakeBatch::default()),
         }
     }
 

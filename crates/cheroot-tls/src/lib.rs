@@ -57,6 +57,7 @@
 mod adapter;
 mod env;
 mod error;
+mod forward;
 mod registry;
 mod settings;
 

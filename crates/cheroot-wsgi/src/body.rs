@@ -31,6 +31,13 @@ pub trait ResponseBody {
     fn close(&mut self) -> Result<(), AppError> {
         Ok(())
     }
+
+    /// Whether the body is finished: no chunk follows and `close` does nothing. A hint (the
+    /// default says no): the gateway then sends the last chunk together with the end of the
+    /// response, in one message to the connection instead of two.
+    fn is_finished(&self) -> bool {
+        false
+    }
 }
 
 /// What [`WsgiApp::call`](crate::WsgiApp::call) returns: any [`ResponseBody`], boxed, with
@@ -119,6 +126,12 @@ impl<'r> Body<'r> {
     pub fn close(&mut self) -> Result<(), AppError> {
         self.inner.close()
     }
+
+    /// Whether no chunk follows and `close` does nothing (see
+    /// [`ResponseBody::is_finished`]).
+    pub fn is_finished(&self) -> bool {
+        self.inner.is_finished()
+    }
 }
 
 impl ResponseBody for Body<'_> {
@@ -128,6 +141,10 @@ impl ResponseBody for Body<'_> {
 
     fn close(&mut self) -> Result<(), AppError> {
         Body::close(self)
+    }
+
+    fn is_finished(&self) -> bool {
+        Body::is_finished(self)
     }
 }
 
@@ -177,6 +194,10 @@ where
     fn next_chunk(&mut self) -> Option<Result<Bytes, AppError>> {
         self.0.next().map(|chunk| Ok(chunk.into()))
     }
+
+    fn is_finished(&self) -> bool {
+        self.0.size_hint().1 == Some(0)
+    }
 }
 
 struct TryChunks<I>(I);
@@ -187,6 +208,10 @@ where
 {
     fn next_chunk(&mut self) -> Option<Result<Bytes, AppError>> {
         self.0.next()
+    }
+
+    fn is_finished(&self) -> bool {
+        self.0.size_hint().1 == Some(0)
     }
 }
 
@@ -243,6 +268,24 @@ mod tests {
             let want: Vec<Vec<u8>> = want.into_iter().map(<[u8]>::to_vec).collect();
             assert_eq!(got, want);
         }
+    }
+
+    #[test]
+    fn finished_only_when_nothing_follows_and_close_does_nothing() {
+        let mut once = Body::once("x");
+        assert!(!once.is_finished(), "a chunk is still to come");
+        once.next_chunk();
+        assert!(once.is_finished());
+        let mut list = Body::chunks(vec!["a", "b"]);
+        list.next_chunk();
+        assert!(!list.is_finished());
+        list.next_chunk();
+        assert!(list.is_finished());
+        let mut hooked = Body::once("x").on_close(|| Ok(()));
+        hooked.next_chunk();
+        assert!(!hooked.is_finished(), "close has work to do");
+        let endless = Body::chunks(std::iter::repeat("y"));
+        assert!(!endless.is_finished());
     }
 
     #[test]

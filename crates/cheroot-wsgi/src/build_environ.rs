@@ -1,12 +1,15 @@
 //! Building the environ from a request, as cheroot's `Gateway_10.get_environ` and
 //! `Gateway_u0.get_environ` do.
 
+use std::sync::{Arc, OnceLock};
+
 use cheroot_compat::bton;
 use cheroot_server::{BindAddr, ConnInfo, RequestHead};
-use cheroot_wire::{BodyFraming, cheroot_title_case, request_body_framing};
+use cheroot_wire::{BodyFraming, request_body_framing};
 
 use crate::environ::{Environ, WsgiVersion, header_key};
 use crate::input::WsgiInput;
+use crate::vars::Text;
 
 /// What the gateway knows about the server beyond the connection.
 #[derive(Debug, Clone)]
@@ -14,7 +17,55 @@ pub(crate) struct ServerFacts {
     /// `ACTUAL_SERVER_PROTOCOL`: the server's protocol (`HTTP/1.1` unless configured).
     pub(crate) protocol: &'static str,
     /// `SERVER_SOFTWARE`: cheroot's `"<version> Server"`.
-    pub(crate) software: String,
+    pub(crate) software: Arc<str>,
+    /// `SERVER_NAME` and `SERVER_PORT` as the first request found them: the same for every
+    /// request of a server, so made once and shared.
+    pub(crate) server: OnceLock<ServerTexts>,
+}
+
+/// A server's `SERVER_NAME` and `SERVER_PORT` values.
+#[derive(Debug, Clone)]
+pub(crate) struct ServerTexts {
+    name: Arc<str>,
+    port: Option<u16>,
+    port_text: Arc<str>,
+}
+
+impl ServerFacts {
+    pub(crate) fn new(protocol: &'static str, software: impl Into<Arc<str>>) -> Self {
+        Self {
+            protocol,
+            software: software.into(),
+            server: OnceLock::new(),
+        }
+    }
+
+    /// `SERVER_NAME` and `SERVER_PORT` for a request on `conn`: the shared values when they
+    /// match (a gateway embedded in two servers gets fresh ones for the second).
+    fn server_texts(&self, conn: &ConnInfo) -> (Text, Text) {
+        let port = match conn.bind_addr() {
+            BindAddr::Tcp { port, .. } => Some(*port),
+            _ => None,
+        };
+        let texts = match self.server.get() {
+            Some(texts) if texts.port == port && &*texts.name == conn.server_name() => texts,
+            cached => {
+                let fresh = ServerTexts {
+                    name: Arc::from(conn.server_name()),
+                    port,
+                    port_text: Arc::from(port.map(|p| p.to_string()).unwrap_or_default()),
+                };
+                if cached.is_some() {
+                    return (Text::Shared(fresh.name), Text::Shared(fresh.port_text));
+                }
+                self.server.get_or_init(|| fresh)
+            }
+        };
+        (
+            Text::Shared(Arc::clone(&texts.name)),
+            Text::Shared(Arc::clone(&texts.port_text)),
+        )
+    }
 }
 
 /// The environ for one request.
@@ -25,83 +76,87 @@ pub(crate) fn build(
     version: WsgiVersion,
     input: WsgiInput,
 ) -> Environ {
-    let mut env = Environ::new();
+    // The gateway's keys, the request's fields and what TLS and peer credentials add.
+    let mut env = Environ::with_capacity(18 + head.headers().len() + conn.extra_env().len());
     let target = head.target();
     let protocol = match head.version {
         http::Version::HTTP_10 => "HTTP/1.0",
         _ => "HTTP/1.1",
     };
-    env.set("ACTUAL_SERVER_PROTOCOL", facts.protocol);
-    env.set("REMOTE_ADDR", conn.remote_addr());
-    env.set(
-        "REMOTE_PORT",
-        if conn.is_unix() {
-            String::new()
-        } else {
-            conn.remote_port().to_string()
+    env.push_new("ACTUAL_SERVER_PROTOCOL", facts.protocol);
+    let (remote_addr, remote_port) = conn.remote_texts();
+    env.push_new("REMOTE_ADDR", remote_addr);
+    env.push_new("REMOTE_PORT", remote_port);
+    env.push_new("REQUEST_METHOD", method_text(&head.method));
+    env.push_new("REQUEST_URI", bton(target.raw()));
+    env.push_new("SCRIPT_NAME", "");
+    let (server_name, server_port) = facts.server_texts(conn);
+    env.push_new("SERVER_NAME", server_name);
+    env.push_new("SERVER_PROTOCOL", protocol);
+    env.push_new("SERVER_SOFTWARE", Arc::clone(&facts.software));
+    env.push_new(
+        "wsgi.url_scheme",
+        match conn.url_scheme() {
+            "http" => Text::Static("http"),
+            "https" => Text::Static("https"),
+            other => Text::Owned(other.to_owned()),
         },
     );
-    env.set("REQUEST_METHOD", head.method.as_str());
-    env.set("REQUEST_URI", bton(target.raw()));
-    env.set("SCRIPT_NAME", "");
-    env.set("SERVER_NAME", conn.server_name());
-    env.set("SERVER_PROTOCOL", protocol);
-    env.set("SERVER_SOFTWARE", facts.software.as_str());
-    env.set("wsgi.url_scheme", conn.url_scheme());
-    env.set(
-        "SERVER_PORT",
-        match conn.bind_addr() {
-            BindAddr::Tcp { port, .. } => port.to_string(),
-            _ => String::new(),
-        },
-    );
+    env.push_new("SERVER_PORT", server_port);
 
     let path = target.path();
     let query = target.query();
     match version {
         WsgiVersion::V10 => {
-            env.set("PATH_INFO", bton(path));
-            env.set("QUERY_STRING", bton(query));
+            env.push_new("PATH_INFO", bton(path));
+            env.push_new("QUERY_STRING", native(query));
         }
         WsgiVersion::U0 => match (std::str::from_utf8(path), std::str::from_utf8(query)) {
             (Ok(path), Ok(query)) => {
-                env.set("PATH_INFO", path);
-                env.set("QUERY_STRING", query);
-                env.set("wsgi.url_encoding", "utf-8");
+                env.push_new("PATH_INFO", path.to_owned());
+                env.push_new("QUERY_STRING", query.to_owned());
+                env.push_new("wsgi.url_encoding", "utf-8");
             }
             _ => {
-                env.set("PATH_INFO", bton(path));
-                env.set("QUERY_STRING", bton(query));
-                env.set("wsgi.url_encoding", "ISO-8859-1");
+                env.push_new("PATH_INFO", bton(path));
+                env.push_new("QUERY_STRING", native(query));
+                env.push_new("wsgi.url_encoding", "ISO-8859-1");
             }
         },
     }
 
     // cheroot keys its header dict by title-cased name, in order of first appearance, and
     // reads list headers comma-joined; then each dict key becomes one environ key (two dict
-    // keys such as `X-Foo` and `X_Foo` collide, the later one winning).
-    let mut seen: Vec<String> = Vec::new();
-    for field in head.headers().iter() {
-        let dict_key = cheroot_title_case(field.name());
-        if !seen.contains(&dict_key) {
-            seen.push(dict_key);
+    // keys such as `X-Foo` and `X_Foo` collide, the later one winning). Names equal but for
+    // ASCII case title-case alike, so the first field of each such name stands for its key.
+    for (at, field) in head.headers().iter().enumerate() {
+        let name = field.name();
+        if head
+            .headers()
+            .iter()
+            .take(at)
+            .any(|seen| seen.name().eq_ignore_ascii_case(name))
+        {
+            continue;
         }
-    }
-    for dict_key in &seen {
-        if let Some(value) = head.headers().get(dict_key) {
-            env.set(header_key(dict_key), bton(&value));
+        // A valid field name is a token, so ASCII; anything else never reaches a gateway.
+        let Ok(name) = std::str::from_utf8(name) else {
+            continue;
+        };
+        if let Some(value) = head.headers().get(name) {
+            let key = header_key(name);
+            let key = match key.as_str() {
+                "HTTP_CONTENT_TYPE" => Text::Static("CONTENT_TYPE"),
+                "HTTP_CONTENT_LENGTH" => Text::Static("CONTENT_LENGTH"),
+                _ => Text::Owned(key),
+            };
+            env.put(key, bton(&value));
         }
-    }
-    if let Some(ct) = env.remove("HTTP_CONTENT_TYPE") {
-        env.set("CONTENT_TYPE", ct);
-    }
-    if let Some(cl) = env.remove("HTTP_CONTENT_LENGTH") {
-        env.set("CONTENT_LENGTH", cl);
     }
 
     // TLS and peer-credential keys last: they may override `wsgi.url_scheme`.
     for (key, value) in conn.extra_env() {
-        env.set(key.as_str(), value.as_str());
+        env.put(key.clone(), value.clone());
     }
 
     env.set_wsgi_version(version);
@@ -112,6 +167,26 @@ pub(crate) fn build(
     env.set_headers(head.headers().clone());
     env.input = input;
     env
+}
+
+/// `REQUEST_METHOD`: the standard methods as constants, others copied.
+fn method_text(method: &http::Method) -> Text {
+    const STANDARD: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE",
+    ];
+    match STANDARD.iter().find(|m| **m == method.as_str()) {
+        Some(m) => Text::Static(m),
+        None => Text::Owned(method.as_str().to_owned()),
+    }
+}
+
+/// A native string of `bytes`, without allocating when there are none (most queries).
+fn native(bytes: &[u8]) -> Text {
+    if bytes.is_empty() {
+        Text::Static("")
+    } else {
+        Text::Owned(bton(bytes))
+    }
 }
 
 #[cfg(test)]
@@ -130,10 +205,7 @@ mod tests {
     }
 
     fn facts() -> ServerFacts {
-        ServerFacts {
-            protocol: "HTTP/1.1",
-            software: "Cheroot/test Server".to_owned(),
-        }
+        ServerFacts::new("HTTP/1.1", "Cheroot/test Server")
     }
 
     #[test]
@@ -156,6 +228,38 @@ mod tests {
         }
         assert_eq!(env.get("SERVER_NAME"), Some("srv"));
         assert_eq!(env.get("SERVER_SOFTWARE"), Some("Cheroot/test Server"));
+    }
+
+    #[test]
+    fn server_name_and_port_follow_the_server_of_each_request() {
+        // Made once and shared, but a gateway serving two servers still reports each one's.
+        let facts = facts();
+        let conn = |name: &str, port: u16| {
+            ConnInfo::new(
+                None,
+                None,
+                Arc::new(BindAddr::tcp("127.0.0.1", port).unwrap()),
+                Arc::from(name),
+            )
+        };
+        let environ = |conn: &ConnInfo| {
+            let env = build(
+                &head("GET / HTTP/1.1\r\nHost: h\r\n\r\n"),
+                conn,
+                &facts,
+                WsgiVersion::V10,
+                WsgiInput::empty(),
+            );
+            (
+                env.get("SERVER_NAME").map(str::to_owned),
+                env.get("SERVER_PORT").map(str::to_owned),
+            )
+        };
+        let want = |name: &str, port: &str| (Some(name.to_owned()), Some(port.to_owned()));
+        assert_eq!(environ(&conn("one", 8001)), want("one", "8001"));
+        assert_eq!(environ(&conn("one", 8001)), want("one", "8001"));
+        assert_eq!(environ(&conn("two", 8001)), want("two", "8001"));
+        assert_eq!(environ(&conn("one", 8002)), want("one", "8002"));
     }
 
     #[test]

@@ -1,13 +1,13 @@
 //! The WSGI environ: CGI-style variables as native strings, the `wsgi.*` values, the
 //! request body stream and the error stream, with typed accessors.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use cheroot_server::Headers;
 
 use crate::errors_stream::WsgiErrors;
 use crate::input::WsgiInput;
+use crate::vars::{Text, Vars};
 
 /// Which flavour of WSGI environ the gateway builds (cheroot's `Server.wsgi_version`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -59,7 +59,7 @@ impl fmt::Display for WsgiVersion {
 /// [`headers`](Environ::headers), which plain WSGI cannot offer.
 #[derive(Debug)]
 pub struct Environ {
-    vars: BTreeMap<String, String>,
+    vars: Vars,
     headers: Headers,
     /// `wsgi.input`: the request body.
     pub input: WsgiInput,
@@ -84,7 +84,7 @@ impl Environ {
     /// for tests and for middleware that builds requests.
     pub fn new() -> Self {
         Self {
-            vars: BTreeMap::new(),
+            vars: Vars::default(),
             headers: Headers::new(),
             input: WsgiInput::empty(),
             errors: WsgiErrors::stderr(),
@@ -98,7 +98,7 @@ impl Environ {
 
     /// The value of `key`, if set.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.vars.get(key).map(String::as_str)
+        self.vars.get(key)
     }
 
     /// Whether `key` is set.
@@ -106,9 +106,29 @@ impl Environ {
         self.vars.contains_key(key)
     }
 
+    /// An environ with room for `n` variables, for the gateway to fill.
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Self {
+            vars: Vars::with_capacity(n),
+            ..Self::new()
+        }
+    }
+
+    /// Adds a variable the gateway knows is not set yet, without allocating a constant key
+    /// or value.
+    pub(crate) fn push_new(&mut self, key: &'static str, value: impl Into<Text>) {
+        self.vars.push_new(key, value);
+    }
+
+    /// Sets `key` (the gateway's own, possibly set before) without allocating constants.
+    pub(crate) fn put(&mut self, key: impl Into<Text>, value: impl Into<Text>) {
+        self.vars.insert(key.into(), value.into());
+    }
+
     /// Sets `key` to `value`, returning the old value.
     pub fn set(&mut self, key: impl Into<String>, value: impl Into<String>) -> Option<String> {
-        self.vars.insert(key.into(), value.into())
+        self.vars
+            .insert(Text::Owned(key.into()), Text::Owned(value.into()))
     }
 
     /// Removes `key`, returning its value.
@@ -118,7 +138,7 @@ impl Environ {
 
     /// Every string-valued key and its value, sorted by key.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        self.vars.sorted().into_iter()
     }
 
     /// How many string-valued keys are set.

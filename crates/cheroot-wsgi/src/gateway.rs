@@ -26,7 +26,9 @@ use crate::start_response::{Core, StartResponse};
 /// app in an [`HttpServer`](cheroot_server::HttpServer) set up by hand.
 pub struct WsgiGateway {
     app: Arc<dyn WsgiApp>,
-    settings: Mutex<Settings>,
+    /// Shared with the requests in flight: a request takes a reference, not a copy, and a
+    /// setter replaces the settings for the requests that follow.
+    settings: Mutex<Arc<Settings>>,
 }
 
 #[derive(Debug, Clone)]
@@ -38,7 +40,7 @@ struct Settings {
 impl std::fmt::Debug for WsgiGateway {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WsgiGateway")
-            .field("settings", &*self.settings())
+            .field("settings", &**self.settings())
             .finish_non_exhaustive()
     }
 }
@@ -53,13 +55,13 @@ impl WsgiGateway {
     pub fn from_arc(app: Arc<dyn WsgiApp>) -> Self {
         Self {
             app,
-            settings: Mutex::new(Settings {
+            settings: Mutex::new(Arc::new(Settings {
                 version: WsgiVersion::V10,
-                facts: ServerFacts {
-                    protocol: "HTTP/1.1",
-                    software: format!("{} Server", cheroot_server::DEFAULT_SERVER_NAME),
-                },
-            }),
+                facts: ServerFacts::new(
+                    "HTTP/1.1",
+                    format!("{} Server", cheroot_server::DEFAULT_SERVER_NAME),
+                ),
+            })),
         }
     }
 
@@ -75,28 +77,28 @@ impl WsgiGateway {
 
     /// Sets the environ flavour; takes effect from the next request.
     pub fn set_wsgi_version(&self, version: WsgiVersion) {
-        self.settings().version = version;
+        Arc::make_mut(&mut self.settings()).version = version;
     }
 
     /// Sets `ACTUAL_SERVER_PROTOCOL` (the server's protocol, `HTTP/1.1` by default).
     pub fn set_server_protocol(&self, protocol: &'static str) {
-        self.settings().facts.protocol = protocol;
+        Arc::make_mut(&mut self.settings()).facts.protocol = protocol;
     }
 
     /// Sets `SERVER_SOFTWARE` (default `Cheroot/<version> Server`, as cheroot's
     /// `server.software`).
     pub fn set_server_software(&self, software: impl Into<String>) {
-        self.settings().facts.software = software.into();
+        Arc::make_mut(&mut self.settings()).facts.software = software.into().into();
     }
 
-    fn settings(&self) -> std::sync::MutexGuard<'_, Settings> {
+    fn settings(&self) -> std::sync::MutexGuard<'_, Arc<Settings>> {
         self.settings.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 impl Gateway for WsgiGateway {
     fn respond(&self, req: &mut Request<'_>, resp: &mut Response<'_>) -> Result<(), GatewayError> {
-        let settings = self.settings().clone();
+        let settings = Arc::clone(&self.settings());
         // The app owns `wsgi.input` (it may keep it in the body); the body goes back to the
         // server when the request ends, so it can drain what was left unread.
         let (input, back) =
@@ -158,8 +160,42 @@ fn stream(body: &mut Body<'_>, core: &Core<'_>) -> Result<(), AppError> {
         let chunk: Bytes = chunk?;
         // filter(None, response): an empty chunk neither sends the head nor writes.
         if !chunk.is_empty() {
-            core.write(chunk)?;
+            // The last chunk of a body with nothing to do on close rides with the end of the
+            // response: nothing can happen between the two that a client could see.
+            core.write_held(chunk, body.is_finished())?;
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::app_fn;
+    use crate::start_response::tests::Recorder;
+
+    /// Runs `app` against a recorder; whether the last chunk was held for the end, and the
+    /// body.
+    fn held_and_body(app: &dyn WsgiApp) -> (bool, Vec<u8>) {
+        let mut rec = Recorder::default();
+        {
+            let core = Core::new(&mut rec);
+            run(app, Environ::new(), &core).unwrap();
+        }
+        (rec.held, rec.body)
+    }
+
+    #[test]
+    fn the_last_chunk_rides_with_the_end_only_when_close_has_nothing_to_do() {
+        let plain = app_fn(|_env, sr| {
+            sr.start("200 OK", [("X-A", "1")])?;
+            Ok(Body::chunks(vec!["a", "b"]))
+        });
+        assert_eq!(held_and_body(&plain), (true, b"ab".to_vec()));
+        let hooked = app_fn(|_env, sr| {
+            sr.start("200 OK", [("X-A", "1")])?;
+            Ok(Body::chunks(vec!["a", "b"]).on_close(|| Ok(())))
+        });
+        assert_eq!(held_and_body(&hooked), (false, b"ab".to_vec()));
+    }
 }

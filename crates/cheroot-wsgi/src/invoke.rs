@@ -92,9 +92,13 @@ impl Sink for Recorder {
     }
 
     fn write_bytes(&mut self, data: Bytes) -> io::Result<()> {
+        // As the server's response does, the first write sends the head.
+        self.sent = true;
         self.body.extend_from_slice(&data);
         Ok(())
     }
+
+    fn hold(&mut self) {}
 }
 
 #[cfg(test)]
@@ -145,6 +149,18 @@ mod tests {
         let got = invoke(&app, Environ::new()).unwrap();
         assert_eq!(got.status, "204 No Content");
         assert_eq!(got.headers, vec![("X-A".to_owned(), "1".to_owned())]);
+    }
+
+    #[test]
+    fn a_body_reports_the_status_and_every_byte() {
+        // The head goes out with the first chunk; the last one is held for the end.
+        let app = app_fn(|_env, sr| {
+            sr.start("200 OK", [("Content-Type", "text/plain")])?;
+            Ok(Body::chunks(vec!["Hello ", "world"]))
+        });
+        let got = invoke(&app, Environ::new()).unwrap();
+        assert_eq!(got.status, "200 OK");
+        assert_eq!(got.body, b"Hello world");
     }
 
     #[test]

@@ -54,6 +54,7 @@ mod input;
 mod invoke;
 mod server;
 mod start_response;
+mod vars;
 
 pub use app::{WsgiApp, app_fn};
 pub use body::{Body, ResponseBody};

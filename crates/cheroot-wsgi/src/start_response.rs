@@ -22,6 +22,8 @@ pub(crate) trait Sink {
     fn add_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HeaderError>;
     fn send_headers(&mut self) -> io::Result<()>;
     fn write_bytes(&mut self, data: Bytes) -> io::Result<()>;
+    /// Holds what is written until the response ends, instead of sending each write at once.
+    fn hold(&mut self);
 }
 
 impl Sink for Response<'_> {
@@ -39,6 +41,10 @@ impl Sink for Response<'_> {
 
     fn write_bytes(&mut self, data: Bytes) -> io::Result<()> {
         Response::write_bytes(self, data)
+    }
+
+    fn hold(&mut self) {
+        Response::set_buffered(self, true);
     }
 }
 
@@ -105,34 +111,32 @@ impl<'r> Core<'r> {
         }
         let (code, reason) = parse_status(status)?;
         let mut content_length = None;
-        let mut encoded = Vec::with_capacity(headers.len());
-        for (name, value) in headers {
-            let name_bytes = latin1(&name, "header name")?;
-            let value_bytes = latin1(&value, "header value")?;
-            if !cheroot_compat::is_valid_header_name(&name_bytes) {
-                return Err(AppError::invalid_response(format!(
-                    "WSGI response header name {name:?} is not a token."
-                )));
-            }
-            if !cheroot_compat::is_valid_header_value(&value_bytes) {
-                return Err(AppError::invalid_response(format!(
-                    "WSGI response header {name:?} has a value with CR, LF or NUL."
-                )));
-            }
-            if name.eq_ignore_ascii_case("content-length") {
-                let trimmed = value.trim();
-                let len = (!trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()))
-                    .then(|| trimmed.parse::<u64>().ok())
-                    .flatten()
-                    .ok_or_else(|| {
-                        AppError::invalid_response(format!(
-                            "WSGI response Content-Length {value:?} is not a number."
-                        ))
-                    })?;
-                content_length = Some(len);
-            }
-            encoded.push((name_bytes, value_bytes));
-        }
+        // Collected in place: the pairs of `String`s become pairs of byte vectors in the same
+        // allocation, and an ASCII string (nearly every header) keeps its own buffer.
+        let encoded = headers
+            .into_iter()
+            .map(|(name, value)| {
+                let name = latin1_owned(name, "header name")?;
+                let value = latin1_owned(value, "header value")?;
+                let shown = || cheroot_compat::bton(&name);
+                if !cheroot_compat::is_valid_header_name(&name) {
+                    return Err(AppError::invalid_response(format!(
+                        "WSGI response header name {:?} is not a token.",
+                        shown()
+                    )));
+                }
+                if !cheroot_compat::is_valid_header_value(&value) {
+                    return Err(AppError::invalid_response(format!(
+                        "WSGI response header {:?} has a value with CR, LF or NUL.",
+                        shown()
+                    )));
+                }
+                if name.eq_ignore_ascii_case(b"content-length") {
+                    content_length = Some(parse_content_length(&value)?);
+                }
+                Ok((name, value))
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
         // PEP 3333: a call with exc_info before the head went out replaces the response
         // (cheroot appends the new headers to the old ones; see docs/differences.md).
         state.started = Some(Started {
@@ -150,9 +154,18 @@ impl<'r> Core<'r> {
         state.send_head()
     }
 
-    /// Writes a body chunk, sending the head first.
+    /// Writes a body chunk, the head with it if it has not gone out.
     pub(crate) fn write(&self, data: Bytes) -> Result<(), AppError> {
+        self.write_held(data, false)
+    }
+
+    /// As [`write`](Self::write); with `last`, the chunk is held to go out with the end of
+    /// the response (the app's body said no chunk follows).
+    pub(crate) fn write_held(&self, data: Bytes, last: bool) -> Result<(), AppError> {
         let mut state = self.state.borrow_mut();
+        if last {
+            state.sink.hold();
+        }
         let Some(started) = &state.started else {
             return Err(AppError::write_before_start_response());
         };
@@ -167,7 +180,12 @@ impl<'r> Core<'r> {
             let _ = state.sink.write_bytes(data);
             return Err(AppError::content_length_exceeded(OVERFLOW_BEFORE_HEADERS));
         }
-        state.send_head()?;
+        // The head goes out with the chunk, in one message to the connection (the sink
+        // starts the response itself on its first write).
+        if !state.headers_sent {
+            state.stage()?;
+            state.headers_sent = true;
+        }
         state.written += len;
         match state.sink.write_bytes(data) {
             Ok(()) if !over => Ok(()),
@@ -208,6 +226,28 @@ impl State<'_> {
     }
 }
 
+/// The ISO-8859-1 bytes of `text`, reusing its buffer when it is ASCII.
+fn latin1_owned(text: String, what: &str) -> Result<Vec<u8>, AppError> {
+    if text.is_ascii() {
+        return Ok(text.into_bytes());
+    }
+    latin1(&text, what)
+}
+
+/// An app's `Content-Length` value: digits, with optional whitespace around them.
+fn parse_content_length(value: &[u8]) -> Result<u64, AppError> {
+    let text = cheroot_compat::bton(value);
+    let trimmed = text.trim();
+    (!trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| trimmed.parse::<u64>().ok())
+        .flatten()
+        .ok_or_else(|| {
+            AppError::invalid_response(format!(
+                "WSGI response Content-Length {text:?} is not a number."
+            ))
+        })
+}
+
 fn latin1(text: &str, what: &str) -> Result<Vec<u8>, AppError> {
     cheroot_compat::ntob(text).map_err(|err| {
         AppError::invalid_response(format!(
@@ -221,7 +261,10 @@ fn latin1(text: &str, what: &str) -> Result<Vec<u8>, AppError> {
 fn parse_status(status: &str) -> Result<(u16, String), AppError> {
     let bad =
         || AppError::invalid_response(format!("WSGI response status {status:?} is not valid."));
-    let bytes = latin1(status, "status")?;
+    if !status.is_ascii() {
+        latin1(status, "status")?;
+    }
+    let bytes = status.as_bytes();
     if bytes.len() < 3 || !bytes[..3].iter().all(u8::is_ascii_digit) {
         return Err(bad());
     }
@@ -385,6 +428,8 @@ pub(crate) mod tests {
         pub(crate) head_sent: bool,
         pub(crate) body: Vec<u8>,
         pub(crate) fail_writes: bool,
+        /// Whether the core asked to hold writes until the end.
+        pub(crate) held: bool,
     }
 
     impl Sink for Recorder {
@@ -406,8 +451,14 @@ pub(crate) mod tests {
             if self.fail_writes {
                 return Err(io::Error::new(io::ErrorKind::BrokenPipe, "gone"));
             }
+            // As the server's response does, the first write sends the head.
+            self.head_sent = true;
             self.body.extend_from_slice(&data);
             Ok(())
+        }
+
+        fn hold(&mut self) {
+            self.held = true;
         }
     }
 

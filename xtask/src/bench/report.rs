@@ -23,6 +23,9 @@ pub(crate) struct Figures {
     /// CPU used during the measured run, percent of one core: the server, and wrk.
     pub(crate) server_cpu: f64,
     pub(crate) wrk_cpu: f64,
+    /// The server's CPU time per response, microseconds: what a request costs the server,
+    /// whoever else had the cores (throughput is capped by wrk, or cut by outside load).
+    pub(crate) server_us_per_request: f64,
     /// Scenario I only: the idle connections.
     pub(crate) idle: Option<Idle>,
 }
@@ -113,9 +116,38 @@ pub(crate) fn render(rows: &[Row]) -> String {
             cell(&row.ours, cpu),
         );
     }
+    render_cost(rows, &mut out);
     render_idle(rows, &mut out);
     render_notes(rows, &mut out);
     out
+}
+
+/// The server's CPU time per response, hyper's beside ours; `hyper/ours` above 1 means ours
+/// spends less per request.
+fn render_cost(rows: &[Row], out: &mut String) {
+    out.push_str(
+        "
+| CPU per response | gateway | hyper us | ours us | hyper/ours |
+         |---|---|--:|--:|--:|
+",
+    );
+    for row in rows {
+        let h = measured(&row.hyper).map(|f| f.server_us_per_request);
+        let o = measured(&row.ours).map(|f| f.server_us_per_request);
+        let ratio = match (h, o) {
+            (Some(h), Some(o)) if o > 0.0 => format!("{:.2}x", h / o),
+            _ => "-".to_owned(),
+        };
+        let us = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.2}"));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {ratio} |",
+            row.scenario.id,
+            row.gateway.label(),
+            us(h),
+            us(o),
+        );
+    }
 }
 
 fn render_idle(rows: &[Row], out: &mut String) {
@@ -252,6 +284,7 @@ mod tests {
             errors: 0,
             server_cpu: 61.0,
             wrk_cpu: 99.5,
+            server_us_per_request: value / 1000.0,
             idle,
         })
     }
@@ -270,6 +303,10 @@ mod tests {
             line,
             "| A | native | req/s | 200000 | 250000 | 1.25x | 136 us | 136 us | 2.22 ms \
              | 2.22 ms | 5.0 MiB | 5.0 MiB | 61/100% | 61/100% |"
+        );
+        assert!(
+            text.contains("| A | native | 200.00 | 250.00 | 0.80x |"),
+            "CPU per response, hyper's over ours: {text}"
         );
         assert!(!text.contains("Notes"));
         assert_eq!(latency(0.0), "n/a");
@@ -356,6 +393,7 @@ mod tests {
                 errors: 3,
                 server_cpu,
                 wrk_cpu,
+                server_us_per_request: 1.0,
                 idle: None,
             })
         };

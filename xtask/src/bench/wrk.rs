@@ -42,6 +42,8 @@ pub(crate) struct Measured {
     /// CPU used during the run, as a percentage of one core: the server's and wrk's.
     pub(crate) server_cpu: f64,
     pub(crate) wrk_cpu: f64,
+    /// The server's CPU time per completed response, microseconds.
+    pub(crate) server_us_per_request: f64,
 }
 
 /// Runs wrk against `server` as `spec` says, keeping its report in `log`.
@@ -129,11 +131,14 @@ pub(crate) fn run(
     if report.requests == 0 {
         return Err(format!("wrk completed no request:\n{text}"));
     }
+    let server_us_per_request =
+        server_used as f64 / per_second.max(1) as f64 * 1e6 / report.requests as f64;
     Ok(Measured {
         report,
         memory,
         server_cpu: cpu::percent(server_used, per_second, elapsed),
         wrk_cpu: cpu::percent(wrk_ticks, per_second, elapsed),
+        server_us_per_request,
     })
 }
 

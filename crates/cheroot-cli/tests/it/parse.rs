@@ -77,6 +77,7 @@ fn defaults_are_cheroots() {
     assert_eq!(options.threads, 10);
     assert_eq!(options.max_threads, None);
     assert_eq!(options.timeout, Duration::from_secs(10));
+    assert_eq!(options.header_timeout, Duration::from_secs(30));
     assert_eq!(options.shutdown_timeout, Duration::from_secs(5));
     assert_eq!(options.request_queue_size, 5);
     assert_eq!(options.accepted_queue_timeout, Duration::from_secs(10));
@@ -100,6 +101,8 @@ fn every_flag_is_stored() {
         "--max-threads=7",
         "--timeout",
         "2.5",
+        "--header-timeout",
+        "7",
         "--shutdown-timeout",
         "0",
         "--request-queue-size",
@@ -127,6 +130,11 @@ fn every_flag_is_stored() {
     assert_eq!(options.threads, 3);
     assert_eq!(options.max_threads, Some(7));
     assert_eq!(options.timeout, Duration::from_millis(2500));
+    assert_eq!(options.header_timeout, Duration::from_secs(7));
+    assert_eq!(
+        options.server_config().header_timeout,
+        Duration::from_secs(7)
+    );
     assert_eq!(options.shutdown_timeout, Duration::ZERO);
     assert_eq!(options.request_queue_size, 64);
     assert_eq!(options.accepted_queue_size, 16);
@@ -246,6 +254,10 @@ fn bad_values_name_the_flag_and_the_value() {
         (
             &["--timeout", "soon", "builtin:echo"],
             &["--timeout", "\"soon\""],
+        ),
+        (
+            &["--header-timeout", "0", "builtin:echo"],
+            &["--header-timeout", "\"0\"", "seconds"],
         ),
         (
             &["--shutdown-timeout", "-1", "builtin:echo"],

@@ -44,16 +44,20 @@ impl Drop for Certificate {
     }
 }
 
-/// The `--ssl-adapter` names of the backends this test binary's features build in.
+/// The `--ssl-adapter` names of the backends the `cheroot` binary has built in.
 fn built_adapters() -> Vec<&'static str> {
-    let mut adapters = Vec::new();
-    if cfg!(feature = "rustls") {
-        adapters.push("rustls");
-    }
-    if cfg!(feature = "openssl") {
-        adapters.push("openssl");
-    }
-    adapters
+    // Asked of the TLS registry the binary links, not of this crate's own features: cargo
+    // unifies features across the packages of one build, so `cargo test -p cheroot-testing
+    // -p cheroot-cli` can give the binary OpenSSL without this crate's `openssl` feature
+    // (a test then saw a working server where it expected a refusal, and waited for it).
+    [
+        cheroot::tls::AdapterKind::Rustls,
+        cheroot::tls::AdapterKind::OpenSsl,
+    ]
+    .into_iter()
+    .filter(|kind| kind.is_built())
+    .map(|kind| kind.name())
+    .collect()
 }
 
 // ECHO_APP.md: `url_scheme` is `https` on a TLS listener and `tls` carries the SSL_* keys.

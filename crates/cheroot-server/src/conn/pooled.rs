@@ -5,7 +5,6 @@
 use std::io;
 use std::sync::Arc;
 
-use bytes::BytesMut;
 use cheroot_wire::{ParseError, RequestHead};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::mpsc;
@@ -13,11 +12,15 @@ use tokio::sync::mpsc;
 use super::body::{BodyDecoder, Step};
 use super::invoke::run_gateway;
 use super::{Conn, Dispatch, log_socket_error};
+use crate::handoff;
 use crate::request::Request;
 use crate::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
 use crate::response::{
-    EVENT_CHANNEL_CAPACITY, Event, Failure, Outcome, Response, ResponseCtx, Sink,
+    EVENT_CHANNEL_CAPACITY, Ended, Event, Failure, Outcome, Response, ResponseCtx, Sink,
 };
+
+/// The largest lent buffer a connection keeps for its next response.
+const SCRATCH_KEEP_LIMIT: usize = 8 * 1024;
 
 impl<R, W> Conn<R, W>
 where
@@ -31,7 +34,8 @@ where
         body: &mut BodyDecoder,
     ) -> Dispatch {
         let shared = Arc::clone(&self.shared);
-        let (event_tx, mut event_rx) = mpsc::channel::<Event>(EVENT_CHANNEL_CAPACITY);
+        let (event_tx, mut event_rx) =
+            handoff::channel(EVENT_CHANNEL_CAPACITY, Arc::clone(&shared.wakes));
         let (mut body_tx, request_body) = if body.is_done() {
             (None, RequestBody::empty())
         } else {
@@ -40,16 +44,20 @@ where
         };
         let gateway = Arc::clone(&shared.gateway);
         let info = Arc::clone(&self.info);
+        // The worker writes the response into the connection's scratch buffer, which comes
+        // back with `End`: allocated, filled, and reused without a free on another thread
+        // (malloc's arenas make a buffer allocated by one thread and freed by another slow).
+        let pending = std::mem::take(&mut self.scratch);
         let job = move || {
             let mut request_body = request_body;
             let mut req = Request::new(&head, &info, &mut request_body);
             let sink = Sink::Channel {
                 tx: event_tx,
-                pending: BytesMut::new(),
+                pending,
             };
             let mut resp = Response::new(&ctx, sink);
             let outcome = run_gateway(&*gateway, &mut req, &mut resp);
-            resp.send_end(outcome);
+            resp.send_end(outcome, head);
         };
         if shared
             .pool
@@ -98,13 +106,20 @@ where
                             return Dispatch::Gone;
                         }
                     }
-                    Some(Event::End(outcome, last)) => {
+                    Some(Event::End(Ended { outcome, mut last, head })) => {
+                        drop(head);
                         // Written, not flushed: a pipelined batch goes out in one write.
                         if !last.is_empty() {
-                            let written = tokio::time::timeout(timeout, self.writer.write_bytes(last)).await;
+                            let written = tokio::time::timeout(timeout, self.writer.write_all(&last)).await;
                             if !matches!(written, Ok(Ok(()))) {
                                 return Dispatch::Gone;
                             }
+                        }
+                        // Kept for the next response unless a large one grew it: a parked
+                        // connection should not hold much memory.
+                        if last.capacity() <= SCRATCH_KEEP_LIMIT {
+                            last.clear();
+                            self.scratch = last;
                         }
                         return Dispatch::Done { outcome, body_error };
                     }

@@ -1,5 +1,7 @@
 //! Waiting for and parsing the next request head: pipelined bytes first, then the socket, with
-//! the idle keep-alive parking, the header timeout and the stop signal.
+//! the idle keep-alive parking, the per-read and whole-head timeouts and the stop signal.
+
+use std::time::{Duration, Instant};
 
 use cheroot_wire::{
     ParseError, RequestHead, ScannedHead, Status, request_head_eof_error, scan_request_head,
@@ -9,6 +11,10 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use super::{Conn, log_socket_error};
 use crate::shutdown::stopped;
 
+/// How long a keep-alive connection waits for its next request with its buffers kept before
+/// it releases them and parks.
+const PARK_AFTER: Duration = Duration::from_millis(50);
+
 /// Why waiting for a request head gave none.
 #[derive(Debug)]
 pub(super) enum NoHead {
@@ -16,7 +22,8 @@ pub(super) enum NoHead {
     Closed,
     /// A read or write failed: the client is gone.
     Gone,
-    /// No complete head within `timeout` on a fresh connection or mid-head: answer 408.
+    /// No complete head within `timeout` on a fresh connection or mid-head, or within
+    /// `header_timeout` of its first byte: answer 408.
     TimedOut,
     /// The head is malformed.
     Rejected(ParseError),
@@ -59,6 +66,8 @@ where
         // until a new line arrives.
         let mut checked = 0;
         let limit = self.shared.parse_options.limits.max_head_size;
+        // Set at the head's first byte: the whole head must arrive by then (slowloris).
+        let mut deadline: Option<Instant> = None;
         loop {
             // Batching pipelined responses must not hold an unbounded amount of them.
             if self.writer.buffered_len() >= super::BATCH_LIMIT && !self.flush().await {
@@ -86,20 +95,42 @@ where
             }
             let started = !self.reader.buffer().is_empty();
             let idle = !started && self.requests_seen > 0;
-            let parked = if idle {
-                // A parked connection holds no buffers while it waits.
-                self.reader.shrink();
-                self.writer.shrink();
-                Some(self.shared.tracker.idle())
+            let config = &self.shared.config;
+            let mut timeout = config.timeout;
+            if started {
+                let deadline =
+                    *deadline.get_or_insert_with(|| Instant::now() + config.header_timeout);
+                timeout = timeout.min(deadline.saturating_duration_since(Instant::now()));
+            }
+            let read = if idle {
+                // A busy keep-alive client sends its next request within moments: wait a
+                // little with the buffers kept, and park (releasing them) only if it stays
+                // quiet. Releasing them at every wait, as first done, freed and allocated
+                // both buffers per request.
+                let first = PARK_AFTER.min(timeout);
+                let quick = tokio::select! {
+                    read = tokio::time::timeout(first, self.reader.fill()) => read,
+                    () = stopped(&mut self.stop) => return Err(NoHead::Closed),
+                };
+                match quick {
+                    Ok(read) => Ok(read),
+                    Err(_) => {
+                        // A parked connection holds no buffers while it waits.
+                        self.reader.shrink();
+                        self.writer.shrink();
+                        let _parked = self.shared.tracker.idle();
+                        tokio::select! {
+                            read = tokio::time::timeout(timeout - first, self.reader.fill()) => read,
+                            () = stopped(&mut self.stop) => return Err(NoHead::Closed),
+                        }
+                    }
+                }
             } else {
-                None
+                tokio::select! {
+                    read = tokio::time::timeout(timeout, self.reader.fill()) => read,
+                    () = stopped(&mut self.stop), if !started => return Err(NoHead::Closed),
+                }
             };
-            let timeout = self.shared.config.timeout;
-            let read = tokio::select! {
-                read = tokio::time::timeout(timeout, self.reader.fill()) => read,
-                () = stopped(&mut self.stop), if !started => return Err(NoHead::Closed),
-            };
-            drop(parked);
             match read {
                 Ok(Ok(0)) => {
                     // cheroot answers a head cut short by EOF (the client may only have

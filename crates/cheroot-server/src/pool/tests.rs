@@ -257,3 +257,129 @@ async fn jobs_before_start_still_run() {
     assert!(eventually(|| p.threads() == 2));
     assert!(p.shutdown(Instant::now() + LONG).is_clean());
 }
+
+/// A started pool that believes it has one core.
+fn one_core_pool(min: usize, max: Option<usize>) -> WorkerPool {
+    let p = WorkerPool::with_cores(min, max, 16, LONG, 1);
+    p.start().unwrap();
+    assert!(eventually(|| p.idle() == min));
+    p
+}
+
+#[tokio::test]
+async fn on_one_core_a_blocked_job_gets_an_idle_thread_called_for_the_next() {
+    let p = one_core_pool(2, Some(2));
+    let (started_tx, started_rx) = mpsc::channel();
+    let (blocked, release) = blocking_job(&started_tx);
+    p.submit(blocked, LONG).await.unwrap();
+    let first = started_rx.recv_timeout(LONG).unwrap();
+    // One thread is awake (in the blocked job): the next job waits for the monitor to see
+    // that the queue does not move, and to wake the other thread.
+    let (done_tx, done_rx) = mpsc::channel();
+    p.submit(
+        Box::new(move || {
+            let name = std::thread::current().name().unwrap_or("").to_owned();
+            done_tx.send(name).unwrap();
+        }),
+        LONG,
+    )
+    .await
+    .unwrap();
+    let second = done_rx.recv_timeout(LONG).unwrap();
+    assert_ne!(first, second, "ran beside the blocked job, not after it");
+    assert_eq!(p.threads(), 2);
+    drop(release);
+    assert!(p.shutdown(Instant::now() + LONG).is_clean());
+}
+
+#[tokio::test]
+async fn on_one_core_a_stalled_queue_grows_the_pool() {
+    let p = one_core_pool(1, Some(2));
+    let (started_tx, started_rx) = mpsc::channel();
+    let (blocked, release) = blocking_job(&started_tx);
+    p.submit(blocked, LONG).await.unwrap();
+    started_rx.recv_timeout(LONG).unwrap();
+    let (done_tx, done_rx) = mpsc::channel();
+    p.submit(Box::new(move || done_tx.send(()).unwrap()), LONG)
+        .await
+        .unwrap();
+    done_rx.recv_timeout(LONG).unwrap();
+    assert_eq!(p.threads(), 2, "a thread was started for the stalled job");
+    drop(release);
+    assert!(p.shutdown(Instant::now() + LONG).is_clean());
+}
+
+/// The state of a pool with `threads` threads of which `idle` wait, `busy` run a job,
+/// `pending` wake-ups are on their way, and `queued` jobs wait.
+fn state(threads: usize, idle: usize, busy: usize, pending: usize, queued: usize) -> State {
+    let mut st = State {
+        threads,
+        idle,
+        wakes_pending: pending,
+        monitor_running: true,
+        ..State::default()
+    };
+    for id in 0..busy {
+        st.busy.push((id, Arc::from("w")));
+    }
+    for _ in 0..queued {
+        st.queue.push_back(Box::new(|| {}));
+    }
+    st
+}
+
+/// cores, min, threads, idle, busy, wake-ups pending.
+type PoolShape = (usize, usize, usize, usize, usize, usize);
+
+#[test]
+fn who_is_called_for_a_new_job() {
+    // shape -> (wake, grow, watch)
+    let table: &[(PoolShape, (bool, bool, bool))] = &[
+        // Nobody awake: wake one.
+        ((1, 4, 4, 4, 0, 0), (true, false, false)),
+        // One awake on one core: it takes the job after its own; the monitor watches.
+        ((1, 4, 4, 3, 1, 0), (false, false, true)),
+        // A wake-up already on its way counts as awake.
+        ((1, 4, 4, 4, 0, 1), (false, false, true)),
+        // Two cores, one awake: wake a second.
+        ((2, 4, 4, 3, 1, 0), (true, false, false)),
+        // Two cores, two awake: the monitor watches.
+        ((2, 4, 4, 2, 2, 0), (false, false, true)),
+        // Fewer threads than min (jobs before start): start one.
+        ((1, 2, 0, 0, 0, 0), (false, true, false)),
+        // Every thread busy: the monitor decides on growth, not the submitter.
+        ((1, 1, 1, 0, 1, 0), (false, false, true)),
+    ];
+    for &((cores, min, threads, idle, busy, pending), want) in table {
+        let p = WorkerPool::with_cores(min, None, 16, LONG, cores);
+        let mut st = state(threads, idle, busy, pending, 1);
+        let help = p.shared.call_help(&mut st);
+        assert_eq!(
+            (help.wake, help.grow, help.watch),
+            want,
+            "cores {cores} min {min} threads {threads} idle {idle} busy {busy} pending {pending}"
+        );
+    }
+}
+
+#[test]
+fn growth_needs_every_thread_in_a_job_and_room_under_max() {
+    /// max, threads, idle, busy, wake-ups pending, queued jobs, and whether it may grow.
+    type Row = (Option<usize>, usize, usize, usize, usize, usize, bool);
+    let table: &[Row] = &[
+        (None, 2, 0, 2, 0, 1, true),
+        (Some(2), 2, 0, 2, 0, 1, false),
+        (None, 2, 0, 1, 0, 1, false), // one between jobs: it gets to the queue
+        (None, 2, 1, 1, 0, 1, false), // one idle: wake it instead
+        (None, 2, 1, 1, 1, 1, false), // the idle one is called: it takes the job
+        (None, 2, 0, 2, 0, 0, false), // nothing queued
+    ];
+    for &(max, threads, idle, busy, pending, queued, want) in table {
+        let st = state(threads, idle, busy, pending, queued);
+        assert_eq!(
+            st.may_grow(max),
+            want,
+            "max {max:?} threads {threads} idle {idle} busy {busy} pending {pending} queued {queued}"
+        );
+    }
+}

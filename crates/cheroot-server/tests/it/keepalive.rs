@@ -1,6 +1,7 @@
 //! Persistence: keep-alive rules, the keep-alive limit, idle expiry, 408s and pipelining.
 
-use std::time::Duration;
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
 
 use cheroot_server::{Protocol, ServerConfig};
 
@@ -320,4 +321,60 @@ fn connection_keepalive_under_concurrency() {
             assert_eq!(client.join().expect("client thread"), 100);
         }
     }
+}
+
+#[test]
+fn a_head_sent_too_slowly_gets_408_at_the_header_timeout() {
+    // Slowloris: every byte comes within `timeout`, but the head never ends. cheroot waits
+    // forever; `header_timeout` bounds the whole head.
+    let config = ServerConfig {
+        header_timeout: Duration::from_millis(1500),
+        ..test_config()
+    };
+    let server = start(TestApp::new(false), config);
+    let mut stream = std::net::TcpStream::connect(server.socket_addr()).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .expect("read timeout");
+    stream
+        .write_all(b"GET /hello HTTP/1.1\r\nHost: t\r\nX-Slow: ")
+        .expect("send");
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    // A byte every 200 ms (well within the 1 s `timeout`), for at most 10 s.
+    for _ in 0..50 {
+        let _ = stream.write_all(b"a");
+        let mut buf = [0u8; 256];
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+            Err(_) => {}
+        }
+        if answer.ends_with(b"\r\n\r\n") {
+            break;
+        }
+    }
+    // Without the whole-head bound the client runs out of bytes to send and hears nothing.
+    let text = String::from_utf8_lossy(&answer);
+    assert!(
+        text.starts_with("HTTP/1.1 408 "),
+        "answered {text:?} after {:?} of trickling",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_zero_header_timeout_is_refused() {
+    let config = ServerConfig {
+        header_timeout: Duration::ZERO,
+        ..test_config()
+    };
+    let err = cheroot_testing::TestServer::builder()
+        .config(|c| *c = config)
+        .try_start_native(TestApp::new(false))
+        .expect_err("a zero header_timeout is refused");
+    assert!(
+        err.to_string().contains("header_timeout must be > 0"),
+        "{err}"
+    );
 }

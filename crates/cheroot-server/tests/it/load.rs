@@ -207,3 +207,45 @@ fn client_gone_mid_response_leaves_nothing_behind() {
         );
     }
 }
+
+#[test]
+fn blocked_workers_get_more_threads_up_to_maxthreads() {
+    // The pool starts at minthreads; requests that block every thread make it grow (cheroot's
+    // pool never does), and never past maxthreads.
+    let app = TestApp::new(true);
+    let probe = app.probe.clone();
+    probe.close_gate();
+    let config = ServerConfig {
+        minthreads: 1,
+        maxthreads: Some(4),
+        ..test_config()
+    };
+    let server = start(app, config);
+    let mut clients: Vec<_> = (0..6).map(|_| connect(&server)).collect();
+    for client in &mut clients {
+        client
+            .send_raw(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
+            .expect("send");
+    }
+    assert!(
+        wait_until(Duration::from_secs(10), || probe
+            .held
+            .load(Ordering::SeqCst)
+            == 4),
+        "four requests held at once: {}",
+        probe.held.load(Ordering::SeqCst)
+    );
+    // Give the pool a chance to go past its limit before checking it did not.
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(
+        probe.held.load(Ordering::SeqCst),
+        4,
+        "never past maxthreads"
+    );
+    probe.open_gate();
+    for client in &mut clients {
+        let resp = client.read_response_for("GET").expect("a response");
+        assert_eq!((resp.status, resp.body_text().as_str()), (200, "released"));
+    }
+    assert_eq!(probe.finished.load(Ordering::SeqCst), 6);
+}

@@ -1,0 +1,190 @@
+//! The channel that carries a pooled response from its worker thread to the connection task:
+//! bounded, blocking on the worker's side, async on the connection's.
+//!
+//! tokio's `mpsc` did this job, at a cost paid per request: a channel allocates its first
+//! block of 32 slots up front, and `blocking_send` enters a `block_on` each time. Most
+//! pooled responses are one message (the whole small response rides on `End`), so this
+//! channel keeps `End` in a slot of its own and allocates nothing for it; `Data` messages
+//! queue up to a capacity, and a worker that finds the queue full waits on a condition
+//! variable until the connection task takes one.
+
+use std::collections::VecDeque;
+use std::future::poll_fn;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::task::{Poll, Waker};
+
+use bytes::Bytes;
+
+use crate::response::{Ended, Event};
+use crate::wake_batch::WakeBatch;
+
+/// A new channel holding up to `capacity` `Data` messages (at least one); the worker's
+/// wake-ups of the connection task go through `wakes`.
+pub(crate) fn channel(capacity: usize, wakes: Arc<WakeBatch>) -> (EventSender, EventReceiver) {
+    let inner = Arc::new(Inner {
+        wakes,
+        state: Mutex::new(State {
+            data: VecDeque::new(),
+            end: None,
+            capacity: capacity.max(1),
+            waker: None,
+            sender_gone: false,
+            receiver_gone: false,
+            sender_waiting: false,
+        }),
+        room: Condvar::new(),
+    });
+    (
+        EventSender {
+            inner: Arc::clone(&inner),
+        },
+        EventReceiver { inner },
+    )
+}
+
+/// The worker's end. Dropping it without sending `End` tells the receiver the job ended
+/// without a word.
+pub(crate) struct EventSender {
+    inner: Arc<Inner>,
+}
+
+/// The connection task's end. Dropping it wakes a worker waiting for room, whose sends then
+/// fail: the client is gone.
+pub(crate) struct EventReceiver {
+    inner: Arc<Inner>,
+}
+
+/// The receiver is gone: the client will not get the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Closed;
+
+struct Inner {
+    state: Mutex<State>,
+    /// Where the worker hands the connection task's waker (see `wake_batch.rs`).
+    wakes: Arc<WakeBatch>,
+    /// Wakes a worker waiting for room in `data`.
+    room: Condvar,
+}
+
+struct State {
+    data: VecDeque<Bytes>,
+    end: Option<Ended>,
+    capacity: usize,
+    /// The connection task, waiting for a message.
+    waker: Option<Waker>,
+    sender_gone: bool,
+    receiver_gone: bool,
+    /// Whether the worker waits on `room`: only then is there anyone to notify (a notify is a
+    /// system call even with no one waiting).
+    sender_waiting: bool,
+}
+
+impl Inner {
+    /// The lock; neither side runs foreign code under it, so a poisoned lock is still sound.
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl EventSender {
+    /// Sends `event`, waiting while `capacity` `Data` messages are already queued.
+    ///
+    /// # Errors
+    ///
+    /// [`Closed`] if the receiver is gone.
+    pub(crate) fn blocking_send(&self, event: Event) -> Result<(), Closed> {
+        let mut st = self.inner.lock();
+        match event {
+            Event::End(ended) => {
+                if st.receiver_gone {
+                    return Err(Closed);
+                }
+                st.end = Some(ended);
+            }
+            Event::Data(data) => loop {
+                if st.receiver_gone {
+                    return Err(Closed);
+                }
+                if st.data.len() < st.capacity {
+                    st.data.push_back(data);
+                    break;
+                }
+                st.sender_waiting = true;
+                st = self.inner.room.wait(st).unwrap_or_else(|p| p.into_inner());
+                st.sender_waiting = false;
+            },
+        }
+        let waker = st.waker.take();
+        drop(st);
+        if let Some(waker) = waker {
+            self.inner.wakes.wake(waker);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for EventSender {
+    fn drop(&mut self) {
+        let mut st = self.inner.lock();
+        st.sender_gone = true;
+        let waker = st.waker.take();
+        drop(st);
+        if let Some(waker) = waker {
+            self.inner.wakes.wake(waker);
+        }
+    }
+}
+
+impl EventReceiver {
+    /// The next message: every `Data` in order, then `End`; `None` once the sender is gone
+    /// and nothing is left.
+    pub(crate) async fn recv(&mut self) -> Option<Event> {
+        poll_fn(|cx| {
+            let mut st = self.inner.lock();
+            if let Some(data) = st.data.pop_front() {
+                let waiting = st.sender_waiting;
+                drop(st);
+                if waiting {
+                    self.inner.room.notify_one();
+                }
+                return Poll::Ready(Some(Event::Data(data)));
+            }
+            if let Some(ended) = st.end.take() {
+                return Poll::Ready(Some(Event::End(ended)));
+            }
+            if st.sender_gone {
+                return Poll::Ready(None);
+            }
+            match &mut st.waker {
+                Some(waker) if waker.will_wake(cx.waker()) => {}
+                slot => *slot = Some(cx.waker().clone()),
+            }
+            Poll::Pending
+        })
+        .await
+    }
+
+    /// Whether no message waits now.
+    pub(crate) fn is_empty(&self) -> bool {
+        let st = self.inner.lock();
+        st.data.is_empty() && st.end.is_none()
+    }
+}
+
+impl Drop for EventReceiver {
+    fn drop(&mut self) {
+        let mut st = self.inner.lock();
+        st.receiver_gone = true;
+        let dropped = std::mem::take(&mut st.data);
+        let waiting = st.sender_waiting;
+        drop(st);
+        if waiting {
+            self.inner.room.notify_one();
+        }
+        // Dropping the bytes may free memory: not under the lock.
+        drop(dropped);
+    }
+}
+
+#[cfg(test)]
+mod tests;

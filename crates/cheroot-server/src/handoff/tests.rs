@@ -1,0 +1,127 @@
+//! Tests of the worker-to-connection channel: order, back-pressure, and either side leaving.
+
+use std::time::Duration;
+
+use super::*;
+use bytes::BytesMut;
+
+use crate::response::{Failure, Outcome};
+
+/// A wake batch, with its dispatcher spawned when there is a runtime (the tests without one
+/// never wait for a message).
+fn batch() -> Arc<WakeBatch> {
+    let batch = Arc::new(WakeBatch::default());
+    if tokio::runtime::Handle::try_current().is_ok() {
+        tokio::spawn(Arc::clone(&batch).dispatch());
+    }
+    batch
+}
+
+fn outcome(status: u16) -> Outcome {
+    Outcome {
+        head_sent: true,
+        status,
+        body_bytes: 0,
+        keep_alive: true,
+        failure: None,
+    }
+}
+
+fn end(status: u16, last: &[u8]) -> Event {
+    Event::End(Ended {
+        outcome: outcome(status),
+        last: BytesMut::from(last),
+        head: None,
+    })
+}
+
+fn data(text: &'static str) -> Event {
+    Event::Data(Bytes::from_static(text.as_bytes()))
+}
+
+/// What a received message says, in a comparable form.
+fn describe(event: Option<Event>) -> String {
+    match event {
+        Some(Event::Data(data)) => format!("data {}", String::from_utf8_lossy(&data)),
+        Some(Event::End(ended)) => format!(
+            "end {} {}",
+            ended.outcome.status,
+            String::from_utf8_lossy(&ended.last)
+        ),
+        None => "none".to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn data_arrives_in_order_then_end_then_none() {
+    let (tx, mut rx) = channel(4, batch());
+    assert!(rx.is_empty());
+    std::thread::spawn(move || {
+        tx.blocking_send(data("a")).unwrap();
+        tx.blocking_send(data("b")).unwrap();
+        tx.blocking_send(end(200, b"z")).unwrap();
+    });
+    let mut got = Vec::new();
+    for _ in 0..4 {
+        got.push(describe(rx.recv().await));
+    }
+    assert_eq!(got, ["data a", "data b", "end 200 z", "none"]);
+}
+
+#[tokio::test]
+async fn a_full_queue_makes_the_worker_wait_for_the_reader() {
+    let (tx, mut rx) = channel(1, batch());
+    let (sent_tx, sent_rx) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        for piece in ["1", "2", "3"] {
+            tx.blocking_send(data(piece)).unwrap();
+            sent_tx.send(piece).unwrap();
+        }
+    });
+    // Room for one: the first send returns, the second waits for the reader.
+    assert_eq!(sent_rx.recv_timeout(Duration::from_secs(10)), Ok("1"));
+    assert!(
+        sent_rx.recv_timeout(Duration::from_millis(50)).is_err(),
+        "the second send waits while the queue is full"
+    );
+    let mut got = Vec::new();
+    for _ in 0..4 {
+        got.push(describe(rx.recv().await));
+    }
+    worker.join().unwrap();
+    assert_eq!(got, ["data 1", "data 2", "data 3", "none"]);
+}
+
+#[tokio::test]
+async fn a_sender_dropped_without_end_reads_as_none() {
+    let (tx, mut rx) = channel(2, batch());
+    let failed = Outcome {
+        failure: Some(Failure::Gateway),
+        ..outcome(500)
+    };
+    assert_eq!(failed.status, 500);
+    std::thread::spawn(move || {
+        tx.blocking_send(data("partial")).unwrap();
+        drop(tx);
+    });
+    assert_eq!(describe(rx.recv().await), "data partial");
+    assert_eq!(describe(rx.recv().await), "none");
+}
+
+#[test]
+fn a_gone_receiver_fails_sends_and_frees_a_waiting_worker() {
+    let (tx, rx) = channel(1, batch());
+    tx.blocking_send(data("fills the queue")).unwrap();
+    let worker = std::thread::spawn(move || tx.blocking_send(data("waits")));
+    std::thread::sleep(Duration::from_millis(20));
+    drop(rx);
+    assert_eq!(worker.join().unwrap(), Err(Closed));
+}
+
+#[test]
+fn end_after_the_receiver_left_is_refused() {
+    let (tx, rx) = channel(1, batch());
+    drop(rx);
+    let sent = tx.blocking_send(end(200, b""));
+    assert_eq!(sent, Err(Closed));
+}
