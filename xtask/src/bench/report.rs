@@ -126,10 +126,8 @@ pub(crate) fn render(rows: &[Row]) -> String {
 /// spends less per request.
 fn render_cost(rows: &[Row], out: &mut String) {
     out.push_str(
-        "
-| CPU per response | gateway | hyper us | ours us | hyper/ours |
-         |---|---|--:|--:|--:|
-",
+        "\n| CPU per response | gateway | hyper us | ours us | hyper/ours |\n\
+         |---|---|--:|--:|--:|\n",
     );
     for row in rows {
         let h = measured(&row.hyper).map(|f| f.server_us_per_request);
@@ -305,7 +303,10 @@ mod tests {
              | 2.22 ms | 5.0 MiB | 5.0 MiB | 61/100% | 61/100% |"
         );
         assert!(
-            text.contains("| A | native | 200.00 | 250.00 | 0.80x |"),
+            text.contains(
+                "\n| CPU per response | gateway | hyper us | ours us | hyper/ours |\n\
+                 |---|---|--:|--:|--:|\n| A | native | 200.00 | 250.00 | 0.80x |\n"
+            ),
             "CPU per response, hyper's over ours: {text}"
         );
         assert!(!text.contains("Notes"));
