@@ -7,7 +7,7 @@ use std::time::Duration;
 use cheroot_server::{BindAddr, HttpServer, ServerConfig};
 
 use super::apps::TestApp;
-use super::support::{connect, start, test_config, wait_until};
+use super::support::{connect, send_holds, start, test_config, wait_until};
 
 fn loopback() -> BindAddr {
     BindAddr::Tcp {
@@ -166,12 +166,7 @@ fn stop_with_requests_in_flight_loses_none() {
         ..test_config()
     };
     let server = start(app, config);
-    let mut clients: Vec<_> = (0..6).map(|_| connect(&server)).collect();
-    for client in &mut clients {
-        client
-            .send_raw(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
-            .expect("send");
-    }
+    let mut clients = send_holds(&server, 6);
     // All six are inside the gateway when stop() begins.
     assert!(wait_until(Duration::from_secs(5), || probe
         .held

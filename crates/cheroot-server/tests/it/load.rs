@@ -7,7 +7,7 @@ use std::time::Duration;
 use cheroot_server::ServerConfig;
 
 use super::apps::TestApp;
-use super::support::{connect, start, test_config, wait_until};
+use super::support::{connect, send_holds, start, test_config, wait_until};
 
 #[test]
 fn five_thousand_idle_keep_alive_connections() {
@@ -221,12 +221,7 @@ fn blocked_workers_get_more_threads_up_to_maxthreads() {
         ..test_config()
     };
     let server = start(app, config);
-    let mut clients: Vec<_> = (0..6).map(|_| connect(&server)).collect();
-    for client in &mut clients {
-        client
-            .send_raw(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
-            .expect("send");
-    }
+    let mut clients = send_holds(&server, 6);
     assert!(
         wait_until(Duration::from_secs(10), || probe
             .held

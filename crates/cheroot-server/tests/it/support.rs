@@ -39,6 +39,20 @@ pub(crate) fn connect(server: &TestServer) -> TestClient {
     client
 }
 
+/// Opens `n` connections that each send `GET /hold`, which the test app holds while its gate
+/// is closed.
+pub(crate) fn send_holds(server: &TestServer, n: usize) -> Vec<TestClient> {
+    (0..n)
+        .map(|_| {
+            let mut client = connect(server);
+            client
+                .send_raw(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
+                .expect("send");
+            client
+        })
+        .collect()
+}
+
 /// Waits (bounded) until `cond` holds; returns whether it did.
 pub(crate) fn wait_until(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + limit;
