@@ -57,7 +57,8 @@ pub trait Gateway: Send + Sync + 'static {
     fn respond(&self, req: &mut Request<'_>, resp: &mut Response<'_>) -> Result<(), GatewayError>;
 
     /// Whether `respond` may block: `true` runs it on the worker pool, `false` inline on the
-    /// I/O task (see the trait documentation).
+    /// I/O task (see the trait documentation). A fixed property of the gateway: the server
+    /// asks once per connection, not per request.
     fn blocking(&self) -> bool {
         true
     }
