@@ -128,7 +128,9 @@ struct Conn<R, W> {
     /// dynamic call on the hottest path; the answer is a property of the gateway).
     blocking_gateway: bool,
     /// A head (or why none came) found by `serve_buffered` that it left to the async path.
-    pending: Option<Result<RequestHead, NoHead>>,
+    /// Boxed: a head is over 200 bytes, and every connection, parked ones included, would
+    /// carry the room for one.
+    pending: Option<Box<Result<RequestHead, NoHead>>>,
 }
 
 impl<W: AsyncWrite + Unpin + Send> OutBuf for StreamWriter<W> {
@@ -155,7 +157,7 @@ where
             }
             // Only waiting for bytes needs `read_head`'s future.
             let outcome = match self.pending.take() {
-                Some(outcome) => outcome,
+                Some(outcome) => *outcome,
                 None => self.read_head().await,
             };
             let head = match outcome {
@@ -204,7 +206,7 @@ where
                 Some(self.handle_now(&head))
             }
             other => {
-                self.pending = Some(other);
+                self.pending = Some(Box::new(other));
                 None
             }
         }
