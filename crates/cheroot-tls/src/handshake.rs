@@ -45,6 +45,21 @@ pub(crate) trait Backend: Send + Sync + 'static {
     fn identity(&self) -> &Identity;
 }
 
+/// A backend's acceptor with the identity it serves. Its `Debug` shows the identity only:
+/// neither backend's acceptor implements `Debug`.
+pub(crate) struct Served<A> {
+    pub(crate) acceptor: A,
+    pub(crate) identity: Identity,
+}
+
+impl<A> std::fmt::Debug for Served<A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Served")
+            .field("identity", &self.identity)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The per-adapter part of the environ: the server certificate and the library names.
 pub(crate) struct Identity {
     server_cert: Option<CertInfo>,

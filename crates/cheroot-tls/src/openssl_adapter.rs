@@ -14,7 +14,7 @@ use tokio_openssl::SslStream;
 use crate::adapter::{AcceptFuture, BoxedIo, SslAdapter};
 use crate::error::{TlsAcceptError, TlsError};
 use crate::files;
-use crate::handshake::{self, Backend, ConnFacts, Identity};
+use crate::handshake::{self, Backend, ConnFacts, Identity, Served};
 use crate::openssl_ciphers;
 use crate::openssl_errors::{bad_key, one_line};
 use crate::prefixed::Prefixed;
@@ -33,21 +33,7 @@ const ALPN_HTTP11: &[u8] = b"\x08http/1.1";
 #[derive(Debug, Clone)]
 #[cfg_attr(docsrs, doc(cfg(feature = "openssl")))]
 pub struct OpenSslAdapter {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    acceptor: SslAcceptor,
-    identity: Identity,
-}
-
-impl std::fmt::Debug for Inner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The acceptor has no Debug; the identity says which certificate is served.
-        f.debug_struct("Inner")
-            .field("identity", &self.identity)
-            .finish_non_exhaustive()
-    }
+    inner: Arc<Served<SslAcceptor>>,
 }
 
 impl OpenSslAdapter {
@@ -144,7 +130,7 @@ impl OpenSslAdapter {
             settings.client_verify,
         );
         Ok(Self {
-            inner: Arc::new(Inner {
+            inner: Arc::new(Served {
                 acceptor: builder.build(),
                 identity,
             }),
@@ -193,7 +179,7 @@ impl SslAdapter for OpenSslAdapter {
     }
 }
 
-impl Backend for Inner {
+impl Backend for Served<SslAcceptor> {
     async fn handshake(
         self: Arc<Self>,
         io: Prefixed,

@@ -11,7 +11,7 @@ use tokio_rustls::TlsAcceptor;
 use crate::adapter::{AcceptFuture, BoxedIo, SslAdapter};
 use crate::cipher_table::SuiteInfo;
 use crate::error::{TlsAcceptError, TlsError};
-use crate::handshake::{self, Backend, ConnFacts, Identity};
+use crate::handshake::{self, Backend, ConnFacts, Identity, Served};
 use crate::prefixed::Prefixed;
 use crate::rustls_ciphers;
 use crate::rustls_keys::{load_certs, load_key};
@@ -27,21 +27,7 @@ const RUSTLS_VERSION: &str = "0.23";
 #[derive(Debug, Clone)]
 #[cfg_attr(docsrs, doc(cfg(feature = "rustls")))]
 pub struct RustlsAdapter {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    acceptor: TlsAcceptor,
-    identity: Identity,
-}
-
-impl std::fmt::Debug for Inner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The acceptor has no Debug; the identity says which certificate is served.
-        f.debug_struct("Inner")
-            .field("identity", &self.identity)
-            .finish_non_exhaustive()
-    }
+    inner: Arc<Served<TlsAcceptor>>,
 }
 
 impl RustlsAdapter {
@@ -100,7 +86,7 @@ impl RustlsAdapter {
             settings.client_verify,
         );
         Ok(Self {
-            inner: Arc::new(Inner {
+            inner: Arc::new(Served {
                 acceptor: TlsAcceptor::from(Arc::new(config)),
                 identity,
             }),
@@ -148,7 +134,7 @@ impl SslAdapter for RustlsAdapter {
     }
 }
 
-impl Backend for Inner {
+impl Backend for Served<TlsAcceptor> {
     async fn handshake(
         self: Arc<Self>,
         io: Prefixed,
