@@ -5,45 +5,7 @@ use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-/// Calendar fields of a UTC instant.
-struct Civil {
-    year: i64,
-    month: usize,
-    day: u32,
-    hour: u64,
-    minute: u64,
-    second: u64,
-    weekday: usize,
-}
-
-fn civil(secs: u64) -> Civil {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Days-to-civil (proleptic Gregorian), after Howard Hinnant's well-known derivation.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as usize;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Civil {
-        year,
-        month,
-        day,
-        hour: rem / 3600,
-        minute: rem % 3600 / 60,
-        second: rem % 60,
-        weekday: (days.rem_euclid(7)) as usize,
-    }
-}
+use cheroot_wire::{CivilTime, HttpDate};
 
 fn now_secs() -> u64 {
     SystemTime::now()
@@ -53,26 +15,16 @@ fn now_secs() -> u64 {
 
 /// `Sun, 06 Nov 1994 08:49:37 GMT` for `secs` since the epoch.
 fn imf_fixdate(secs: u64) -> String {
-    let c = civil(secs);
-    format!(
-        "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
-        DAYS[c.weekday],
-        c.day,
-        MONTHS[c.month - 1],
-        c.year,
-        c.hour,
-        c.minute,
-        c.second
-    )
+    HttpDate::from_unix_seconds(secs).as_str().to_owned()
 }
 
 /// `10/Oct/2000:13:55:36 +0000` for `secs` since the epoch.
 fn clf_time(secs: u64) -> String {
-    let c = civil(secs);
+    let c = CivilTime::from_unix_seconds(secs);
     format!(
         "{:02}/{}/{}:{:02}:{:02}:{:02} +0000",
         c.day,
-        MONTHS[c.month - 1],
+        c.month_abbr(),
         c.year,
         c.hour,
         c.minute,

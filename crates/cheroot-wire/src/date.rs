@@ -1,5 +1,6 @@
 //! The `Date` header value: an IMF-fixdate (RFC 9110 §5.6.7) rendered from the clock, cached so
-//! that a busy server formats it at most once per second per thread.
+//! that a busy server formats it at most once per second per thread; and the calendar fields
+//! behind it, for the other dates the server and the command print (access log, log lines).
 
 use std::cell::Cell;
 use std::fmt;
@@ -11,9 +12,6 @@ const LEN: usize = 29;
 const MAX_SECONDS: u64 = 253_402_300_799;
 
 const WEEKDAYS: [&[u8; 3]; 7] = [b"Sun", b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat"];
-const MONTHS: [&[u8; 3]; 12] = [
-    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
-];
 
 /// An HTTP date in IMF-fixdate form, such as `Sun, 06 Nov 1994 08:49:37 GMT`, as cheroot sends
 /// it in `Date` (inventory item 2).
@@ -57,22 +55,16 @@ impl HttpDate {
     /// The date `seconds` after 1970-01-01 00:00:00 UTC, clamped to the end of year 9999 so
     /// that the year keeps four digits.
     pub fn from_unix_seconds(seconds: u64) -> Self {
-        let seconds = seconds.min(MAX_SECONDS);
-        let days = seconds / 86_400;
-        let in_day = seconds % 86_400;
-        let (year, month, day) = civil_from_days(days);
-        // 1970-01-01 was a Thursday.
-        let weekday = ((days + 4) % 7) as usize;
-
+        let c = CivilTime::from_unix_seconds(seconds.min(MAX_SECONDS));
         let mut text = *b"Thu, 01 Jan 1970 00:00:00 GMT";
-        text[..3].copy_from_slice(WEEKDAYS[weekday]);
-        put_two(&mut text[5..7], day);
-        text[8..11].copy_from_slice(MONTHS[(month - 1) as usize]);
-        put_two(&mut text[12..14], year / 100);
-        put_two(&mut text[14..16], year % 100);
-        put_two(&mut text[17..19], in_day / 3600);
-        put_two(&mut text[20..22], in_day / 60 % 60);
-        put_two(&mut text[23..25], in_day % 60);
+        text[..3].copy_from_slice(WEEKDAYS[c.weekday as usize]);
+        put_two(&mut text[5..7], c.day);
+        text[8..11].copy_from_slice(c.month_abbr().as_bytes());
+        put_two(&mut text[12..14], c.year / 100);
+        put_two(&mut text[14..16], c.year % 100);
+        put_two(&mut text[17..19], c.hour);
+        put_two(&mut text[20..22], c.minute);
+        put_two(&mut text[23..25], c.second);
         Self { text }
     }
 
@@ -103,6 +95,61 @@ impl fmt::Display for HttpDate {
 impl fmt::Debug for HttpDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "HttpDate({:?})", self.as_str())
+    }
+}
+
+/// The calendar fields of a UTC instant (proleptic Gregorian), for the dates a server prints
+/// besides `Date`: the access log's Common Log Format time, log lines' RFC 3339 stamps.
+///
+/// ```
+/// use cheroot_wire::CivilTime;
+///
+/// let c = CivilTime::from_unix_seconds(784_111_777);
+/// assert_eq!((c.year, c.month, c.day, c.hour, c.minute, c.second), (1994, 11, 6, 8, 49, 37));
+/// assert_eq!((c.month_abbr(), c.weekday), ("Nov", 0));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CivilTime {
+    /// The year, four digits up to 9999.
+    pub year: u64,
+    /// 1 to 12.
+    pub month: u64,
+    /// 1 to 31.
+    pub day: u64,
+    /// 0 to 23.
+    pub hour: u64,
+    /// 0 to 59.
+    pub minute: u64,
+    /// 0 to 59.
+    pub second: u64,
+    /// 0 (Sunday) to 6 (Saturday).
+    pub weekday: u64,
+}
+
+impl CivilTime {
+    /// The instant `seconds` after 1970-01-01 00:00:00 UTC.
+    pub fn from_unix_seconds(seconds: u64) -> Self {
+        let days = seconds / 86_400;
+        let in_day = seconds % 86_400;
+        let (year, month, day) = civil_from_days(days);
+        Self {
+            year,
+            month,
+            day,
+            hour: in_day / 3600,
+            minute: in_day / 60 % 60,
+            second: in_day % 60,
+            // 1970-01-01 was a Thursday.
+            weekday: (days + 4) % 7,
+        }
+    }
+
+    /// The month's English three-letter name, `Jan` to `Dec`.
+    pub fn month_abbr(&self) -> &'static str {
+        const NAMES: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        NAMES[(self.month.clamp(1, 12) - 1) as usize]
     }
 }
 

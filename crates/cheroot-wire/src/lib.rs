@@ -42,7 +42,7 @@ pub use length::LengthDecoder;
 pub use size_check::SizeCheck;
 
 // Response side.
-pub use date::HttpDate;
+pub use date::{CivilTime, HttpDate};
 pub use response::{
     ResponseFraming, ResponseHead, canonical_reason, continue_response, encode_chunk,
     encode_last_chunk, response_framing, simple_response,
