@@ -1,7 +1,7 @@
 //! Wall-clock text the server writes: the `Date` header (IMF-fixdate) and the access log's
 //! Common Log Format time, each computed at most once per second per thread.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -13,7 +13,9 @@ fn now_secs() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// `Sun, 06 Nov 1994 08:49:37 GMT` for `secs` since the epoch.
+/// `Sun, 06 Nov 1994 08:49:37 GMT` for `secs` since the epoch, as text (the tests' view of
+/// what [`write_http_date`] writes).
+#[cfg(test)]
 fn imf_fixdate(secs: u64) -> String {
     HttpDate::from_unix_seconds(secs).as_str().to_owned()
 }
@@ -59,18 +61,21 @@ impl Clock {
 }
 
 thread_local! {
-    static DATE: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
+    /// The last second rendered on this thread and its date (`HttpDate` is a fixed array).
+    static DATE: Cell<Option<(u64, HttpDate)>> = const { Cell::new(None) };
 }
 
 /// Appends the IMF-fixdate of `now` (seconds since the epoch; for the `Date` header) to `out`.
 pub(crate) fn write_http_date(out: &mut bytes::BytesMut, now: u64) {
-    DATE.with(|cell| {
-        let mut cached = cell.borrow_mut();
-        if cached.0 != now {
-            *cached = (now, imf_fixdate(now));
+    let date = DATE.with(|cell| match cell.get() {
+        Some((second, date)) if second == now => date,
+        _ => {
+            let date = HttpDate::from_unix_seconds(now);
+            cell.set(Some((now, date)));
+            date
         }
-        out.extend_from_slice(cached.1.as_bytes());
     });
+    out.extend_from_slice(date.as_bytes());
 }
 
 /// The current time in Common Log Format.
