@@ -84,6 +84,15 @@ impl Inner {
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
+
+    /// Wakes the connection task if it waits, after letting go of the lock.
+    fn wake_receiver(&self, mut st: MutexGuard<'_, State>) {
+        let waker = st.waker.take();
+        drop(st);
+        if let Some(waker) = waker {
+            self.wakes.wake(waker);
+        }
+    }
 }
 
 impl EventSender {
@@ -114,11 +123,7 @@ impl EventSender {
                 st.sender_waiting = false;
             },
         }
-        let waker = st.waker.take();
-        drop(st);
-        if let Some(waker) = waker {
-            self.inner.wakes.wake(waker);
-        }
+        self.inner.wake_receiver(st);
         Ok(())
     }
 }
@@ -127,11 +132,7 @@ impl Drop for EventSender {
     fn drop(&mut self) {
         let mut st = self.inner.lock();
         st.sender_gone = true;
-        let waker = st.waker.take();
-        drop(st);
-        if let Some(waker) = waker {
-            self.inner.wakes.wake(waker);
-        }
+        self.inner.wake_receiver(st);
     }
 }
 
