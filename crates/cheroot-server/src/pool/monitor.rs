@@ -62,9 +62,7 @@ impl Shared {
             } else if stalled >= GROW_AFTER && st.may_grow(self.max) {
                 st.threads += 1;
                 drop(st);
-                if let Err(e) = self.spawn_worker() {
-                    tracing::error!("cannot start a worker thread: {e}");
-                }
+                self.grow();
                 st = self.lock();
             }
         }

@@ -152,10 +152,7 @@ impl Shared {
             self.monitor.notify_one();
         }
         if help.grow {
-            if let Err(e) = self.spawn_worker() {
-                // The job stays queued for the threads there are.
-                tracing::error!("cannot start a worker thread: {e}");
-            }
+            self.grow();
         }
     }
 }
