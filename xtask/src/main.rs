@@ -12,6 +12,7 @@ mod json;
 mod licenses;
 mod manifest;
 mod msrv;
+mod python;
 mod release;
 mod sources;
 mod step;
@@ -24,7 +25,8 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [args]
 
 commands:
-  ci                       everything CI checks: fmt, clippy, tests, feature sets, docs, tidy
+  ci                       everything CI checks: fmt, clippy, tests, feature sets, docs, tidy,
+                           then the Python package and its pytest suite (tests/python)
   lint                     fmt check, clippy (default and all features), tidy
   test                     cargo test --workspace --all-features --locked
   tidy                     file headers, no skipped tests, no dbg!, dependency licences

@@ -30,6 +30,8 @@ pub(crate) fn run() -> Result<(), String> {
             "--all-features",
             "--all-targets",
             "--locked",
+            "--exclude",
+            crate::python::EXTENSION_CRATE,
         ])
         .env("CARGO_TARGET_DIR", format!("target/msrv-{version}"))
         .run()?;

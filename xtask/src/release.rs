@@ -199,6 +199,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     step("cargo package", || {
         Cmd::cargo()
             .args(["package", "--workspace", "--exclude", "xtask"])
+            .args(["--exclude", crate::python::EXTENSION_CRATE])
             .args(["--no-verify", "--allow-dirty", "--locked"])
             .run()
     })?;

@@ -46,6 +46,17 @@ pub(crate) const FLAGS: &[Flag] = &[
         },
     },
     Flag {
+        name: "--python",
+        metavar: Some("PATH"),
+        default: "$VIRTUAL_ENV/bin/python, then python3",
+        help: "The Python interpreter that hosts a module:callable application (it needs the \
+               cheroot-rs package)",
+        apply: |o, v| {
+            o.python = Some(path(v)?);
+            Ok(())
+        },
+    },
+    Flag {
         name: "--server-name",
         metavar: Some("NAME"),
         default: "Cheroot/<version>",

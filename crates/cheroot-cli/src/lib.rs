@@ -1,9 +1,9 @@
 //! The `cheroot` command of cheroot-rs (cheroot's `cheroot.cli`), as a library so its parser
 //! can be tested and embedded.
 //!
-//! `cheroot [OPTIONS] APP` serves APP (`builtin:echo`, `builtin:hello`; `module:callable` is
-//! reserved for hosted applications) until SIGINT or SIGTERM, then stops gracefully and
-//! exits 0. A bad command line exits 2 with a message naming the flag and the value; a server
+//! `cheroot [OPTIONS] APP` serves APP (`builtin:echo`, `builtin:hello`, or a Python WSGI
+//! application `module:callable`, which the command hands to the `cheroot-rs` Python package's
+//! front, `python -m cheroot_rs`) until SIGINT or SIGTERM, then stops gracefully and exits 0. A bad command line exits 2 with a message naming the flag and the value; a server
 //! that cannot start exits 1.
 //!
 //! ```no_run
@@ -30,6 +30,7 @@ mod flags;
 mod help;
 mod logging;
 mod options;
+mod python_front;
 mod run;
 mod signals;
 
@@ -37,4 +38,4 @@ pub use app_spec::{AppSpec, AppSpecError, BuiltinApp};
 pub use args::{Command, UsageError, parse_args};
 pub use help::{help_text, version_text};
 pub use options::{ClientVerify, DEFAULT_BIND, LogLevel, Options, SslAdapter, TlsOptions};
-pub use run::main_with_args;
+pub use run::{AppLoader, main_with_args, run_with_loader};

@@ -17,6 +17,8 @@ pub struct Options {
     pub bind: BindAddr,
     /// `--chdir`: the directory to change to before serving.
     pub chdir: Option<PathBuf>,
+    /// `--python`: the interpreter that hosts a `module:callable` application.
+    pub python: Option<PathBuf>,
     /// `--server-name`: the `Server:` header and `SERVER_NAME`.
     pub server_name: Option<String>,
     /// `--threads`: the worker pool's minimum size.
@@ -66,6 +68,7 @@ impl Options {
                 .parse()
                 .expect("the default bind address parses"),
             chdir: None,
+            python: None,
             server_name: None,
             threads: server.minthreads,
             max_threads: server.maxthreads,

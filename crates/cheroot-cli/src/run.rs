@@ -1,12 +1,13 @@
 //! Running a parsed command line: logging, working directory, the application, the server,
 //! signals, and the exit status.
 
+use std::ffi::OsString;
 use std::io::Write as _;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use cheroot::tls::{SslAdapter, TlsSettings, get_ssl_adapter_class};
-use cheroot::wsgi::Server;
+use cheroot::wsgi::{Server, WsgiApp};
 
 use crate::app_spec::AppSpec;
 use crate::args::{Command, parse_args};
@@ -14,6 +15,7 @@ use crate::builtin;
 use crate::help::{help_text, version_text};
 use crate::logging::StderrLog;
 use crate::options::{ClientVerify, Options, SslAdapter as SslAdapterName, TlsOptions};
+use crate::python_front;
 use crate::signals;
 
 /// Exit status after a clean stop.
@@ -23,10 +25,43 @@ const EXIT_FAILURE: u8 = 1;
 /// Exit status for a command line that cannot be obeyed (argparse's).
 const EXIT_USAGE: u8 = 2;
 
+/// How the command gets a hosted application (`module:callable`): the Python package
+/// `cheroot-rs` runs this same command with a loader that imports the module.
+pub trait AppLoader {
+    /// The application `callable` of `module`, imported after `--chdir` was applied.
+    ///
+    /// # Errors
+    ///
+    /// A message saying what went wrong (the module does not import, has no such attribute,
+    /// or it is not callable); the command prints it and exits 1.
+    fn load(&self, module: &str, callable: &str) -> Result<Arc<dyn WsgiApp>, String>;
+}
+
 /// The whole command: parses the arguments after the program name, then serves until SIGINT
 /// or SIGTERM. Messages go to stderr; stdout gets the help, the version, or the one line
 /// with the bound address.
+///
+/// A hosted application (`module:callable`) is handed to the Python front: the command runs
+/// `PYTHON -m cheroot_rs` with the same arguments in its place (see `--python`).
 pub fn main_with_args<I, S>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = S>,
+    S: Into<std::ffi::OsString>,
+{
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    if let Ok(Command::Run(options)) = parse_args(args.iter().cloned()) {
+        if let AppSpec::Hosted { .. } = options.app {
+            // Returns only when the interpreter could not be started.
+            let message = python_front::exec(&options, &args);
+            return ExitCode::from(failure(&message));
+        }
+    }
+    ExitCode::from(run_with_loader(args, &python_front::NoLoader))
+}
+
+/// As [`main_with_args`], with hosted applications loaded in this process by `loader`;
+/// returns the exit status (0, 1 or 2).
+pub fn run_with_loader<I, S>(args: I, loader: &dyn AppLoader) -> u8
 where
     I: IntoIterator<Item = S>,
     S: Into<std::ffi::OsString>,
@@ -34,35 +69,35 @@ where
     match parse_args(args) {
         Ok(Command::Help) => print_stdout(&help_text()),
         Ok(Command::Version) => print_stdout(&version_text()),
-        Ok(Command::Run(options)) => serve(&options),
+        Ok(Command::Run(options)) => serve(&options, loader),
         Err(err) => usage_error(&err.to_string()),
     }
 }
 
-fn print_stdout(text: &str) -> ExitCode {
+fn print_stdout(text: &str) -> u8 {
     let mut out = std::io::stdout().lock();
     if out
         .write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .is_err()
     {
-        return ExitCode::from(EXIT_FAILURE);
+        return EXIT_FAILURE;
     }
-    ExitCode::from(EXIT_OK)
+    EXIT_OK
 }
 
-fn usage_error(message: &str) -> ExitCode {
+fn usage_error(message: &str) -> u8 {
     eprintln!("cheroot: error: {message}\nTry 'cheroot --help' for more information.");
-    ExitCode::from(EXIT_USAGE)
+    EXIT_USAGE
 }
 
-fn failure(message: &str) -> ExitCode {
+fn failure(message: &str) -> u8 {
     eprintln!("cheroot: error: {message}");
-    ExitCode::from(EXIT_FAILURE)
+    EXIT_FAILURE
 }
 
 /// Serves `options` until a signal stops it.
-fn serve(options: &Options) -> ExitCode {
+fn serve(options: &Options, loader: &dyn AppLoader) -> u8 {
     // Before any thread exists, so every thread inherits the mask (see `signals`).
     if let Err(err) = signals::block() {
         return failure(&format!("cannot block SIGINT and SIGTERM: {err}"));
@@ -87,13 +122,10 @@ fn serve(options: &Options) -> ExitCode {
     };
     let app = match &options.app {
         AppSpec::Builtin(app) => builtin::app(*app),
-        AppSpec::Hosted { .. } => {
-            return usage_error(&format!(
-                "cannot serve {}: hosted applications (module:callable) are not supported \
-                 yet; use builtin:echo or builtin:hello",
-                options.app
-            ));
-        }
+        AppSpec::Hosted { module, callable } => match loader.load(module, callable) {
+            Ok(app) => app,
+            Err(message) => return failure(&format!("cannot load {}: {message}", options.app)),
+        },
     };
     let mut config = options.server_config();
     config.ssl_adapter = ssl_adapter;
@@ -129,10 +161,10 @@ fn serve(options: &Options) -> ExitCode {
             tracing::debug!("serve() after {signal}: {err}");
         }
         tracing::info!("stopped cleanly after {signal}");
-        return ExitCode::from(EXIT_OK);
+        return EXIT_OK;
     }
     match served {
-        Ok(()) => ExitCode::from(EXIT_OK),
+        Ok(()) => EXIT_OK,
         Err(err) => {
             server.stop();
             failure(&format!("the server failed: {err}"))

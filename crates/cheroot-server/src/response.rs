@@ -130,6 +130,10 @@ pub struct Response<'a> {
     overflow: bool,
     broken: bool,
     buffered: bool,
+    /// A buffered response's first piece, held back until the response ends or a second
+    /// piece comes: when it is the whole body, the head carries its `Content-Length` instead of
+    /// chunking it (a WSGI app that returned a one-element list).
+    held: Option<Bytes>,
 }
 
 impl fmt::Debug for Response<'_> {
@@ -175,6 +179,7 @@ impl<'a> Response<'a> {
             overflow: false,
             broken: false,
             buffered: false,
+            held: None,
         }
     }
 
@@ -294,6 +299,7 @@ impl<'a> Response<'a> {
     /// An invalid reason phrase or status code (`InvalidInput`), or the client connection is
     /// gone (`BrokenPipe`).
     pub fn send_headers(&mut self) -> io::Result<()> {
+        self.release_held()?;
         if !self.headers_sent {
             self.start()?;
         }
@@ -325,6 +331,28 @@ impl<'a> Response<'a> {
         if self.broken {
             return Err(gone());
         }
+        if self.buffered
+            && !self.headers_sent
+            && self.content_length.is_none()
+            && self.held.is_none()
+            && piece.len() <= BUFFER_LIMIT
+        {
+            self.held = Some(piece.into_bytes());
+            return Ok(());
+        }
+        self.release_held()?;
+        self.write_now(piece)
+    }
+
+    /// Writes the held piece, if any, as an ordinary write.
+    fn release_held(&mut self) -> io::Result<()> {
+        match self.held.take() {
+            Some(held) => self.write_now(Piece::Bytes(held)),
+            None => Ok(()),
+        }
+    }
+
+    fn write_now(&mut self, piece: Piece<'_>) -> io::Result<()> {
         let len = piece.len() as u64;
         if !self.headers_sent {
             if self.content_length.is_some_and(|declared| len > declared) {
@@ -388,6 +416,16 @@ impl<'a> Response<'a> {
     pub(crate) fn finish(&mut self) -> Outcome {
         if self.overflow {
             return self.fail();
+        }
+        if let Some(held) = self.held.take() {
+            // The held piece is the whole body: say its length (not for 1xx, 204 and 304,
+            // which carry no body).
+            if self.status >= 200 && !matches!(self.status, 204 | 304) {
+                let _ = self.add_header("Content-Length", held.len().to_string());
+            }
+            if self.write_now(Piece::Bytes(held)).is_err() {
+                return self.fail();
+            }
         }
         if !self.headers_sent {
             // Nothing was written: the body is known to be empty, so say so instead of
@@ -613,6 +651,13 @@ impl Piece<'_> {
         match self {
             Piece::Slice(s) => s.len(),
             Piece::Bytes(b) => b.len(),
+        }
+    }
+
+    fn into_bytes(self) -> Bytes {
+        match self {
+            Piece::Slice(s) => Bytes::copy_from_slice(s),
+            Piece::Bytes(b) => b,
         }
     }
 

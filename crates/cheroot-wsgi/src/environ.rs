@@ -141,6 +141,13 @@ impl Environ {
         self.vars.sorted().into_iter()
     }
 
+    /// Every string-valued key and its value, in the order the gateway set them (no sorting, no
+    /// allocation): what a bridge to another language walks to build its own environ, with
+    /// [`VarKey::Constant`] telling which keys are the same text on every request.
+    pub fn vars_in_order(&self) -> impl Iterator<Item = (VarKey<'_>, &str)> + '_ {
+        self.vars.in_order()
+    }
+
     /// How many string-valued keys are set.
     pub fn len(&self) -> usize {
         self.vars.len()
@@ -277,9 +284,35 @@ impl Environ {
         self.input_terminated = value;
     }
 
+    /// Takes the recorded header fields out, leaving none.
+    pub fn take_headers(&mut self) -> Headers {
+        std::mem::replace(&mut self.headers, Headers::new())
+    }
+
     /// Replaces the recorded header fields.
     pub fn set_headers(&mut self, headers: Headers) {
         self.headers = headers;
+    }
+}
+
+/// An environ key as [`Environ::vars_in_order`] gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VarKey<'a> {
+    /// A key the gateway writes as a constant (`REQUEST_METHOD`, `wsgi.url_scheme`, ...): the
+    /// same `&'static str` on every request, so a bridge may cache what it makes of it by
+    /// address.
+    Constant(&'static str),
+    /// Any other key (`HTTP_*`, the TLS and peer-credential keys, keys an app set).
+    Other(&'a str),
+}
+
+impl VarKey<'_> {
+    /// The key's text.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VarKey::Constant(key) => key,
+            VarKey::Other(key) => key,
+        }
     }
 }
 

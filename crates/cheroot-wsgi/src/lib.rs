@@ -59,7 +59,7 @@ mod vars;
 pub use app::{WsgiApp, app_fn};
 pub use body::{Body, ResponseBody};
 pub use dispatch::PathInfoDispatcher;
-pub use environ::{Environ, WsgiVersion};
+pub use environ::{Environ, VarKey, WsgiVersion};
 pub use error::AppError;
 pub use errors_stream::WsgiErrors;
 pub use gateway::WsgiGateway;

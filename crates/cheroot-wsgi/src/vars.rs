@@ -12,6 +12,8 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
+use crate::environ::VarKey;
+
 /// A key or a value: a constant, shared, or owned string.
 #[derive(Clone)]
 pub(crate) enum Text {
@@ -119,6 +121,17 @@ impl Vars {
         let mut all: Vec<(&str, &str)> = self.pairs.iter().map(|(k, v)| (&**k, &**v)).collect();
         all.sort_unstable_by_key(|(k, _)| *k);
         all
+    }
+
+    /// Every variable in the order set, constant keys told apart.
+    pub(crate) fn in_order(&self) -> impl Iterator<Item = (VarKey<'_>, &str)> + '_ {
+        self.pairs.iter().map(|(key, value)| {
+            let key = match key {
+                Text::Static(key) => VarKey::Constant(key),
+                other => VarKey::Other(other),
+            };
+            (key, &**value)
+        })
     }
 
     pub(crate) fn len(&self) -> usize {

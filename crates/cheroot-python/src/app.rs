@@ -1,0 +1,51 @@
+//! A Python WSGI callable as the Rust gateway's application: the environ dict, the lent
+//! `start_response`, the call, and the body it returns.
+
+use std::sync::Arc;
+
+use cheroot::wsgi::{AppError, Body, Environ, StartResponse, WsgiApp};
+use pyo3::intern;
+use pyo3::prelude::*;
+
+use crate::attach::attach_once;
+use crate::body;
+use crate::environ::{self, ServerValues};
+use crate::lend::Lease;
+use crate::report::Host;
+use crate::start_response::StartResponseFn;
+
+/// Calls the server object's `wsgi_app` for each request (read per request, so a running
+/// server picks up a reassigned app, as cheroot does).
+pub(crate) struct PyApp {
+    host: Arc<Host>,
+    values: ServerValues,
+}
+
+impl PyApp {
+    pub(crate) fn new(host: Arc<Host>, values: ServerValues) -> Self {
+        Self { host, values }
+    }
+}
+
+impl WsgiApp for PyApp {
+    fn call<'r>(
+        &self,
+        mut environ: Environ,
+        start_response: StartResponse<'r>,
+    ) -> Result<Body<'r>, AppError> {
+        attach_once();
+        let (lease, loan) = Lease::new(start_response);
+        Python::attach(|py| {
+            let called = (|| {
+                let environ = environ::to_dict(py, &mut environ, &self.values)?;
+                let start_response = Bound::new(py, StartResponseFn::new(loan))?;
+                let app = self.host.server(py).getattr(intern!(py, "wsgi_app"))?;
+                app.call1((environ, start_response))
+            })();
+            match called {
+                Ok(result) => body::from_result(py, result, lease, Arc::clone(&self.host)),
+                Err(err) => Err(self.host.failed(py, err)),
+            }
+        })
+    }
+}

@@ -1,0 +1,155 @@
+//! The iterable an app returns, as the Rust gateway's response body: bytes chunks handed to
+//! the socket without a copy, `close()` called on every path.
+//!
+//! A list or tuple (the common `[b"Hello world!"]`) is taken whole while the app call still
+//! holds the GIL, so its response needs no further trip into Python, and the gateway knows its
+//! last chunk (a one-element list gets a Content-Length). Any other iterable is pulled one
+//! chunk at a time, the GIL held only while Python produces the chunk.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use cheroot::wsgi::{AppError, Body, ResponseBody};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyIterator, PyList, PyTuple};
+
+use crate::lend::Lease;
+use crate::report::Host;
+use crate::start_response::chunk_bytes;
+
+/// The response body for what the app returned.
+pub(crate) fn from_result<'r>(
+    py: Python<'_>,
+    result: Bound<'_, PyAny>,
+    lease: Lease<'r>,
+    host: Arc<Host>,
+) -> Result<Body<'r>, AppError> {
+    let has_close = match result.hasattr(intern!(py, "close")) {
+        Ok(has) => has,
+        Err(err) => return Err(host.failed(py, err)),
+    };
+    if !has_close {
+        let items = if let Ok(list) = result.cast::<PyList>() {
+            Some(list.iter().collect::<Vec<_>>())
+        } else if let Ok(tuple) = result.cast::<PyTuple>() {
+            Some(tuple.iter().collect::<Vec<_>>())
+        } else {
+            None
+        };
+        if let Some(items) = items {
+            let mut chunks = VecDeque::with_capacity(items.len());
+            for item in &items {
+                let chunk = chunk_bytes(item).map_err(|err| host.failed(py, err))?;
+                // cheroot's filter(None, ...): an empty chunk sends nothing.
+                if !chunk.is_empty() {
+                    chunks.push_back(chunk);
+                }
+            }
+            return Ok(Body::new(Chunks {
+                chunks,
+                _lease: lease,
+            }));
+        }
+    }
+    let iter = match result.try_iter() {
+        Ok(iter) => iter.unbind(),
+        Err(err) => return Err(host.failed(py, err)),
+    };
+    Ok(Body::new(Pulled {
+        iter: Some(iter),
+        close: has_close.then(|| result.unbind()),
+        host,
+        _lease: lease,
+    }))
+}
+
+/// The next non-empty chunk of `iter`, `None` at its end.
+fn pull(iter: &Bound<'_, PyIterator>, host: &Host) -> Option<Result<Bytes, AppError>> {
+    let py = iter.py();
+    loop {
+        let item = match iter.clone().next()? {
+            Ok(item) => item,
+            Err(err) => return Some(Err(host.failed(py, err))),
+        };
+        match chunk_bytes(&item) {
+            // cheroot's filter(None, ...): an empty chunk sends nothing.
+            Ok(chunk) if chunk.is_empty() => continue,
+            Ok(chunk) => return Some(Ok(chunk)),
+            Err(err) => return Some(Err(host.failed(py, err))),
+        }
+    }
+}
+
+/// A list's chunks, taken out of Python up front.
+struct Chunks<'r> {
+    chunks: VecDeque<Bytes>,
+    _lease: Lease<'r>,
+}
+
+impl ResponseBody for Chunks<'_> {
+    fn next_chunk(&mut self) -> Option<Result<Bytes, AppError>> {
+        self.chunks.pop_front().map(Ok)
+    }
+
+    fn is_finished(&self) -> bool {
+        self.chunks.is_empty()
+    }
+}
+
+/// Any other iterable, pulled chunk by chunk; `close` is the object's `close()`.
+struct Pulled<'r> {
+    /// `None` once the iterator ended or failed.
+    iter: Option<Py<PyIterator>>,
+    close: Option<Py<PyAny>>,
+    host: Arc<Host>,
+    _lease: Lease<'r>,
+}
+
+impl ResponseBody for Pulled<'_> {
+    fn next_chunk(&mut self) -> Option<Result<Bytes, AppError>> {
+        self.iter.as_ref()?;
+        Python::attach(|py| {
+            let next = self.iter.as_ref().and_then(|iter| pull(iter.bind(py), &self.host));
+            if !matches!(next, Some(Ok(_))) {
+                // Ended or failed: let go of the iterator while attached.
+                self.iter = None;
+            }
+            next
+        })
+    }
+
+    fn close(&mut self) -> Result<(), AppError> {
+        if self.iter.is_none() && self.close.is_none() {
+            return Ok(());
+        }
+        Python::attach(|py| {
+            self.iter = None;
+            let Some(body) = self.close.take() else {
+                return Ok(());
+            };
+            match body.bind(py).call_method0(intern!(py, "close")) {
+                Ok(_) => Ok(()),
+                Err(err) => Err(self.host.failed(py, err)),
+            }
+        })
+    }
+
+    fn is_finished(&self) -> bool {
+        self.iter.is_none() && self.close.is_none()
+    }
+}
+
+impl Drop for Pulled<'_> {
+    /// Lets go of the Python objects here, on the request's thread, rather than leaving them
+    /// to whichever thread attaches next (the app's objects are then freed where it ran).
+    fn drop(&mut self) {
+        if self.iter.is_some() || self.close.is_some() {
+            Python::attach(|_py| {
+                self.iter = None;
+                self.close = None;
+            });
+        }
+    }
+}

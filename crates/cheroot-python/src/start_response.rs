@@ -1,0 +1,171 @@
+//! WSGI's `start_response` and `write` callables, with cheroot's type checks and messages; the
+//! rules themselves (held headers, a second call only with `exc_info`, latin-1, no CR/LF/NUL,
+//! Content-Length accounting) are the Rust gateway's, through the lent handles.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
+use pyo3::types::{PyBytes, PyString, PyTuple};
+
+use crate::error::{to_app, to_py};
+use crate::lend::Loan;
+
+/// The message when Python calls a handle after its request ended.
+const ENDED: &str =
+    "start_response and write are only valid during their request, on its thread";
+
+/// `start_response(status, headers, exc_info=None)`.
+#[pyclass(module = "cheroot_rs._native", frozen)]
+pub(crate) struct StartResponseFn {
+    loan: Arc<Loan>,
+}
+
+impl StartResponseFn {
+    pub(crate) fn new(loan: Arc<Loan>) -> Self {
+        Self { loan }
+    }
+}
+
+#[pymethods]
+impl StartResponseFn {
+    #[pyo3(signature = (status, headers, exc_info = None))]
+    fn __call__(
+        &self,
+        status: &Bound<'_, PyAny>,
+        headers: &Bound<'_, PyAny>,
+        exc_info: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<WriteFn> {
+        let Ok(status) = status.cast::<PyString>() else {
+            return Err(PyTypeError::new_err("WSGI response status is not of type str."));
+        };
+        let status = status.to_cow()?;
+        let headers = header_pairs(headers)?;
+        let exc = match exc_info {
+            Some(info) if !info.is_none() => Some(to_app(exception_of(info)?)),
+            _ => None,
+        };
+        let started = self
+            .loan
+            .with_start(|start| {
+                start
+                    .call(&status, headers, exc)
+                    .map(|write| self.loan.set_write(write))
+            })
+            .ok_or_else(|| PyRuntimeError::new_err(ENDED))?;
+        started.map_err(to_py)?;
+        Ok(WriteFn {
+            loan: Arc::clone(&self.loan),
+        })
+    }
+}
+
+/// The exception of an `exc_info` triple, to re-raise when the head already went out.
+fn exception_of(info: &Bound<'_, PyAny>) -> PyResult<PyErr> {
+    let triple = info
+        .cast::<PyTuple>()
+        .ok()
+        .filter(|t| t.len() == 3)
+        .ok_or_else(|| PyTypeError::new_err("exc_info must be a (type, value, traceback) tuple or None."))?;
+    Ok(PyErr::from_value(triple.get_item(1)?))
+}
+
+/// The `(name, value)` pairs of a headers list, each checked to be a pair of `str`.
+fn header_pairs(headers: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+    if headers.is_instance_of::<PyString>() || headers.is_instance_of::<PyBytes>() {
+        return Err(PyTypeError::new_err(
+            "WSGI response headers must be a list of (name, value) tuples.",
+        ));
+    }
+    let mut pairs = Vec::with_capacity(headers.len().unwrap_or(8));
+    for item in headers.try_iter()? {
+        let item = item?;
+        let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "WSGI response header {} is not a (name, value) tuple.",
+                repr(&item)
+            ))
+        })?;
+        let Ok(key) = key.cast::<PyString>() else {
+            return Err(PyTypeError::new_err(format!(
+                "WSGI response header key {} is not of type str.",
+                repr(&key)
+            )));
+        };
+        let Ok(value) = value.cast::<PyString>() else {
+            return Err(PyTypeError::new_err(format!(
+                "WSGI response header value {} is not of type str.",
+                repr(&value)
+            )));
+        };
+        pairs.push((key.to_cow()?.into_owned(), value.to_cow()?.into_owned()));
+    }
+    Ok(pairs)
+}
+
+fn repr(value: &Bound<'_, PyAny>) -> String {
+    value
+        .repr()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|_| "<unprintable>".to_owned())
+}
+
+/// The `write(data)` callable `start_response` returns.
+#[pyclass(module = "cheroot_rs._native", frozen)]
+pub(crate) struct WriteFn {
+    loan: Arc<Loan>,
+}
+
+#[pymethods]
+impl WriteFn {
+    fn __call__(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
+        let chunk = chunk_bytes(data)?;
+        let written = self
+            .loan
+            .with_write(|write| {
+                let write = SameThread(write);
+                // Backpressure from a slow client waits here, without the GIL.
+                py.detach(move || write.into_inner().write_bytes(chunk))
+            })
+            .ok_or_else(|| PyRuntimeError::new_err(ENDED))?;
+        written.map_err(to_py)
+    }
+}
+
+/// A body chunk as `Bytes` sharing the Python object's buffer: `bytes` only, as cheroot
+/// requires (`bytearray` and `memoryview` are copied).
+pub(crate) fn chunk_bytes(data: &Bound<'_, PyAny>) -> PyResult<Bytes> {
+    if let Ok(bytes) = data.cast::<PyBytes>() {
+        return Ok(Bytes::from_owner(PyBackedBytes::from(bytes.clone())));
+    }
+    Err(not_bytes(data))
+}
+
+/// cheroot's error for a body chunk that is not bytes.
+pub(crate) fn not_bytes(data: &Bound<'_, PyAny>) -> PyErr {
+    let type_name = data
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_default();
+    pyo3::exceptions::PyValueError::new_err(format!(
+        "WSGI Applications must yield bytes, not {type_name}"
+    ))
+}
+
+/// A value used only on the thread that made it, moved into `Python::detach`'s closure,
+/// which runs on that same thread before it returns.
+struct SameThread<T>(T);
+
+impl<T> SameThread<T> {
+    /// The value (a method, so a closure captures the whole wrapper, not its field).
+    fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+// SAFETY: `detach` runs its closure on the calling thread and waits for it; the value never
+// reaches another thread.
+unsafe impl<T> Send for SameThread<T> {}

@@ -1,0 +1,231 @@
+"""A drop-in for ``cheroot.wsgi``: :class:`Server` takes cheroot 11's arguments and attributes
+and serves a Python WSGI application on the cheroot-rs server (written in Rust)."""
+
+import sys
+import traceback as traceback_
+
+from cheroot_rs import __version__, _native
+
+
+class Server:
+    """cheroot's ``wsgi.Server``: an HTTP server that calls a WSGI application.
+
+    The constructor's arguments come in cheroot's order; every attribute is read when the
+    server is prepared, so set them before ``prepare()``/``start()``. ``wsgi_app`` may be
+    replaced while the server runs. Subclasses may override ``error_log``.
+    """
+
+    wsgi_version = (1, 0)
+    protocol = "HTTP/1.1"
+    version = f"Cheroot/{__version__}"
+    software = None
+    ssl_adapter = None
+    nodelay = True
+    keep_alive_conn_limit = 10
+    # None keeps cheroot-rs's limits (64 KiB of head, 100 MiB of body); 0 means no limit, as
+    # in cheroot (whose default is 0 for both).
+    max_request_header_size = None
+    max_request_body_size = None
+    expiration_interval = 0.5
+    # cheroot-rs only: how long a whole request head may take (slowloris), in seconds.
+    header_timeout = 30
+    # Set when several worker processes serve the app (wsgi.multiprocess).
+    multiprocess = False
+
+    def __init__(  # noqa: PLR0913 (cheroot's signature)
+        self,
+        bind_addr,
+        wsgi_app,
+        numthreads=10,
+        server_name=None,
+        max=-1,  # noqa: A002 (cheroot's name)
+        request_queue_size=5,
+        timeout=10,
+        shutdown_timeout=5,
+        accepted_queue_size=-1,
+        accepted_queue_timeout=10,
+        peercreds_enabled=False,
+        peercreds_resolve_enabled=False,
+        reuse_port=False,
+    ):
+        self.bind_addr = bind_addr
+        self.wsgi_app = wsgi_app
+        self.numthreads = numthreads or 1
+        self.server_name = server_name
+        self.max = max
+        self.request_queue_size = request_queue_size
+        self.timeout = timeout
+        self.shutdown_timeout = shutdown_timeout
+        self.accepted_queue_size = accepted_queue_size
+        self.accepted_queue_timeout = accepted_queue_timeout
+        self.peercreds_enabled = peercreds_enabled
+        self.peercreds_resolve_enabled = peercreds_resolve_enabled
+        self.reuse_port = reuse_port
+        self._native = None
+        self._interrupt = None
+        self._stats_enabled = False
+
+    # Lifecycle -----------------------------------------------------------------------------
+
+    def prepare(self):
+        """Binds the listening socket; ``bind_addr`` then holds the real address."""
+        self._interrupt = None
+        if self.software is None:
+            self.software = f"{self.version} Server"
+        native = _native.Server(self, self.bind_addr, **self._settings())
+        native.prepare()
+        self._native = native
+        self.bind_addr = native.bind_addr
+
+    def serve(self):
+        """Serves until :meth:`stop`; raises the interrupt that stopped it, if any."""
+        if self._native is None:
+            raise RuntimeError("Server.serve() needs Server.prepare() first")
+        self._native.serve()
+        if self._interrupt is not None:
+            raise self._interrupt
+
+    def start(self):
+        """Prepares, then serves."""
+        self.prepare()
+        self.serve()
+
+    def safe_start(self):
+        """Serves, and stops cleanly on ``KeyboardInterrupt`` or ``SystemExit``."""
+        try:
+            self.start()
+        except (KeyboardInterrupt, SystemExit) as exc:
+            underlying = self.interrupt
+            if not underlying:
+                self.interrupt = exc
+            raise exc from underlying
+
+    def stop(self):
+        """Stops gracefully: in-flight requests get ``shutdown_timeout`` to finish."""
+        if self._native is not None:
+            self._native.stop()
+
+    @property
+    def ready(self):
+        """Whether the server is serving."""
+        return self._native is not None and self._native.ready
+
+    @property
+    def interrupt(self):
+        """The exception that stopped the server (KeyboardInterrupt, SystemExit), if any."""
+        return self._interrupt
+
+    @interrupt.setter
+    def interrupt(self, interrupt):
+        if isinstance(interrupt, KeyboardInterrupt):
+            self.error_log("Keyboard Interrupt: shutting down")
+        if isinstance(interrupt, SystemExit):
+            self.error_log("SystemExit raised: shutting down")
+        self._interrupt = interrupt
+        if self._native is not None:
+            self._native.interrupt(repr(interrupt))
+
+    # Settings ------------------------------------------------------------------------------
+
+    @property
+    def numthreads(self):
+        """The worker pool's minimum size."""
+        return self._numthreads
+
+    @numthreads.setter
+    def numthreads(self, value):
+        self._numthreads = value
+
+    def _settings(self):
+        """The attributes as the native server's keyword arguments."""
+        version = {(1, 0): "1.0", ("u", 0): "u0"}.get(tuple(self.wsgi_version))
+        if version is None:
+            raise ValueError(
+                f"wsgi_version must be (1, 0) or ('u', 0), not {self.wsgi_version!r}"
+            )
+        limit = self.keep_alive_conn_limit
+        return {
+            "numthreads": int(self.numthreads),
+            "max": None if self.max is None or self.max < 0 else int(self.max),
+            "server_name": self.server_name,
+            "protocol": self.protocol,
+            "timeout": float(self.timeout),
+            "shutdown_timeout": float(self.shutdown_timeout),
+            "request_queue_size": int(self.request_queue_size),
+            "accepted_queue_size": (
+                None if self.accepted_queue_size < 0 else int(self.accepted_queue_size)
+            ),
+            "accepted_queue_timeout": float(self.accepted_queue_timeout),
+            "max_request_header_size": self.max_request_header_size,
+            "max_request_body_size": self.max_request_body_size,
+            "nodelay": bool(self.nodelay),
+            "reuse_port": bool(self.reuse_port),
+            "keep_alive_conn_limit": None if limit is None or limit < 0 else int(limit),
+            "peercreds_enabled": bool(self.peercreds_enabled),
+            "peercreds_resolve_enabled": bool(self.peercreds_resolve_enabled),
+            "stats_enabled": bool(self._stats_enabled),
+            "wsgi_version": version,
+            "multiprocess": bool(self.multiprocess),
+            "software": self.software,
+            "ssl_adapter": self.ssl_adapter,
+        }
+
+    # Logging and statistics ----------------------------------------------------------------
+
+    def error_log(self, msg="", level=20, traceback=False):
+        """Writes ``msg`` to standard error (cheroot's default; override as desired)."""
+        sys.stderr.write(f"{msg!s}\n")
+        sys.stderr.flush()
+        if traceback:
+            sys.stderr.write(traceback_.format_exc())
+            sys.stderr.flush()
+
+    @property
+    def stats(self):
+        """The statistics, with cheroot's keys (``Enabled``, ``Requests``, ...)."""
+        if self._native is None:
+            return {"Enabled": self._stats_enabled}
+        return self._native.stats()
+
+    def clear_stats(self):
+        """Zeroes the statistics."""
+        if self._native is not None:
+            self._native.clear_stats()
+
+    def runtime(self):
+        """Seconds served while statistics were on."""
+        return 0.0 if self._native is None else self._native.runtime()
+
+
+class PathInfoDispatcher:
+    """A WSGI app that routes to one app per ``PATH_INFO`` prefix (longest first), moving the
+    prefix into ``SCRIPT_NAME``; 404 when no prefix matches (cheroot's dispatcher)."""
+
+    def __init__(self, apps):
+        if hasattr(apps, "items"):
+            apps = list(apps.items())
+        # Longest prefix first; a trailing slash is not part of a prefix.
+        self.apps = sorted(
+            ((path.rstrip("/"), app) for path, app in apps),
+            key=lambda pair: len(pair[0]),
+            reverse=True,
+        )
+
+    def __call__(self, environ, start_response):
+        path = environ["PATH_INFO"] or "/"
+        for prefix, app in self.apps:
+            if path == prefix or path.startswith(prefix + "/"):
+                environ = dict(environ)
+                environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
+                environ["PATH_INFO"] = path[len(prefix):]
+                return app(environ, start_response)
+        start_response(
+            "404 Not Found",
+            [("Content-Type", "text/plain"), ("Content-Length", "0")],
+        )
+        return [b""]
+
+
+# cheroot's aliases.
+WSGIServer = Server
+WSGIPathInfoDispatcher = PathInfoDispatcher

@@ -1,0 +1,75 @@
+//! The Python half: a virtualenv under `target/` with the pinned packages of
+//! `tests/python/requirements.txt`, the `cheroot-rs` package built into it by `pip install .`
+//! (maturin), clippy on the extension crate, and the pytest suite in `tests/python/`.
+
+use std::path::{Path, PathBuf};
+
+use crate::cmd::Cmd;
+use crate::step::step;
+
+/// The extension crate, kept out of the Rust steps (it needs a Python interpreter to build).
+pub(crate) const EXTENSION_CRATE: &str = "cheroot-python";
+
+/// Where the virtualenv lives.
+pub(crate) const VENV: &str = "target/python-venv";
+
+const REQUIREMENTS: &str = "tests/python/requirements.txt";
+
+/// The interpreter that makes the virtualenv: `$CHEROOT_PYTHON`, else `python3`.
+fn base_python() -> std::ffi::OsString {
+    std::env::var_os("CHEROOT_PYTHON").unwrap_or_else(|| "python3".into())
+}
+
+/// The virtualenv's interpreter.
+pub(crate) fn venv_python() -> PathBuf {
+    Path::new(VENV).join("bin").join("python")
+}
+
+/// Creates the virtualenv and installs the pinned requirements, unless they are already
+/// installed (a copy of the requirements file in the virtualenv records what was).
+pub(crate) fn ensure_venv() -> Result<(), String> {
+    let python = venv_python();
+    if !python.is_file() {
+        Cmd::new(base_python()).args(["-m", "venv", VENV]).run()?;
+    }
+    let wanted = std::fs::read_to_string(REQUIREMENTS)
+        .map_err(|e| format!("cannot read {REQUIREMENTS}: {e}"))?;
+    let stamp = Path::new(VENV).join("installed-requirements.txt");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
+        return Ok(());
+    }
+    Cmd::new(&python)
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+        .args(["-r", REQUIREMENTS])
+        .run()?;
+    std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
+}
+
+/// Builds the package from this checkout into the virtualenv, as a user's `pip install .`
+/// does (with the pinned maturin, and the dev profile so the build shares the test build's
+/// artifacts; `cargo xtask bench --python` builds its own release wheel).
+pub(crate) fn install_package(profile: &str) -> Result<(), String> {
+    Cmd::new(venv_python())
+        .env("MATURIN_PEP517_ARGS", format!("--profile {profile}"))
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+        .args(["--no-build-isolation", "--no-deps", "--force-reinstall", "."])
+        .run()
+}
+
+/// The whole Python step of `cargo xtask ci`.
+pub(crate) fn ci() -> Result<(), String> {
+    step("python: virtualenv", ensure_venv)?;
+    step("python: clippy (extension)", || {
+        Cmd::cargo()
+            .env("PYO3_PYTHON", venv_python())
+            .args(["clippy", "-p", EXTENSION_CRATE, "--all-targets", "--locked"])
+            .args(["--", "-D", "warnings"])
+            .run()
+    })?;
+    step("python: pip install .", || install_package("dev"))?;
+    step("python: pytest", || {
+        Cmd::new(venv_python())
+            .args(["-m", "pytest", "tests/python", "-q", "-p", "no:cacheprovider"])
+            .run()
+    })
+}
