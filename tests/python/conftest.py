@@ -160,9 +160,12 @@ def serve(monkeypatch):
     monkeypatch.setattr(wsgiref.validate, 'InputWrapper', _InputWrapperAllowingReadAll)
 
     @contextlib.contextmanager
-    def _serve(app, *, validate=True, **server_kwargs):
+    def _serve(app, *, validate=True, attributes=None, **server_kwargs):
         wsgi_app = wsgiref.validate.validator(app) if validate else app
         server = server_class()(('127.0.0.1', 0), wsgi_app, **server_kwargs)
+        # Attributes set before prepare(), as a cheroot user sets max_request_body_size.
+        for name, value in (attributes or {}).items():
+            setattr(server, name, value)
         # catch_warnings patches process-wide state, so warnings raised in the
         # server's worker threads are recorded here too.
         with warnings.catch_warnings(record=True) as caught:

@@ -57,7 +57,8 @@ class PieceReader(io.BytesIO):
 
 
 def environ_for(method="GET", path="/", query="", body=b"", headers=None, **extra):
-    """A PEP 3333 environ as a server would build it; ``headers`` become cheroot_rs.headers."""
+    """A PEP 3333 environ as a server would build it; ``headers`` become the input's
+    ``cheroot_rs_headers``, where cheroot-rs keeps the fields as received."""
     environ = {
         "REQUEST_METHOD": method,
         "SCRIPT_NAME": "",
@@ -77,7 +78,7 @@ def environ_for(method="GET", path="/", query="", body=b"", headers=None, **extr
         "wsgi.run_once": False,
     }
     if headers is not None:
-        environ["cheroot_rs.headers"] = headers
+        environ["wsgi.input"].cheroot_rs_headers = headers
     environ.update(extra)
     return environ
 

@@ -76,9 +76,9 @@ def test_file_wrapper_delivers_exact_bytes_and_closes(serve, payload_path, sourc
     # unwrapped: the server gets its own wrapper back and may take a sendfile-style fast path.
     with serve(file_wrapper_app(open_source, opened, declare_length), validate=validate) as srv:
         response = srv.raw(wire.build_request('GET', '/'))
+        assert response.status == 200
         assert len(opened) == 1
         assert wait_until_closed(opened[0]), 'the wrapped file was not closed'
-    assert response.status == 200
     expected = PAYLOAD[OFFSET:] if source == 'real-file-at-offset' else PAYLOAD
     assert len(response.body) == len(expected)
     assert response.body == expected

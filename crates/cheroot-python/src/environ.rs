@@ -11,7 +11,6 @@ use pyo3::types::{PyDict, PyString, PyTuple};
 
 use crate::errors_stream::ErrorStream;
 use crate::file_wrapper::FileWrapper;
-use crate::headers::RequestHeaders;
 use crate::input::Input;
 
 /// The environ values that are the same for every request of a server.
@@ -91,15 +90,13 @@ pub(crate) fn to_dict<'py>(
         intern!(py, "wsgi.input_terminated"),
         environ.input_terminated(),
     )?;
-    let input = Input::new(std::mem::take(&mut environ.input));
+    let input = Input::new(std::mem::take(&mut environ.input), environ.take_headers());
     dict.set_item(intern!(py, "wsgi.input"), Bound::new(py, input)?)?;
     dict.set_item(intern!(py, "wsgi.errors"), server.errors.bind(py))?;
     dict.set_item(
         intern!(py, "wsgi.file_wrapper"),
         py.get_type::<FileWrapper>(),
     )?;
-    let headers = RequestHeaders::new(environ.take_headers());
-    dict.set_item(intern!(py, "cheroot_rs.headers"), Bound::new(py, headers)?)?;
     Ok(dict)
 }
 

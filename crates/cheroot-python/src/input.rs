@@ -2,10 +2,16 @@
 //! `WsgiInput` (de-chunked, ending at Content-Length or the last chunk, the size limit
 //! enforced). The GIL is released while a read waits for the client, and the server sends
 //! `100 Continue` to a client that asked for it.
+//!
+//! It also carries the request's header fields as received (order, spelling and repeats,
+//! which the `HTTP_*` keys lose) as `cheroot_rs_headers`, outside the environ so that the
+//! environ holds exactly cheroot's keys.
 
+use cheroot::server::Headers;
 use cheroot::wsgi::WsgiInput;
+use cheroot_compat::bton;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList};
+use pyo3::types::{PyBytes, PyList, PyTuple};
 
 use crate::error::to_py;
 
@@ -13,11 +19,12 @@ use crate::error::to_py;
 #[pyclass(module = "cheroot_rs._native")]
 pub(crate) struct Input {
     inner: WsgiInput,
+    headers: Headers,
 }
 
 impl Input {
-    pub(crate) fn new(inner: WsgiInput) -> Self {
-        Self { inner }
+    pub(crate) fn new(inner: WsgiInput, headers: Headers) -> Self {
+        Self { inner, headers }
     }
 }
 
@@ -76,5 +83,17 @@ impl Input {
 
     fn readable(&self) -> bool {
         true
+    }
+
+    /// The request's header fields as received: a list of `(name, value)` native strings
+    /// (made when asked for, not per request).
+    #[getter]
+    fn cheroot_rs_headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let fields = self
+            .headers
+            .iter()
+            .map(|field| PyTuple::new(py, [bton(field.name()), bton(field.value())]))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, fields)
     }
 }

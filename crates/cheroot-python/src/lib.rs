@@ -19,7 +19,6 @@ mod environ;
 mod error;
 mod errors_stream;
 mod file_wrapper;
-mod headers;
 mod input;
 mod lend;
 mod report;
@@ -36,7 +35,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<input::Input>()?;
     m.add_class::<errors_stream::ErrorStream>()?;
     m.add_class::<file_wrapper::FileWrapper>()?;
-    m.add_class::<headers::RequestHeaders>()?;
     m.add_class::<start_response::StartResponseFn>()?;
     m.add_class::<start_response::WriteFn>()?;
     m.add_function(wrap_pyfunction!(cli::main, m)?)?;

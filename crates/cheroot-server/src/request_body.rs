@@ -4,7 +4,7 @@
 use std::io::{self, Read};
 
 use bytes::{Buf, Bytes};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 /// How many body pieces may wait between the connection task and a worker. With pieces of at
 /// most one read buffer (8 KiB), a request holds a few tens of KiB whatever the body size.
@@ -22,6 +22,10 @@ enum Source {
     Channel(mpsc::Receiver<BodyMessage>),
 }
 
+/// Tells the connection task that the gateway started reading the body: a client that sent
+/// `Expect: 100-continue` then gets its `100 Continue` (and none if the body is never read).
+pub(crate) type Demand = oneshot::Sender<()>;
+
 /// The body of one request, read as [`std::io::Read`] or piece by piece with
 /// [`read_chunk`](RequestBody::read_chunk).
 ///
@@ -31,6 +35,8 @@ enum Source {
 /// that error, and the server then answers with the matching status if the gateway fails.
 pub struct RequestBody {
     source: Source,
+    /// Fired on the first read, then dropped.
+    demand: Option<Demand>,
     /// The unread rest of the last piece, for `Read`.
     current: Bytes,
     finished: bool,
@@ -55,15 +61,17 @@ impl RequestBody {
     pub fn buffered(data: Bytes) -> Self {
         Self {
             source: Source::Buffered(Some(data)),
+            demand: None,
             current: Bytes::new(),
             finished: false,
         }
     }
 
-    /// A body streamed through `rx`.
-    pub(crate) fn channel(rx: mpsc::Receiver<BodyMessage>) -> Self {
+    /// A body streamed through `rx`; `demand`, if given, fires on the first read.
+    pub(crate) fn channel(rx: mpsc::Receiver<BodyMessage>, demand: Option<Demand>) -> Self {
         Self {
             source: Source::Channel(rx),
+            demand,
             current: Bytes::new(),
             finished: false,
         }
@@ -85,6 +93,9 @@ impl RequestBody {
         }
         if self.finished {
             return Ok(None);
+        }
+        if let Some(demand) = self.demand.take() {
+            let _ = demand.send(());
         }
         loop {
             let next = match &mut self.source {
@@ -175,7 +186,7 @@ mod tests {
     #[test]
     fn channel_body_streams_and_reports_errors() {
         let (tx, rx) = mpsc::channel(BODY_CHANNEL_CAPACITY);
-        let mut body = RequestBody::channel(rx);
+        let mut body = RequestBody::channel(rx, None);
         let sender = std::thread::spawn(move || {
             tx.blocking_send(Ok(Some(Bytes::from_static(b"ab"))))
                 .unwrap();
@@ -204,17 +215,28 @@ mod tests {
         let (tx, rx) = mpsc::channel(2);
         tx.try_send(Ok(Some(Bytes::from_static(b"xy")))).unwrap();
         tx.try_send(Ok(None)).unwrap();
-        let mut body = RequestBody::channel(rx);
+        let mut body = RequestBody::channel(rx, None);
         assert_eq!(body.read_to_vec().unwrap(), b"xy");
         drop(tx);
         assert_eq!(body.read_chunk().unwrap(), None);
     }
 
     #[test]
+    fn the_first_read_fires_the_demand() {
+        let (tx, rx) = mpsc::channel(2);
+        let (demand, mut asked) = oneshot::channel();
+        let mut body = RequestBody::channel(rx, Some(demand));
+        assert!(asked.try_recv().is_err(), "no demand before a read");
+        tx.try_send(Ok(None)).unwrap();
+        assert_eq!(body.read_chunk().unwrap(), None);
+        assert_eq!(asked.try_recv(), Ok(()));
+    }
+
+    #[test]
     fn closed_channel_without_end_is_an_error() {
         let (tx, rx) = mpsc::channel::<BodyMessage>(1);
         drop(tx);
-        let mut body = RequestBody::channel(rx);
+        let mut body = RequestBody::channel(rx, None);
         let err = body.read_to_vec().unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
     }

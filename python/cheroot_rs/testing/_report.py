@@ -36,10 +36,13 @@ def read_body(stream):
 
 def request_headers(environ):
     """The request's header fields as (name, value) native strings, in order received."""
-    raw = environ.get("cheroot_rs.headers")
+    # cheroot-rs keeps the fields as received on its wsgi.input (the environ itself holds
+    # exactly cheroot's keys).
+    raw = getattr(environ.get("wsgi.input"), "cheroot_rs_headers", None)
     if raw is not None:
         return list(raw)
-    # Fallback for servers without cheroot_rs.headers (real cheroot, wsgiref): rebuilt from the
+    # Fallback for other servers (real cheroot, wsgiref), or a wsgi.input replaced by
+    # middleware: rebuilt from the
     # CGI keys, so it cannot keep the order received, the client's spelling of names, or
     # duplicate fields (the server already joined or dropped them).
     fields = []

@@ -30,6 +30,7 @@ use crate::response::{Failure, OVERFLOW_MESSAGE, OutBuf, Outcome, ResponseCtx};
 use crate::shared::Shared;
 
 use body::BodyDecoder;
+use pooled::Continue;
 use read_head::NoHead;
 
 /// Bodies of at most this many bytes (declared) are read before an inline gateway runs;
@@ -279,13 +280,6 @@ where
         }
         let mut body = BodyDecoder::new(framing, config.max_request_body_size);
 
-        if !body.is_done() && keepalive::expects_continue(&head, version) {
-            // Sent eagerly, before the gateway runs, as cheroot does (test_100_Continue).
-            cheroot_wire::continue_response(self.writer.buffer_mut(), config.protocol.as_str());
-            if !self.flush().await {
-                return Next::Close(Ending::Abort);
-            }
-        }
 
         let request_line = config.access_log.then(|| access_log::request_line(&head));
         let ctx = ResponseCtx {
@@ -295,15 +289,34 @@ where
             shared: Arc::clone(&shared),
         };
         let inline = !self.blocking_gateway && body.is_small(INLINE_BODY_LIMIT);
+        let mut expect = if !body.is_done() && keepalive::expects_continue(&head, version) {
+            Continue::Withheld
+        } else {
+            Continue::NotAsked
+        };
+        if inline && expect == Continue::Withheld {
+            // An inline gateway gets its (small) body read before it runs: ask for it now.
+            cheroot_wire::continue_response(self.writer.buffer_mut(), config.protocol.as_str());
+            if !self.flush().await {
+                return Next::Close(Ending::Abort);
+            }
+            expect = Continue::Sent;
+        }
         let dispatch = if inline {
             self.respond_inline(&head, &ctx, &mut body).await
         } else {
             // Boxed: the pooled path's state is large, and every inline request would
             // otherwise carry (and copy) it as part of this future.
-            Box::pin(self.respond_pooled(head, ctx, &mut body)).await
+            Box::pin(self.respond_pooled(head, ctx, &mut body, &mut expect)).await
         };
 
         let next = self.settle(dispatch, version, started, request_line, body.is_done());
+        if next == Next::KeepAlive && expect == Continue::Withheld {
+            // The gateway answered without the body the client is still holding back (RFC
+            // 9110 10.1.1): whether it sends it now is up to the client, so the connection
+            // cannot carry another request.
+            return Next::Close(Ending::Linger);
+        }
         if next == Next::KeepAlive && !body.is_done() && !self.drain(&mut body).await {
             return Next::Close(Ending::Linger);
         }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use cheroot_wire::{ParseError, RequestHead};
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use super::body::{BodyDecoder, Step};
 use super::invoke::run_gateway;
@@ -18,6 +18,17 @@ use crate::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
 use crate::response::{
     EVENT_CHANNEL_CAPACITY, Ended, Event, Failure, Outcome, Response, ResponseCtx, Sink,
 };
+
+/// Where a request's `100 Continue` stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Continue {
+    /// The client did not ask for one (or the body is empty).
+    NotAsked,
+    /// Asked for and not sent yet: the body is left unread until the gateway reads it.
+    Withheld,
+    /// Sent: the client may send its body.
+    Sent,
+}
 
 /// The largest lent buffer a connection keeps for its next response.
 const SCRATCH_KEEP_LIMIT: usize = 8 * 1024;
@@ -32,15 +43,24 @@ where
         head: RequestHead,
         ctx: ResponseCtx,
         body: &mut BodyDecoder,
+        expect: &mut Continue,
     ) -> Dispatch {
         let shared = Arc::clone(&self.shared);
+        // A client waiting for `100 Continue` gets it when the gateway first reads the body.
+        let (demand, mut asked) = match expect {
+            Continue::Withheld => {
+                let (tx, rx) = oneshot::channel();
+                (Some(tx), Some(rx))
+            }
+            _ => (None, None),
+        };
         let (event_tx, mut event_rx) =
             handoff::channel(EVENT_CHANNEL_CAPACITY, Arc::clone(&shared.wakes));
         let (mut body_tx, request_body) = if body.is_done() {
             (None, RequestBody::empty())
         } else {
             let (tx, rx) = mpsc::channel::<BodyMessage>(BODY_CHANNEL_CAPACITY);
-            (Some(tx), RequestBody::channel(rx))
+            (Some(tx), RequestBody::channel(rx, demand))
         };
         let gateway = Arc::clone(&shared.gateway);
         let info = Arc::clone(&self.info);
@@ -73,7 +93,8 @@ where
         let mut body_error: Option<ParseError> = None;
         let mut head_sent = false;
         loop {
-            if body_tx.is_some() && pending.is_none() {
+            let gated = *expect == Continue::Withheld;
+            if body_tx.is_some() && pending.is_none() && !gated {
                 match body.step(&mut self.reader) {
                     Step::Data(piece) => pending = Some(Ok(Some(piece))),
                     Step::Done => pending = Some(Ok(None)),
@@ -87,7 +108,7 @@ where
                     Step::NeedMore => {}
                 }
             }
-            let need_bytes = body_tx.is_some() && pending.is_none();
+            let need_bytes = body_tx.is_some() && pending.is_none() && !gated;
             tokio::select! {
                 biased;
                 event = event_rx.recv() => match event {
@@ -136,6 +157,18 @@ where
                         return Dispatch::Done { outcome, body_error };
                     }
                 },
+                wanted = first_read(&mut asked), if gated => {
+                    if wanted {
+                        let protocol = shared.config.protocol.as_str();
+                        cheroot_wire::continue_response(self.writer.buffer_mut(), protocol);
+                        if !self.flush().await {
+                            return Dispatch::Gone;
+                        }
+                        *expect = Continue::Sent;
+                    }
+                    // Without `wanted` the body was dropped unread: it stays withheld.
+                    asked = None;
+                },
                 permit = reserve(body_tx.clone()), if pending.is_some() => match permit {
                     Some(permit) => {
                         let message = pending.take().unwrap_or(Ok(None));
@@ -175,6 +208,15 @@ where
                 },
             }
         }
+    }
+}
+
+/// Whether the gateway started reading the body (false: it dropped the body unread). With no
+/// receiver it never resolves (the branch is disabled then anyway).
+async fn first_read(asked: &mut Option<oneshot::Receiver<()>>) -> bool {
+    match asked {
+        Some(rx) => rx.await.is_ok(),
+        None => std::future::pending().await,
     }
 }
 

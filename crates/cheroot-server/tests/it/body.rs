@@ -191,6 +191,26 @@ fn continue_100() {
 }
 
 #[test]
+fn continue_100_waits_for_a_pooled_gateway_to_read() {
+    // A blocking gateway that answers without reading: no `100 Continue` goes out (the
+    // client keeps its body), the final response comes first, and the connection then
+    // closes, since the client may or may not send the body it held back.
+    let server = start(TestApp::new(true), test_config());
+    let mut client = connect(&server);
+    client
+        .send_raw(
+            b"POST /no_read HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n",
+        )
+        .expect("send");
+    let first = client.read_raw(12).expect("the final status line");
+    assert_eq!(String::from_utf8_lossy(&first), "HTTP/1.1 200");
+    let rest = client.read_to_end().expect("the response, then the close");
+    let text = String::from_utf8_lossy(&rest);
+    assert!(text.ends_with("not read"), "{text:?}");
+    assert!(!text.contains("100 Continue"), "{text:?}");
+}
+
+#[test]
 fn readall_or_close() {
     // test_conn.py::test_readall_or_close: an unread body is drained and the connection
     // stays usable, with no limit and with a limit.
