@@ -14,6 +14,12 @@ def main(argv=None):
     sys.exit(_native.main(args))
 
 
+class AppNotFound(Exception):
+    """The APP argument names nothing servable: no such module, attribute, or not callable.
+    The command prints the message alone (an error inside the app's module gets its
+    traceback)."""
+
+
 class AppHost:
     """What the server needs around a command-line app: the app, a log, an interrupt."""
 
@@ -48,17 +54,21 @@ def load_app(module, callable_name):
         sys.path.insert(0, cwd)
     try:
         target = importlib.import_module(module)
-    except ImportError as err:
-        raise ImportError(f"cannot import module {module!r}: {err}") from err
+    except ModuleNotFoundError as err:
+        # Only the module named on the command line (or a package above it) is "not found";
+        # a missing import inside the app is the app's error, shown with its traceback.
+        if err.name is not None and (module + ".").startswith(err.name + "."):
+            raise AppNotFound(
+                f"no module named {err.name!r} (sys.path starts with {sys.path[0]!r})"
+            ) from None
+        raise
     for part in callable_name.split("."):
         try:
             target = getattr(target, part)
         except AttributeError:
-            raise AttributeError(
-                f"module {module!r} has no attribute {callable_name!r}"
-            ) from None
+            raise AppNotFound(f"module {module!r} has no attribute {callable_name!r}") from None
     if not callable(target):
-        raise TypeError(f"{module}:{callable_name} is not callable: {target!r}")
+        raise AppNotFound(f"{module}:{callable_name} is not callable: {target!r}")
     return AppHost(target)
 
 

@@ -139,6 +139,11 @@ def read_chunked_body(reader):
     raise AssertionError('too many chunks')
 
 
+def read_head(reader):
+    """Read only the status line and headers of the next final response (its body is left unread)."""
+    return read_response(reader, method='HEAD')
+
+
 def read_response(reader, method='GET', skip_informational=True):
     """Read one complete response from `reader`, framing the body as the headers say."""
     while True:

@@ -3,8 +3,8 @@
 use std::time::Instant;
 
 use crate::cmd::Cmd;
-use crate::step::step;
 use crate::python::EXTENSION_CRATE;
+use crate::step::step;
 use crate::{features, python, sources, tidy as tidy_checks};
 
 /// Everything CI checks, in order, stopping at the first failing step: the Rust steps (which

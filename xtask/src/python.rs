@@ -39,7 +39,13 @@ pub(crate) fn ensure_venv() -> Result<(), String> {
         return Ok(());
     }
     Cmd::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
         .args(["-r", REQUIREMENTS])
         .run()?;
     std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
@@ -51,8 +57,19 @@ pub(crate) fn ensure_venv() -> Result<(), String> {
 pub(crate) fn install_package(profile: &str) -> Result<(), String> {
     Cmd::new(venv_python())
         .env("MATURIN_PEP517_ARGS", format!("--profile {profile}"))
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
-        .args(["--no-build-isolation", "--no-deps", "--force-reinstall", "."])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
+        .args([
+            "--no-build-isolation",
+            "--no-deps",
+            "--force-reinstall",
+            ".",
+        ])
         .run()
 }
 
@@ -69,7 +86,14 @@ pub(crate) fn ci() -> Result<(), String> {
     step("python: pip install .", || install_package("dev"))?;
     step("python: pytest", || {
         Cmd::new(venv_python())
-            .args(["-m", "pytest", "tests/python", "-q", "-p", "no:cacheprovider"])
+            .args([
+                "-m",
+                "pytest",
+                "tests/python",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+            ])
             .run()
     })
 }

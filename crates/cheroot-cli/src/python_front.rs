@@ -88,7 +88,10 @@ mod tests {
             interpreter(None, Some(venv)),
             Path::new("/srv/app/.venv/bin/python")
         );
-        assert_eq!(interpreter(None, Some(OsStr::new(""))), Path::new("python3"));
+        assert_eq!(
+            interpreter(None, Some(OsStr::new(""))),
+            Path::new("python3")
+        );
         assert_eq!(interpreter(None, None), Path::new("python3"));
     }
 }

@@ -111,7 +111,10 @@ impl ResponseBody for Pulled<'_> {
     fn next_chunk(&mut self) -> Option<Result<Bytes, AppError>> {
         self.iter.as_ref()?;
         Python::attach(|py| {
-            let next = self.iter.as_ref().and_then(|iter| pull(iter.bind(py), &self.host));
+            let next = self
+                .iter
+                .as_ref()
+                .and_then(|iter| pull(iter.bind(py), &self.host));
             if !matches!(next, Some(Ok(_))) {
                 // Ended or failed: let go of the iterator while attached.
                 self.iter = None;

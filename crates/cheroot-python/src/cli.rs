@@ -32,9 +32,15 @@ impl cheroot_cli::AppLoader for PythonLoader {
                 Ok(Arc::new(PyApp::new(Arc::new(Host::new(host)), values)))
             })();
             loaded.map_err(|err| {
-                // The traceback helps with an import error deep in the app; the message
-                // line names the app.
-                err.display(py);
+                // An error inside the app's module gets its traceback; a wrong APP argument
+                // (`AppNotFound`) only the message, which the command prints naming the app.
+                let not_found = err
+                    .get_type(py)
+                    .name()
+                    .is_ok_and(|name| name.to_string() == "AppNotFound");
+                if !not_found {
+                    err.display(py);
+                }
                 err.value(py).to_string()
             })
         })

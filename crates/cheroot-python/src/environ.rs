@@ -79,7 +79,10 @@ pub(crate) fn to_dict<'py>(
         }
         Ok(())
     })?;
-    dict.set_item(intern!(py, "wsgi.version"), version(py, environ.wsgi_version())?)?;
+    dict.set_item(
+        intern!(py, "wsgi.version"),
+        version(py, environ.wsgi_version())?,
+    )?;
     dict.set_item(intern!(py, "wsgi.multithread"), environ.multithread())?;
     dict.set_item(
         intern!(py, "wsgi.multiprocess"),

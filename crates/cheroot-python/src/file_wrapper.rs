@@ -20,7 +20,10 @@ impl FileWrapper {
     #[pyo3(signature = (filelike, blksize = 8192))]
     fn new(filelike: Py<PyAny>, blksize: isize) -> Self {
         // A size below 1 would read nothing forever; Python files treat it as "everything".
-        let blksize = usize::try_from(blksize).ok().filter(|&n| n > 0).unwrap_or(8192);
+        let blksize = usize::try_from(blksize)
+            .ok()
+            .filter(|&n| n > 0)
+            .unwrap_or(8192);
         Self { filelike, blksize }
     }
 

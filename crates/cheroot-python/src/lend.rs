@@ -73,7 +73,8 @@ impl<'r> Lease<'r> {
         // empties; the lease carries `'r`, so it is dropped before the response state it
         // borrows (the gateway drops the body, which owns the lease, before its `Core`, and
         // never leaks it).
-        let start = unsafe { std::mem::transmute::<StartResponse<'r>, StartResponse<'static>>(start) };
+        let start =
+            unsafe { std::mem::transmute::<StartResponse<'r>, StartResponse<'static>>(start) };
         let loan = Arc::new(Loan {
             owner: thread::current().id(),
             start: Cell::new(Some(start)),

@@ -39,8 +39,7 @@ impl Host {
     /// Handles `err` by the rules above and turns it into the gateway's error.
     pub(crate) fn failed(&self, py: Python<'_>, err: PyErr) -> AppError {
         let server = self.server(py);
-        if err.is_instance_of::<PyKeyboardInterrupt>(py) || err.is_instance_of::<PySystemExit>(py)
-        {
+        if err.is_instance_of::<PyKeyboardInterrupt>(py) || err.is_instance_of::<PySystemExit>(py) {
             if let Err(setting) = server.setattr(intern!(py, "interrupt"), err.value(py)) {
                 setting.write_unraisable(py, Some(server));
             }
@@ -60,10 +59,8 @@ impl Host {
         )?;
         let traceback = PyString::new(py, "").call_method1(intern!(py, "join"), (lines,))?;
         let message = format!("{}\n{}", value.repr()?, traceback);
-        self.server(py).call_method1(
-            intern!(py, "error_log"),
-            (message.trim_end(), ERROR, false),
-        )?;
+        self.server(py)
+            .call_method1(intern!(py, "error_log"), (message.trim_end(), ERROR, false))?;
         Ok(())
     }
 }

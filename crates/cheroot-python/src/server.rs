@@ -38,7 +38,9 @@ fn bind_addr(value: &Bound<'_, PyAny>) -> PyResult<BindAddr> {
     }
     if let Ok(name) = value.cast::<PyBytes>() {
         let name = name.as_bytes();
-        return Ok(BindAddr::Abstract(name.strip_prefix(b"\0").unwrap_or(name).to_vec()));
+        return Ok(BindAddr::Abstract(
+            name.strip_prefix(b"\0").unwrap_or(name).to_vec(),
+        ));
     }
     if let Ok(tuple) = value.cast::<PyTuple>() {
         if tuple.len() >= 2 {
@@ -60,14 +62,15 @@ fn bind_addr(value: &Bound<'_, PyAny>) -> PyResult<BindAddr> {
 }
 
 fn seconds(value: f64, name: &str) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(value)
-        .map_err(|_| PyValueError::new_err(format!("{name} must be a number of seconds >= 0, not {value}")))
+    Duration::try_from_secs_f64(value).map_err(|_| {
+        PyValueError::new_err(format!(
+            "{name} must be a number of seconds >= 0, not {value}"
+        ))
+    })
 }
 
 /// The TLS adapter a Python SSL adapter object describes (see `cheroot_rs.ssl`).
-fn tls_adapter(
-    tls: &Bound<'_, PyAny>,
-) -> PyResult<Arc<dyn cheroot::tls::SslAdapter>> {
+fn tls_adapter(tls: &Bound<'_, PyAny>) -> PyResult<Arc<dyn cheroot::tls::SslAdapter>> {
     let get = |name: &str| tls.getattr(name);
     let backend: String = get("backend")?.extract()?;
     let certificate: PathBuf = get("certificate")?.extract()?;
@@ -75,7 +78,11 @@ fn tls_adapter(
     let chain: Option<PathBuf> = get("certificate_chain")?.extract()?;
     let ciphers: Option<String> = get("ciphers")?.extract()?;
     let password = get("private_key_password")?;
-    for (what, path) in [("certificate", Some(&certificate)), ("private_key", Some(&private_key)), ("certificate_chain", chain.as_ref())] {
+    for (what, path) in [
+        ("certificate", Some(&certificate)),
+        ("private_key", Some(&private_key)),
+        ("certificate_chain", chain.as_ref()),
+    ] {
         if let Some(path) = path {
             if !path.is_file() {
                 return Err(PyOSError::new_err(format!(
@@ -93,7 +100,11 @@ fn tls_adapter(
         settings = settings.with_ciphers(ciphers);
     }
     if !password.is_none() {
-        let password = if password.is_callable() { password.call0()? } else { password };
+        let password = if password.is_callable() {
+            password.call0()?
+        } else {
+            password
+        };
         let password: Vec<u8> = if let Ok(text) = password.cast::<PyString>() {
             text.to_cow()?.as_bytes().to_vec()
         } else {
@@ -101,9 +112,14 @@ fn tls_adapter(
         };
         settings = settings.with_private_key_password(password);
     }
-    let kind = get_ssl_adapter_class(&backend).map_err(|err| PyValueError::new_err(err.to_string()))?;
-    kind.build(settings)
-        .map_err(|err| PyOSError::new_err(format!("cannot set up TLS ({} adapter): {err}", kind.name())))
+    let kind =
+        get_ssl_adapter_class(&backend).map_err(|err| PyValueError::new_err(err.to_string()))?;
+    kind.build(settings).map_err(|err| {
+        PyOSError::new_err(format!(
+            "cannot set up TLS ({} adapter): {err}",
+            kind.name()
+        ))
+    })
 }
 
 fn server_error(err: ServerError) -> PyErr {
@@ -240,7 +256,9 @@ impl NativeServer {
             match result {
                 Ok(served) => break served,
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    return Err(PyRuntimeError::new_err("the server thread ended without a result"));
+                    return Err(PyRuntimeError::new_err(
+                        "the server thread ended without a result",
+                    ));
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     if let Err(signal) = py.check_signals() {
@@ -320,6 +338,10 @@ impl NativeServer {
 
     /// Seconds served while statistics were on.
     fn runtime(&self) -> f64 {
-        self.server.http_server().stats_recorder().run_time().as_secs_f64()
+        self.server
+            .http_server()
+            .stats_recorder()
+            .run_time()
+            .as_secs_f64()
     }
 }

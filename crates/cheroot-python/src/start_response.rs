@@ -14,8 +14,7 @@ use crate::error::{to_app, to_py};
 use crate::lend::Loan;
 
 /// The message when Python calls a handle after its request ended.
-const ENDED: &str =
-    "start_response and write are only valid during their request, on its thread";
+const ENDED: &str = "start_response and write are only valid during their request, on its thread";
 
 /// `start_response(status, headers, exc_info=None)`.
 #[pyclass(module = "cheroot_rs._native", frozen)]
@@ -39,7 +38,9 @@ impl StartResponseFn {
         exc_info: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<WriteFn> {
         let Ok(status) = status.cast::<PyString>() else {
-            return Err(PyTypeError::new_err("WSGI response status is not of type str."));
+            return Err(PyTypeError::new_err(
+                "WSGI response status is not of type str.",
+            ));
         };
         let status = status.to_cow()?;
         let headers = header_pairs(headers)?;
@@ -68,7 +69,9 @@ fn exception_of(info: &Bound<'_, PyAny>) -> PyResult<PyErr> {
         .cast::<PyTuple>()
         .ok()
         .filter(|t| t.len() == 3)
-        .ok_or_else(|| PyTypeError::new_err("exc_info must be a (type, value, traceback) tuple or None."))?;
+        .ok_or_else(|| {
+            PyTypeError::new_err("exc_info must be a (type, value, traceback) tuple or None.")
+        })?;
     Ok(PyErr::from_value(triple.get_item(1)?))
 }
 

@@ -280,7 +280,6 @@ where
         }
         let mut body = BodyDecoder::new(framing, config.max_request_body_size);
 
-
         let request_line = config.access_log.then(|| access_log::request_line(&head));
         let ctx = ResponseCtx {
             method: head.method.clone(),
