@@ -24,7 +24,8 @@ pub fn help_text() -> String {
         \x20 builtin:echo        the echo application (docs/echo-app.md): /hello, /echo,\n\
         \x20                     /stream, /big, /slow, /status/NNN, OPTIONS *, /raise\n\
         \x20 builtin:hello       200 \"Hello world!\" to every request\n\
-        \x20 module[:callable]   a hosted application (not supported yet)\n\
+        \x20 module[:callable]   a Python WSGI application (callable: application by\n\
+        \x20                     default), served by the cheroot-rs package (--python)\n\
          \n\
          Options (--flag VALUE or --flag=VALUE):\n",
     );

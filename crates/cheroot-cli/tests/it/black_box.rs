@@ -115,6 +115,26 @@ fn hello_with_flags_and_access_log() {
 }
 
 #[test]
+fn a_hosted_app_without_a_usable_python_exits_1_naming_it() {
+    // The hand-over itself is tested from Python (tests/python/test_cli.py), where an
+    // interpreter with cheroot_rs exists.
+    let run = run_to_end(&[
+        "--python",
+        "/nonexistent/cheroot-cli-test/python",
+        "some.module:app",
+    ]);
+    assert_eq!(run.status.code(), Some(1), "{run:?}");
+    assert!(run.stdout.is_empty(), "{run:?}");
+    for want in [
+        "cannot serve some.module:app",
+        "cannot run the Python interpreter /nonexistent/cheroot-cli-test/python",
+        "--python",
+    ] {
+        assert!(run.stderr.contains(want), "{:?} lacks {want:?}", run.stderr);
+    }
+}
+
+#[test]
 fn usage_errors_exit_2_naming_flag_and_value() {
     let table: &[(&[&str], &[&str])] = &[
         (
@@ -129,10 +149,6 @@ fn usage_errors_exit_2_naming_flag_and_value() {
         (&["--nope", "builtin:echo"], &["unknown option \"--nope\""]),
         (&[], &["missing APP"]),
         (&["builtin:nope"], &["\"builtin:nope\""]),
-        (
-            &["some.module:app"],
-            &["some.module:app", "not supported yet"],
-        ),
         (
             &["--chdir", "/nonexistent/cheroot-cli-test", "builtin:echo"],
             &["--chdir", "/nonexistent/cheroot-cli-test"],
