@@ -98,6 +98,12 @@ impl<W> StreamWriter<W> {
         self.bytes_written
     }
 
+    /// Counts `n` bytes written to the stream past this writer (a file sent by the kernel
+    /// with sendfile(2)).
+    pub fn count_written(&mut self, n: u64) {
+        self.bytes_written += n;
+    }
+
     /// Resets the byte counter to 0, e.g. at the start of a response.
     pub fn reset_bytes_written(&mut self) {
         self.bytes_written = 0;

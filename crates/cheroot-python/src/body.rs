@@ -4,17 +4,21 @@
 //! A list or tuple (the common `[b"Hello world!"]`) is taken whole while the app call still
 //! holds the GIL, so its response needs no further trip into Python, and the gateway knows its
 //! last chunk (a one-element list gets a Content-Length). Any other iterable is pulled one
-//! chunk at a time, the GIL held only while Python produces the chunk.
+//! chunk at a time, the GIL held only while Python produces the chunk. A `wsgi.file_wrapper`
+//! over a real file becomes a file region the server sends with sendfile(2) on a plain
+//! connection (zero-copy), or reads and writes itself over TLS.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use cheroot::FileRegion;
 use cheroot::wsgi::{AppError, Body, ResponseBody};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyIterator, PyList, PyTuple};
 
+use crate::file_wrapper::FileWrapper;
 use crate::lend::Lease;
 use crate::report::Host;
 use crate::start_response::chunk_bytes;
@@ -26,6 +30,16 @@ pub(crate) fn from_result<'r>(
     lease: Lease<'r>,
     host: Arc<Host>,
 ) -> Result<Body<'r>, AppError> {
+    if let Ok(wrapper) = result.cast::<FileWrapper>() {
+        if let Some(region) = wrapper.borrow().region(py) {
+            return Ok(Body::new(WrappedFile {
+                region: Some(region),
+                wrapper: Some(result.unbind()),
+                host,
+                _lease: lease,
+            }));
+        }
+    }
     let has_close = match result.hasattr(intern!(py, "close")) {
         Ok(has) => has,
         Err(err) => return Err(host.failed(py, err)),
@@ -79,6 +93,39 @@ fn pull(iter: &Bound<'_, PyIterator>, host: &Host) -> Option<Result<Bytes, AppEr
             Ok(chunk) => return Some(Ok(chunk)),
             Err(err) => return Some(Err(host.failed(py, err))),
         }
+    }
+}
+
+/// A `wsgi.file_wrapper` over a real file: the file's region from its current position, then
+/// the wrapper's `close()`.
+struct WrappedFile<'r> {
+    region: Option<FileRegion>,
+    wrapper: Option<Py<PyAny>>,
+    host: Arc<Host>,
+    _lease: Lease<'r>,
+}
+
+impl ResponseBody for WrappedFile<'_> {
+    fn take_file(&mut self) -> Option<FileRegion> {
+        self.region.take()
+    }
+
+    fn next_chunk(&mut self) -> Option<Result<Bytes, AppError>> {
+        None
+    }
+
+    fn close(&mut self) -> Result<(), AppError> {
+        let Some(wrapper) = self.wrapper.take() else {
+            return Ok(());
+        };
+        Python::attach(|py| {
+            let closed = wrapper.bind(py).call_method0(intern!(py, "close"));
+            drop(wrapper);
+            match closed {
+                Ok(_) => Ok(()),
+                Err(err) => Err(self.host.failed(py, err)),
+            }
+        })
     }
 }
 

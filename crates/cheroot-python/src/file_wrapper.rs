@@ -1,7 +1,13 @@
-//! `wsgi.file_wrapper(filelike, blksize=8192)`: PEP 3333's optional file wrapper. An iterable
-//! that reads `filelike` in blocks of `blksize` until it returns `b''`, and whose `close()`
-//! closes the file, so the server calls it on every path.
+//! `wsgi.file_wrapper(filelike, blksize=8192)`: PEP 3333's optional file wrapper. Over a real
+//! file opened in binary mode, the server sends the file from its current position with
+//! sendfile(2) (`body.rs`); over anything else it is an iterable that reads `filelike` in
+//! blocks of `blksize` until `b''`. Its `close()` closes the file, and the server calls it on
+//! every path.
 
+use std::fs::File;
+use std::os::fd::{BorrowedFd, RawFd};
+
+use cheroot::FileRegion;
 use pyo3::intern;
 use pyo3::prelude::*;
 
@@ -12,6 +18,45 @@ pub(crate) struct FileWrapper {
     filelike: Py<PyAny>,
     #[pyo3(get)]
     blksize: usize,
+}
+
+impl FileWrapper {
+    /// The region to send when `filelike` is a regular file in binary mode: from its position
+    /// (`tell()`) to its end. `None` for anything else (a `BytesIO`, a socket, a text file).
+    pub(crate) fn region(&self, py: Python<'_>) -> Option<FileRegion> {
+        let file = self.filelike.bind(py);
+        if let Ok(mode) = file.getattr(intern!(py, "mode")) {
+            if !mode
+                .extract::<String>()
+                .is_ok_and(|mode| mode.contains('b'))
+            {
+                return None;
+            }
+        }
+        let fd: RawFd = file
+            .call_method0(intern!(py, "fileno"))
+            .ok()?
+            .extract()
+            .ok()?;
+        let offset: u64 = file
+            .call_method0(intern!(py, "tell"))
+            .ok()?
+            .extract()
+            .ok()?;
+        if fd < 0 {
+            return None;
+        }
+        // SAFETY: `fileno()` just returned this descriptor of an open Python file, which the
+        // wrapper keeps open while the descriptor is duplicated here.
+        let owned = unsafe { BorrowedFd::borrow_raw(fd) }
+            .try_clone_to_owned()
+            .ok()?;
+        let file = File::from(owned);
+        if !file.metadata().ok()?.is_file() {
+            return None;
+        }
+        FileRegion::to_end(file, offset).ok()
+    }
 }
 
 #[pymethods]

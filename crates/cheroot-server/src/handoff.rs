@@ -13,8 +13,6 @@ use std::future::poll_fn;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::task::{Poll, Waker};
 
-use bytes::Bytes;
-
 use crate::response::{Ended, Event};
 use crate::wake_batch::WakeBatch;
 
@@ -67,7 +65,8 @@ struct Inner {
 }
 
 struct State {
-    data: VecDeque<Bytes>,
+    /// `Data` and `File` messages, in order (never `End`, which has its own slot).
+    data: VecDeque<Event>,
     end: Option<Ended>,
     capacity: usize,
     /// The connection task, waiting for a message.
@@ -96,7 +95,8 @@ impl Inner {
 }
 
 impl EventSender {
-    /// Sends `event`, waiting while `capacity` `Data` messages are already queued.
+    /// Sends `event`, waiting while `capacity` `Data` (or `File`) messages are already
+    /// queued.
     ///
     /// # Errors
     ///
@@ -110,12 +110,12 @@ impl EventSender {
                 }
                 st.end = Some(ended);
             }
-            Event::Data(data) => loop {
+            queued => loop {
                 if st.receiver_gone {
                     return Err(Closed);
                 }
                 if st.data.len() < st.capacity {
-                    st.data.push_back(data);
+                    st.data.push_back(queued);
                     break;
                 }
                 st.sender_waiting = true;
@@ -137,18 +137,18 @@ impl Drop for EventSender {
 }
 
 impl EventReceiver {
-    /// The next message: every `Data` in order, then `End`; `None` once the sender is gone
+    /// The next message: every `Data` and `File` in order, then `End`; `None` once the sender is gone
     /// and nothing is left.
     pub(crate) async fn recv(&mut self) -> Option<Event> {
         poll_fn(|cx| {
             let mut st = self.inner.lock();
-            if let Some(data) = st.data.pop_front() {
+            if let Some(queued) = st.data.pop_front() {
                 let waiting = st.sender_waiting;
                 drop(st);
                 if waiting {
                     self.inner.room.notify_one();
                 }
-                return Poll::Ready(Some(Event::Data(data)));
+                return Poll::Ready(Some(queued));
             }
             if let Some(ended) = st.end.take() {
                 return Poll::Ready(Some(Event::End(ended)));

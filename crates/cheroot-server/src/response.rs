@@ -7,6 +7,7 @@ use std::io;
 use std::sync::Arc;
 
 use crate::clock;
+use crate::file_region::FileRegion;
 use crate::handoff::EventSender;
 use crate::shared::Shared;
 use bytes::{BufMut, Bytes, BytesMut};
@@ -14,6 +15,9 @@ use cheroot_wire::{ResponseFraming, response_framing};
 
 /// Below this size a `Bytes` body piece is copied next to the head rather than queued alone.
 const COPY_THRESHOLD: usize = 4096;
+
+/// A file sent without sendfile is read in pieces of this size.
+const FILE_COPY_PIECE: usize = 64 * 1024;
 
 /// A buffered response (see [`Response::set_buffered`]) sends its bytes once this many are held.
 const BUFFER_LIMIT: usize = 64 * 1024;
@@ -40,6 +44,9 @@ pub(crate) trait OutBuf: Send {
 pub(crate) enum Event {
     /// Bytes to send, already framed.
     Data(Bytes),
+    /// A file region to send as it is (its framing went in the `Data` before it), with
+    /// sendfile(2).
+    File(FileRegion),
     /// The gateway returned; nothing follows.
     End(Ended),
 }
@@ -92,7 +99,13 @@ pub(crate) struct ResponseCtx {
 
 pub(crate) enum Sink<'a> {
     Inline(&'a mut dyn OutBuf),
-    Channel { tx: EventSender, pending: BytesMut },
+    Channel {
+        tx: EventSender,
+        pending: BytesMut,
+        /// Whether the connection can send a file without copying it (plain TCP or UNIX
+        /// socket; TLS must encrypt every byte).
+        zero_copy: bool,
+    },
 }
 
 /// The response to one request, written by [`Gateway::respond`](crate::Gateway::respond).
@@ -327,6 +340,97 @@ impl<'a> Response<'a> {
         self.write_piece(Piece::Bytes(data))
     }
 
+    /// Writes `region` of a file as body bytes: with sendfile(2), not copied through memory,
+    /// on a plain TCP or UNIX connection from the worker pool; read and written otherwise
+    /// (TLS, inline gateways). The same framing and `Content-Length` checks as
+    /// [`write`](Response::write).
+    ///
+    /// # Errors
+    ///
+    /// As [`write`](Response::write), and the errors of reading the file on the copying path.
+    pub fn send_file(&mut self, region: FileRegion) -> io::Result<()> {
+        if !matches!(
+            self.sink,
+            Sink::Channel {
+                zero_copy: true,
+                ..
+            }
+        ) {
+            return self.copy_file(region);
+        }
+        if self.broken {
+            return Err(gone());
+        }
+        self.release_held()?;
+        let mut region = region;
+        let len = region.len();
+        if !self.headers_sent {
+            if self.content_length.is_some_and(|declared| len > declared) {
+                self.overflow = true;
+                return Err(io::Error::new(io::ErrorKind::InvalidData, OVERFLOW_MESSAGE));
+            }
+            self.start()?;
+        }
+        let mut result = Ok(());
+        match self.framing {
+            ResponseFraming::NoBody => return Ok(()),
+            ResponseFraming::Length(declared) => {
+                let remaining = declared - self.written;
+                if len > remaining {
+                    region.truncate(remaining);
+                    self.keep_alive = false;
+                    result = Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "Response body exceeds the declared Content-Length.",
+                    ));
+                }
+            }
+            ResponseFraming::Chunked => {
+                if len == 0 {
+                    return Ok(());
+                }
+                let out = self.out();
+                put_hex(out, len);
+                out.put_slice(b"\r\n");
+            }
+            ResponseFraming::CloseDelimited => {}
+        }
+        self.written += region.len();
+        // What is pending (the head, a chunk size) goes first, then the file.
+        self.flush_channel()?;
+        if let Sink::Channel { tx, .. } = &self.sink {
+            if tx.blocking_send(Event::File(region)).is_err() {
+                self.broken = true;
+                return Err(gone());
+            }
+        }
+        if self.framing == ResponseFraming::Chunked {
+            self.out().put_slice(b"\r\n");
+        }
+        result
+    }
+
+    /// `send_file` where the bytes must pass through memory: 64 KiB reads, each written.
+    fn copy_file(&mut self, region: FileRegion) -> io::Result<()> {
+        let mut offset = region.offset();
+        let end = region.offset() + region.len();
+        while offset < end {
+            let want = (end - offset).min(FILE_COPY_PIECE as u64) as usize;
+            let mut piece = BytesMut::zeroed(want);
+            let got = std::os::unix::fs::FileExt::read_at(region.file(), &mut piece, offset)?;
+            if got == 0 {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the file ended before the region sent from it",
+                ));
+            }
+            piece.truncate(got);
+            self.write_bytes(piece.freeze())?;
+            offset += got as u64;
+        }
+        Ok(())
+    }
+
     fn write_piece(&mut self, piece: Piece<'_>) -> io::Result<()> {
         if self.broken {
             return Err(gone());
@@ -474,7 +578,7 @@ impl<'a> Response<'a> {
     /// Hands the outcome, with the bytes still pending and the request head, back to the
     /// connection task (worker-pool gateways).
     pub(crate) fn send_end(&mut self, outcome: Outcome, head: cheroot_wire::RequestHead) {
-        if let Sink::Channel { tx, pending } = &mut self.sink {
+        if let Sink::Channel { tx, pending, .. } = &mut self.sink {
             let last = std::mem::take(pending);
             let ended = Ended {
                 outcome,
@@ -600,7 +704,7 @@ impl<'a> Response<'a> {
             Piece::Bytes(data) if data.len() < COPY_THRESHOLD => self.out().put_slice(&data),
             Piece::Bytes(data) => match &mut self.sink {
                 Sink::Inline(buf) => buf.push_bytes(data),
-                Sink::Channel { tx, pending } => {
+                Sink::Channel { tx, pending, .. } => {
                     if !pending.is_empty() {
                         let head = pending.split().freeze();
                         if tx.blocking_send(Event::Data(head)).is_err() {
@@ -618,7 +722,7 @@ impl<'a> Response<'a> {
 
     /// Sends what a worker has pending to the connection task.
     fn flush_channel(&mut self) -> io::Result<()> {
-        if let Sink::Channel { tx, pending } = &mut self.sink {
+        if let Sink::Channel { tx, pending, .. } = &mut self.sink {
             if !pending.is_empty() && !self.broken {
                 let data = pending.split().freeze();
                 if tx.blocking_send(Event::Data(data)).is_err() {

@@ -8,6 +8,7 @@ mod it {
 
     mod body;
     mod errors;
+    mod files;
     mod keepalive;
     mod lifecycle;
     mod load;

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use bytes::Bytes;
+use cheroot_server::FileRegion;
 
 use crate::error::AppError;
 
@@ -22,6 +23,13 @@ use crate::error::AppError;
 pub trait ResponseBody {
     /// The next chunk, `None` at the end.
     fn next_chunk(&mut self) -> Option<Result<Bytes, AppError>>;
+
+    /// A file region to send first, before the chunks (WSGI's `wsgi.file_wrapper` over a
+    /// real file): the server sends it with sendfile(2) where it can. Asked once; the default
+    /// has none.
+    fn take_file(&mut self) -> Option<FileRegion> {
+        None
+    }
 
     /// WSGI's `close()`: runs once after the body was consumed or abandoned.
     ///
@@ -118,6 +126,11 @@ impl<'r> Body<'r> {
         self.inner.next_chunk()
     }
 
+    /// The file region to send before the chunks, if any (see [`ResponseBody::take_file`]).
+    pub fn take_file(&mut self) -> Option<FileRegion> {
+        self.inner.take_file()
+    }
+
     /// Runs the body's close hook.
     ///
     /// # Errors
@@ -137,6 +150,10 @@ impl<'r> Body<'r> {
 impl ResponseBody for Body<'_> {
     fn next_chunk(&mut self) -> Option<Result<Bytes, AppError>> {
         Body::next_chunk(self)
+    }
+
+    fn take_file(&mut self) -> Option<FileRegion> {
+        Body::take_file(self)
     }
 
     fn close(&mut self) -> Result<(), AppError> {
@@ -225,6 +242,10 @@ struct OnClose<'r> {
 impl ResponseBody for OnClose<'_> {
     fn next_chunk(&mut self) -> Option<Result<Bytes, AppError>> {
         self.body.next_chunk()
+    }
+
+    fn take_file(&mut self) -> Option<FileRegion> {
+        self.body.take_file()
     }
 
     fn close(&mut self) -> Result<(), AppError> {

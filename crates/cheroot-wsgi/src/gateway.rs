@@ -156,6 +156,12 @@ pub(crate) fn run<'r>(
 }
 
 fn stream(body: &mut Body<'_>, core: &Core<'_>) -> Result<(), AppError> {
+    if let Some(region) = body.take_file() {
+        // An empty file neither sends the head nor writes, as an empty chunk.
+        if !region.is_empty() {
+            core.send_file(region)?;
+        }
+    }
     while let Some(chunk) = body.next_chunk() {
         let chunk: Bytes = chunk?;
         // filter(None, response): an empty chunk neither sends the head nor writes.

@@ -4,7 +4,7 @@
 use std::io;
 
 use bytes::Bytes;
-use cheroot_server::HeaderError;
+use cheroot_server::{FileRegion, HeaderError};
 
 use crate::app::WsgiApp;
 use crate::environ::Environ;
@@ -96,6 +96,10 @@ impl Sink for Recorder {
         self.sent = true;
         self.body.extend_from_slice(&data);
         Ok(())
+    }
+
+    fn send_file(&mut self, region: FileRegion) -> io::Result<()> {
+        self.write_bytes(Bytes::from(region.read_to_vec()?))
     }
 
     fn hold(&mut self) {}

@@ -6,7 +6,7 @@ use std::fmt;
 use std::io;
 
 use bytes::Bytes;
-use cheroot_server::{HeaderError, Response};
+use cheroot_server::{FileRegion, HeaderError, Response};
 
 use crate::error::AppError;
 
@@ -22,6 +22,8 @@ pub(crate) trait Sink {
     fn add_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HeaderError>;
     fn send_headers(&mut self) -> io::Result<()>;
     fn write_bytes(&mut self, data: Bytes) -> io::Result<()>;
+    /// Writes a file region (without copying it where the connection allows).
+    fn send_file(&mut self, region: FileRegion) -> io::Result<()>;
     /// Holds what is written until the response ends, instead of sending each write at once.
     fn hold(&mut self);
 }
@@ -41,6 +43,10 @@ impl Sink for Response<'_> {
 
     fn write_bytes(&mut self, data: Bytes) -> io::Result<()> {
         Response::write_bytes(self, data)
+    }
+
+    fn send_file(&mut self, region: FileRegion) -> io::Result<()> {
+        Response::send_file(self, region)
     }
 
     fn hold(&mut self) {
@@ -194,6 +200,29 @@ impl<'r> Core<'r> {
             Err(_) if over => Err(AppError::content_length_exceeded(OVERFLOW_AFTER_HEADERS)),
             Err(err) => Err(AppError::io(err)),
         }
+    }
+}
+
+impl Core<'_> {
+    /// Writes a file region as body bytes, the head first if it has not gone out; the server
+    /// applies the declared `Content-Length` as for any write.
+    pub(crate) fn send_file(&self, region: FileRegion) -> Result<(), AppError> {
+        let mut state = self.state.borrow_mut();
+        if state.started.is_none() {
+            return Err(AppError::write_before_start_response());
+        }
+        if !state.headers_sent {
+            state.stage()?;
+            state.headers_sent = true;
+        }
+        state.written += region.len();
+        state.sink.send_file(region).map_err(|err| {
+            if err.kind() == io::ErrorKind::InvalidData {
+                AppError::content_length_exceeded(OVERFLOW_AFTER_HEADERS)
+            } else {
+                AppError::io(err)
+            }
+        })
     }
 }
 
@@ -455,6 +484,10 @@ pub(crate) mod tests {
             self.head_sent = true;
             self.body.extend_from_slice(&data);
             Ok(())
+        }
+
+        fn send_file(&mut self, region: FileRegion) -> io::Result<()> {
+            self.write_bytes(Bytes::from(region.read_to_vec()?))
         }
 
         fn hold(&mut self) {

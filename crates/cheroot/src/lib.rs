@@ -65,9 +65,9 @@
 #![forbid(unsafe_code)]
 
 pub use cheroot_server::{
-    BindAddr, BindAddrError, ConfigError, ConnInfo, DEFAULT_SERVER_NAME, Gateway, GatewayError,
-    HeaderError, HttpServer, PeerAddr, Protocol, Request, RequestBody, Response, ServerConfig,
-    ServerError, StatsSnapshot,
+    BindAddr, BindAddrError, ConfigError, ConnInfo, DEFAULT_SERVER_NAME, FileRegion, Gateway,
+    GatewayError, HeaderError, HttpServer, PeerAddr, Protocol, Request, RequestBody, Response,
+    ServerConfig, ServerError, StatsSnapshot,
 };
 
 /// The server's building blocks below [`HttpServer`]: listeners, streams, the worker pool and

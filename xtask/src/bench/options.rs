@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::python::App;
 use super::scenario::{Gateway, SCENARIOS, Scenario};
 
 /// Usage text, printed by `--help` and after a bad argument.
@@ -27,7 +28,19 @@ options:
   --hyper-pipeline-flush
                       turn on hyper's pipeline_flush (off by default, as in issue 3's
                       reference figures; it batches pipelined responses)
-  -h, --help          this text";
+  -h, --help          this text
+
+Python hosting (issue 10): --python runs the WSGI apps of bench/python/apps.py on cheroot-rs
+(a release wheel built into target/python-venv), granian, cheroot and gunicorn (gthread), one
+worker process each pinned to core 0, wrk on core 1, with the Rust `cheroot builtin:hello` as
+the baseline of the bridge's cost, and writes the figures into docs/benchmarks.md.
+--duration, --warmup, --quick, --rounds and --no-build (use the installed wheel and
+target/release/cheroot) apply; --scenario, --gateway, --idle and --hyper-pipeline-flush do not.
+
+  --python            run the Python hosting benchmark instead of the hyper one
+  --app A,B,..        apps to run (default: all of hello,flask,big,file)
+  --threads N         worker threads of every server (default 8)
+  --no-docs           print the figures only; also implied by --quick";
 
 /// What one invocation runs.
 #[derive(Debug, Clone)]
@@ -40,6 +53,13 @@ pub(crate) struct Options {
     pub(crate) rounds: u32,
     pub(crate) no_build: bool,
     pub(crate) hyper_pipeline_flush: bool,
+    /// The Python hosting benchmark instead of the hyper one.
+    pub(crate) python: bool,
+    /// Its apps, and the worker threads every Python server gets.
+    pub(crate) apps: Vec<App>,
+    pub(crate) threads: u32,
+    /// Whether `--python` writes its figures into docs/benchmarks.md.
+    pub(crate) write_docs: bool,
 }
 
 /// What the command line asked for: a run, or only the usage text.
@@ -60,10 +80,17 @@ pub(crate) fn parse(args: &[String]) -> Result<Parsed, String> {
         rounds: 1,
         no_build: false,
         hyper_pipeline_flush: false,
+        python: false,
+        apps: App::ALL.to_vec(),
+        threads: DEFAULT_THREADS,
+        write_docs: true,
     };
     let mut explicit_duration = None;
     let mut explicit_warmup = None;
     let mut quick = false;
+    // The first option that only the hyper benchmark knows, and the first only --python knows.
+    let mut hyper_only = None;
+    let mut python_only = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = || {
@@ -71,9 +98,28 @@ pub(crate) fn parse(args: &[String]) -> Result<Parsed, String> {
                 .ok_or_else(|| format!("{arg} needs a value\n\n{USAGE}"))
         };
         match arg.as_str() {
+            "--hyper-pipeline-flush" | "--scenario" | "--scenarios" | "--gateway" | "--idle" => {
+                hyper_only.get_or_insert(arg.as_str());
+            }
+            "--app" | "--apps" | "--threads" | "--no-docs" => {
+                python_only.get_or_insert(arg.as_str());
+            }
+            _ => {}
+        }
+        match arg.as_str() {
             "-h" | "--help" => return Ok(Parsed::Help),
             "--quick" => quick = true,
             "--no-build" => opts.no_build = true,
+            "--python" => opts.python = true,
+            "--no-docs" => opts.write_docs = false,
+            "--app" | "--apps" => opts.apps = parse_apps(value()?)?,
+            "--threads" => {
+                let v = value()?;
+                opts.threads = match v.parse() {
+                    Ok(n) if (1..=64).contains(&n) => n,
+                    _ => return Err(format!("--threads wants 1 to 64, got {v:?}")),
+                };
+            }
             "--hyper-pipeline-flush" => opts.hyper_pipeline_flush = true,
             "--scenario" | "--scenarios" => opts.scenarios = parse_scenarios(value()?)?,
             "--gateway" => opts.gateways = parse_gateways(value()?)?,
@@ -95,9 +141,16 @@ pub(crate) fn parse(args: &[String]) -> Result<Parsed, String> {
             other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
         }
     }
+    match (opts.python, hyper_only, python_only) {
+        (true, Some(flag), _) => return Err(format!("{flag} is not an option of --python")),
+        (false, _, Some(flag)) => return Err(format!("{flag} needs --python")),
+        _ => {}
+    }
     if quick {
         opts.warmup = Duration::from_secs(1);
         opts.duration = Duration::from_secs(3);
+        // A smoke test does not replace the recorded figures.
+        opts.write_docs = false;
     }
     opts.duration = explicit_duration.unwrap_or(opts.duration);
     opts.warmup = explicit_warmup.unwrap_or(opts.warmup);
@@ -106,6 +159,11 @@ pub(crate) fn parse(args: &[String]) -> Result<Parsed, String> {
     }
     Ok(Parsed::Run(opts))
 }
+
+/// Worker threads per Python server: enough that a request never waits for a thread while
+/// the GIL is free, few enough that they do not fight over it (granian warns above the core
+/// count; cheroot's default is 10).
+const DEFAULT_THREADS: u32 = 8;
 
 fn parse_secs(arg: &str, v: &str) -> Result<Duration, String> {
     // wrk takes whole seconds, so the harness does too; the cap keeps every run bounded.
@@ -135,6 +193,26 @@ fn parse_scenarios(v: &str) -> Result<Vec<&'static Scenario>, String> {
     }
     if out.is_empty() {
         return Err("--scenario names no scenario".to_owned());
+    }
+    Ok(out)
+}
+
+fn parse_apps(v: &str) -> Result<Vec<App>, String> {
+    let mut out = Vec::new();
+    for name in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let app = App::ALL
+            .into_iter()
+            .find(|a| a.name().eq_ignore_ascii_case(name))
+            .ok_or_else(|| {
+                let known: Vec<&str> = App::ALL.iter().map(|a| a.name()).collect();
+                format!("unknown app {name:?}; known: {}", known.join(","))
+            })?;
+        if !out.contains(&app) {
+            out.push(app);
+        }
+    }
+    if out.is_empty() {
+        return Err("--app names no app".to_owned());
     }
     Ok(out)
 }
@@ -187,6 +265,21 @@ mod tests {
                 .unwrap()
                 .hyper_pipeline_flush
         );
+        assert!(!o.python);
+    }
+
+    #[test]
+    fn python_options() {
+        let o = run(&["--python", "--rounds", "3", "--duration", "5"]).unwrap();
+        assert!(o.python && o.write_docs);
+        assert_eq!(o.apps, App::ALL);
+        assert_eq!((o.rounds, o.duration.as_secs(), o.threads), (3, 5, 8));
+        let o = run(&["--python", "--app", "file,HELLO,file", "--threads", "4"]).unwrap();
+        assert_eq!(o.apps, [App::File, App::Hello]);
+        assert_eq!(o.threads, 4);
+        assert!(!run(&["--python", "--no-docs"]).unwrap().write_docs);
+        // A smoke test never overwrites the recorded figures.
+        assert!(!run(&["--python", "--quick"]).unwrap().write_docs);
     }
 
     #[test]
@@ -226,6 +319,16 @@ mod tests {
             &["--rounds", "0"],
             &["--rounds", "21"],
             &["--frobnicate"],
+            &["--python", "--app", "django"],
+            &["--python", "--app", ","],
+            &["--python", "--threads", "0"],
+            &["--python", "--threads", "65"],
+            &["--python", "--scenario", "A"],
+            &["--gateway", "pool", "--python"],
+            &["--python", "--idle", "10"],
+            &["--app", "hello"],
+            &["--threads", "4"],
+            &["--no-docs"],
         ];
         for args in table {
             assert!(run(args).is_err(), "{args:?} was accepted");

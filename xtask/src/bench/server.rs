@@ -1,6 +1,7 @@
-//! A server under test as a child process: started pinned to core 0, killed when dropped.
+//! A server under test as a child process: started pinned to core 0, killed when dropped,
+//! together with any worker processes it started.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::fs::File;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
@@ -8,7 +9,9 @@ use std::process::{Child, Command, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
+use super::cpu;
 use super::memory::{self, Memory};
+use super::process_tree;
 use super::scenario::Server;
 
 /// How long a server may take to accept its first connection.
@@ -24,8 +27,8 @@ pub(crate) struct ServerProcess {
 
 impl ServerProcess {
     /// Starts `server` from `bin_dir` (its HTTPS binary when `tls`) on a free loopback port
-    /// with `extra` arguments after the address, pinned to `core` when given, with its standard error in `log`, and waits
-    /// until it accepts connections.
+    /// with `extra` arguments after the address, pinned to `core` when given, with its standard
+    /// error in `log`, and waits until it accepts connections.
     pub(crate) fn start(
         bin_dir: &Path,
         server: Server,
@@ -35,31 +38,31 @@ impl ServerProcess {
         log: &Path,
     ) -> Result<ServerProcess, String> {
         let addr = free_loopback_port()?;
-        let bin = bin_dir.join(server.binary(tls));
-        let mut cmd = match core {
-            Some(core) => {
-                let mut c = Command::new("taskset");
-                c.arg("-c").arg(core.to_string()).arg(&bin);
-                c
-            }
-            None => Command::new(&bin),
-        };
+        let mut cmd = pinned(core, bin_dir.join(server.binary(tls)));
         cmd.arg(addr.to_string())
             .args(server.extra_args())
             .args(extra);
+        ServerProcess::spawn(cmd, addr, server.label(), log)
+    }
+
+    /// Starts `cmd`, a server already told to listen on `addr` (and pinned, see [`pinned`]),
+    /// with its standard output and error in `log`, and waits until it accepts connections.
+    pub(crate) fn spawn(
+        mut cmd: Command,
+        addr: SocketAddr,
+        label: &'static str,
+        log: &Path,
+    ) -> Result<ServerProcess, String> {
         let log_file = File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log_file);
+        let err_file = log_file
+            .try_clone()
+            .map_err(|e| format!("{}: {e}", log.display()))?;
+        cmd.stdin(Stdio::null()).stdout(log_file).stderr(err_file);
         let child = cmd
             .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+            .map_err(|e| format!("cannot start {label}: {e}"))?;
         // From here on, Drop kills the child whatever happens.
-        let mut proc = ServerProcess {
-            child,
-            addr,
-            label: server.label(),
-        };
+        let mut proc = ServerProcess { child, addr, label };
         proc.wait_ready(log)?;
         Ok(proc)
     }
@@ -74,9 +77,25 @@ impl ServerProcess {
         self.child.id()
     }
 
-    /// Its resident memory now.
+    /// Its resident memory now, summed over it and the processes it started (a master and
+    /// its worker are both the server's cost).
     pub(crate) fn memory(&self) -> Result<Memory, String> {
-        memory::read(self.pid())
+        let mut total = memory::read(self.pid())?;
+        for pid in process_tree::of(self.pid()).into_iter().skip(1) {
+            // A worker that exits between the listing and the read counts for nothing.
+            if let Ok(m) = memory::read(pid) {
+                total.rss_kib += m.rss_kib;
+                total.hwm_kib += m.hwm_kib;
+            }
+        }
+        Ok(total)
+    }
+
+    /// CPU time used so far by it and the processes it started, in clock ticks.
+    pub(crate) fn cpu_ticks(&self) -> Option<u64> {
+        let mut tree = process_tree::of(self.pid()).into_iter();
+        let own = cpu::ticks(tree.next()?)?;
+        Some(own + tree.filter_map(cpu::ticks).sum::<u64>())
     }
 
     /// Fails when the server has exited (crashed) since it started.
@@ -113,14 +132,43 @@ impl ServerProcess {
 impl Drop for ServerProcess {
     fn drop(&mut self) {
         // SIGKILL: the figures are taken already, and a graceful stop could wait on clients.
+        // The workers are listed before their master dies (then they are re-parented and
+        // cannot be found), and killed after it, so that no master is left to start new ones.
+        let workers: Vec<String> = process_tree::of(self.pid())
+            .into_iter()
+            .skip(1)
+            .map(|pid| pid.to_string())
+            .collect();
         let _ = self.child.kill();
+        if !workers.is_empty() {
+            let _ = Command::new("kill")
+                .arg("-KILL")
+                .args(&workers)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
         let _ = self.child.wait();
+    }
+}
+
+/// A command that runs `program` pinned to `core` with taskset (which execs it, so the
+/// child's pid is the program's own), or unpinned when no core is given.
+pub(crate) fn pinned(core: Option<u32>, program: impl AsRef<OsStr>) -> Command {
+    match core {
+        Some(core) => {
+            let mut c = Command::new("taskset");
+            c.arg("-c").arg(core.to_string()).arg(program);
+            c
+        }
+        None => Command::new(program),
     }
 }
 
 /// A loopback port that is free now. Another process could take it before the server binds;
 /// the server then fails to start and the run reports that.
-fn free_loopback_port() -> Result<SocketAddr, String> {
+pub(crate) fn free_loopback_port() -> Result<SocketAddr, String> {
     let listener =
         TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free loopback port: {e}"))?;
     listener

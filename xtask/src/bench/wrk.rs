@@ -3,14 +3,14 @@
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use super::cpu;
 use super::memory::Memory;
 use super::scenario::Load;
-use super::server::ServerProcess;
+use super::server::{self, ServerProcess};
 use super::wrk_report::{self, WrkReport};
 
 /// How often the server's RSS is sampled during a run.
@@ -53,14 +53,7 @@ pub(crate) fn run(
     log: &Path,
 ) -> Result<Measured, String> {
     let secs = spec.duration.as_secs().max(1);
-    let mut cmd = match spec.core {
-        Some(core) => {
-            let mut c = Command::new("taskset");
-            c.arg("-c").arg(core.to_string()).arg("wrk");
-            c
-        }
-        None => Command::new("wrk"),
-    };
+    let mut cmd = server::pinned(spec.core, "wrk");
     cmd.arg("-t1")
         .arg(format!("-c{}", spec.connections))
         .arg(format!("-d{secs}s"))
@@ -85,7 +78,7 @@ pub(crate) fn run(
         .map_err(|e| format!("{}: {e}", log.display()))?;
     cmd.stdin(Stdio::null()).stdout(out).stderr(err);
     let per_second = cpu::ticks_per_second();
-    let server_start = cpu::ticks(server.pid());
+    let server_start = server.cpu_ticks();
     let mut child = cmd.spawn().map_err(|e| format!("cannot run wrk: {e}"))?;
     let started = Instant::now();
     // taskset execs wrk, so the child's pid is wrk's; its last sample before it exits
@@ -114,7 +107,7 @@ pub(crate) fn run(
         }
     };
     let elapsed = started.elapsed();
-    let server_used = match (server_start, cpu::ticks(server.pid())) {
+    let server_used = match (server_start, server.cpu_ticks()) {
         (Some(a), Some(b)) => b.saturating_sub(a),
         _ => 0,
     };

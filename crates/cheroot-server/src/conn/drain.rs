@@ -3,13 +3,15 @@
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
+use crate::zero_copy::ZeroCopy;
+
 use super::body::{BodyDecoder, Step};
 use super::{Conn, DRAIN_LIMIT};
 
 impl<R, W> Conn<R, W>
 where
     R: AsyncRead + Unpin + Send + 'static,
-    W: AsyncWrite + Unpin + Send + 'static,
+    W: AsyncWrite + ZeroCopy + Unpin + Send + 'static,
 {
     /// Reads and drops the rest of `body`; false when it is longer than [`DRAIN_LIMIT`],
     /// malformed, stalls for `timeout`, or the client goes away (the connection must close).

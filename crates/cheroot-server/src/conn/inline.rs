@@ -5,6 +5,8 @@ use bytes::{Bytes, BytesMut};
 use cheroot_wire::RequestHead;
 use tokio::io::{AsyncRead, AsyncWrite};
 
+use crate::zero_copy::ZeroCopy;
+
 use super::body::{BodyDecoder, Step};
 use super::invoke::run_gateway;
 use super::{Conn, Dispatch, Ending, log_socket_error};
@@ -18,7 +20,7 @@ const WRITE_BUFFER_START: usize = 4096;
 impl<R, W> Conn<R, W>
 where
     R: AsyncRead + Unpin + Send + 'static,
-    W: AsyncWrite + Unpin + Send + 'static,
+    W: AsyncWrite + ZeroCopy + Unpin + Send + 'static,
 {
     pub(super) async fn respond_inline(
         &mut self,

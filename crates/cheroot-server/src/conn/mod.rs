@@ -22,6 +22,8 @@ use cheroot_makefile::StreamReader;
 use cheroot_makefile::StreamWriter;
 use cheroot_wire::{BodyFraming, ParseError, RequestHead, body_framing};
 use tokio::io::{AsyncRead, AsyncWrite};
+
+use crate::zero_copy::ZeroCopy;
 use tokio::sync::watch;
 
 use crate::access_log;
@@ -56,7 +58,7 @@ pub(crate) async fn serve_connection<R, W>(
     shared: Arc<Shared>,
 ) where
     R: AsyncRead + Unpin + Send + 'static,
-    W: AsyncWrite + Unpin + Send + 'static,
+    W: AsyncWrite + ZeroCopy + Unpin + Send + 'static,
 {
     let stop = shared.tracker.stop_signal();
     let blocking_gateway = shared.gateway.blocking();
@@ -147,7 +149,7 @@ impl<W: AsyncWrite + Unpin + Send> OutBuf for StreamWriter<W> {
 impl<R, W> Conn<R, W>
 where
     R: AsyncRead + Unpin + Send + 'static,
-    W: AsyncWrite + Unpin + Send + 'static,
+    W: AsyncWrite + ZeroCopy + Unpin + Send + 'static,
 {
     async fn run(&mut self) -> Ending {
         loop {

@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use cheroot_wire::{ParseError, RequestHead};
 use tokio::io::{AsyncRead, AsyncWrite};
+
+use crate::zero_copy::ZeroCopy;
 use tokio::sync::{mpsc, oneshot};
 
 use super::body::{BodyDecoder, Step};
@@ -36,7 +38,7 @@ const SCRATCH_KEEP_LIMIT: usize = 8 * 1024;
 impl<R, W> Conn<R, W>
 where
     R: AsyncRead + Unpin + Send + 'static,
-    W: AsyncWrite + Unpin + Send + 'static,
+    W: AsyncWrite + ZeroCopy + Unpin + Send + 'static,
 {
     pub(super) async fn respond_pooled(
         &mut self,
@@ -68,12 +70,14 @@ where
         // back with `End`: allocated, filled, and reused without a free on another thread
         // (malloc's arenas make a buffer allocated by one thread and freed by another slow).
         let pending = std::mem::take(&mut self.scratch);
+        let zero_copy = self.writer.get_ref().can_send_file();
         let job = move || {
             let mut request_body = request_body;
             let mut req = Request::new(&head, &info, &mut request_body);
             let sink = Sink::Channel {
                 tx: event_tx,
                 pending,
+                zero_copy,
             };
             let mut resp = Response::new(&ctx, sink);
             let outcome = run_gateway(&*gateway, &mut req, &mut resp);
@@ -125,6 +129,22 @@ where
                         // already queued.
                         if event_rx.is_empty() && !self.flush().await {
                             return Dispatch::Gone;
+                        }
+                    }
+                    Some(Event::File(region)) => {
+                        head_sent = true;
+                        // The bytes before the file go first, then the kernel sends the file.
+                        if !self.flush().await {
+                            return Dispatch::Gone;
+                        }
+                        let sent = tokio::time::timeout(timeout, self.writer.get_mut().send_file(&region)).await;
+                        match sent {
+                            Ok(Ok(bytes)) => self.writer.count_written(bytes),
+                            Ok(Err(err)) => {
+                                log_socket_error(&err);
+                                return Dispatch::Gone;
+                            }
+                            Err(_) => return Dispatch::Gone,
                         }
                     }
                     Some(Event::End(Ended { outcome, mut last, head })) => {

@@ -8,6 +8,8 @@ use cheroot_wire::{
 };
 use tokio::io::{AsyncRead, AsyncWrite};
 
+use crate::zero_copy::ZeroCopy;
+
 use super::{Conn, log_socket_error};
 use crate::shutdown::stopped;
 
@@ -32,7 +34,7 @@ pub(super) enum NoHead {
 impl<R, W> Conn<R, W>
 where
     R: AsyncRead + Unpin + Send + 'static,
-    W: AsyncWrite + Unpin + Send + 'static,
+    W: AsyncWrite + ZeroCopy + Unpin + Send + 'static,
 {
     /// The next head when the buffer already holds it in full (or holds a bad one), found
     /// without an await; `None` when [`read_head`](Self::read_head) must wait for bytes or

@@ -5,7 +5,30 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cheroot_server::{Gateway, GatewayError, Request, Response};
+use cheroot_server::{FileRegion, Gateway, GatewayError, Request, Response};
+
+/// The bytes of the file `/file` sends (from `FILE_OFFSET`): a pattern that shows any byte
+/// out of place.
+pub(crate) fn file_pattern() -> Vec<u8> {
+    (0..FILE_PATTERN_LEN).map(|i| (i * 7 % 251) as u8).collect()
+}
+
+pub(crate) const FILE_PATTERN_LEN: usize = 300_000;
+pub(crate) const FILE_OFFSET: usize = 10;
+
+/// A fresh file holding `file_pattern()`, already unlinked (it lives while open).
+fn pattern_file() -> std::io::Result<std::fs::File> {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "cheroot-it-file-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::write(&path, file_pattern())?;
+    let file = std::fs::File::open(&path)?;
+    std::fs::remove_file(&path)?;
+    Ok(file)
+}
 
 /// Shared with the test that built the app: counters and a gate for held requests.
 #[derive(Debug, Default)]
@@ -82,6 +105,19 @@ impl Gateway for TestApp {
         let path = String::from_utf8_lossy(req.target().path()).into_owned();
         match path.as_str() {
             "/hello" | "/" => text(resp, 200, "OK", b"Hello world!"),
+            "/file" => {
+                // FILE_PATTERN from FILE_OFFSET, sent as a file region; `?cl` declares its
+                // length, `?short` asks for more than the file holds.
+                let query = String::from_utf8_lossy(req.target().query()).into_owned();
+                let file = pattern_file()?;
+                let len = (FILE_PATTERN_LEN - FILE_OFFSET) as u64;
+                if query == "cl" {
+                    resp.add_header("Content-Length", len.to_string())?;
+                }
+                let asked = if query == "short" { len + 1000 } else { len };
+                resp.send_file(FileRegion::new(file, FILE_OFFSET as u64, asked))?;
+                Ok(())
+            }
             "/echo" => {
                 let mut body = Vec::new();
                 req.read_to_end(&mut body)?;

@@ -35,6 +35,27 @@ fn https_get(server: &TestServer, cert_der: &[u8], path: &str) -> Response {
 }
 
 #[test]
+fn a_file_region_goes_through_tls_by_copy() {
+    // No sendfile under TLS: the worker reads the file and the adapter encrypts it.
+    let (dir, cert_der) = certificate();
+    let settings = cheroot_tls::TlsSettings::new(dir.join("cert.pem"), dir.join("key.pem"));
+    let adapter = cheroot_tls::RustlsAdapter::new(settings).expect("a rustls adapter");
+    let config = ServerConfig {
+        ssl_adapter: Some(Arc::new(adapter)),
+        ..test_config()
+    };
+    let server = start(TestApp::new(true), config);
+    for target in ["/file", "/file?cl"] {
+        let resp = https_get(&server, &cert_der, target);
+        assert_eq!(resp.status, 200, "{resp}");
+        assert!(
+            resp.body == super::apps::file_pattern()[super::apps::FILE_OFFSET..],
+            "{target}: the body differs"
+        );
+    }
+}
+
+#[test]
 fn serves_https_through_an_adapter() {
     // test_ssl.py::test_ssl_adapters and test_ssl.py::test_ssl_env (url scheme, HTTPS=on)
     let (dir, cert_der) = certificate();
