@@ -1,5 +1,7 @@
 //! `cargo xtask bench`: cheroot-rs against a hyper 1.x hello-world server, loaded by wrk in the
-//! same run, each server pinned to one core and wrk to the other (issue 3, docs/benchmarks.md).
+//! same run, each server pinned to one core and wrk to the other (issue 3, docs/benchmarks.md);
+//! with `--python`, cheroot-rs hosting Python WSGI apps against granian, cheroot and gunicorn
+//! (issue 10, bench/python.rs).
 //!
 //! Kept out of CI: it needs wrk, two cores and a couple of minutes.
 
@@ -10,6 +12,8 @@ mod fd_limit;
 mod idle;
 mod memory;
 mod options;
+mod process_tree;
+mod python;
 mod report;
 mod scenario;
 mod server;
@@ -58,6 +62,9 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         Parsed::Run(opts) => opts,
     };
     let root = repo_root();
+    if opts.python {
+        return python::run(&opts, args, &root);
+    }
     setup::ensure_wrk()?;
     let logs = root.join("bench").join("target").join("bench-logs");
     std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
@@ -188,26 +195,16 @@ fn measure(ctx: &Context, server: Server, scenario: &Scenario, round: u32) -> Ou
                     i.bytes_per_conn, i.still_open, i.opened
                 )
             });
-            println!(
-                "bench:   {:<18} {:>10.0} {}, p50 {}, p99 {}, RSS {} KiB (HWM {} KiB), \
-                 CPU server {:.0}% wrk {:.0}%{idle}",
-                if ctx.opts.rounds > 1 {
-                    format!("{} r{round}", server.label())
-                } else {
-                    server.label().to_owned()
-                },
-                f.value,
-                match scenario.unit {
-                    scenario::Unit::ReqPerSec => "req/s",
-                    scenario::Unit::MibPerSec => "MiB/s",
-                },
-                report::latency(f.p50_us),
-                report::latency(f.p99_us),
-                f.rss_kib,
-                f.hwm_kib,
-                f.server_cpu,
-                f.wrk_cpu,
-            );
+            let label = if ctx.opts.rounds > 1 {
+                format!("{} r{round}", server.label())
+            } else {
+                server.label().to_owned()
+            };
+            let unit = match scenario.unit {
+                scenario::Unit::ReqPerSec => "req/s",
+                scenario::Unit::MibPerSec => "MiB/s",
+            };
+            println!("{}{idle}", f.progress(&label, unit));
             Outcome::Measured(f)
         }
         Err(e) => {
@@ -293,18 +290,5 @@ fn try_measure(
             bytes_per_conn: after.saturating_sub(base) as f64 * 1024.0 / opened.max(1) as f64,
         }
     });
-    let r = &measured.report;
-    Ok(Figures {
-        // Every /big response carries 1 MiB of body, so responses/s is body MiB/s.
-        value: r.req_per_sec,
-        p50_us: r.p50_us,
-        p99_us: r.p99_us,
-        rss_kib: measured.memory.rss_kib,
-        hwm_kib: measured.memory.hwm_kib,
-        errors: r.socket_errors + r.non_2xx,
-        server_cpu: measured.server_cpu,
-        wrk_cpu: measured.wrk_cpu,
-        server_us_per_request: measured.server_us_per_request,
-        idle,
-    })
+    Ok(Figures::from_run(&measured, idle))
 }

@@ -32,7 +32,8 @@ commands:
   tidy                     file headers, no skipped tests, no dbg!, dependency licences
   fuzz [--seconds N] [--asan] [target...]
                            run each fuzz target (or the named ones) for N seconds (default 60)
-  bench [args]             benchmarks (see bench/)
+  bench [args]             benchmarks against hyper, or with --python the WSGI hosting one
+                           against granian, cheroot and gunicorn (see bench --help)
   msrv                     cargo check with the declared rust-version's toolchain (installs it)
   release --dry-run [--bump patch|minor|major]
                            check a release: next version, changelog entry, cargo package

@@ -28,8 +28,7 @@ pub(crate) fn venv_python() -> PathBuf {
 /// Creates the virtualenv and installs the pinned requirements, unless they are already
 /// installed (a copy of the requirements file in the virtualenv records what was).
 pub(crate) fn ensure_venv() -> Result<(), String> {
-    let python = venv_python();
-    if !python.is_file() {
+    if !venv_python().is_file() {
         Cmd::new(base_python()).args(["-m", "venv", VENV]).run()?;
     }
     let wanted = std::fs::read_to_string(REQUIREMENTS)
@@ -38,32 +37,27 @@ pub(crate) fn ensure_venv() -> Result<(), String> {
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
         return Ok(());
     }
-    Cmd::new(&python)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-        ])
-        .args(["-r", REQUIREMENTS])
-        .run()?;
+    pip_install().args(["-r", REQUIREMENTS]).run()?;
     std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
+}
+
+/// `pip install`, quietly, with the virtualenv's interpreter.
+pub(crate) fn pip_install() -> Cmd {
+    Cmd::new(venv_python()).args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+    ])
 }
 
 /// Builds the package from this checkout into the virtualenv, as a user's `pip install .`
 /// does (with the pinned maturin, and the dev profile so the build shares the test build's
 /// artifacts; `cargo xtask bench --python` builds its own release wheel).
 pub(crate) fn install_package(profile: &str) -> Result<(), String> {
-    Cmd::new(venv_python())
+    pip_install()
         .env("MATURIN_PEP517_ARGS", format!("--profile {profile}"))
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-        ])
         .args([
             "--no-build-isolation",
             "--no-deps",

@@ -22,6 +22,19 @@ pub(crate) fn routes(addr: SocketAddr) -> Result<(), String> {
     })
 }
 
+/// Fetches `path` once and checks for 200 `text/plain` and a body `body_ok` accepts, of at
+/// most `max_body` bytes: the Python benchmark's check, one app per server.
+pub(crate) fn answer(
+    addr: SocketAddr,
+    path: &str,
+    max_body: usize,
+    body_ok: impl Fn(&[u8]) -> bool,
+) -> Result<(), String> {
+    let mut stream = client::connect(addr)?;
+    let reply = client::get(&mut stream, path, max_body).map_err(|e| format!("GET {path}: {e}"))?;
+    expect(path, &reply, body_ok)
+}
+
 /// The same check over HTTPS, with curl (the built-in client speaks plain TCP only), each route
 /// on its own connection; the certificate is the harness's own, so it is not verified.
 pub(crate) fn routes_https(addr: SocketAddr) -> Result<(), String> {

@@ -39,7 +39,7 @@ target/release/cheroot) apply; --scenario, --gateway, --idle and --hyper-pipelin
 
   --python            run the Python hosting benchmark instead of the hyper one
   --app A,B,..        apps to run (default: all of hello,flask,big,file)
-  --threads N         worker threads of every server (default 8)
+  --threads N         worker threads of every server (default 4)
   --no-docs           print the figures only; also implied by --quick";
 
 /// What one invocation runs.
@@ -160,10 +160,11 @@ pub(crate) fn parse(args: &[String]) -> Result<Parsed, String> {
     Ok(Parsed::Run(opts))
 }
 
-/// Worker threads per Python server: enough that a request never waits for a thread while
-/// the GIL is free, few enough that they do not fight over it (granian warns above the core
-/// count; cheroot's default is 10).
-const DEFAULT_THREADS: u32 = 8;
+/// Worker threads per Python server, the same for all: within what granian calls sensible
+/// (it warns above twice the cores plus one, 5 here) and gunicorn's advice of 2 to 4 threads
+/// per core. Its own WSGI default, half the backpressure (512 threads), is not meant for one
+/// core; cheroot's is 10.
+const DEFAULT_THREADS: u32 = 4;
 
 fn parse_secs(arg: &str, v: &str) -> Result<Duration, String> {
     // wrk takes whole seconds, so the harness does too; the cap keeps every run bounded.
@@ -273,10 +274,10 @@ mod tests {
         let o = run(&["--python", "--rounds", "3", "--duration", "5"]).unwrap();
         assert!(o.python && o.write_docs);
         assert_eq!(o.apps, App::ALL);
-        assert_eq!((o.rounds, o.duration.as_secs(), o.threads), (3, 5, 8));
-        let o = run(&["--python", "--app", "file,HELLO,file", "--threads", "4"]).unwrap();
+        assert_eq!((o.rounds, o.duration.as_secs(), o.threads), (3, 5, 4));
+        let o = run(&["--python", "--app", "file,HELLO,file", "--threads", "8"]).unwrap();
         assert_eq!(o.apps, [App::File, App::Hello]);
-        assert_eq!(o.threads, 4);
+        assert_eq!(o.threads, 8);
         assert!(!run(&["--python", "--no-docs"]).unwrap().write_docs);
         // A smoke test never overwrites the recorded figures.
         assert!(!run(&["--python", "--quick"]).unwrap().write_docs);

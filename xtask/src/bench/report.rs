@@ -3,9 +3,10 @@
 use std::fmt::Write as _;
 
 use super::scenario::{Gateway, Scenario, Unit};
+use super::wrk::Measured;
 
 /// CPU percentage under which a side counts as not saturated.
-const DISTURBED_BELOW: f64 = 80.0;
+pub(crate) const DISTURBED_BELOW: f64 = 80.0;
 
 /// What one server did in one scenario.
 #[derive(Debug, Clone)]
@@ -28,6 +29,43 @@ pub(crate) struct Figures {
     pub(crate) server_us_per_request: f64,
     /// Scenario I only: the idle connections.
     pub(crate) idle: Option<Idle>,
+}
+
+impl Figures {
+    /// The figures of one measured wrk run, with scenario I's when it held idle connections.
+    pub(crate) fn from_run(run: &Measured, idle: Option<Idle>) -> Figures {
+        let r = &run.report;
+        Figures {
+            // Every 1 MiB response carries 1 MiB of body, so responses/s is body MiB/s.
+            value: r.req_per_sec,
+            p50_us: r.p50_us,
+            p99_us: r.p99_us,
+            rss_kib: run.memory.rss_kib,
+            hwm_kib: run.memory.hwm_kib,
+            errors: r.socket_errors + r.non_2xx,
+            server_cpu: run.server_cpu,
+            wrk_cpu: run.wrk_cpu,
+            server_us_per_request: run.server_us_per_request,
+            idle,
+        }
+    }
+
+    /// The progress line of one run: `label`, the headline figure in `unit`, latency, memory
+    /// and CPU.
+    pub(crate) fn progress(&self, label: &str, unit: &str) -> String {
+        format!(
+            "bench:   {label:<18} {:>10.0} {unit}, p50 {}, p99 {}, RSS {} KiB (HWM {} KiB), \
+             CPU server {:.0}% wrk {:.0}%, {:.2} us/response",
+            self.value,
+            latency(self.p50_us),
+            latency(self.p99_us),
+            self.rss_kib,
+            self.hwm_kib,
+            self.server_cpu,
+            self.wrk_cpu,
+            self.server_us_per_request,
+        )
+    }
 }
 
 /// Scenario I's memory figures.

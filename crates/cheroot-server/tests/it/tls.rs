@@ -11,13 +11,29 @@ use super::support::{connect, start, test_config};
 
 /// A self-signed certificate for `localhost`, written to a fresh directory.
 fn certificate() -> (std::path::PathBuf, Vec<u8>) {
-    let dir = std::env::temp_dir().join(format!("cheroot-it-tls-{}", std::process::id()));
+    // One directory per call: tests run in parallel and each removes its own.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("cheroot-it-tls-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temp dir");
     let generated =
         rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("a certificate");
     std::fs::write(dir.join("cert.pem"), generated.cert.pem()).expect("write the certificate");
     std::fs::write(dir.join("key.pem"), generated.key_pair.serialize_pem()).expect("write the key");
     (dir, generated.cert.der().to_vec())
+}
+
+/// A blocking test app served over HTTPS (rustls) with a fresh certificate, that
+/// certificate's DER for the client to trust, and the directory holding it (to remove).
+fn start_https() -> (TestServer, Vec<u8>, std::path::PathBuf) {
+    let (dir, cert_der) = certificate();
+    let settings = cheroot_tls::TlsSettings::new(dir.join("cert.pem"), dir.join("key.pem"));
+    let adapter = cheroot_tls::RustlsAdapter::new(settings).expect("a rustls adapter");
+    let config = ServerConfig {
+        ssl_adapter: Some(Arc::new(adapter)),
+        ..test_config()
+    };
+    (start(TestApp::new(true), config), cert_der, dir)
 }
 
 /// `GET path` over TLS, trusting only `cert_der` for `localhost`.
@@ -37,14 +53,7 @@ fn https_get(server: &TestServer, cert_der: &[u8], path: &str) -> Response {
 #[test]
 fn a_file_region_goes_through_tls_by_copy() {
     // No sendfile under TLS: the worker reads the file and the adapter encrypts it.
-    let (dir, cert_der) = certificate();
-    let settings = cheroot_tls::TlsSettings::new(dir.join("cert.pem"), dir.join("key.pem"));
-    let adapter = cheroot_tls::RustlsAdapter::new(settings).expect("a rustls adapter");
-    let config = ServerConfig {
-        ssl_adapter: Some(Arc::new(adapter)),
-        ..test_config()
-    };
-    let server = start(TestApp::new(true), config);
+    let (server, cert_der, dir) = start_https();
     for target in ["/file", "/file?cl"] {
         let resp = https_get(&server, &cert_der, target);
         assert_eq!(resp.status, 200, "{resp}");
@@ -53,19 +62,13 @@ fn a_file_region_goes_through_tls_by_copy() {
             "{target}: the body differs"
         );
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn serves_https_through_an_adapter() {
     // test_ssl.py::test_ssl_adapters and test_ssl.py::test_ssl_env (url scheme, HTTPS=on)
-    let (dir, cert_der) = certificate();
-    let settings = cheroot_tls::TlsSettings::new(dir.join("cert.pem"), dir.join("key.pem"));
-    let adapter = cheroot_tls::RustlsAdapter::new(settings).expect("a rustls adapter");
-    let config = ServerConfig {
-        ssl_adapter: Some(Arc::new(adapter)),
-        ..test_config()
-    };
-    let server = start(TestApp::new(true), config);
+    let (server, cert_der, dir) = start_https();
     let hello = https_get(&server, &cert_der, "/hello");
     assert_eq!(hello.status_line(), "HTTP/1.1 200 OK", "{hello}");
     assert_eq!(hello.body_text(), "Hello world!", "{hello}");

@@ -86,8 +86,11 @@ impl PyServer {
             }
             PyServer::Cheroot => {
                 let mut c = pinned(core, tools.venv_bin.join("cheroot"));
-                c.args(["--bind", &bind, "--threads", &threads])
-                    .args(["--request-queue-size", "1024", &target]);
+                c.args(["--bind", &bind, "--threads", &threads]).args([
+                    "--request-queue-size",
+                    "1024",
+                    &target,
+                ]);
                 c
             }
             PyServer::Gunicorn => {
@@ -99,8 +102,11 @@ impl PyServer {
             }
             PyServer::Builtin => {
                 let mut c = pinned(core, &tools.cheroot);
-                c.args(["--bind", &bind, "--threads", &threads])
-                    .args(["--request-queue-size", "1024", "builtin:hello"]);
+                c.args(["--bind", &bind, "--threads", &threads]).args([
+                    "--request-queue-size",
+                    "1024",
+                    "builtin:hello",
+                ]);
                 c
             }
         };
@@ -159,7 +165,10 @@ mod tests {
              --bind 127.0.0.1:8123 --log-level warning apps:flask_hello"
         );
         assert!(argv(PyServer::Cheroot, None).contains(&"apps:flask_hello".to_owned()));
-        assert_eq!(argv(PyServer::Builtin, None).last().unwrap(), "builtin:hello");
+        assert_eq!(
+            argv(PyServer::Builtin, None).last().unwrap(),
+            "builtin:hello"
+        );
     }
 
     #[test]

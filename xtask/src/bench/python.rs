@@ -1,0 +1,230 @@
+//! `cargo xtask bench --python` (issue 10): the WSGI apps of bench/python/apps.py on
+//! cheroot-rs, granian, cheroot and gunicorn, one worker process each pinned to one core and
+//! wrk on the other, with the Rust `cheroot builtin:hello` as the bridge's baseline; the
+//! figures, ratios and targets are printed and written into docs/benchmarks.md.
+
+mod apps;
+mod docs;
+mod report;
+mod servers;
+mod setup;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+pub(crate) use apps::App;
+use report::Measurement;
+use servers::PyServer;
+use setup::Tools;
+
+use super::check;
+use super::options::Options;
+use super::report::{Figures, Outcome};
+use super::scenario::Load;
+use super::server::{ServerProcess, free_loopback_port};
+use super::setup::{Machine, ensure_wrk, load_average};
+use super::wrk::{self, WrkSpec};
+
+/// How long a Python server may take to answer its first request after it listens: granian
+/// and gunicorn bind in the master before the worker has imported the app.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
+/// The path wrk asks for; every app answers any path alike.
+const PATH: &str = "/hello";
+
+/// Everything one measurement needs.
+#[derive(Debug)]
+struct Context<'a> {
+    opts: &'a Options,
+    tools: Tools,
+    logs: PathBuf,
+    server_core: Option<u32>,
+    wrk_core: Option<u32>,
+}
+
+/// Runs the Python benchmark; `args` are the command line, for the record.
+pub(crate) fn run(opts: &Options, args: &[String], root: &Path) -> Result<(), String> {
+    ensure_wrk()?;
+    let logs = root
+        .join("bench")
+        .join("target")
+        .join("bench-logs")
+        .join("python");
+    std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
+    let tools = setup::prepare(root, opts.no_build)?;
+    let versions = setup::versions(&tools);
+
+    let machine = Machine::describe();
+    let (server_core, wrk_core) = if machine.cores >= 2 {
+        (Some(0), Some(1))
+    } else {
+        eprintln!("bench: only one core: server and wrk share it, figures are not comparable");
+        (None, None)
+    };
+    let load_start = load_average();
+    let setting = format!(
+        "{} cores ({}), {}; each server on core {}, wrk on core {}; {} s warm-up + {} s runs, \
+         median of {} round(s); {} worker threads per server",
+        machine.cores,
+        machine.cpu,
+        machine.wrk,
+        server_core.map_or("any".to_owned(), |c| c.to_string()),
+        wrk_core.map_or("any".to_owned(), |c| c.to_string()),
+        opts.warmup.as_secs(),
+        opts.duration.as_secs(),
+        opts.rounds,
+        opts.threads,
+    );
+    println!("bench: {}; {setting}", machine.date);
+    println!("bench: {versions}");
+    println!("bench: load average at start: {load_start}");
+
+    let ctx = Context {
+        opts,
+        tools,
+        logs,
+        server_core,
+        wrk_core,
+    };
+    let mut results = Vec::new();
+    for &app in &opts.apps {
+        println!("bench: app {}: {}", app.name(), app.title());
+        let servers = PyServer::for_app(app);
+        // Rounds alternate the servers, so a burst of outside load hits them alike.
+        let mut runs: Vec<Vec<Outcome>> = vec![Vec::new(); servers.len()];
+        for round in 1..=opts.rounds {
+            for (i, &server) in servers.iter().enumerate() {
+                runs[i].push(measure(&ctx, server, app, round));
+            }
+        }
+        for (server, runs) in servers.into_iter().zip(runs) {
+            results.push(Measurement {
+                app,
+                server,
+                outcome: Outcome::median(runs),
+            });
+        }
+    }
+    let load_end = load_average();
+    let ended = Machine::describe().date;
+    println!("bench: load average at end: {load_end}");
+    println!("bench: wrk and server logs in {}\n", ctx.logs.display());
+    let tables = report::render(&results);
+    print!("{tables}");
+
+    if opts.write_docs {
+        let mut block = String::new();
+        let _ = writeln!(
+            block,
+            "### {} to {}, `cargo xtask bench {}`\n",
+            machine.date,
+            ended.split_whitespace().nth(1).unwrap_or(&ended),
+            args.join(" ")
+        );
+        let _ = writeln!(
+            block,
+            "{}; {setting}; load average {load_start} at the start, {load_end} at the end. \
+             {versions}. req/s of `big` and `file` are MiB/s of body.\n",
+            checkout(),
+        );
+        block.push_str(&tables);
+        docs::write(root, &block)?;
+        println!("\nbench: figures written into docs/benchmarks.md");
+    }
+    let failed = results
+        .iter()
+        .filter(|m| matches!(m.outcome, Outcome::Failed(_)))
+        .count();
+    if failed > 0 {
+        return Err(format!(
+            "{failed} table cells come from failed runs; see the notes above"
+        ));
+    }
+    Ok(())
+}
+
+/// Measures one server on one app, reporting progress; a failure becomes a table cell.
+fn measure(ctx: &Context<'_>, server: PyServer, app: App, round: u32) -> Outcome {
+    let label = if ctx.opts.rounds > 1 {
+        format!("{} r{round}", server.label())
+    } else {
+        server.label().to_owned()
+    };
+    match try_measure(ctx, server, app, round) {
+        Ok(f) => {
+            println!("{}", f.progress(&label, "req/s"));
+            Outcome::Measured(f)
+        }
+        Err(e) => {
+            eprintln!("bench:   {label} failed: {e}");
+            Outcome::Failed(e)
+        }
+    }
+}
+
+fn try_measure(
+    ctx: &Context<'_>,
+    server: PyServer,
+    app: App,
+    round: u32,
+) -> Result<Figures, String> {
+    let name = format!(
+        "{}-{}-r{round}",
+        app.name(),
+        server.label().replace(':', "-")
+    );
+    let log = |what: &str| ctx.logs.join(format!("{name}-{what}.txt"));
+    let addr = free_loopback_port()?;
+    let cmd = server.command(&ctx.tools, app, addr, ctx.opts.threads, ctx.server_core);
+    // Dropped (killed, workers and all) on every return below, errors included.
+    let mut proc = ServerProcess::spawn(cmd, addr, server.label(), &log("server"))?;
+    wait_for_answer(&mut proc, app).map_err(|e| format!("{e}; see {}", log("server").display()))?;
+
+    let mut spec = WrkSpec {
+        connections: app.connections(),
+        duration: ctx.opts.warmup,
+        path: PATH,
+        load: Load::KeepAlive,
+        script: None,
+        tls: false,
+        core: ctx.wrk_core,
+    };
+    if !ctx.opts.warmup.is_zero() {
+        wrk::run(&mut proc, &spec, &log("warmup-wrk"))?;
+    }
+    spec.duration = ctx.opts.duration;
+    let measured = wrk::run(&mut proc, &spec, &log("wrk"))?;
+    Ok(Figures::from_run(&measured, None))
+}
+
+/// Waits until the server answers `app`'s request correctly (a fast wrong answer must never
+/// pass for a fast server), for at most [`ANSWER_TIMEOUT`].
+fn wait_for_answer(proc: &mut ServerProcess, app: App) -> Result<(), String> {
+    let deadline = Instant::now() + ANSWER_TIMEOUT;
+    loop {
+        proc.check_alive()?;
+        // Each attempt is bounded by the client's own timeouts.
+        match check::answer(proc.addr(), PATH, app.max_body(), |b| app.body_ok(b)) {
+            Ok(()) => return Ok(()),
+            Err(e) if Instant::now() >= deadline => {
+                return Err(format!("no right answer within {ANSWER_TIMEOUT:?}: {e}"));
+            }
+            Err(_) => sleep(Duration::from_millis(200)),
+        }
+    }
+}
+
+/// The commit measured, and whether the work tree differed from it (read-only git calls).
+fn checkout() -> String {
+    let git = |args: &[&str]| crate::cmd::Cmd::new("git").args(args).read();
+    let commit = git(&["rev-parse", "--short", "HEAD"])
+        .map_or_else(|_| "unknown".to_owned(), |s| s.trim().to_owned());
+    let dirty =
+        git(&["status", "--porcelain", "--untracked-files=no"]).is_ok_and(|s| !s.trim().is_empty());
+    if dirty {
+        format!("`{commit}` with uncommitted changes")
+    } else {
+        format!("`{commit}`")
+    }
+}
