@@ -29,6 +29,8 @@ commands:
                            then the Python package and its pytest suite (tests/python)
   lint                     fmt check, clippy (default and all features), tidy
   test                     cargo test --workspace --all-features --locked
+  python                   the Python step of ci alone: virtualenv, clippy on the extension,
+                           pip install ., pytest tests/python
   tidy                     file headers, no skipped tests, no dbg!, dependency licences
   fuzz [--seconds N] [--asan] [target...]
                            run each fuzz target (or the named ones) for N seconds (default 60)
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         "fuzz" => fuzz::run(rest),
         "bench" => bench::run(rest),
         "msrv" => no_args(command, rest).and_then(|()| msrv::run()),
+        "python" => no_args(command, rest).and_then(|()| python::ci()),
         "release" => release::run(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");

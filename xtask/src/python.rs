@@ -20,9 +20,12 @@ fn base_python() -> std::ffi::OsString {
     std::env::var_os("CHEROOT_PYTHON").unwrap_or_else(|| "python3".into())
 }
 
-/// The virtualenv's interpreter.
+/// The virtualenv's interpreter, as an absolute path (build scripts run elsewhere).
 pub(crate) fn venv_python() -> PathBuf {
-    Path::new(VENV).join("bin").join("python")
+    crate::workspace::root()
+        .join(VENV)
+        .join("bin")
+        .join("python")
 }
 
 /// Creates the virtualenv and installs the pinned requirements, unless they are already
@@ -56,7 +59,15 @@ pub(crate) fn pip_install() -> Cmd {
 /// does (with the pinned maturin, and the dev profile so the build shares the test build's
 /// artifacts; `cargo xtask bench --python` builds its own release wheel).
 pub(crate) fn install_package(profile: &str) -> Result<(), String> {
+    // maturin's build hook runs the `maturin` program: the virtualenv's, found on PATH.
+    let venv_bin = crate::workspace::root().join(VENV).join("bin");
+    let mut path = std::ffi::OsString::from(venv_bin);
+    if let Some(rest) = std::env::var_os("PATH") {
+        path.push(":");
+        path.push(rest);
+    }
     pip_install()
+        .env("PATH", path)
         .env("MATURIN_PEP517_ARGS", format!("--profile {profile}"))
         .args([
             "--no-build-isolation",

@@ -37,7 +37,7 @@ impl cheroot_cli::AppLoader for PythonLoader {
                 let not_found = err
                     .get_type(py)
                     .name()
-                    .is_ok_and(|name| name.to_string() == "AppNotFound");
+                    .is_ok_and(|name| name == "AppNotFound");
                 if !not_found {
                     err.display(py);
                 }
