@@ -168,6 +168,24 @@ mod tests {
     }
 
     #[test]
+    fn in_order_keeps_the_order_set_and_tells_constant_keys() {
+        let mut vars = Vars::with_capacity(3);
+        vars.push_new("REQUEST_METHOD", "GET");
+        vars.insert(String::from("HTTP_HOST").into(), "h".into());
+        vars.push_new("PATH_INFO", String::from("/x"));
+        let got: Vec<(VarKey<'_>, &str)> = vars.in_order().collect();
+        assert_eq!(
+            got,
+            [
+                (VarKey::Constant("REQUEST_METHOD"), "GET"),
+                (VarKey::Other("HTTP_HOST"), "h"),
+                (VarKey::Constant("PATH_INFO"), "/x"),
+            ]
+        );
+        assert_eq!(got[1].0.as_str(), "HTTP_HOST");
+    }
+
+    #[test]
     fn sorted_lists_every_variable_by_key() {
         let mut vars = Vars::with_capacity(4);
         for key in ["wsgi.url_scheme", "PATH_INFO", "HTTP_HOST", "CONTENT_TYPE"] {

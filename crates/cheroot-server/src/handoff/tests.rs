@@ -3,8 +3,9 @@
 use std::time::Duration;
 
 use super::*;
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 
+use crate::file_region::FileRegion;
 use crate::response::{Failure, Outcome};
 
 /// A wake batch, with its dispatcher spawned when there is a runtime (the tests without one
@@ -43,6 +44,7 @@ fn data(text: &'static str) -> Event {
 fn describe(event: Option<Event>) -> String {
     match event {
         Some(Event::Data(data)) => format!("data {}", String::from_utf8_lossy(&data)),
+        Some(Event::File(region)) => format!("file {}+{}", region.offset(), region.len()),
         Some(Event::End(ended)) => format!(
             "end {} {}",
             ended.outcome.status,
@@ -56,16 +58,19 @@ fn describe(event: Option<Event>) -> String {
 async fn data_arrives_in_order_then_end_then_none() {
     let (tx, mut rx) = channel(4, batch());
     assert!(rx.is_empty());
+    let file = std::fs::File::open(std::env::current_exe().unwrap()).unwrap();
     std::thread::spawn(move || {
         tx.blocking_send(data("a")).unwrap();
+        tx.blocking_send(Event::File(FileRegion::new(file, 3, 4)))
+            .unwrap();
         tx.blocking_send(data("b")).unwrap();
         tx.blocking_send(end(200, b"z")).unwrap();
     });
     let mut got = Vec::new();
-    for _ in 0..4 {
+    for _ in 0..5 {
         got.push(describe(rx.recv().await));
     }
-    assert_eq!(got, ["data a", "data b", "end 200 z", "none"]);
+    assert_eq!(got, ["data a", "file 3+4", "data b", "end 200 z", "none"]);
 }
 
 #[tokio::test]

@@ -166,6 +166,12 @@ impl Gateway for TestApp {
                 resp.write(b"second")?;
                 Ok(())
             }
+            "/buffered_one" => {
+                // The whole body in one buffered piece: the server knows its length.
+                resp.set_buffered(true);
+                resp.write(b"whole")?;
+                Ok(())
+            }
             "/buffered" => {
                 resp.set_buffered(true);
                 for piece in ["a", "b", "c"] {

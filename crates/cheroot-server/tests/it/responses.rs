@@ -200,3 +200,27 @@ fn buffered_responses_arrive_whole() {
         assert_eq!(resp.body_text(), "abc");
     }
 }
+
+#[test]
+fn a_buffered_body_of_one_piece_gets_a_content_length() {
+    for blocking in [true, false] {
+        let server = start(TestApp::new(blocking), test_config());
+        let mut client = connect(&server);
+        let resp = client.get("/buffered_one").expect("a response");
+        assert_eq!(
+            resp.header("Content-Length"),
+            Some("5"),
+            "blocking={blocking}"
+        );
+        assert_eq!(resp.header("Transfer-Encoding"), None);
+        assert_eq!(resp.body_text(), "whole");
+        // HTTP/1.0 too: a length instead of a close-delimited body, so the connection can
+        // stay open when asked.
+        let mut old = connect(&server).http10(true);
+        let resp = old
+            .request("GET", "/buffered_one", &[("Connection", "keep-alive")], b"")
+            .expect("a response");
+        assert_eq!(resp.header("Content-Length"), Some("5"));
+        assert!(resp.has_connection_token("keep-alive"), "{resp}");
+    }
+}
