@@ -182,10 +182,17 @@ class Server:
 
     @property
     def stats(self):
-        """The statistics, with cheroot's keys (``Enabled``, ``Requests``, ...)."""
+        """The statistics, with cheroot's keys (``Enabled``, ``Requests``, ...).
+
+        ``server.stats['Enabled'] = True`` turns counting on (before ``prepare()`` or while
+        serving), as on cheroot's ``stats`` dict (CherryPy sets it before it starts the server).
+        """
         if self._native is None:
-            return {"Enabled": self._stats_enabled}
-        return self._native.stats()
+            return _Stats(self, {"Enabled": self._stats_enabled})
+        values = _Stats(self, self._native.stats())
+        # cheroot shows repr(bind_addr) ("('127.0.0.1', 8080)"), which stats pages display as is.
+        dict.__setitem__(values, "Bind Address", repr(self.bind_addr))
+        return values
 
     def clear_stats(self):
         """Zeroes the statistics."""
@@ -195,6 +202,24 @@ class Server:
     def runtime(self):
         """Seconds served while statistics were on."""
         return 0.0 if self._native is None else self._native.runtime()
+
+
+class _Stats(dict):
+    """One reading of the statistics. A fresh dict is built on each ``Server.stats`` access, so
+    setting ``'Enabled'`` on it is passed on to the server (read at ``prepare()``), where
+    cheroot's long-lived ``stats`` dict would keep it."""
+
+    def __init__(self, server, values):
+        super().__init__(values)
+        self._server = server
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        if key == "Enabled":
+            self._server._stats_enabled = bool(value)
+            # A running server starts (or stops) counting at once.
+            if self._server._native is not None:
+                self._server._native.set_stats_enabled(bool(value))
 
 
 class PathInfoDispatcher:

@@ -56,7 +56,9 @@ def serving(server, allow_serve_error=False):
     """Prepare `server`, serve it in a thread and yield that thread; stop it on exit.
 
     Fails the test if stopping takes too long or, unless allow_serve_error,
-    if serve() raised (the caller then checks thread.error itself).
+    if serve() raised (the caller then checks thread.error itself). A test
+    that makes no request may stop the server before serve() got going;
+    test_server_api checks that case on its own.
     """
     server.prepare()
     thread = ServeThread(server)

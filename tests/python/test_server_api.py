@@ -143,6 +143,20 @@ def test_stop_from_another_thread_lets_a_slow_request_finish():
     assert connection_refused(host, port)
 
 
+def test_serve_after_an_early_stop_returns_quietly():
+    # The race of a stop() (a signal, a test's teardown) landing between prepare() and serve().
+    server = wsgi_module().Server(('127.0.0.1', 0), hello_app)
+    server.prepare()
+    host, port = server.bind_addr[:2]
+    server.stop()
+    thread = ServeThread(server)
+    thread.start()
+    assert thread.returned.wait(wire.DEFAULT_TIMEOUT), 'serve() kept running after stop()'
+    assert thread.error is None, f'serve() raised {thread.error!r}'
+    assert not server.ready
+    assert connection_refused(host, port)
+
+
 def test_wsgi_app_replaced_while_running_takes_effect_on_the_next_request(serve):
     def replacement_app(environ, start_response):
         start_response('200 OK', TEXT + [('Content-Length', '11')])

@@ -2,10 +2,9 @@
 
 import pytest
 
+import wire
 from markers import cheroot_defect
 from serving import serving, tcp_request, wsgi_module
-
-import wire
 
 
 def named_app(name):

@@ -122,6 +122,23 @@ fn tls_adapter(tls: &Bound<'_, PyAny>) -> PyResult<Arc<dyn cheroot::tls::SslAdap
     })
 }
 
+/// Figures as a dict, each value as the Python type it reads as (int, float, bool or str).
+fn figures<'py>(py: Python<'py>, pairs: Vec<(&str, String)>) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (key, value) in pairs {
+        if let Ok(number) = value.parse::<i64>() {
+            dict.set_item(key, number)?;
+        } else if let Ok(number) = value.parse::<f64>() {
+            dict.set_item(key, number)?;
+        } else if let Ok(flag) = value.parse::<bool>() {
+            dict.set_item(key, flag)?;
+        } else {
+            dict.set_item(key, value)?;
+        }
+    }
+    Ok(dict)
+}
+
 fn server_error(err: ServerError) -> PyErr {
     if err.is_config() {
         PyValueError::new_err(err.to_string())
@@ -314,21 +331,22 @@ impl NativeServer {
         })
     }
 
-    /// The statistics, with cheroot's keys; numbers as `int` or `float`.
+    /// The statistics, with cheroot's keys; numbers as `int` or `float`; `Worker Threads`
+    /// maps each pool thread's name to its own figures.
     fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let stats = PyDict::new(py);
-        for (key, value) in self.server.stats().to_pairs() {
-            if let Ok(number) = value.parse::<i64>() {
-                stats.set_item(key, number)?;
-            } else if let Ok(number) = value.parse::<f64>() {
-                stats.set_item(key, number)?;
-            } else if let Ok(flag) = value.parse::<bool>() {
-                stats.set_item(key, flag)?;
-            } else {
-                stats.set_item(key, value)?;
-            }
+        let snapshot = self.server.stats();
+        let stats = figures(py, snapshot.to_pairs())?;
+        let workers = PyDict::new(py);
+        for (name, worker) in &snapshot.workers {
+            workers.set_item(name, figures(py, worker.to_pairs())?)?;
         }
+        stats.set_item("Worker Threads", workers)?;
         Ok(stats)
+    }
+
+    /// Switches the statistics on or off at once (cheroot's `stats['Enabled'] = ...`).
+    fn set_stats_enabled(&self, enabled: bool) {
+        self.server.http_server().set_stats_enabled(enabled);
     }
 
     /// Zeroes the counters.

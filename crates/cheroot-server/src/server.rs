@@ -71,6 +71,9 @@ struct State {
     running: Option<Running>,
     /// Set while `stop()` tears a running server down.
     stopping: bool,
+    /// Set when `stop()` came between `prepare()` and `serve()`: that `serve()` then returns
+    /// at once, as cheroot's does, instead of saying the server was never prepared.
+    stopped_unserved: bool,
 }
 
 struct Running {
@@ -254,6 +257,7 @@ impl HttpServer {
         if state.running.is_some() || state.stopping {
             return Err(ServerError::already_prepared());
         }
+        state.stopped_unserved = false;
         *lock(&self.inner.interrupt) = None;
         let config = self.config();
         let requested = self.bind_addr();
@@ -325,10 +329,13 @@ impl HttpServer {
         {
             let mut state = lock(&self.inner.state);
             let Some(running) = state.running.as_mut() else {
+                let stopped = std::mem::take(&mut state.stopped_unserved);
                 drop(state);
-                return self
-                    .take_interrupt()
-                    .map_or(Err(ServerError::not_prepared()), Err);
+                return match self.take_interrupt() {
+                    Some(err) => Err(err),
+                    None if stopped => Ok(()),
+                    None => Err(ServerError::not_prepared()),
+                };
             };
             if let Some(listener) = running.listener.take() {
                 let shared = Arc::clone(&running.shared);
@@ -446,6 +453,7 @@ impl HttpServer {
                 return;
             };
             state.stopping = true;
+            state.stopped_unserved = running.listener.is_some();
             running
         };
         running.shared.tracker.set_ready(false);

@@ -31,7 +31,7 @@ options:
   -h, --help          this text
 
 Python hosting (issue 10): --python runs the WSGI apps of bench/python/apps.py on cheroot-rs
-(a release wheel built into target/python-venv), granian, cheroot and gunicorn (gthread), one
+(a release wheel built into target/python-bench-venv), granian, cheroot and gunicorn (gthread), one
 worker process each pinned to core 0, wrk on core 1, with the Rust `cheroot builtin:hello` as
 the baseline of the bridge's cost, and writes the figures into docs/benchmarks.md.
 --duration, --warmup, --quick, --rounds and --no-build (use the installed wheel and

@@ -74,6 +74,10 @@ fn serve_needs_prepare_and_prepare_runs_once() {
     server.prepare().expect("prepare");
     assert!(server.prepare().expect_err("prepare twice").is_lifecycle());
     server.stop();
+    // A stop between prepare and serve makes serve return at once (a signal may land there).
+    server.serve().expect("serve after an early stop");
+    // Once: the next serve without prepare is an error again.
+    assert!(server.serve().expect_err("serve twice").is_lifecycle());
     // A stopped server can be prepared again.
     server.prepare().expect("prepare after stop");
     server.stop();

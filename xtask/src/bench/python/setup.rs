@@ -1,15 +1,22 @@
-//! What the Python benchmark needs before it starts a server: the virtualenv of
-//! `cargo xtask ci` with the bench's own pinned packages on top, cheroot-rs built into it as
-//! a release wheel, the Rust `cheroot` command in release mode, and the 1 MiB file.
+//! What the Python benchmark needs before it starts a server: its own virtualenv with the
+//! test suite's pinned packages and the bench's, cheroot-rs built into it as a release wheel,
+//! the Rust `cheroot` command in release mode, and the 1 MiB file.
 
 use std::path::{Path, PathBuf};
 
 use super::apps::BIG_LEN;
 use crate::cmd::Cmd;
-use crate::python;
 
-/// The bench's pinned packages (granian, gunicorn, maturin).
-const REQUIREMENTS: &str = "bench/python/requirements.txt";
+/// The bench's virtualenv. Not CI's `target/python-venv`: `cargo xtask ci` reinstalls the
+/// dev build of cheroot-rs there, and once did so in the middle of a bench run, which then
+/// measured the unoptimised build; granian and gunicorn stay out of CI's that way too.
+const VENV: &str = "target/python-bench-venv";
+/// The pinned packages: the test suite's (cheroot, Flask), then the bench's own (granian,
+/// gunicorn, maturin for the wheel).
+const REQUIREMENTS: [&str; 2] = [
+    "tests/python/requirements.txt",
+    "bench/python/requirements.txt",
+];
 /// The file the `file` app serves.
 const FILE: &str = "target/bench-python/file-1mib.txt";
 
@@ -28,7 +35,7 @@ pub(crate) struct Tools {
 
 /// Makes everything ready; with `no_build`, uses the wheel and binary already there.
 pub(crate) fn prepare(root: &Path, no_build: bool) -> Result<Tools, String> {
-    let venv = root.join(python::VENV);
+    let venv = root.join(VENV);
     let tools = Tools {
         python: venv.join("bin").join("python"),
         venv_bin: venv.join("bin"),
@@ -37,14 +44,14 @@ pub(crate) fn prepare(root: &Path, no_build: bool) -> Result<Tools, String> {
         apps_dir: root.join("bench").join("python"),
         file: root.join(FILE),
     };
-    println!("bench: the virtualenv {} (pinned packages)", python::VENV);
-    python::ensure_venv()?;
-    install_requirements(&tools)?;
+    println!("bench: the virtualenv {VENV} (pinned packages)");
+    ensure_venv(&tools)?;
     if no_build {
         println!("bench: --no-build: the installed cheroot_rs and target/release/cheroot");
     } else {
         println!("bench: building cheroot-rs (release wheel) and cheroot (release)");
         install_release_wheel(&tools)?;
+        check_installed_release(root, &tools)?;
         Cmd::cargo()
             .args(["build", "--release", "--locked", "-p", "cheroot-cli"])
             // The wheel's feature set, so the command reuses the wheel's compiled crates.
@@ -60,30 +67,38 @@ pub(crate) fn prepare(root: &Path, no_build: bool) -> Result<Tools, String> {
     Cmd::new(&tools.python)
         .args(["-c", "import cheroot_rs._native"])
         .read()
-        .map_err(|e| format!("cheroot_rs is not installed in {}: {e}", python::VENV))?;
+        .map_err(|e| format!("cheroot_rs is not installed in {VENV}: {e}"))?;
     write_file(&tools.file)?;
     Ok(tools)
 }
 
-/// Installs bench/python/requirements.txt unless the copy kept in the virtualenv says it is
-/// already (as `python::ensure_venv` does for the test requirements).
-fn install_requirements(tools: &Tools) -> Result<(), String> {
-    let wanted = std::fs::read_to_string(REQUIREMENTS)
-        .map_err(|e| format!("cannot read {REQUIREMENTS}: {e}"))?;
-    let stamp = tools.venv.join("installed-bench-requirements.txt");
+/// Creates the virtualenv and installs the pinned packages, unless a copy of the
+/// requirements kept in it says they are already (as `python::ensure_venv` does for CI's).
+fn ensure_venv(tools: &Tools) -> Result<(), String> {
+    if !tools.python.is_file() {
+        // The interpreter CI's virtualenv is made with: `$CHEROOT_PYTHON`, else `python3`.
+        let base = std::env::var_os("CHEROOT_PYTHON").unwrap_or_else(|| "python3".into());
+        Cmd::new(base).args(["-m", "venv", VENV]).run()?;
+    }
+    let mut wanted = String::new();
+    for file in REQUIREMENTS {
+        wanted += &std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    }
+    let stamp = tools.venv.join("installed-requirements.txt");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
         return Ok(());
     }
-    Cmd::new(&tools.python)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-        ])
-        .args(["-r", REQUIREMENTS])
-        .run()?;
+    let mut pip = Cmd::new(&tools.python).args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+    ]);
+    for file in REQUIREMENTS {
+        pip = pip.args(["-r", file]);
+    }
+    pip.run()?;
     std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
 }
 
@@ -114,6 +129,29 @@ fn install_release_wheel(tools: &Tools) -> Result<(), String> {
             ".",
         ])
         .run()
+}
+
+/// Fails unless the extension module now installed is the one cargo just built in release
+/// mode (maturin copies it into the wheel as it is), so the figures are never those of
+/// another build.
+fn check_installed_release(root: &Path, tools: &Tools) -> Result<(), String> {
+    let built = root.join("target").join("release").join("lib_native.so");
+    let installed = Cmd::new(&tools.python)
+        .args(["-c", "import cheroot_rs._native as n; print(n.__file__)"])
+        .read()?;
+    let installed = installed.trim();
+    let same = match (std::fs::read(&built), std::fs::read(installed)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same {
+        Ok(())
+    } else {
+        Err(format!(
+            "the installed {installed} is not the release build {}",
+            built.display()
+        ))
+    }
 }
 
 /// Writes the 1 MiB file of `x` the `file` app serves (the check expects exactly that).
