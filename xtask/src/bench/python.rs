@@ -63,9 +63,13 @@ pub(crate) fn run(opts: &Options, args: &[String], root: &Path) -> Result<(), St
         (None, None)
     };
     let load_start = load_average();
+    let rounds = match opts.rounds {
+        1 => "one round".to_owned(),
+        n => format!("medians of {n} rounds"),
+    };
     let setting = format!(
         "{} cores ({}), {}; each server on core {}, wrk on core {}; {} s warm-up + {} s runs, \
-         median of {} round(s); {} worker threads per server",
+         {rounds}; {} worker threads per server",
         machine.cores,
         machine.cpu,
         machine.wrk,
@@ -73,7 +77,6 @@ pub(crate) fn run(opts: &Options, args: &[String], root: &Path) -> Result<(), St
         wrk_core.map_or("any".to_owned(), |c| c.to_string()),
         opts.warmup.as_secs(),
         opts.duration.as_secs(),
-        opts.rounds,
         opts.threads,
     );
     println!("bench: {}; {setting}", machine.date);
@@ -122,12 +125,12 @@ pub(crate) fn run(opts: &Options, args: &[String], root: &Path) -> Result<(), St
             ended.split_whitespace().nth(1).unwrap_or(&ended),
             args.join(" ")
         );
-        let _ = writeln!(
-            block,
+        let about = format!(
             "{}; {setting}; load average {load_start} at the start, {load_end} at the end. \
-             {versions}. req/s of `big` and `file` are MiB/s of body.\n",
+             {versions}. req/s of `big` and `file` are MiB/s of body.",
             checkout(),
         );
+        let _ = writeln!(block, "{}\n", wrap(&about, DOC_WIDTH));
         block.push_str(&tables);
         docs::write(root, &block)?;
         println!("\nbench: figures written into docs/benchmarks.md");
@@ -215,16 +218,80 @@ fn wait_for_answer(proc: &mut ServerProcess, app: App) -> Result<(), String> {
     }
 }
 
-/// The commit measured, and whether the work tree differed from it (read-only git calls).
+/// The line width of docs/benchmarks.md's prose.
+const DOC_WIDTH: usize = 96;
+
+/// `text` broken into lines of at most `width` characters at spaces (a longer word stays
+/// whole on its own line).
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line_len = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if line_len > 0 && line_len + 1 + len > width {
+            out.push('\n');
+            line_len = 0;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += len;
+    }
+    out
+}
+
+/// The commit measured, and the top-level folders where the work tree differed from it
+/// (read-only git calls): a reader can tell whether crates/ was as committed.
 fn checkout() -> String {
     let git = |args: &[&str]| crate::cmd::Cmd::new("git").args(args).read();
     let commit = git(&["rev-parse", "--short", "HEAD"])
         .map_or_else(|_| "unknown".to_owned(), |s| s.trim().to_owned());
-    let dirty =
-        git(&["status", "--porcelain", "--untracked-files=no"]).is_ok_and(|s| !s.trim().is_empty());
-    if dirty {
-        format!("`{commit}` with uncommitted changes")
-    } else {
+    let changed = git(&["status", "--porcelain", "--untracked-files=no"]).unwrap_or_default();
+    let dirs = changed_dirs(&changed);
+    if dirs.is_empty() {
         format!("`{commit}`")
+    } else {
+        format!("`{commit}` with uncommitted changes in {}", dirs.join(", "))
+    }
+}
+
+/// The top-level folders (or files) named in `git status --porcelain` output, sorted.
+fn changed_dirs(porcelain: &str) -> Vec<String> {
+    let mut dirs: Vec<String> = porcelain
+        .lines()
+        // "XY path" or "XY old -> new": the path the tree has now.
+        .filter_map(|line| line.get(3..))
+        .map(|path| path.rsplit(" -> ").next().unwrap_or(path))
+        .filter_map(|path| path.trim_matches('"').split('/').next())
+        .filter(|top| !top.is_empty())
+        .map(|top| format!("`{top}`"))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_at_spaces() {
+        assert_eq!(wrap("aa bb cc", 5), "aa bb\ncc");
+        assert_eq!(wrap("  aa   bb ", 80), "aa bb");
+        assert_eq!(wrap("a verylongword b", 4), "a\nverylongword\nb");
+        assert_eq!(wrap("", 10), "");
+    }
+
+    #[test]
+    fn names_the_changed_folders() {
+        let status = " M xtask/src/bench.rs\nM  docs/benchmarks.md\n M xtask/src/main.rs\n\
+                      R  a/old.rs -> crates/new.rs\n M README.md\n";
+        assert_eq!(
+            changed_dirs(status),
+            ["`README.md`", "`crates`", "`docs`", "`xtask`"]
+        );
+        assert!(changed_dirs("").is_empty());
     }
 }

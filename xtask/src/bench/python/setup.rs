@@ -11,8 +11,8 @@ use crate::cmd::Cmd;
 /// dev build of cheroot-rs there, and once did so in the middle of a bench run, which then
 /// measured the unoptimised build; granian and gunicorn stay out of CI's that way too.
 const VENV: &str = "target/python-bench-venv";
-/// The pinned packages: the test suite's (cheroot, Flask), then the bench's own (granian,
-/// gunicorn, maturin for the wheel).
+/// The pinned packages: the test suite's (maturin, cheroot, Flask), then the bench's own
+/// (granian, gunicorn).
 const REQUIREMENTS: [&str; 2] = [
     "tests/python/requirements.txt",
     "bench/python/requirements.txt",
