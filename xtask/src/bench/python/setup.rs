@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::apps::BIG_LEN;
 use crate::cmd::Cmd;
+use crate::python::Venv;
 
 /// The bench's virtualenv. Not CI's `target/python-venv`: `cargo xtask ci` reinstalls the
 /// dev build of cheroot-rs there, and once did so in the middle of a bench run, which then
@@ -35,22 +36,22 @@ pub(crate) struct Tools {
 
 /// Makes everything ready; with `no_build`, uses the wheel and binary already there.
 pub(crate) fn prepare(root: &Path, no_build: bool) -> Result<Tools, String> {
-    let venv = root.join(VENV);
+    let venv = Venv::new(VENV);
     let tools = Tools {
-        python: venv.join("bin").join("python"),
-        venv_bin: venv.join("bin"),
-        venv,
+        python: venv.python(),
+        venv_bin: venv.bin(),
+        venv: venv.dir().to_owned(),
         cheroot: root.join("target").join("release").join("cheroot"),
         apps_dir: root.join("bench").join("python"),
         file: root.join(FILE),
     };
     println!("bench: the virtualenv {VENV} (pinned packages)");
-    ensure_venv(&tools)?;
+    venv.ensure(&REQUIREMENTS)?;
     if no_build {
         println!("bench: --no-build: the installed cheroot_rs and target/release/cheroot");
     } else {
         println!("bench: building cheroot-rs (release wheel) and cheroot (release)");
-        install_release_wheel(&tools)?;
+        venv.install_package("release")?;
         check_installed_release(root, &tools)?;
         Cmd::cargo()
             .args(["build", "--release", "--locked", "-p", "cheroot-cli"])
@@ -70,65 +71,6 @@ pub(crate) fn prepare(root: &Path, no_build: bool) -> Result<Tools, String> {
         .map_err(|e| format!("cheroot_rs is not installed in {VENV}: {e}"))?;
     write_file(&tools.file)?;
     Ok(tools)
-}
-
-/// Creates the virtualenv and installs the pinned packages, unless a copy of the
-/// requirements kept in it says they are already (as `python::ensure_venv` does for CI's).
-fn ensure_venv(tools: &Tools) -> Result<(), String> {
-    if !tools.python.is_file() {
-        // The interpreter CI's virtualenv is made with: `$CHEROOT_PYTHON`, else `python3`.
-        let base = std::env::var_os("CHEROOT_PYTHON").unwrap_or_else(|| "python3".into());
-        Cmd::new(base).args(["-m", "venv", VENV]).run()?;
-    }
-    let mut wanted = String::new();
-    for file in REQUIREMENTS {
-        wanted += &std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-    }
-    let stamp = tools.venv.join("installed-requirements.txt");
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
-        return Ok(());
-    }
-    let mut pip = Cmd::new(&tools.python).args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-    ]);
-    for file in REQUIREMENTS {
-        pip = pip.args(["-r", file]);
-    }
-    pip.run()?;
-    std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
-}
-
-/// `python::install_package("release")` with the virtualenv's bin directory first on PATH,
-/// as an activated virtualenv has it: maturin's build backend runs the `maturin` executable
-/// by name.
-fn install_release_wheel(tools: &Tools) -> Result<(), String> {
-    let old = std::env::var_os("PATH").unwrap_or_default();
-    let path = std::env::join_paths(
-        std::iter::once(tools.venv_bin.clone()).chain(std::env::split_paths(&old)),
-    )
-    .map_err(|e| format!("cannot build PATH: {e}"))?;
-    Cmd::new(&tools.python)
-        .env("PATH", path)
-        .env("VIRTUAL_ENV", tools.venv.clone())
-        .env("MATURIN_PEP517_ARGS", "--profile release")
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-        ])
-        .args([
-            "--no-build-isolation",
-            "--no-deps",
-            "--force-reinstall",
-            ".",
-        ])
-        .run()
 }
 
 /// Fails unless the extension module now installed is the one cargo just built in release
