@@ -19,6 +19,9 @@ mod input;
 #[path = "it/close_hook.rs"]
 mod close_hook;
 
+#[path = "it/file_body.rs"]
+mod file_body;
+
 #[path = "it/dispatch.rs"]
 mod dispatch;
 
