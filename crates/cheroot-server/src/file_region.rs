@@ -68,3 +68,37 @@ impl FileRegion {
         self.len = self.len.min(len);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_of(bytes: &[u8]) -> File {
+        let path = std::env::temp_dir().join(format!("cheroot-region-{}", std::process::id()));
+        std::fs::write(&path, bytes).unwrap();
+        let file = File::open(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        file
+    }
+
+    #[test]
+    fn regions_read_their_bytes_and_truncate() {
+        let mut region = FileRegion::to_end(file_of(b"0123456789"), 3).unwrap();
+        assert_eq!(
+            (region.offset(), region.len(), region.is_empty()),
+            (3, 7, false)
+        );
+        assert_eq!(region.read_to_vec().unwrap(), b"3456789");
+        region.truncate(2);
+        assert_eq!(region.read_to_vec().unwrap(), b"34");
+        region.truncate(5);
+        assert_eq!(region.len(), 2, "truncate never grows");
+        let past = FileRegion::to_end(file_of(b"ab"), 5).unwrap();
+        assert!(past.is_empty());
+        let long = FileRegion::new(file_of(b"ab"), 0, 5);
+        assert!(
+            long.read_to_vec().is_err(),
+            "a region past the end is an error"
+        );
+    }
+}

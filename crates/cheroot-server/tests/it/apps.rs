@@ -15,16 +15,26 @@ pub(crate) fn file_pattern() -> Vec<u8> {
 
 pub(crate) const FILE_PATTERN_LEN: usize = 300_000;
 pub(crate) const FILE_OFFSET: usize = 10;
+/// `/file?part` sends this much, ending well before the end of the file.
+pub(crate) const FILE_PART_LEN: u64 = 100_000;
+
+/// `/big_file`'s size: more than loopback's socket buffers hold, so sendfile(2) must wait.
+pub(crate) const BIG_FILE_LEN: usize = 16 << 20;
 
 /// A fresh file holding `file_pattern()`, already unlinked (it lives while open).
 fn pattern_file() -> std::io::Result<std::fs::File> {
+    file_holding(&file_pattern())
+}
+
+/// A fresh file holding `bytes`, already unlinked.
+fn file_holding(bytes: &[u8]) -> std::io::Result<std::fs::File> {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let path = std::env::temp_dir().join(format!(
         "cheroot-it-file-{}-{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::SeqCst)
     ));
-    std::fs::write(&path, file_pattern())?;
+    std::fs::write(&path, bytes)?;
     let file = std::fs::File::open(&path)?;
     std::fs::remove_file(&path)?;
     Ok(file)
@@ -107,15 +117,34 @@ impl Gateway for TestApp {
             "/hello" | "/" => text(resp, 200, "OK", b"Hello world!"),
             "/file" => {
                 // FILE_PATTERN from FILE_OFFSET, sent as a file region; `?cl` declares its
-                // length, `?short` asks for more than the file holds.
+                // length, `?short` asks for more than the file holds, `?part` for
+                // FILE_PART_LEN bytes only, `?over` declares a length below the region's,
+                // `?after` writes 5 bytes first and declares 10 more than them.
                 let query = String::from_utf8_lossy(req.target().query()).into_owned();
                 let file = pattern_file()?;
                 let len = (FILE_PATTERN_LEN - FILE_OFFSET) as u64;
-                if query == "cl" {
-                    resp.add_header("Content-Length", len.to_string())?;
+                match query.as_str() {
+                    "cl" => resp.add_header("Content-Length", len.to_string())?,
+                    "over" => resp.add_header("Content-Length", "100")?,
+                    "after" => {
+                        resp.add_header("Content-Length", "15")?;
+                        resp.write(b"first")?;
+                    }
+                    _ => {}
                 }
-                let asked = if query == "short" { len + 1000 } else { len };
+                let asked = match query.as_str() {
+                    "short" => len + 1000,
+                    "part" => FILE_PART_LEN,
+                    _ => len,
+                };
                 resp.send_file(FileRegion::new(file, FILE_OFFSET as u64, asked))?;
+                Ok(())
+            }
+            "/big_file" => {
+                // BIG_FILE_LEN bytes of `x`, with their length declared.
+                let file = file_holding(&vec![b'x'; BIG_FILE_LEN])?;
+                resp.add_header("Content-Length", BIG_FILE_LEN.to_string())?;
+                resp.send_file(FileRegion::to_end(file, 0)?)?;
                 Ok(())
             }
             "/echo" => {
