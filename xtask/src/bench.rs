@@ -81,12 +81,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     };
 
     let machine = Machine::describe();
-    let (server_core, wrk_core) = if machine.cores >= 2 {
-        (Some(0), Some(1))
-    } else {
-        eprintln!("bench: only one core: server and wrk share it, figures are not comparable");
-        (None, None)
-    };
+    let (server_core, wrk_core) = machine.pinning();
     if opts.scenarios.iter().any(|s| s.load == Load::BesideIdle) {
         let wanted = opts.idle as u64 + FD_MARGIN;
         let limit = fd_limit::ensure(wanted)?;
@@ -100,13 +95,9 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         }
     }
     println!(
-        "bench: {}; {} cores ({}); {}; server on core {}, wrk on core {}; {} s warm-up + {} s runs",
+        "bench: {}; {}; {} s warm-up + {} s runs",
         machine.date,
-        machine.cores,
-        machine.cpu,
-        machine.wrk,
-        server_core.map_or("any".to_owned(), |c| c.to_string()),
-        wrk_core.map_or("any".to_owned(), |c| c.to_string()),
+        machine.setting(server_core, wrk_core),
         opts.warmup.as_secs(),
         opts.duration.as_secs(),
     );

@@ -45,26 +45,33 @@ pub(crate) fn from_result<'r>(
         Err(err) => return Err(host.failed(py, err)),
     };
     if !has_close {
+        // A list or tuple is read whole now, under the GIL the app call holds.
         let items = if let Ok(list) = result.cast::<PyList>() {
-            Some(list.iter().collect::<Vec<_>>())
+            Some(list.as_sequence().try_iter())
         } else if let Ok(tuple) = result.cast::<PyTuple>() {
-            Some(tuple.iter().collect::<Vec<_>>())
+            Some(tuple.as_sequence().try_iter())
         } else {
             None
         };
         if let Some(items) = items {
-            let mut chunks = VecDeque::with_capacity(items.len());
-            for item in &items {
-                let chunk = chunk_bytes(item).map_err(|err| host.failed(py, err))?;
-                // cheroot's filter(None, ...): an empty chunk sends nothing.
-                if !chunk.is_empty() {
-                    chunks.push_back(chunk);
+            let collected = items.and_then(|items| {
+                let mut chunks = VecDeque::new();
+                for item in items {
+                    let chunk = chunk_bytes(&item?)?;
+                    // cheroot's filter(None, ...): an empty chunk sends nothing.
+                    if !chunk.is_empty() {
+                        chunks.push_back(chunk);
+                    }
                 }
-            }
-            return Ok(Body::new(Chunks {
-                chunks,
-                _lease: lease,
-            }));
+                Ok(chunks)
+            });
+            return match collected {
+                Ok(chunks) => Ok(Body::new(Chunks {
+                    chunks,
+                    _lease: lease,
+                })),
+                Err(err) => Err(host.failed(py, err)),
+            };
         }
     }
     let iter = match result.try_iter() {

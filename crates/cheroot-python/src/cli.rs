@@ -20,9 +20,12 @@ struct PythonLoader;
 impl cheroot_cli::AppLoader for PythonLoader {
     fn load(&self, module: &str, callable: &str) -> Result<Arc<dyn WsgiApp>, String> {
         Python::attach(|py| {
+            let front = match py.import(intern!(py, "cheroot_rs.cli")) {
+                Ok(front) => front,
+                Err(err) => return Err(err.value(py).to_string()),
+            };
             let loaded = (|| -> PyResult<Arc<dyn WsgiApp>> {
-                let host = py
-                    .import(intern!(py, "cheroot_rs.cli"))?
+                let host = front
                     .call_method1(intern!(py, "load_app"), (module, callable))?
                     .unbind();
                 let values = ServerValues {
@@ -34,10 +37,9 @@ impl cheroot_cli::AppLoader for PythonLoader {
             loaded.map_err(|err| {
                 // An error inside the app's module gets its traceback; a wrong APP argument
                 // (`AppNotFound`) only the message, which the command prints naming the app.
-                let not_found = err
-                    .get_type(py)
-                    .name()
-                    .is_ok_and(|name| name == "AppNotFound");
+                let not_found = front
+                    .getattr(intern!(py, "AppNotFound"))
+                    .is_ok_and(|class| err.get_type(py).is(&class));
                 if !not_found {
                     err.display(py);
                 }

@@ -56,25 +56,15 @@ pub(crate) fn run(opts: &Options, args: &[String], root: &Path) -> Result<(), St
     let versions = setup::versions(&tools);
 
     let machine = Machine::describe();
-    let (server_core, wrk_core) = if machine.cores >= 2 {
-        (Some(0), Some(1))
-    } else {
-        eprintln!("bench: only one core: server and wrk share it, figures are not comparable");
-        (None, None)
-    };
+    let (server_core, wrk_core) = machine.pinning();
     let load_start = load_average();
     let rounds = match opts.rounds {
         1 => "one round".to_owned(),
         n => format!("medians of {n} rounds"),
     };
     let setting = format!(
-        "{} cores ({}), {}; each server on core {}, wrk on core {}; {} s warm-up + {} s runs, \
-         {rounds}; {} worker threads per server",
-        machine.cores,
-        machine.cpu,
-        machine.wrk,
-        server_core.map_or("any".to_owned(), |c| c.to_string()),
-        wrk_core.map_or("any".to_owned(), |c| c.to_string()),
+        "{}; {} s warm-up + {} s runs, {rounds}; {} worker threads per server",
+        machine.setting(server_core, wrk_core),
         opts.warmup.as_secs(),
         opts.duration.as_secs(),
         opts.threads,

@@ -141,6 +141,31 @@ impl Machine {
             wrk,
         }
     }
+
+    /// The cores the server and wrk are pinned to: 0 and 1, or none (with a warning) on a
+    /// machine with one core.
+    pub(crate) fn pinning(&self) -> (Option<u32>, Option<u32>) {
+        if self.cores >= 2 {
+            (Some(0), Some(1))
+        } else {
+            eprintln!("bench: only one core: server and wrk share it, figures are not comparable");
+            (None, None)
+        }
+    }
+
+    /// The machine and the pinning, for the report: `N cores (CPU), wrk VERSION; server on
+    /// core S, wrk on core W`.
+    pub(crate) fn setting(&self, server_core: Option<u32>, wrk_core: Option<u32>) -> String {
+        let core = |c: Option<u32>| c.map_or("any".to_owned(), |c| c.to_string());
+        format!(
+            "{} cores ({}), {}; server on core {}, wrk on core {}",
+            self.cores,
+            self.cpu,
+            self.wrk,
+            core(server_core),
+            core(wrk_core),
+        )
+    }
 }
 
 /// The 1, 5 and 15 minute load averages, to show how busy the shared machine was.
