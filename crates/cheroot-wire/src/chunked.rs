@@ -5,8 +5,9 @@
 //! "Malformed Request-Line") and turns a bad chunk size into a 500 (inventory item 37); here the
 //! body is consumed to its last byte and every framing error is a 400 with a short reason.
 
+use crate::chunk_ext::{ChunkExt, ExtStep};
 use crate::field_syntax::{is_field_value, is_token, trim_ows};
-use crate::{Headers, ParseError};
+use crate::{Headers, ParseError, SizeCheck};
 
 /// Longest run of chunk-size hex digits: 16 digits always fit in a `u64`, so a longer size
 /// (even `0000000000000000005`) is refused instead of being checked for overflow.
@@ -47,8 +48,8 @@ enum State {
     Size { value: u64, digits: u8 },
     /// Whitespace after the size: only more whitespace or `;` may follow (BWS of `chunk-ext`).
     SizeSpace { value: u64 },
-    /// Skipping a chunk extension up to the CR.
-    Extension { value: u64 },
+    /// Inside the chunk extensions, checked against their grammar up to the CR.
+    Extension { value: u64, ext: ChunkExt },
     /// After the CR of the size line.
     SizeLf { value: u64 },
     /// Inside chunk data.
@@ -104,6 +105,8 @@ pub struct ChunkedDecoder {
     trailer_total: usize,
     max_trailer_size: usize,
     trailers: Headers,
+    /// The body's size limit, checked against each chunk size as its digits arrive.
+    body_limit: SizeCheck,
 }
 
 impl Default for ChunkedDecoder {
@@ -127,7 +130,17 @@ impl ChunkedDecoder {
             trailer_total: 0,
             max_trailer_size: DEFAULT_MAX_TRAILER_SIZE,
             trailers: Headers::new(),
+            body_limit: SizeCheck::new(0),
         }
+    }
+
+    /// Sets the most body bytes the chunks may add up to (`0`, the default, for no limit).
+    /// A chunk size that would pass it is refused with 413 as soon as its digits say so,
+    /// before any of its data is read: a client announcing a huge chunk is answered at once,
+    /// not after it has sent (or failed to send) the bytes.
+    pub fn with_max_body_size(mut self, max: u64) -> Self {
+        self.body_limit = SizeCheck::new(max);
+        self
     }
 
     /// Sets the bound on the trailer section: its bytes, the final empty line included, so at
@@ -144,8 +157,10 @@ impl ChunkedDecoder {
     ///
     /// 400 with a short reason ("Bad chunk size", "Missing CRLF after chunk data", ...) for any
     /// framing error: a size that is empty, not hex, longer than 16 digits or followed by
-    /// garbage; a bare LF or a missing CRLF; control bytes or too many bytes in an extension;
-    /// a trailer field that is not `token ":" value` or a trailer section over its bound. After
+    /// garbage; a bare LF or a missing CRLF; an extension outside the grammar of RFC 9112
+    /// §7.1.1 or too many bytes of extensions; a trailer field that is not `token ":" value` or
+    /// a trailer section over its bound. 413 for chunks over
+    /// [`with_max_body_size`](Self::with_max_body_size). After
     /// an error the decoder returns the same error forever: the connection must be closed.
     pub fn decode<'a>(&mut self, buf: &'a [u8]) -> Result<(DecodedChunk<'a>, usize), ParseError> {
         let mut at = 0;
@@ -209,8 +224,12 @@ impl ChunkedDecoder {
                     return Err(BAD_CHUNK_SIZE);
                 }
                 let digit = u64::from(hex_value(byte).unwrap_or(0));
+                let value = value << 4 | digit;
+                // More digits only make the size larger: refuse it as soon as it is too large.
+                self.body_limit
+                    .check_declared(self.body_limit.seen().saturating_add(value))?;
                 State::Size {
-                    value: value << 4 | digit,
+                    value,
                     digits: digits + 1,
                 }
             }
@@ -222,24 +241,29 @@ impl ChunkedDecoder {
             }
             (State::Size { value, .. } | State::SizeSpace { value }, b';') => {
                 self.count_extension_byte()?;
-                State::Extension { value }
+                State::Extension {
+                    value,
+                    ext: ChunkExt::BeforeName,
+                }
             }
-            (State::Size { value, .. } | State::Extension { value }, b'\r') => {
-                State::SizeLf { value }
-            }
+            (State::Size { value, .. }, b'\r') => State::SizeLf { value },
             (State::Size { .. } | State::Extension { .. }, b'\n') => {
                 return Err(MISSING_CRLF_AFTER_SIZE);
             }
             (State::Size { .. } | State::SizeSpace { .. }, _) => return Err(BAD_CHUNK_SIZE),
-            (State::Extension { value }, _) => {
-                if byte != b'\t' && (byte < 0x20 || byte == 0x7f) {
-                    return Err(BAD_EXTENSION);
+            (State::Extension { value, ext }, _) => match ext.step(byte) {
+                ExtStep::Next(ext) => {
+                    self.count_extension_byte()?;
+                    State::Extension { value, ext }
                 }
-                self.count_extension_byte()?;
-                State::Extension { value }
-            }
+                ExtStep::End => State::SizeLf { value },
+                ExtStep::Invalid => return Err(BAD_EXTENSION),
+            },
             (State::SizeLf { value: 0 }, b'\n') => State::Trailer,
-            (State::SizeLf { value }, b'\n') => State::Data { remaining: value },
+            (State::SizeLf { value }, b'\n') => {
+                self.body_limit.add(value)?;
+                State::Data { remaining: value }
+            }
             (State::SizeLf { .. }, _) => return Err(MISSING_CRLF_AFTER_SIZE),
             (State::DataCr, b'\r') => State::DataLf,
             (State::DataLf, b'\n') => {
@@ -412,7 +436,6 @@ mod tests {
             (b"0000000000000001\r\nx\r\n0\r\n\r\n", ok(b"x", b"")),
             (b"1;a\r\nx\r\n0;b=\"c;d\"\r\n\r\n", ok(b"x", b"")),
             (b"1 ;a=b\r\nx\r\n0\t; last\r\n\r\n", ok(b"x", b"")),
-            (b"1;\xe9\r\nx\r\n0\r\n\r\n", ok(b"x", b"")),
             (
                 b"3\r\nabc\r\n0\r\nA: 1\r\nb-2:\t two \r\nEmpty:\r\n\r\nrest",
                 Some(Ok((
@@ -544,6 +567,15 @@ mod tests {
             (b"1;a\0b\r\nx\r\n0\r\n\r\n", "Bad chunk extension"),
             (b"1;a\x7f\r\nx\r\n0\r\n\r\n", "Bad chunk extension"),
             (b"1;a\x01\r\nx\r\n0\r\n\r\n", "Bad chunk extension"),
+            // RFC 9112 §7.1.1: a name is a token; a quoted value ends before the line does.
+            (b"5;\r\nhello\r\n0\r\n\r\n", "Bad chunk extension"),
+            (b"5;=x\r\nhello\r\n0\r\n\r\n", "Bad chunk extension"),
+            (
+                b"5;a=\"unterminated\r\nhello\r\n0\r\n\r\n",
+                "Bad chunk extension",
+            ),
+            (b"1;\xe9\r\nx\r\n0\r\n\r\n", "Bad chunk extension"),
+            (b"1;a \r\nx\r\n0\r\n\r\n", "Bad chunk extension"),
             (&long, "Chunk extension too long"),
             (&long_space, "Chunk extension too long"),
         ];
@@ -554,6 +586,9 @@ mod tests {
                 "{:?}",
                 String::from_utf8_lossy(input)
             );
+            if input.len() < 64 {
+                assert_split_invariant(input);
+            }
         }
         // One byte under the bound is fine.
         let fits = [
@@ -563,6 +598,30 @@ mod tests {
         ]
         .concat();
         assert_eq!(decode_whole(&fits), ok(b"x", b""));
+    }
+
+    #[test]
+    fn chunk_sizes_over_the_body_limit_are_refused_before_their_data() {
+        let too_large = Some(Err(ParseError::new(
+            413,
+            "The entity sent with the request exceeds the maximum allowed bytes.",
+        )));
+        let limited = |max: u64, input: &[u8]| {
+            decode_pieces(&mut ChunkedDecoder::new().with_max_body_size(max), &[input])
+        };
+        // The size line alone decides: no data, not even its CRLF, is needed.
+        assert_eq!(limited(2_097_152, b"200001"), too_large);
+        assert_eq!(limited(2_097_152, b"200001\r\n"), too_large);
+        assert_eq!(limited(2_097_152, b"200000\r\n"), None);
+        assert_eq!(limited(2_097_152, b"ffffffffffffffff"), too_large);
+        // Chunks add up: the second one passes the limit.
+        assert_eq!(limited(8, b"5\r\nhello\r\n4\r\n"), too_large);
+        assert_eq!(
+            limited(8, b"5\r\nhello\r\n3\r\nabc\r\n0\r\n\r\n"),
+            ok(b"helloabc", b"")
+        );
+        // 0 is no limit, as everywhere else.
+        assert_eq!(limited(0, b"ffffffffffffffff\r\n"), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod request_line;
 mod target;
 
 // Request body framing and decoding.
+mod chunk_ext;
 mod chunked;
 mod framing;
 mod length;

@@ -3,9 +3,7 @@
 
 use bytes::Bytes;
 use cheroot_makefile::StreamReader;
-use cheroot_wire::{
-    BodyFraming, ChunkedDecoder, DecodedChunk, LengthDecoder, ParseError, SizeCheck,
-};
+use cheroot_wire::{BodyFraming, ChunkedDecoder, DecodedChunk, LengthDecoder, ParseError};
 
 /// What the next decoding step produced.
 #[derive(Debug)]
@@ -31,7 +29,6 @@ enum Kind {
 pub(super) struct BodyDecoder {
     kind: Kind,
     declared: Option<u64>,
-    size: SizeCheck,
 }
 
 impl std::fmt::Debug for BodyDecoder {
@@ -43,20 +40,19 @@ impl std::fmt::Debug for BodyDecoder {
 }
 
 impl BodyDecoder {
-    /// A decoder for `framing`, enforcing `max` body bytes (0 = no limit) as chunks arrive;
-    /// a declared length is checked by the caller before the body is read.
+    /// A decoder for `framing`, enforcing `max` body bytes (0 = no limit) on each chunk size
+    /// as it arrives; a declared length is checked by the caller before the body is read.
     pub(super) fn new(framing: BodyFraming, max: u64) -> Self {
         let (kind, declared) = match framing {
             BodyFraming::Empty => (Kind::Finished, Some(0)),
             BodyFraming::Length(0) => (Kind::Finished, Some(0)),
             BodyFraming::Length(n) => (Kind::Length(LengthDecoder::new(n)), Some(n)),
-            BodyFraming::Chunked => (Kind::Chunked(Box::new(ChunkedDecoder::new())), None),
+            BodyFraming::Chunked => {
+                let decoder = ChunkedDecoder::new().with_max_body_size(max);
+                (Kind::Chunked(Box::new(decoder)), None)
+            }
         };
-        Self {
-            kind,
-            declared,
-            size: SizeCheck::new(max),
-        }
+        Self { kind, declared }
     }
 
     /// Whether the whole body has been decoded.
@@ -99,10 +95,6 @@ impl BodyDecoder {
                 }
                 Kind::Chunked(dec) => match dec.decode(reader.buffer()) {
                     Ok((DecodedChunk::Data(data), used)) => {
-                        if let Err(err) = self.size.add(data.len() as u64) {
-                            self.kind = Kind::Failed(err);
-                            return Step::Error(err);
-                        }
                         let piece = Bytes::copy_from_slice(data);
                         reader.consume(used);
                         if !piece.is_empty() {

@@ -114,6 +114,28 @@ fn chunked_encoding() {
 }
 
 #[test]
+fn chunk_size_over_the_limit_is_refused_at_its_size_line() {
+    // Issue 13 item 4: the 413 goes out when the size line arrives, not after a read timeout
+    // waiting for data the server would refuse anyway.
+    let config = ServerConfig {
+        max_request_body_size: 2_097_152,
+        ..test_config()
+    };
+    for blocking in [true, false] {
+        let server = start(TestApp::new(blocking), config.clone());
+        let mut client = connect(&server);
+        client
+            .send_raw(
+                b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n200001\r\n",
+            )
+            .expect("send");
+        let resp = client.read_response_for("POST").expect("a response");
+        assert_eq!(resp.status, 413, "blocking: {blocking}");
+        client.wait_closed().expect("closed after the 413");
+    }
+}
+
+#[test]
 fn content_length_in() {
     // test_conn.py::test_Content_Length_in: a declared body over the limit is 413 before
     // it is read, with Connection: close on HTTP/1.1 and without on HTTP/1.0.
