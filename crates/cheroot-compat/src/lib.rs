@@ -1,10 +1,9 @@
-//! ISO-8859-1 "native string" conversions and header-field text rules, as `cheroot._compat`
-//! has them.
+//! ISO-8859-1 "native string" conversions, as `cheroot._compat` has them.
 //!
 //! HTTP/1.1 heads are bytes; cheroot turns them into native strings with ISO-8859-1, which maps
 //! each byte to the character of the same number and back, so nothing is lost. [`ntob`],
-//! [`bton`] and [`ntou`] do the same here. The header helpers say which bytes a field name or
-//! value may hold.
+//! [`bton`] and [`ntou`] do the same here. Which bytes a header field may hold is one rule, in
+//! `cheroot-wire` (`is_token`, `is_field_value`).
 //!
 //! ```
 //! use cheroot_compat::{bton, ntob};
@@ -17,8 +16,6 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-mod header_text;
 mod latin1;
 
-pub use header_text::{is_valid_header_name, is_valid_header_value, trim_ows};
 pub use latin1::{NotLatin1, bton, ntob, ntou};

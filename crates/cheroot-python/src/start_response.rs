@@ -1,5 +1,5 @@
 //! WSGI's `start_response` and `write` callables, with cheroot's type checks and messages; the
-//! rules themselves (held headers, a second call only with `exc_info`, latin-1, no CR/LF/NUL,
+//! rules themselves (held headers, a second call only with `exc_info`, latin-1, no control character but HTAB,
 //! Content-Length accounting) are the Rust gateway's, through the lent handles.
 
 use std::sync::Arc;

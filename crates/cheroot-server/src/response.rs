@@ -232,9 +232,9 @@ impl<'a> Response<'a> {
     ///
     /// # Errors
     ///
-    /// [`HeaderError`] when the name is not a token, the value holds CR, LF or NUL, a
-    /// `Content-Length` is not a decimal number (or disagrees with an earlier one), or the
-    /// headers were already sent.
+    /// [`HeaderError`] when the name is not a token, the value holds a control byte (but HTAB)
+    /// or DEL, a `Content-Length` is not a decimal number (or disagrees with an earlier one),
+    /// or the headers were already sent.
     pub fn add_header(
         &mut self,
         name: impl AsRef<[u8]>,
@@ -245,10 +245,10 @@ impl<'a> Response<'a> {
             return Err(HeaderError(HeaderErrorKind::AlreadySent));
         }
         let known = KnownName::of(name);
-        if known == KnownName::Other && !cheroot_compat::is_valid_header_name(name) {
+        if known == KnownName::Other && !cheroot_wire::is_token(name) {
             return Err(HeaderError(HeaderErrorKind::Name));
         }
-        if !cheroot_compat::is_valid_header_value(value) {
+        if !cheroot_wire::is_field_value(value) {
             return Err(HeaderError(HeaderErrorKind::Value));
         }
         let value = trim(value);
@@ -607,7 +607,7 @@ impl<'a> Response<'a> {
                 "Invalid status code",
             ));
         }
-        if !cheroot_compat::is_valid_header_value(self.reason.as_bytes()) {
+        if !cheroot_wire::is_field_value(self.reason.as_bytes()) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "Invalid reason phrase",
@@ -933,7 +933,7 @@ enum HeaderErrorKind {
 }
 
 impl HeaderError {
-    /// Whether the value held CR, LF or NUL (a response-splitting attempt).
+    /// Whether the value held a control byte (CR or LF: a response-splitting attempt).
     pub fn is_invalid_value(&self) -> bool {
         self.0 == HeaderErrorKind::Value
     }
@@ -948,7 +948,7 @@ impl fmt::Display for HeaderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self.0 {
             HeaderErrorKind::Name => "Response header names must be tokens.",
-            HeaderErrorKind::Value => "Response header values must not contain CR, LF or NUL.",
+            HeaderErrorKind::Value => "Response header values must not contain control characters.",
             HeaderErrorKind::ContentLength => "Malformed Content-Length Header.",
             HeaderErrorKind::AlreadySent => "Response headers were already sent.",
         })
@@ -1016,7 +1016,7 @@ mod tests {
             assert_eq!(KnownName::of(name), *expected, "{name:?}");
             // Every known name is a valid one: skipping the byte check changes nothing.
             if *expected != KnownName::Other {
-                assert!(cheroot_compat::is_valid_header_name(name));
+                assert!(cheroot_wire::is_token(name));
             }
         }
     }

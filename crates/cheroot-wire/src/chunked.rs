@@ -311,7 +311,7 @@ impl ChunkedDecoder {
             return Ok(used);
         }
         // `token ":" OWS value OWS`: no space before the colon, no obs-fold (a line starting
-        // with whitespace has no token name), no CR, LF or NUL in the value.
+        // with whitespace has no token name), the value field text (no control byte but HTAB).
         let colon = line.iter().position(|&b| b == b':').ok_or(BAD_TRAILER)?;
         let (name, value) = (&line[..colon], trim_ows(&line[colon + 1..]));
         if !is_token(name) || !is_field_value(value) {

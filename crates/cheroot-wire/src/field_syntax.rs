@@ -1,5 +1,7 @@
-//! The byte classes of RFC 9110 that field names, field values and reason phrases are checked
-//! against, shared by the trailer parser and the response writer.
+//! The one text rule for header fields (RFC 9110 §5.1, §5.5): names are tokens, values are
+//! visible bytes, obs-text, SP and HTAB. Request headers, chunk trailers, the app's response
+//! headers and reason phrases are all checked against it, so what the server accepts and what
+//! it lets an app send cannot drift apart.
 
 /// Whether `b` may appear in a token (RFC 9110 §5.6.2 `tchar`).
 pub(crate) const fn is_tchar(b: u8) -> bool {
@@ -9,23 +11,45 @@ pub(crate) const fn is_tchar(b: u8) -> bool {
 }
 
 /// Whether `name` is a non-empty token, as a field name must be.
-pub(crate) fn is_token(name: &[u8]) -> bool {
+///
+/// ```
+/// assert!(cheroot_wire::is_token(b"Content-Type"));
+/// assert!(!cheroot_wire::is_token(b"Bad Name"));
+/// ```
+pub fn is_token(name: &[u8]) -> bool {
     !name.is_empty() && name.iter().all(|&b| is_tchar(b))
 }
 
-/// Whether `value` may be sent or accepted as a field value.
+/// Whether `b` may appear in a field value: RFC 9110 §5.5 `field-vchar` (VCHAR and obs-text)
+/// or the SP and HTAB between them.
 ///
-/// CR, LF and NUL are refused because they split or truncate the message (response splitting,
-/// RFC 9110 §5.5); the other control bytes are refused as well except HTAB, while obs-text
-/// (0x80..=0xFF) stays allowed because cheroot's values are ISO-8859-1 text.
-pub(crate) fn is_field_value(value: &[u8]) -> bool {
-    value
-        .iter()
-        .all(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f))
+/// CR, LF and NUL split or truncate a message (request smuggling, response splitting); the
+/// other controls and DEL are not text, and an app handed `\x08` or `\x7f` in a value has
+/// no use for it. obs-text (0x80..=0xFF) stays allowed because cheroot's values are
+/// ISO-8859-1 text.
+pub(crate) const fn is_field_value_byte(b: u8) -> bool {
+    b == b'\t' || (b >= 0x20 && b != 0x7f)
 }
 
-/// Strips the optional whitespace (SP and HTAB) around a field value or list element.
-pub(crate) fn trim_ows(mut s: &[u8]) -> &[u8] {
+/// Whether `value` may be sent or accepted as a field value (or a reason phrase): every
+/// byte passes [`is_field_value_byte`].
+///
+/// ```
+/// assert!(cheroot_wire::is_field_value(b"text/plain; charset=\xe9"));
+/// assert!(!cheroot_wire::is_field_value(b"a\r\nInjected: yes"));
+/// assert!(!cheroot_wire::is_field_value(b"bell\x07"));
+/// ```
+pub fn is_field_value(value: &[u8]) -> bool {
+    value.iter().all(|&b| is_field_value_byte(b))
+}
+
+/// `value` without the optional whitespace (SP and HTAB) around it, as a field value or list
+/// element is read.
+///
+/// ```
+/// assert_eq!(cheroot_wire::trim_ows(b" \tgzip \t"), b"gzip");
+/// ```
+pub fn trim_ows(mut s: &[u8]) -> &[u8] {
     while let [b' ' | b'\t', rest @ ..] = s {
         s = rest;
     }
@@ -67,8 +91,28 @@ mod tests {
             (b"a\rb", false),
             (b"nul\0", false),
             (b"del\x7f", false),
+            (b"abc\x01f", false),
+            (b"bell\x07", false),
+            (b"backspace\x08", false),
+            (b"esc\x1b[0m", false),
         ] {
             assert_eq!(is_field_value(value), ok, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn value_bytes_exhaustively() {
+        for b in 0..=u8::MAX {
+            let expected = b == b'\t' || (0x20..=0x7e).contains(&b) || b >= 0x80;
+            assert_eq!(is_field_value(&[b]), expected, "byte {b:#04x}");
+        }
+    }
+
+    #[test]
+    fn token_bytes_exhaustively() {
+        for b in 0..=u8::MAX {
+            let expected = b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            assert_eq!(is_token(&[b]), expected, "byte {b:#04x}");
         }
     }
 

@@ -5,7 +5,7 @@ use std::fmt;
 use bytes::Bytes;
 use http::{Method, Version};
 
-use crate::field_syntax::{is_tchar, trim_ows};
+use crate::field_syntax::{is_field_value_byte, is_tchar, trim_ows};
 use crate::headers::{FieldList, FieldSpan};
 use crate::request_line::{self, LineVersion};
 use crate::target::{self, RequestTarget, TargetPlan};
@@ -163,7 +163,8 @@ impl ParseError {
     );
     /// 400: a header name that is empty or not a token.
     pub const INVALID_HEADER_NAME: Self = Self::new(400, "Invalid header name.");
-    /// 400: a header value holding CR, LF or NUL.
+    /// 400: a header value holding a control byte other than HTAB, or DEL (RFC 9110 section
+    /// 5.5).
     pub const INVALID_HEADER_VALUE: Self = Self::new(400, "Invalid character in header value.");
     /// 400: an HTTP/1.1 request without `Host` (RFC 9112 section 3.2).
     pub const MISSING_HOST: Self = Self::new(400, "Missing Host header.");
@@ -189,7 +190,7 @@ impl ParseError {
 /// A [`ParseError`] with cheroot's status and message for everything cheroot refuses (see the
 /// associated constants of [`ParseError`]), and a 400 with a short reason for what RFC 9112
 /// forbids and cheroot lets through: obsolete line folding, whitespace before a colon, a name
-/// that is not a token, CR, LF or NUL in a value, a missing `Host` on HTTP/1.1, more than one
+/// that is not a token, a control byte (but HTAB) or DEL in a value, a missing `Host` on HTTP/1.1, more than one
 /// `Host`, a `Host` that is not `host[:port]`. A request line longer than [`Limits::max_head_size`] is 414, a longer head 431, too
 /// many fields 431.
 ///
@@ -457,9 +458,9 @@ fn fast_field_line(buf: &[u8], pos: usize) -> Option<FieldLine> {
     loop {
         i = skip_plain_value_bytes(buf, i);
         match buf.get(i) {
-            // Low controls other than CR, LF and NUL may stay (RFC 9110 section 5.5).
-            Some(1..=9 | 0x0b | 0x0c) => i += 1,
+            Some(b'\t') => i += 1,
             Some(b'\r') if buf.get(i + 1) == Some(&b'\n') => break,
+            // Any other control byte is refused, by the slow path.
             _ => return None,
         }
     }
@@ -586,14 +587,10 @@ fn check_field_prefix(line: &[u8]) -> Result<Option<usize>, ParseError> {
         _ => {}
     }
     let value = &line[colon + 1..];
-    for (i, &b) in value.iter().enumerate() {
-        match b {
-            0 => return Err(ParseError::INVALID_HEADER_VALUE),
-            // A CR is only allowed right before the LF; the last byte of an incomplete line
-            // may still be that CR.
-            b'\r' if i + 1 < value.len() => return Err(ParseError::INVALID_HEADER_VALUE),
-            _ => {}
-        }
+    // The last byte of the line so far may be the CR before its LF.
+    let value = value.strip_suffix(b"\r").unwrap_or(value);
+    if !value.iter().all(|&b| is_field_value_byte(b)) {
+        return Err(ParseError::INVALID_HEADER_VALUE);
     }
     Ok(Some(colon))
 }
@@ -664,26 +661,35 @@ fn find_lf(s: &[u8]) -> Option<usize> {
     s[i..].iter().position(|&b| b == b'\n').map(|j| i + j)
 }
 
-/// The index of the first byte at or after `i` that is below 0x0E (NUL, tab, LF, CR and the
-/// other low controls), or `buf.len()`: the bytes a header value needs no further look at are
-/// skipped eight at a time.
+/// The index of the first byte at or after `i` that is a control byte (below 0x20, tab, CR
+/// and LF included) or DEL, or `buf.len()`: the bytes a header value needs no further look at
+/// ([`is_field_value_byte`] but tab) are skipped eight at a time.
 fn skip_plain_value_bytes(buf: &[u8], mut i: usize) -> usize {
     while let Some(chunk) = buf.get(i..i + 8) {
         let mut word = [0; 8];
         word.copy_from_slice(chunk);
         let w = u64::from_le_bytes(word);
-        // The lowest flagged byte is the first one below 0x0E (bytes of 0x80 and above are
-        // masked out by `!w`).
-        let found = w.wrapping_sub(ONES * 0x0e) & !w & HIGHS;
+        // The lowest flagged byte of each mask is exactly the first byte below 0x20 (bytes
+        // of 0x80 and above are masked out by `!w`), and the first DEL (a zero byte of `del`).
+        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
+        let del = w ^ (ONES * 0x7f);
+        let del = del.wrapping_sub(ONES) & !del & HIGHS;
+        let found = control | del;
         if found != 0 {
             return i + (found.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
-    while i < buf.len() && buf[i] >= 0x0e {
+    while i < buf.len() && is_plain_value_byte(buf[i]) {
         i += 1;
     }
     i
+}
+
+/// A value byte [`fast_field_line`] needs no second look at: allowed, and not the tab it
+/// counts separately.
+const fn is_plain_value_byte(b: u8) -> bool {
+    is_field_value_byte(b) && b != b'\t'
 }
 
 #[cfg(test)]
@@ -813,16 +819,16 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
                 &[("X-A", "a b"), ("x-e", ""), ("X-t", "v")],
                 45,
             ),
-            // Obsolete text (bytes above 0x7F) is allowed in values, as are other controls but
-            // CR, LF and NUL (RFC 9110 section 5.5).
+            // Obsolete text (bytes above 0x7F) and tabs are allowed in values (RFC 9110
+            // section 5.5).
             (
-                b"GET / HTTP/1.0\r\nX: \xe9t\xe9\x01\r\n\r\n",
+                b"GET / HTTP/1.0\r\nX: \xe9t\xe9\tx\r\n\r\n",
                 d,
                 "GET",
                 Version::HTTP_10,
                 b"/",
-                &[("X", "\u{e9}t\u{e9}\u{1}")],
-                27,
+                &[("X", "\u{e9}t\u{e9}\tx")],
+                28,
             ),
             // test_core.py::test_malformed_http_method is strict only; lenient mode upper-cases.
             (
@@ -1083,6 +1089,23 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
             // NUL inside a value: C-string parsers stop there.
             (
                 b"GET / HTTP/1.1\r\nHost: a\0b\r\n\r\n",
+                ParseError::INVALID_HEADER_VALUE,
+            ),
+            // Other control bytes and DEL are not field text either (RFC 9110 section 5.5).
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nX-Test: abc\x01f\r\n\r\n",
+                ParseError::INVALID_HEADER_VALUE,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nX-Test: \x07\r\n\r\n",
+                ParseError::INVALID_HEADER_VALUE,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nX-Test: ab\x08\r\n\r\n",
+                ParseError::INVALID_HEADER_VALUE,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\nX-Test: a long value with DEL \x7f\r\n\r\n",
                 ParseError::INVALID_HEADER_VALUE,
             ),
             // A bare LF inside the block: some parsers take it as a line end, cheroot refuses.
@@ -1391,13 +1414,16 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
             b"X: \t \r\n",
             b"X:v\r\n",
             b"X-Long-Name: a value that is longer than eight bytes\r\n",
-            b"X: a\tb\x01\x0b\x0c\x0e\x1f\x7f\x80\xff \t\r\n",
+            b"X: a\tb\x80\xff \t\r\n",
             b"\r\n",
             b"!#$%&'*+-.^_`|~: 1\r\n",
             // These the fast path leaves to the slow one.
             b"X: a\n",
             b"X: a\rb\r\n",
             b"X: a\0\r\n",
+            b"X: a\x01\r\n",
+            b"X: a\x1f\r\n",
+            b"X: a\x7f\r\n",
             b"X : a\r\n",
             b" X: a\r\n",
             b"X\r\n",
@@ -1424,7 +1450,7 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
             for _ in 0..50 {
                 let input: Vec<u8> = (0..len)
                     .map(|_| match rng.below(4) {
-                        0 => [b'\n', b'\r', 0, b'\t', 0x0d, 0x0e, 0x80, 0xff][rng.below(8)],
+                        0 => [b'\n', b'\r', 0, b'\t', 0x1f, 0x20, 0x7f, 0x80, 0xff][rng.below(9)],
                         _ => rng.next() as u8,
                     })
                     .collect();
@@ -1433,7 +1459,7 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
                 for start in 0..=input.len() {
                     let plain = input[start..]
                         .iter()
-                        .position(|&b| b < 0x0e)
+                        .position(|&b| !is_plain_value_byte(b))
                         .map_or(len, |i| start + i);
                     assert_eq!(
                         skip_plain_value_bytes(&input, start),

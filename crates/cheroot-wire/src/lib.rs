@@ -28,6 +28,7 @@ mod error;
 mod field_syntax;
 
 pub use error::ParseError;
+pub use field_syntax::{is_field_value, is_token, trim_ows};
 pub use head::{
     ParseOptions, RequestHead, ScannedHead, parse_request_head, request_body_framing,
     request_head_eof_error, scan_request_head,

@@ -125,15 +125,15 @@ impl<'r> Core<'r> {
                 let name = latin1_owned(name, "header name")?;
                 let value = latin1_owned(value, "header value")?;
                 let shown = || cheroot_compat::bton(&name);
-                if !cheroot_compat::is_valid_header_name(&name) {
+                if !cheroot_wire::is_token(&name) {
                     return Err(AppError::invalid_response(format!(
                         "WSGI response header name {:?} is not a token.",
                         shown()
                     )));
                 }
-                if !cheroot_compat::is_valid_header_value(&value) {
+                if !cheroot_wire::is_field_value(&value) {
                     return Err(AppError::invalid_response(format!(
-                        "WSGI response header {:?} has a value with CR, LF or NUL.",
+                        "WSGI response header {:?} has a value with a control character.",
                         shown()
                     )));
                 }
@@ -305,7 +305,7 @@ fn parse_status(status: &str) -> Result<(u16, String), AppError> {
         "" => "",
         rest => rest.strip_prefix(' ').ok_or_else(bad)?,
     };
-    if !cheroot_compat::is_valid_header_value(reason.as_bytes()) {
+    if !cheroot_wire::is_field_value(reason.as_bytes()) {
         return Err(bad());
     }
     Ok((code, reason.to_owned()))
@@ -578,6 +578,7 @@ pub(crate) mod tests {
             "200 OK\r\nX: y",
             "099 Low",
             "200 \u{100}",
+            "200 O\u{1}K",
         ];
         for status in statuses {
             let mut rec = Recorder::default();
@@ -590,6 +591,9 @@ pub(crate) mod tests {
         let headers = [
             ("X-Split", "a\r\nSet-Cookie: evil=1"),
             ("X-Lf", "a\nb"),
+            // The rule request headers get (RFC 9110 5.5): no other control byte, no DEL.
+            ("X-Bell", "a\u{7}b"),
+            ("X-Del", "a\u{7f}"),
             ("Bad Name", "v"),
             ("", "v"),
             ("X-Wide", "\u{263a}"),

@@ -107,6 +107,35 @@ fn malformed_headers() {
 }
 
 #[test]
+fn control_characters_in_header_values_are_refused() {
+    // Issue 13 item 5, RFC 9110 section 5.5: a value is VCHAR, obs-text, SP and HTAB only.
+    let server = start(TestApp::new(false), test_config());
+    for value in [&b"abc\x01f"[..], b"\x07", b"\x08", b"\x7f", b"a\x1b[0m"] {
+        let raw = [
+            &b"GET /hello HTTP/1.1\r\nHost: t\r\nX-Test: "[..],
+            value,
+            b"\r\n\r\n",
+        ]
+        .concat();
+        let resp = answer(&server, &raw);
+        assert_eq!(
+            (resp.status, resp.body_text().as_str()),
+            (400, "Invalid character in header value."),
+            "{value:?}"
+        );
+    }
+    // Tabs and obs-text stay allowed.
+    let mut client = connect(&server);
+    client
+        .send_raw(b"GET /hello HTTP/1.1\r\nHost: t\r\nX-Test: a\tb \xe9\r\n\r\n")
+        .expect("send");
+    assert_eq!(
+        client.read_response_for("GET").expect("a response").status,
+        200
+    );
+}
+
+#[test]
 fn request_line_of_256_bytes_works() {
     // test_core.py::test_request_line_split_issue_1220
     let server = start(TestApp::new(true), test_config());
