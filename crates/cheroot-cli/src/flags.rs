@@ -239,6 +239,16 @@ pub(crate) const FLAGS: &[Flag] = &[
         },
     },
     Flag {
+        name: "--max-header-fields",
+        metavar: Some("INT"),
+        default: "128",
+        help: "Header fields allowed in a request (431 beyond); 0 for no limit",
+        apply: |o, v| {
+            o.max_header_fields = integer(v, 0, usize::MAX as u64)? as usize;
+            Ok(())
+        },
+    },
+    Flag {
         name: "--max-body-size",
         metavar: Some("BYTES"),
         default: "104857600",

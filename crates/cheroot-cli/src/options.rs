@@ -41,6 +41,8 @@ pub struct Options {
     pub tls: TlsOptions,
     /// `--max-header-size`: bytes of request line and headers (0: no limit).
     pub max_header_size: usize,
+    /// `--max-header-fields`: header fields in a request head (0: no limit).
+    pub max_header_fields: usize,
     /// `--max-body-size`: bytes of request body (0: no limit).
     pub max_body_size: u64,
     /// `--keep-alive-limit`: idle keep-alive connections at once (`None`: no limit).
@@ -80,6 +82,7 @@ impl Options {
             accepted_queue_timeout: server.accepted_queue_timeout,
             tls: TlsOptions::default(),
             max_header_size: server.max_request_header_size,
+            max_header_fields: server.max_request_header_fields,
             max_body_size: server.max_request_body_size,
             keep_alive_limit: server.keep_alive_conn_limit,
             reuse_port: server.reuse_port,
@@ -103,6 +106,7 @@ impl Options {
             accepted_queue_size: self.accepted_queue_size,
             accepted_queue_timeout: self.accepted_queue_timeout,
             max_request_header_size: self.max_header_size,
+            max_request_header_fields: self.max_header_fields,
             max_request_body_size: self.max_body_size,
             keep_alive_conn_limit: self.keep_alive_limit,
             reuse_port: self.reuse_port,

@@ -75,6 +75,10 @@ pub struct ServerConfig {
     pub accepted_queue_timeout: Duration,
     /// Bytes of request line plus headers allowed; 0 means no limit (cheroot: 0; here 64 KiB).
     pub max_request_header_size: usize,
+    /// Header fields allowed in a request head, one more is 431; 0 means no limit (cheroot:
+    /// no limit; here 128, `Limits::DEFAULT_MAX_HEADERS`, which a request of 100 fields of
+    /// its own passes).
+    pub max_request_header_fields: usize,
     /// Bytes of request body allowed; 0 means no limit (cheroot: 0; here 100 MiB, CherryPy's
     /// value).
     pub max_request_body_size: u64,
@@ -117,6 +121,7 @@ impl Default for ServerConfig {
             accepted_queue_size: 1024,
             accepted_queue_timeout: Duration::from_secs(10),
             max_request_header_size: 64 * 1024,
+            max_request_header_fields: cheroot_wire::Limits::DEFAULT_MAX_HEADERS,
             max_request_body_size: 100 * 1024 * 1024,
             nodelay: true,
             reuse_port: false,

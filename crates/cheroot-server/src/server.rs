@@ -167,6 +167,8 @@ impl HttpServer {
         set_accepted_queue_timeout: accepted_queue_timeout: Duration;
         /// Sets `max_request_header_size` (0: no limit).
         set_max_request_header_size: max_request_header_size: usize;
+        /// Sets `max_request_header_fields` (0: no limit).
+        set_max_request_header_fields: max_request_header_fields: usize;
         /// Sets `max_request_body_size` (0: no limit).
         set_max_request_body_size: max_request_body_size: u64;
         /// Sets `nodelay`.

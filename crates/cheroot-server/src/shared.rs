@@ -56,7 +56,10 @@ impl Shared {
                 0 => usize::MAX,
                 n => n,
             },
-            ..Limits::default()
+            max_headers: match config.max_request_header_fields {
+                0 => usize::MAX,
+                n => n,
+            },
         };
         let parse_options = ParseOptions {
             limits,

@@ -12,8 +12,10 @@
 ///   8 KiB per line by default, Apache 8 KiB per field, Node.js 16 KiB in all). 64 KiB leaves
 ///   eight times that room for API clients with large tokens, and bounds the head buffer of each
 ///   connection.
-/// - [`Limits::max_headers`] is 100, Apache's `LimitRequestFields` default; real requests carry
-///   10 to 30 fields. It bounds the per-request field list and the work of header lookups.
+/// - [`Limits::max_headers`] is 128. Real requests carry 10 to 30 fields; Apache's
+///   `LimitRequestFields` default is 100, and a request of 100 fields of its own plus `Host`
+///   and a few more must still pass. It bounds the per-request field list and the work of
+///   header lookups; servers set it with `max_request_header_fields`.
 ///
 /// The size counts every byte of the head from its first byte (one ignored leading empty line
 /// included) to the empty line that ends it, as cheroot's `SizeCheckWrapper` counts them.
@@ -29,8 +31,8 @@ pub struct Limits {
 impl Limits {
     /// 64 KiB: see the type's documentation for why.
     pub const DEFAULT_MAX_HEAD_SIZE: usize = 64 * 1024;
-    /// 100 fields: see the type's documentation for why.
-    pub const DEFAULT_MAX_HEADERS: usize = 100;
+    /// 128 fields: see the type's documentation for why.
+    pub const DEFAULT_MAX_HEADERS: usize = 128;
 }
 
 impl Default for Limits {

@@ -113,6 +113,8 @@ fn every_flag_is_stored() {
         "1",
         "--max-header-size",
         "8192",
+        "--max-header-fields",
+        "300",
         "--max-body-size",
         "0",
         "--keep-alive-limit",
@@ -140,6 +142,8 @@ fn every_flag_is_stored() {
     assert_eq!(options.accepted_queue_size, 16);
     assert_eq!(options.accepted_queue_timeout, Duration::from_secs(1));
     assert_eq!(options.max_header_size, 8192);
+    assert_eq!(options.max_header_fields, 300);
+    assert_eq!(options.server_config().max_request_header_fields, 300);
     assert_eq!(options.max_body_size, 0);
     assert_eq!(options.keep_alive_limit, Some(4));
     assert!(options.reuse_port && options.peercreds_resolve && options.access_log);

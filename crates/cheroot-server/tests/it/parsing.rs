@@ -1,5 +1,7 @@
 //! Bad request heads get cheroot's status and message, then the connection closes.
 
+use cheroot_server::ServerConfig;
+
 use super::apps::TestApp;
 use super::support::{TestServer, connect, start, test_config};
 
@@ -129,6 +131,58 @@ fn control_characters_in_header_values_are_refused() {
     client
         .send_raw(b"GET /hello HTTP/1.1\r\nHost: t\r\nX-Test: a\tb \xe9\r\n\r\n")
         .expect("send");
+    assert_eq!(
+        client.read_response_for("GET").expect("a response").status,
+        200
+    );
+}
+
+/// A `GET /hello` head with `Host` and `extra` more fields.
+fn head_with_fields(extra: usize) -> Vec<u8> {
+    let mut head = b"GET /hello HTTP/1.1\r\nHost: t\r\n".to_vec();
+    for i in 0..extra {
+        head.extend_from_slice(format!("X-Field-{i}: {i}\r\n").as_bytes());
+    }
+    head.extend_from_slice(b"\r\n");
+    head
+}
+
+#[test]
+fn header_field_count_is_a_setting() {
+    // Issue 13 item 7: 102 fields passes by default; the limit is `max_request_header_fields`
+    // (0: none), not a hard cap.
+    let server = start(TestApp::new(false), test_config());
+    let mut client = connect(&server);
+    client.send_raw(&head_with_fields(101)).expect("send");
+    assert_eq!(
+        client.read_response_for("GET").expect("a response").status,
+        200
+    );
+
+    let config = ServerConfig {
+        max_request_header_fields: 5,
+        ..test_config()
+    };
+    let server = start(TestApp::new(false), config);
+    let mut client = connect(&server);
+    client.send_raw(&head_with_fields(4)).expect("send");
+    assert_eq!(
+        client.read_response_for("GET").expect("a response").status,
+        200
+    );
+    let resp = answer(&server, &head_with_fields(5));
+    assert_eq!(
+        (resp.status, resp.body_text().as_str()),
+        (431, "The request has more header fields than allowed.")
+    );
+
+    let config = ServerConfig {
+        max_request_header_fields: 0,
+        ..test_config()
+    };
+    let server = start(TestApp::new(false), config);
+    let mut client = connect(&server);
+    client.send_raw(&head_with_fields(1000)).expect("send");
     assert_eq!(
         client.read_response_for("GET").expect("a response").status,
         200
