@@ -140,7 +140,11 @@ impl ParseError {
     /// 400: the connection ended after the request line, at a line boundary of the header
     /// block. See [`request_head_eof_error`].
     pub const ILLEGAL_END_OF_HEADERS: Self = Self::new(400, "Illegal end of headers.");
-    /// 414: the request line alone is longer than [`Limits::max_head_size`].
+    /// 400: the request line is longer than [`Limits::max_head_size`] before its first space,
+    /// so it is the method that is too long, not the target.
+    pub const METHOD_TOO_LONG: Self = Self::new(400, "Malformed Request-Line: method too long");
+    /// 414: the request line alone is longer than [`Limits::max_head_size`], and the part
+    /// past the limit is not the method.
     pub const REQUEST_LINE_TOO_LONG: Self = Self::new(
         414,
         "The Request-URI sent with the request exceeds the maximum allowed bytes.",
@@ -320,14 +324,14 @@ pub fn scan_request_head(
     // without reading further.
     let Some(lf) = find_lf(&buf[start..]) else {
         return if buf.len() >= max {
-            Err(ParseError::REQUEST_LINE_TOO_LONG)
+            Err(request_line_too_long(buf, start, max))
         } else {
             Ok(Status::Partial)
         };
     };
     let line_end = start + lf + 1;
     if line_end > max {
-        return Err(ParseError::REQUEST_LINE_TOO_LONG);
+        return Err(request_line_too_long(buf, start, max));
     }
     let Some(line) = buf[start..start + lf].strip_suffix(b"\r") else {
         return Err(ParseError::CRLF_REQUIRED);
@@ -403,6 +407,19 @@ pub fn scan_request_head(
         fields,
         used: head_end,
     }))
+}
+
+/// The answer to a request line that goes past `max`: 414 names the target, so it is only
+/// right when a space (the end of the method) came within the limit; a method that alone
+/// fills it is a 400. Only the bytes before `max` are looked at, so the answer is the same
+/// whether the rest of the line has arrived or not.
+fn request_line_too_long(buf: &[u8], start: usize, max: usize) -> ParseError {
+    let within_limit = buf.get(start..max).unwrap_or_default();
+    if within_limit.contains(&b' ') {
+        ParseError::REQUEST_LINE_TOO_LONG
+    } else {
+        ParseError::METHOD_TOO_LONG
+    }
 }
 
 /// How the body of the request with this head is framed: [`body_framing`] over the head's
@@ -1217,6 +1234,19 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
                 Err(ParseError::REQUEST_LINE_TOO_LONG),
             ),
             (&line[..17], small(18, 100), Ok(0)),
+            // Issue 13 item 11: a method that alone fills the limit is 400, not a 414 that
+            // would blame the target; complete or not.
+            (
+                b"GETGETGETGETGETGETGET / HTTP/1.0\r\n\r\n",
+                small(18, 100),
+                Err(ParseError::METHOD_TOO_LONG),
+            ),
+            (
+                b"GETGETGETGETGETGET",
+                small(18, 100),
+                Err(ParseError::METHOD_TOO_LONG),
+            ),
+            (b"GET", small(1, 100), Err(ParseError::METHOD_TOO_LONG)),
             // The leading empty line counts.
             (
                 b"\r\nGET /abc HTTP/1.0\r\n\r\n",
@@ -1280,6 +1310,8 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
             parse(&long_line).err(),
             Some(ParseError::REQUEST_LINE_TOO_LONG)
         );
+        let long_method = vec![b'G'; 100 * 1024];
+        assert_eq!(parse(&long_method).err(), Some(ParseError::METHOD_TOO_LONG));
 
         let mut long_head = b"GET / HTTP/1.1\r\nHost: a\r\nCookie: ".to_vec();
         long_head.resize(max - 4, b'c');
@@ -1527,6 +1559,7 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
             ParseError::ILLEGAL_HEADER_LINE,
             ParseError::ILLEGAL_END_OF_HEADERS,
             ParseError::REQUEST_LINE_TOO_LONG,
+            ParseError::METHOD_TOO_LONG,
             ParseError::HEADERS_TOO_LARGE,
             ParseError::TOO_MANY_HEADERS,
             ParseError::OBS_FOLD,

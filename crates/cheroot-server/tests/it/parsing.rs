@@ -235,6 +235,18 @@ fn heads_over_the_limit() {
 }
 
 #[test]
+fn a_method_over_the_limit_is_400_not_414() {
+    // Issue 13 item 11: a 100 KB method is not a long URI.
+    let server = start(TestApp::new(true), test_config());
+    let long_method = format!("{} / HTTP/1.1\r\nHost: t\r\n\r\n", "G".repeat(100 * 1024));
+    let resp = answer(&server, long_method.as_bytes());
+    assert_eq!(
+        (resp.status, resp.body_text().as_str()),
+        (400, "Malformed Request-Line: method too long")
+    );
+}
+
+#[test]
 fn query_string_and_options_star() {
     // test_core.py::test_query_string_request, test_core.py::test_parse_uri_asterisk_uri
     let server = start(TestApp::new(true), test_config());
