@@ -9,8 +9,8 @@
 use bytes::{BufMut, BytesMut};
 use http::{Method, Version};
 
-use crate::ParseError;
 use crate::field_syntax::{is_field_value, is_token};
+use crate::{HttpDate, ParseError};
 
 const BAD_STATUS: ParseError = ParseError::new(500, "Illegal response status.");
 const BAD_HEADER_NAME: ParseError = ParseError::new(500, "Illegal response header name.");
@@ -183,36 +183,49 @@ pub fn encode_last_chunk(out: &mut BytesMut) {
 }
 
 /// Writes a whole server-generated response in cheroot's `simple_response` format (inventory
-/// item 1): the status line, `Content-Length`, `Content-Type: text/plain`, then
+/// item 1): the status line, `Content-Length`, `Content-Type: text/plain`, `Date`, then
 /// `Connection: close` when `close` is set, the empty line and `msg` as the body. There is no
-/// `Date` or `Server` header.
+/// `Server` header.
 ///
-/// cheroot adds `Connection: close` only to 413 and 414 on HTTP/1.1; the caller decides with
-/// `close`. The reason phrase is [`canonical_reason`] except for 501, where cheroot sends
-/// `501 Unimplemented`.
+/// cheroot sends no `Date` here; RFC 9110 §6.6.1 requires one from a server with a clock, on
+/// error answers too, so the caller passes the current time. cheroot adds `Connection: close`
+/// only to 413 and 414 on HTTP/1.1; the caller decides with `close`. The reason phrase is
+/// [`canonical_reason`] except for 501, where cheroot sends `501 Unimplemented`.
 ///
 /// ```
 /// use bytes::BytesMut;
+/// use cheroot_wire::HttpDate;
 ///
 /// let mut out = BytesMut::new();
-/// cheroot_wire::simple_response(&mut out, "HTTP/1.1", 400, "Illegal header line.", false);
+/// let date = HttpDate::from_unix_seconds(784_111_777);
+/// cheroot_wire::simple_response(&mut out, "HTTP/1.1", 400, "Illegal header line.", false, &date);
 /// assert_eq!(
 ///     &out[..],
 ///     &b"HTTP/1.1 400 Bad Request\r\nContent-Length: 20\r\n\
-///        Content-Type: text/plain\r\n\r\nIllegal header line."[..]
+///        Content-Type: text/plain\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n\
+///        Illegal header line."[..]
 /// );
 /// ```
-pub fn simple_response(out: &mut BytesMut, protocol: &str, status: u16, msg: &str, close: bool) {
+pub fn simple_response(
+    out: &mut BytesMut,
+    protocol: &str,
+    status: u16,
+    msg: &str,
+    close: bool,
+    date: &HttpDate,
+) {
     let reason = if status == 501 {
         "Unimplemented"
     } else {
         canonical_reason(status)
     };
     write_status_line(out, protocol, status, reason.as_bytes());
-    out.reserve(msg.len() + 72);
+    out.reserve(msg.len() + 112);
     out.put_slice(b"Content-Length: ");
     put_decimal(out, msg.len() as u64);
-    out.put_slice(b"\r\nContent-Type: text/plain\r\n");
+    out.put_slice(b"\r\nContent-Type: text/plain\r\nDate: ");
+    out.put_slice(date.as_bytes());
+    out.put_slice(b"\r\n");
     if close {
         out.put_slice(b"Connection: close\r\n");
     }
@@ -486,7 +499,7 @@ mod tests {
                 400,
                 "Malformed Request-Line",
                 false,
-                b"HTTP/1.1 400 Bad Request\r\nContent-Length: 22\r\nContent-Type: text/plain\r\n\r\nMalformed Request-Line",
+                b"HTTP/1.1 400 Bad Request\r\nContent-Length: 22\r\nContent-Type: text/plain\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\nMalformed Request-Line",
             ),
             // test_conn.py::test_Content_Length_in: 413 with Connection: close on HTTP/1.1.
             (
@@ -494,7 +507,7 @@ mod tests {
                 413,
                 "The entity sent with the request exceeds the maximum allowed bytes.",
                 true,
-                b"HTTP/1.1 413 Request Entity Too Large\r\nContent-Length: 67\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nThe entity sent with the request exceeds the maximum allowed bytes.",
+                b"HTTP/1.1 413 Request Entity Too Large\r\nContent-Length: 67\r\nContent-Type: text/plain\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nConnection: close\r\n\r\nThe entity sent with the request exceeds the maximum allowed bytes.",
             ),
             // Inventory item 25: 414 with no Connection header.
             (
@@ -502,7 +515,7 @@ mod tests {
                 414,
                 "The Request-URI sent with the request exceeds the maximum allowed bytes.",
                 false,
-                b"HTTP/1.1 414 Request-URI Too Long\r\nContent-Length: 72\r\nContent-Type: text/plain\r\n\r\nThe Request-URI sent with the request exceeds the maximum allowed bytes.",
+                b"HTTP/1.1 414 Request-URI Too Long\r\nContent-Length: 72\r\nContent-Type: text/plain\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\nThe Request-URI sent with the request exceeds the maximum allowed bytes.",
             ),
             // Inventory item 34: 501 Unimplemented, empty body.
             (
@@ -510,7 +523,7 @@ mod tests {
                 501,
                 "",
                 false,
-                b"HTTP/1.1 501 Unimplemented\r\nContent-Length: 0\r\nContent-Type: text/plain\r\n\r\n",
+                b"HTTP/1.1 501 Unimplemented\r\nContent-Length: 0\r\nContent-Type: text/plain\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n",
             ),
             // test_conn.py::test_HTTP11_Timeout: 408 with an empty body.
             (
@@ -518,7 +531,7 @@ mod tests {
                 408,
                 "",
                 false,
-                b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nContent-Type: text/plain\r\n\r\n",
+                b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nContent-Type: text/plain\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n",
             ),
             // test_server.py::test_overload_results_in_suitable_http_error
             (
@@ -526,7 +539,7 @@ mod tests {
                 503,
                 "",
                 false,
-                b"HTTP/1.0 503 Service Unavailable\r\nContent-Length: 0\r\nContent-Type: text/plain\r\n\r\n",
+                b"HTTP/1.0 503 Service Unavailable\r\nContent-Length: 0\r\nContent-Type: text/plain\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n",
             ),
             // test_core.py::test_malformed_request_line: 505.
             (
@@ -534,12 +547,14 @@ mod tests {
                 505,
                 "Cannot fulfill request",
                 false,
-                b"HTTP/1.1 505 HTTP Version Not Supported\r\nContent-Length: 22\r\nContent-Type: text/plain\r\n\r\nCannot fulfill request",
+                b"HTTP/1.1 505 HTTP Version Not Supported\r\nContent-Length: 22\r\nContent-Type: text/plain\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\nCannot fulfill request",
             ),
         ];
+        // RFC 9110 section 6.6.1: the server's own answers carry a Date too (cheroot's do not).
+        let date = HttpDate::from_unix_seconds(784_111_777);
         for (protocol, status, msg, close, expected) in cases {
             let mut out = BytesMut::new();
-            simple_response(&mut out, protocol, *status, msg, *close);
+            simple_response(&mut out, protocol, *status, msg, *close, &date);
             assert_eq!(
                 String::from_utf8_lossy(&out),
                 String::from_utf8_lossy(expected),

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 use cheroot_makefile::StreamReader;
 use cheroot_makefile::StreamWriter;
-use cheroot_wire::{BodyFraming, ParseError, RequestHead, body_framing};
+use cheroot_wire::{BodyFraming, HttpDate, ParseError, RequestHead, body_framing};
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use crate::zero_copy::ZeroCopy;
@@ -420,7 +420,15 @@ where
         if status >= 500 && !msg.is_empty() {
             tracing::error!("{} {}", status, msg);
         }
-        cheroot_wire::simple_response(self.writer.buffer_mut(), protocol, status, msg, close);
+        let date = HttpDate::from_unix_seconds(self.shared.clock.now_secs());
+        cheroot_wire::simple_response(
+            self.writer.buffer_mut(),
+            protocol,
+            status,
+            msg,
+            close,
+            &date,
+        );
     }
 
     /// Writes everything pending, within `timeout`; false if the client is gone.

@@ -235,6 +235,44 @@ fn heads_over_the_limit() {
 }
 
 #[test]
+fn the_servers_own_answers_carry_a_date() {
+    // Issue 13 item 13, RFC 9110 section 6.6.1: 400, 408, 413, 414 and 431 too.
+    let config = ServerConfig {
+        max_request_header_size: 1024,
+        max_request_body_size: 10,
+        ..test_config()
+    };
+    let server = start(TestApp::new(true), config);
+    let long_uri = format!("GET /{} HTTP/1.1\r\nHost: t\r\n\r\n", "u".repeat(2000));
+    let long_header = format!(
+        "GET / HTTP/1.1\r\nHost: t\r\nX: {}\r\n\r\n",
+        "h".repeat(2000)
+    );
+    let cases: [(&[u8], u16); 4] = [
+        (b"GET /\r\n\r\n", 400),
+        (long_uri.as_bytes(), 414),
+        (long_header.as_bytes(), 431),
+        (
+            b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\n\r\n",
+            413,
+        ),
+    ];
+    for (raw, status) in cases {
+        let resp = answer(&server, raw);
+        assert_eq!(resp.status, status);
+        let date = resp.header("Date").unwrap_or_default();
+        assert!(
+            date.ends_with(" GMT") && date.len() == 29,
+            "{status}: {date:?}"
+        );
+    }
+    // A head that never completes: 408 after the read timeout.
+    let resp = answer(&server, b"GET / HTTP/1.1\r\n");
+    assert_eq!(resp.status, 408);
+    assert!(resp.header("Date").is_some());
+}
+
+#[test]
 fn a_method_over_the_limit_is_400_not_414() {
     // Issue 13 item 11: a 100 KB method is not a long URI.
     let server = start(TestApp::new(true), test_config());
