@@ -245,7 +245,11 @@ fn analyze_in_full(
         });
     }
 
-    if strict_mode && !proxy_mode && is_absolute {
+    // RFC 9112 section 3.2.2: a server MUST accept the absolute-form (`http://host/path`),
+    // which cheroot refuses outside proxy mode; the caller checks its host against `Host`.
+    // Anything else with a scheme or an authority (`//foo/bar`, `example.com:80`,
+    // `mailto:x`) is no HTTP target and keeps cheroot's answer.
+    if strict_mode && !proxy_mode && is_absolute && !is_http_absolute_form(raw, &split) {
         return Err(ParseError::ABSOLUTE_URI_NOT_ALLOWED);
     }
     if strict_mode && !is_absolute && !raw.starts_with(b"/") {
@@ -386,6 +390,15 @@ fn urlsplit(raw: &[u8]) -> Result<Split, ParseError> {
         query,
         has_fragment,
     })
+}
+
+/// Whether the split target is the absolute-form of an `http` or `https` URI: a scheme of
+/// either name (any case) and a non-empty authority.
+fn is_http_absolute_form(raw: &[u8], split: &Split) -> bool {
+    let scheme = split.scheme.clone().map(|range| &raw[range]);
+    let http =
+        scheme.is_some_and(|s| s.eq_ignore_ascii_case(b"http") || s.eq_ignore_ascii_case(b"https"));
+    http && split.authority.is_some()
 }
 
 /// Whether `raw` is RFC 9112 authority-form, `host:port`, as cheroot's proxy mode checks it for
@@ -627,14 +640,9 @@ mod tests {
             ),
             ("GET", "", false, true, Err(ParseError::NO_LEADING_SLASH)),
             ("GET", "*", false, true, Err(ParseError::NO_LEADING_SLASH)),
-            // test_core.py::test_parse_uri_absolute_uri; `//foo/bar` has an authority [run].
-            (
-                "GET",
-                "http://google.com/",
-                false,
-                true,
-                Err(ParseError::ABSOLUTE_URI_NOT_ALLOWED),
-            ),
+            // cheroot's test_core.py::test_parse_uri_absolute_uri refuses `http://google.com/`;
+            // RFC 9112 section 3.2.2 does not (issue 13 item 10, see `proxy_and_lenient_modes`).
+            // `//foo/bar` has an authority but no scheme [run]: still refused.
             (
                 "GET",
                 "//foo/bar",
@@ -659,10 +667,25 @@ mod tests {
             ),
             ("GET", "/hello#", false, true, Err(ParseError::FRAGMENT)),
             ("OPTIONS", "/x#y", false, true, Err(ParseError::FRAGMENT)),
-            // cheroot's order: absolute form, then leading slash, then fragment.
             (
                 "GET",
-                "http://x/#y",
+                "mailto:someone",
+                false,
+                true,
+                Err(ParseError::ABSOLUTE_URI_NOT_ALLOWED),
+            ),
+            (
+                "GET",
+                "http:/no-authority",
+                false,
+                true,
+                Err(ParseError::ABSOLUTE_URI_NOT_ALLOWED),
+            ),
+            // cheroot's order: absolute form, then leading slash, then fragment.
+            ("GET", "http://x/#y", false, true, Err(ParseError::FRAGMENT)),
+            (
+                "GET",
+                "//x/#y",
                 false,
                 true,
                 Err(ParseError::ABSOLUTE_URI_NOT_ALLOWED),
@@ -895,6 +918,22 @@ mod tests {
                 true,
                 true,
                 Ok((Absolute, None, Some("foo"), b"/bar", "")),
+            ),
+            // Issue 13 item 10: an origin server takes the absolute-form too (RFC 9112
+            // section 3.2.2): the path and query are used, decoded as usual.
+            (
+                "GET",
+                "http://host/echo%20x?q=1",
+                false,
+                true,
+                Ok((Absolute, Some("http"), Some("host"), b"/echo x", "q=1")),
+            ),
+            (
+                "POST",
+                "HTTPS://Host:8443",
+                false,
+                true,
+                Ok((Absolute, Some("https"), Some("Host:8443"), b"/", "")),
             ),
             // strict_mode=false: absolute URIs and paths without a slash are let through.
             (

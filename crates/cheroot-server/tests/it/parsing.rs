@@ -47,7 +47,7 @@ fn malformed_request_lines() {
             "Illegal #fragment in Request-URI.",
         ),
         (
-            b"GET http://google.com/ HTTP/1.1\r\nHost: t\r\n\r\n",
+            b"GET //google.com/ HTTP/1.1\r\nHost: t\r\n\r\n",
             400,
             "Absolute URI not allowed if server is not a proxy.",
         ),
@@ -61,12 +61,41 @@ fn malformed_request_lines() {
             String::from_utf8_lossy(raw)
         );
     }
-    let resp = answer(&server, b"GeT / HTTP/1.1\r\nHost: t\r\n\r\n");
-    assert_eq!(resp.status, 400);
-    assert!(
-        resp.body_text().starts_with("Malformed method name"),
-        "{}",
-        resp.body_text()
+}
+
+#[test]
+fn absolute_form_targets_and_any_token_method_reach_the_app() {
+    // Issue 13 item 10: RFC 9112 section 3.2.2 (a server MUST accept the absolute-form) and
+    // RFC 9110 section 9.1 (a method is any token, case-sensitive); cheroot answers 400 to
+    // both (test_core.py::test_parse_uri_absolute_uri, test_malformed_http_method).
+    let server = start(TestApp::new(true), test_config());
+    let mut client = connect(&server);
+    for (raw, body) in [
+        (
+            &b"GET http://t/query?a=1 HTTP/1.1\r\nHost: t\r\n\r\n"[..],
+            "a=1",
+        ),
+        (b"GeT /method HTTP/1.1\r\nHost: t\r\n\r\n", "GeT"),
+        (b"-blargh /method HTTP/1.1\r\nHost: t\r\n\r\n", "-blargh"),
+        (b"get http://T/method HTTP/1.1\r\nHost: t\r\n\r\n", "get"),
+    ] {
+        client.send_raw(raw).expect("send");
+        let resp = client.read_response_for("GET").expect("a response");
+        assert_eq!(
+            (resp.status, resp.body_text().as_str()),
+            (200, body),
+            "{:?}",
+            String::from_utf8_lossy(raw)
+        );
+    }
+    // The target's host must be the Host field's.
+    let resp = answer(
+        &server,
+        b"GET http://other/query HTTP/1.1\r\nHost: t\r\n\r\n",
+    );
+    assert_eq!(
+        (resp.status, resp.body_text().as_str()),
+        (400, "Host header does not match the request-target.")
     );
 }
 
