@@ -39,7 +39,7 @@ class Server:
         numthreads=10,
         server_name=None,
         max=-1,  # noqa: A002 (cheroot's name)
-        request_queue_size=5,
+        request_queue_size=1024,
         timeout=10,
         shutdown_timeout=5,
         accepted_queue_size=-1,

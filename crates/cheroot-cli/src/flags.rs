@@ -126,8 +126,8 @@ pub(crate) const FLAGS: &[Flag] = &[
     Flag {
         name: "--request-queue-size",
         metavar: Some("INT"),
-        default: "5",
-        help: "The listen() backlog",
+        default: "1024",
+        help: "The listen() backlog (cheroot's default is 5)",
         apply: |o, v| {
             o.request_queue_size = integer(v, 0, 65535)? as u32;
             Ok(())

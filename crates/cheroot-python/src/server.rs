@@ -154,7 +154,7 @@ impl NativeServer {
     #[new]
     #[pyo3(signature = (
         host, bind_addr_value, *, numthreads = 10, max = None, server_name = None,
-        protocol = "HTTP/1.1", timeout = 10.0, shutdown_timeout = 5.0, request_queue_size = 5,
+        protocol = "HTTP/1.1", timeout = 10.0, shutdown_timeout = 5.0, request_queue_size = 1024,
         accepted_queue_size = None, accepted_queue_timeout = 10.0,
         max_request_header_size = None, max_request_body_size = None, nodelay = true,
         reuse_port = false, keep_alive_conn_limit = None, peercreds_enabled = false,

@@ -100,6 +100,14 @@ impl FromStr for BindAddr {
     /// here it is an error naming the value. A port that is not a number in 0..=65535 is an
     /// error too, where cheroot would silently take the whole string as a UNIX path.
     fn from_str(s: &str) -> Result<BindAddr, BindAddrError> {
+        // cheroot reads "" as a UNIX path and "@" as an abstract name; bound, either makes
+        // Linux pick an abstract name of its own ("autobind"), a server nobody can reach.
+        if matches!(s, "" | "@" | "\0") {
+            return Err(BindAddrError::new(format!(
+                "bind address {s:?} is empty: use HOST:PORT, a UNIX socket path starting \
+                 with '/' or an abstract name starting with '@'"
+            )));
+        }
         if let Some(name) = s.strip_prefix('@').or_else(|| s.strip_prefix('\0')) {
             return Ok(BindAddr::Abstract(name.as_bytes().to_vec()));
         }
@@ -203,6 +211,10 @@ mod tests {
             ("[::1]x", "invalid bind address"),
             ("::1:8000", "with an IPv6 address in brackets"),
             (":8000", "Host values of '' or None are not allowed"),
+            // Issue 13 item 9: these would bind an auto-named abstract socket.
+            ("", "bind address \"\" is empty"),
+            ("@", "bind address \"@\" is empty"),
+            ("\0", "bind address \"\\0\" is empty"),
         ];
         for (input, want) in table {
             let err = input.parse::<BindAddr>().unwrap_err().to_string();

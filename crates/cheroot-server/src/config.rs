@@ -8,6 +8,11 @@ use cheroot_tls::SslAdapter;
 
 use crate::bind::BindAddr;
 
+/// The default `listen()` backlog: Linux's `somaxconn` default since 5.4, so the kernel's own
+/// cap decides. cheroot's 5 drops the SYNs of a burst of new connections past the fifth, and
+/// each such client waits a second or more for its retransmit.
+pub const DEFAULT_BACKLOG: u32 = 1024;
+
 /// cheroot's `HTTPServer.version`, used as the default `Server:` header.
 pub const DEFAULT_SERVER_NAME: &str = concat!("Cheroot/", env!("CARGO_PKG_VERSION"));
 
@@ -67,7 +72,8 @@ pub struct ServerConfig {
     pub header_timeout: Duration,
     /// How long `stop()` lets in-flight requests finish (default 5 s).
     pub shutdown_timeout: Duration,
-    /// The `listen()` backlog (default 5).
+    /// The `listen()` backlog (default 1024, the kernel's usual `somaxconn`; cheroot: 5, which
+    /// makes a burst of new connections wait for SYN retransmits).
     pub request_queue_size: u32,
     /// Requests waiting for a worker thread, at most (cheroot: unbounded; here 1024).
     pub accepted_queue_size: usize,
@@ -117,7 +123,7 @@ impl Default for ServerConfig {
             timeout: Duration::from_secs(10),
             header_timeout: Duration::from_secs(30),
             shutdown_timeout: Duration::from_secs(5),
-            request_queue_size: 5,
+            request_queue_size: DEFAULT_BACKLOG,
             accepted_queue_size: 1024,
             accepted_queue_timeout: Duration::from_secs(10),
             max_request_header_size: 64 * 1024,

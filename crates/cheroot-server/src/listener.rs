@@ -21,7 +21,8 @@ pub use stream::{PeerAddr, Stream, StreamReadHalf, StreamWriteHalf};
 /// How a listening socket is set up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListenOptions {
-    /// The `listen()` backlog (cheroot's `request_queue_size`, default 5).
+    /// The `listen()` backlog (cheroot's `request_queue_size`, default
+    /// [`DEFAULT_BACKLOG`](crate::DEFAULT_BACKLOG), 1024; cheroot's is 5).
     pub backlog: u32,
     /// Set `TCP_NODELAY` on the listener and on every accepted TCP connection (cheroot's
     /// `nodelay`, default true). Ignored for UNIX sockets.
@@ -34,7 +35,7 @@ pub struct ListenOptions {
 impl Default for ListenOptions {
     fn default() -> Self {
         ListenOptions {
-            backlog: 5,
+            backlog: crate::config::DEFAULT_BACKLOG,
             nodelay: true,
             reuse_port: false,
         }

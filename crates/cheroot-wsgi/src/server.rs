@@ -15,7 +15,7 @@ use crate::gateway::WsgiGateway;
 /// cheroot's constructor parameters are setters, with cheroot's defaults: `numthreads` 10
 /// ([`set_numthreads`](Server::set_numthreads), the pool's minimum), `max` -1 = no cap
 /// ([`set_max`](Server::set_max) with `None`), `server_name` `Cheroot/<version>`,
-/// `request_queue_size` 5, `timeout` 10 s, `shutdown_timeout` 5 s, `accepted_queue_size`
+/// `request_queue_size` 1024 (cheroot: 5), `timeout` 10 s, `shutdown_timeout` 5 s, `accepted_queue_size`
 /// (bounded here, see the server's [`ServerConfig`]), `accepted_queue_timeout` 10 s,
 /// `peercreds_enabled` and `peercreds_resolve_enabled` false, `reuse_port` false, and
 /// cheroot's class attribute `wsgi_version` ([`set_wsgi_version`](Server::set_wsgi_version)).
@@ -95,7 +95,7 @@ impl Server {
         self
     }
 
-    /// Sets `request_queue_size` (the listen backlog, default 5).
+    /// Sets `request_queue_size` (the listen backlog, default 1024; cheroot: 5).
     pub fn set_request_queue_size(&self, size: u32) -> &Self {
         self.http.set_request_queue_size(size);
         self

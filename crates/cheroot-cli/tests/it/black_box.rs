@@ -58,6 +58,21 @@ fn echo_over_unix_socket_then_sigint() {
 }
 
 #[test]
+fn a_unix_socket_in_use_exits_1_and_the_first_server_keeps_it() {
+    // Issue 13 item 3: the second server used to unlink the live socket and bind its own.
+    let dir = Dir::new("taken");
+    let path = dir.0.join("taken.sock");
+    let bind = path.to_str().expect("a UTF-8 temp path");
+    let first = Server::start(&["--bind", bind, "builtin:echo"]);
+    let run = run_to_end(&["--bind", bind, "builtin:echo"]);
+    assert_eq!(run.status.code(), Some(1), "{run:?}");
+    assert!(run.stderr.contains("address already in use"), "{run:?}");
+    assert_echo_contract(first.addr());
+    let (status, stderr) = first.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+}
+
+#[test]
 fn echo_over_abstract_socket() {
     let name = format!("@cheroot-cli-test-{}", std::process::id());
     let server = Server::start(&["--bind", &name, "builtin:echo"]);
@@ -142,6 +157,11 @@ fn usage_errors_exit_2_naming_flag_and_value() {
             &["--threads", "\"zero\""],
         ),
         (&["--bind", "foo", "builtin:echo"], &["--bind", "\"foo\""]),
+        // Issue 13 item 9: "" would bind an auto-named abstract socket.
+        (
+            &["--bind", "", "builtin:echo"],
+            &["--bind", "\"\" is empty"],
+        ),
         (
             &["--log-level", "chatty", "builtin:echo"],
             &["--log-level", "\"chatty\""],

@@ -79,7 +79,9 @@ fn defaults_are_cheroots() {
     assert_eq!(options.timeout, Duration::from_secs(10));
     assert_eq!(options.header_timeout, Duration::from_secs(30));
     assert_eq!(options.shutdown_timeout, Duration::from_secs(5));
-    assert_eq!(options.request_queue_size, 5);
+    // Not cheroot's 5 (issue 13 item 14, docs/differences.md): the kernel's usual 1024.
+    assert_eq!(options.request_queue_size, 1024);
+    assert_eq!(options.max_header_fields, 128);
     assert_eq!(options.accepted_queue_timeout, Duration::from_secs(10));
     assert_eq!(options.app, AppSpec::Builtin(BuiltinApp::Echo));
     assert_eq!(options.log_level, LogLevel::Info);

@@ -210,6 +210,23 @@ async fn reuse_port_needs_a_fixed_ip_port() {
     assert!(!dir.path("s").exists());
 }
 
+#[tokio::test]
+async fn the_default_backlog_takes_a_burst_of_connections() {
+    // Issue 13 item 14: with cheroot's backlog of 5, the SYNs of a burst past the sixth were
+    // dropped until the listener accepted, and those clients waited a second or more for a
+    // retransmit. Nothing is accepted here: every connect must complete on the backlog alone.
+    let l = Listener::bind(&tcp("127.0.0.1", 0), &ListenOptions::default()).unwrap();
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], tcp_port(&l)));
+    let clients: Vec<_> = (0..100)
+        .map(|i| {
+            std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_millis(500))
+                .unwrap_or_else(|e| panic!("connection {i} waited: {e}"))
+        })
+        .collect();
+    assert_eq!(clients.len(), 100);
+    assert_eq!(ListenOptions::default().backlog, 1024);
+}
+
 // test_server.py::test_bind_addr_unix
 #[tokio::test]
 async fn unix_path() {
@@ -236,6 +253,37 @@ async fn unix_path() {
         Box::new(std::os::unix::net::UnixStream::connect(p).unwrap())
     })
     .await;
+}
+
+#[tokio::test]
+async fn unix_path_in_use_is_refused_not_stolen() {
+    // Issue 13 item 3: a second server on a live socket used to unlink and rebind it, leaving
+    // the first one running and unreachable.
+    let dir = TempDir::new();
+    let path = dir.path("live.sock");
+    let addr = BindAddr::Unix(path.clone());
+    let first = Listener::bind(&addr, &ListenOptions::default()).unwrap();
+    let err = Listener::bind(&addr, &ListenOptions::default()).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse, "{err}");
+    assert!(err.to_string().contains("address already in use"), "{err}");
+    // The first server still gets its clients (after the probe's connection, already closed).
+    let (probe, _) = first.accept().await.unwrap();
+    drop(probe);
+    let p = path.clone();
+    round_trip(&first, move || {
+        Box::new(std::os::unix::net::UnixStream::connect(p).unwrap())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn empty_unix_addresses_are_refused() {
+    // Issue 13 item 9: an empty address would make Linux autobind an abstract name.
+    for addr in [BindAddr::Unix("".into()), BindAddr::Abstract(Vec::new())] {
+        let err = Listener::bind(&addr, &ListenOptions::default()).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput, "{err}");
+        assert!(err.to_string().contains("auto-named"), "{err}");
+    }
 }
 
 #[tokio::test]
