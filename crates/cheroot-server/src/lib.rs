@@ -63,6 +63,7 @@ mod stats;
 // The server: settings, lifecycle, the native gateway API and the connection driver.
 mod accept;
 mod access_log;
+mod client_side;
 mod clock;
 mod config;
 mod conn;

@@ -6,6 +6,8 @@ use std::io::{self, Read};
 use bytes::{Buf, Bytes};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::client_side::client_side;
+
 /// How many body pieces may wait between the connection task and a worker. With pieces of at
 /// most one read buffer (8 KiB), a request holds a few tens of KiB whatever the body size.
 pub(crate) const BODY_CHANNEL_CAPACITY: usize = 4;
@@ -108,7 +110,7 @@ impl RequestBody {
                     }
                     None => {
                         self.finished = true;
-                        return Err(io::Error::new(
+                        return Err(client_side(
                             io::ErrorKind::UnexpectedEof,
                             "the client connection closed before the request body ended",
                         ));

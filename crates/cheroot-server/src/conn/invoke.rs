@@ -2,9 +2,29 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::gateway::Gateway;
+use crate::client_side::{is_client_caused, readable_chain};
+use crate::gateway::{Gateway, GatewayError};
 use crate::request::Request;
 use crate::response::{Outcome, Response};
+
+/// Logs why the gateway failed, once. A failure the client caused (it reset or closed the
+/// connection mid-body, sent a malformed or oversized body) is no fault of the app: debug
+/// level, as cheroot drops these errnos quietly. Anything else is the app's failure, at ERROR,
+/// on one readable line (not the `Debug` form of nested error structs).
+fn log_failure(err: &GatewayError, req: &Request<'_>) {
+    let peer = req.conn().remote_addr();
+    if is_client_caused(err) {
+        tracing::debug!(
+            "the client {peer} ended its request early: {}",
+            readable_chain(err)
+        );
+    } else {
+        tracing::error!(
+            "the application failed on a request from {peer}: {}",
+            readable_chain(err)
+        );
+    }
+}
 
 /// Runs `gateway` on one request and ends the response; never unwinds.
 pub(super) fn run_gateway(
@@ -15,8 +35,7 @@ pub(super) fn run_gateway(
     match catch_unwind(AssertUnwindSafe(|| gateway.respond(req, resp))) {
         Ok(Ok(())) => resp.finish(),
         Ok(Err(err)) => {
-            // cheroot logs the failure at ERROR with its repr.
-            tracing::error!("{err:?}");
+            log_failure(&err, req);
             resp.fail()
         }
         Err(panic) => {

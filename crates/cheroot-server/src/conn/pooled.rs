@@ -14,6 +14,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::body::{BodyDecoder, Step};
 use super::invoke::run_gateway;
 use super::{Conn, Dispatch, log_socket_error};
+use crate::client_side::{client_side, client_side_io};
 use crate::handoff;
 use crate::request::Request;
 use crate::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
@@ -104,10 +105,7 @@ where
                     Step::Done => pending = Some(Ok(None)),
                     Step::Error(err) => {
                         body_error = Some(err);
-                        pending = Some(Err(io::Error::new(
-                            io::ErrorKind::InvalidData,
-                            err.reason(),
-                        )));
+                        pending = Some(Err(client_side(io::ErrorKind::InvalidData, err.reason())));
                     }
                     Step::NeedMore => {}
                 }
@@ -207,18 +205,18 @@ where
                 },
                 read = tokio::time::timeout(timeout, self.reader.fill()), if need_bytes => {
                     let failure = match read {
-                        Ok(Ok(0)) => Some(io::Error::new(
+                        Ok(Ok(0)) => Some(client_side(
                             io::ErrorKind::UnexpectedEof,
                             "the client closed the connection mid-body",
                         )),
                         Ok(Ok(_)) => None,
                         Ok(Err(err)) => {
                             log_socket_error(&err);
-                            Some(err)
+                            Some(client_side_io(err))
                         }
                         Err(_) => {
                             body_error = Some(ParseError::new(408, ""));
-                            Some(io::Error::new(io::ErrorKind::TimedOut, "timed out reading the request body"))
+                            Some(client_side(io::ErrorKind::TimedOut, "timed out reading the request body"))
                         }
                     };
                     if let Some(err) = failure {

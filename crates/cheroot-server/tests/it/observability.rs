@@ -1,4 +1,4 @@
-//! The access log and the statistics.
+//! The access log, the error log and the statistics.
 
 use std::sync::{Mutex, Once};
 use std::time::Duration;
@@ -11,8 +11,17 @@ use super::support::{connect, start, test_config, wait_until};
 /// Access-log lines seen by the capturing subscriber.
 static LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
-/// Records the message of every event on the access-log target.
+/// Every other event of the server seen by the capturing subscriber: level and message.
+static EVENTS: Mutex<Vec<(tracing::Level, String)>> = Mutex::new(Vec::new());
+
+/// Records the message of every event: access-log lines in [`LINES`], the rest in [`EVENTS`].
+/// One subscriber for the whole test binary, installed by the first test that needs it.
 struct Capture;
+
+fn install_capture() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| tracing::subscriber::set_global_default(Capture).expect("one subscriber"));
+}
 
 struct Message(String);
 
@@ -26,7 +35,7 @@ impl tracing::field::Visit for Message {
 
 impl tracing::Subscriber for Capture {
     fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
-        metadata.target() == cheroot_server::ACCESS_LOG_TARGET
+        metadata.target().starts_with("cheroot")
     }
     fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
         tracing::span::Id::from_u64(1)
@@ -36,7 +45,14 @@ impl tracing::Subscriber for Capture {
     fn event(&self, event: &tracing::Event<'_>) {
         let mut message = Message(String::new());
         event.record(&mut message);
-        LINES.lock().unwrap().push(message.0);
+        if event.metadata().target() == cheroot_server::ACCESS_LOG_TARGET {
+            LINES.lock().unwrap().push(message.0);
+        } else {
+            EVENTS
+                .lock()
+                .unwrap()
+                .push((*event.metadata().level(), message.0));
+        }
     }
     fn enter(&self, _: &tracing::span::Id) {}
     fn exit(&self, _: &tracing::span::Id) {}
@@ -44,8 +60,7 @@ impl tracing::Subscriber for Capture {
 
 #[test]
 fn access_log_in_common_log_format() {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| tracing::subscriber::set_global_default(Capture).expect("one subscriber"));
+    install_capture();
     let config = ServerConfig {
         access_log: true,
         ..test_config()
@@ -122,4 +137,56 @@ fn stats_count_requests_when_enabled() {
     let stats = server.server().stats();
     assert!(!stats.enabled);
     assert_eq!(stats.requests, -1, "cheroot reports -1 while disabled");
+}
+
+#[test]
+fn clients_that_leave_mid_body_are_not_application_errors() {
+    // Issue 13 item 8: a client closing the connection mid-body used to be logged at ERROR as
+    // `AppError { kind: Io, source: ... }`; it is the client's doing (debug), while an app's
+    // own failure is one readable ERROR line.
+    install_capture();
+    let server = start(TestApp::new(true), test_config());
+    let mut client = connect(&server);
+    client
+        .send_raw(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\nabc")
+        .expect("send");
+    drop(client);
+    let mut client = connect(&server);
+    assert_eq!(
+        client
+            .request("GET", "/error", &[("Host", "t")], b"")
+            .expect("a response")
+            .status,
+        500
+    );
+    let seen = |level: tracing::Level, text: &str| {
+        EVENTS
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|(l, m)| *l == level && m.contains(text))
+    };
+    assert!(wait_until(Duration::from_secs(5), || {
+        seen(tracing::Level::DEBUG, "ended its request early")
+            && seen(tracing::Level::ERROR, "the application failed")
+    }));
+    let events = EVENTS.lock().unwrap();
+    let errors: Vec<_> = events
+        .iter()
+        .filter(|(level, _)| *level == tracing::Level::ERROR)
+        .map(|(_, m)| m)
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .all(|m| !m.contains("mid-body") && !m.contains("request body ended")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|m| m.contains("the application failed") && m.ends_with(": the gateway failed")),
+        "{errors:?}"
+    );
+    assert!(errors.iter().all(|m| !m.contains("Custom {")), "{errors:?}");
 }
