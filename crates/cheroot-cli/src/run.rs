@@ -20,7 +20,8 @@ use crate::signals;
 
 /// Exit status after a clean stop.
 const EXIT_OK: u8 = 0;
-/// Exit status when the server could not start or failed.
+/// Exit status when the server could not start or failed, or a stop had to cut requests in
+/// flight (`--shutdown-timeout` ran out): a supervisor should know the stop lost work.
 const EXIT_FAILURE: u8 = 1;
 /// Exit status for a command line that cannot be obeyed (argparse's).
 const EXIT_USAGE: u8 = 2;
@@ -159,6 +160,11 @@ fn serve(options: &Options, loader: &dyn AppLoader) -> u8 {
         // stop was still the one asked for.
         if let Err(err) = &served {
             tracing::debug!("serve() after {signal}: {err}");
+        }
+        let cut = server.http_server().requests_cut_at_stop();
+        if cut > 0 {
+            tracing::error!("stopped after {signal}, cutting {cut} request(s) in flight");
+            return EXIT_FAILURE;
         }
         tracing::info!("stopped cleanly after {signal}");
         return EXIT_OK;

@@ -74,6 +74,8 @@ struct State {
     /// Set when `stop()` came between `prepare()` and `serve()`: that `serve()` then returns
     /// at once, as cheroot's does, instead of saying the server was never prepared.
     stopped_unserved: bool,
+    /// Connections the last stop closed with work in flight, when `shutdown_timeout` ran out.
+    cut_at_last_stop: usize,
 }
 
 struct Running {
@@ -422,6 +424,14 @@ impl HttpServer {
         self.stop();
     }
 
+    /// How many requests the last [`stop`](HttpServer::stop) cut because they were still in
+    /// flight when `shutdown_timeout` ran out (their connections were closed); 0 after a
+    /// clean stop, or before any. `serve()` returns after the stop has finished, so this is
+    /// final by then.
+    pub fn requests_cut_at_stop(&self) -> usize {
+        lock(&self.inner.state).cut_at_last_stop
+    }
+
     /// Whether an interrupt is set and not yet returned by `serve()`.
     pub fn interrupted(&self) -> bool {
         lock(&self.inner.interrupt).is_some()
@@ -480,17 +490,16 @@ impl HttpServer {
         let deadline = Instant::now() + shared.config.shutdown_timeout;
         let accept = running.accept.take();
         drop(running.listener.take());
-        running.runtime.block_on(async {
+        let mut cut = running.runtime.block_on(async {
             if let Some(accept) = accept {
                 accept.abort();
                 let _ = accept.await;
             }
             let left = deadline.saturating_duration_since(Instant::now());
-            if !shared.tracker.wait_all_closed(left).await {
-                tracing::warn!(
-                    "{} connection(s) still open after shutdown_timeout; closing them",
-                    shared.tracker.live_connections()
-                );
+            if shared.tracker.wait_all_closed(left).await {
+                0
+            } else {
+                shared.tracker.live_connections()
             }
         });
         // Dropping the runtime's tasks closes the remaining connections, which ends the
@@ -499,11 +508,19 @@ impl HttpServer {
         let report = shared
             .pool
             .shutdown(Instant::now() + ABORT_GRACE.max(Duration::from_millis(500)));
-        if !report.is_clean() {
-            tracing::warn!("worker pool stopped uncleanly: {report:?}");
+        // Requests still running on a worker, or queued for one, were cut as well (their
+        // connections are among those counted above, or gone already).
+        let pool_cut = report.still_running.len() + report.dropped_jobs;
+        cut = cut.max(pool_cut);
+        if cut > 0 {
+            tracing::warn!(
+                "shutdown_timeout ({:?}) ran out: {cut} request(s) in flight were cut",
+                shared.config.shutdown_timeout
+            );
         }
         self.inner.stats.stop_run();
         let mut state = lock(&self.inner.state);
+        state.cut_at_last_stop = cut;
         state.stopping = false;
         self.inner.changed.notify_all();
     }

@@ -385,6 +385,34 @@ fn sigterm_lets_an_in_flight_request_finish() {
     assert!(status.success(), "{status}; stderr: {stderr}");
 }
 
+// Issue 13 item 12: when --shutdown-timeout runs out the log said "stopped uncleanly" and
+// then "stopped cleanly", and the exit status was 0. Now it says the requests were cut, once,
+// and exits 1.
+#[test]
+fn a_stop_that_cuts_requests_says_so_and_exits_1() {
+    let server = Server::start(&[
+        "--bind",
+        "127.0.0.1:0",
+        "--shutdown-timeout",
+        "0.2",
+        "builtin:echo",
+    ]);
+    let mut client = TestClient::new(server.addr().clone());
+    client.get("/hello").unwrap().assert_status(200);
+    client
+        .send_raw(b"GET /slow?ms=3000 HTTP/1.1\r\nHost: h\r\n\r\n")
+        .unwrap();
+    // An ordering aid: the app is running when the signal comes.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert_eq!(status.code(), Some(1), "{status}; stderr: {stderr}");
+    assert!(
+        stderr.contains("cutting 1 request(s) in flight"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("cleanly"), "{stderr}");
+}
+
 // A signal as soon as the address is printed (before or while serving starts) is still a
 // clean stop.
 #[test]

@@ -194,8 +194,10 @@ fn stop_with_requests_in_flight_loses_none() {
         );
     }
     stopper.join().expect("stop thread");
+    let http = server.shared_server().expect("a native server");
     server.stop().expect("serve returns Ok");
     assert_eq!(probe.finished.load(Ordering::SeqCst), 6);
+    assert_eq!(http.requests_cut_at_stop(), 0, "a clean stop cuts nothing");
 }
 
 #[test]
@@ -248,11 +250,14 @@ fn stop_aborts_what_outlives_shutdown_timeout() {
         .held
         .load(Ordering::SeqCst)
         == 1));
+    let http = server.shared_server().expect("a native server");
     server
         .stop()
         .expect("stop returns although a request is stuck");
-    // The stuck request's connection was dropped without a response.
+    // The stuck request's connection was dropped without a response, and the server says so
+    // (issue 13 item 12: the command exits 1 on it).
     stuck.wait_closed().expect("closed without a response");
+    assert_eq!(http.requests_cut_at_stop(), 1);
     probe.open_gate();
 }
 
