@@ -152,7 +152,7 @@ where
 /// Refuses flag combinations that cannot work, naming the flags.
 fn check_consistency(options: &Options) -> Result<(), UsageError> {
     let fail = |message: String| Err(UsageError::new(message));
-    if let Some(max) = options.max_threads {
+    if let Some(Some(max)) = options.max_threads {
         if max < options.threads {
             return fail(format!(
                 "--max-threads {max} is below --threads {}: the maximum must be at least the \

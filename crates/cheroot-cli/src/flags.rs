@@ -73,23 +73,24 @@ pub(crate) const FLAGS: &[Flag] = &[
         name: "--threads",
         metavar: Some("INT"),
         default: "10",
-        help: "Worker threads kept running (the pool's minimum)",
+        help: "Worker threads kept running (the pool's minimum), at most what the machine \
+               allows",
         apply: |o, v| {
-            o.threads = integer(v, 1, MAX_THREADS)? as usize;
+            o.threads = integer(v, 1, max_threads())? as usize;
             Ok(())
         },
     },
     Flag {
         name: "--max-threads",
         metavar: Some("INT"),
-        default: "-1",
+        default: "32 per core, within what the machine allows (64 on two cores)",
         help: "Worker threads the pool may grow to under load; -1 for no cap",
         apply: |o, v| {
-            o.max_threads = if v == "-1" {
+            o.max_threads = Some(if v == "-1" {
                 None
             } else {
-                Some(integer(v, 1, MAX_THREADS).map_err(|e| format!("{e}, or -1"))? as usize)
-            };
+                Some(integer(v, 1, max_threads()).map_err(|e| format!("{e}, or -1"))? as usize)
+            });
             Ok(())
         },
     },
@@ -335,6 +336,13 @@ pub(crate) const FLAGS: &[Flag] = &[
 
 /// More worker threads than this is a typo, not a configuration.
 const MAX_THREADS: u64 = 100_000;
+
+/// The most worker threads a flag may ask for: what this machine lets the process start
+/// (`cheroot::max_worker_threads`), and never more than [`MAX_THREADS`]. Asking for more used
+/// to pass and then fail part-way through starting them.
+fn max_threads() -> u64 {
+    cheroot::max_worker_threads().map_or(MAX_THREADS, |n| MAX_THREADS.min(n as u64))
+}
 /// The largest accepted-connection queue offered.
 const MAX_QUEUE: u64 = 1 << 24;
 /// The longest timeout offered: a day.

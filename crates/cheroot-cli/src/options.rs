@@ -23,8 +23,9 @@ pub struct Options {
     pub server_name: Option<String>,
     /// `--threads`: the worker pool's minimum size.
     pub threads: usize,
-    /// `--max-threads`: the worker pool's maximum size (`None`: no cap).
-    pub max_threads: Option<usize>,
+    /// `--max-threads`: the worker pool's maximum size (`Some(None)`: no cap); `None` when
+    /// not given, for the server's default cap (which follows a larger `--threads`).
+    pub max_threads: Option<Option<usize>>,
     /// `--timeout`: socket timeout and idle keep-alive lifetime.
     pub timeout: Duration,
     /// `--header-timeout`: how long a whole request head may take.
@@ -73,7 +74,7 @@ impl Options {
             python: None,
             server_name: None,
             threads: server.minthreads,
-            max_threads: server.maxthreads,
+            max_threads: None,
             timeout: server.timeout,
             header_timeout: server.header_timeout,
             shutdown_timeout: server.shutdown_timeout,
@@ -98,7 +99,9 @@ impl Options {
     pub fn server_config(&self) -> ServerConfig {
         let mut config = ServerConfig {
             minthreads: self.threads,
-            maxthreads: self.max_threads,
+            maxthreads: self
+                .max_threads
+                .unwrap_or_else(|| Some(cheroot::default_maxthreads(self.threads))),
             timeout: self.timeout,
             header_timeout: self.header_timeout,
             shutdown_timeout: self.shutdown_timeout,

@@ -56,7 +56,10 @@ impl Protocol {
 pub struct ServerConfig {
     /// Worker threads the pool keeps at least (cheroot `minthreads`, default 10).
     pub minthreads: usize,
-    /// Worker threads the pool may grow to; `None` means no cap (cheroot `maxthreads=-1`).
+    /// Worker threads the pool may grow to; `None` means no cap (cheroot `maxthreads=-1`,
+    /// its default, inert there since its pool never grows). Default:
+    /// [`default_maxthreads`](crate::default_maxthreads)`(10)`, 32 per core within what the
+    /// machine allows, so no load can make the server start threads without bound.
     pub maxthreads: Option<usize>,
     /// The `Server:` header value and the WSGI `SERVER_NAME` (default `Cheroot/<version>`).
     pub server_name: String,
@@ -117,7 +120,7 @@ impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             minthreads: 10,
-            maxthreads: None,
+            maxthreads: Some(crate::default_maxthreads(10)),
             server_name: DEFAULT_SERVER_NAME.to_owned(),
             protocol: Protocol::Http11,
             timeout: Duration::from_secs(10),
@@ -173,6 +176,18 @@ impl ServerConfig {
                 )));
             }
             _ => {}
+        }
+        if let Some(limit) = crate::max_worker_threads() {
+            for (name, threads) in [("min", Some(self.minthreads)), ("max", self.maxthreads)] {
+                if let Some(threads) = threads.filter(|&n| n > limit) {
+                    return Err(ConfigError::new(format!(
+                        "{name}={threads} is more worker threads than this machine allows \
+                         ({limit}: RLIMIT_NPROC, kernel.threads-max and vm.max_map_count, less \
+                         {} for the rest of the process)",
+                        crate::RESERVED_THREADS
+                    )));
+                }
+            }
         }
         if self.accepted_queue_size == 0 {
             return Err(ConfigError::new(
@@ -307,6 +322,46 @@ mod tests {
             let err = config.validate(&addr).expect_err(want);
             assert_eq!(err.message(), want);
         }
+    }
+
+    #[test]
+    fn thread_counts_the_machine_cannot_give_are_refused() {
+        // Issue 13 item 2: `--threads 20000` passed validation, then died part-way through
+        // starting threads (a panic from std when vm.max_map_count ran out).
+        let Some(limit) = crate::max_worker_threads() else {
+            return;
+        };
+        let too_many = ServerConfig {
+            minthreads: limit + 1,
+            maxthreads: None,
+            ..ServerConfig::default()
+        };
+        let err = too_many.validate(&tcp("127.0.0.1", 0)).unwrap_err();
+        assert!(
+            err.message()
+                .starts_with(&format!("min={} is more worker threads", limit + 1)),
+            "{err}"
+        );
+        let too_many = ServerConfig {
+            maxthreads: Some(limit + 1),
+            ..ServerConfig::default()
+        };
+        let err = too_many.validate(&tcp("127.0.0.1", 0)).unwrap_err();
+        assert!(err.message().starts_with("max="), "{err}");
+        let at_limit = ServerConfig {
+            maxthreads: Some(limit),
+            ..ServerConfig::default()
+        };
+        assert_eq!(at_limit.validate(&tcp("127.0.0.1", 0)), Ok(()));
+    }
+
+    #[test]
+    fn the_default_pool_has_a_finite_cap() {
+        // Issue 13 item 1: no load may make the server start threads without bound.
+        let config = ServerConfig::default();
+        let max = config.maxthreads.expect("a finite default");
+        assert!(max >= config.minthreads, "{max}");
+        assert_eq!(max, crate::default_maxthreads(10));
     }
 
     #[test]

@@ -79,6 +79,7 @@ mod response;
 mod server;
 mod shared;
 mod shutdown;
+mod thread_limit;
 mod wake_batch;
 mod zero_copy;
 
@@ -97,6 +98,10 @@ pub use request::Request;
 pub use request_body::RequestBody;
 pub use response::{HeaderError, Response};
 pub use server::HttpServer;
+pub use thread_limit::{
+    DEFAULT_THREADS_PER_CORE, RESERVED_THREADS, default_maxthreads, machine_thread_limit,
+    max_worker_threads,
+};
 
 /// The request-head types a gateway reads, re-exported from `cheroot-wire`.
 pub use cheroot_wire::{HeaderField, Headers, RequestHead, RequestTarget, TargetForm};

@@ -12,6 +12,7 @@
 //! [`worker`] the worker loop, [`monitor`] the thread that grows the pool.
 
 mod monitor;
+mod spawn_backoff;
 mod state;
 mod worker;
 

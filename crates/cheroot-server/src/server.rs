@@ -499,7 +499,8 @@ impl HttpServer {
             if shared.tracker.wait_all_closed(left).await {
                 0
             } else {
-                shared.tracker.live_connections()
+                // Connections left only to linger or close are not work lost.
+                shared.tracker.requests_in_flight()
             }
         });
         // Dropping the runtime's tasks closes the remaining connections, which ends the

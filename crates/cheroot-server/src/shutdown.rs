@@ -16,6 +16,9 @@ pub(crate) struct Tracker {
     stop_tx: watch::Sender<bool>,
     live: AtomicUsize,
     idle: AtomicUsize,
+    /// Requests between their head and their end that may wait on the network or a worker
+    /// (the inline ones without a body finish without a pause, so a stop cannot cut them).
+    in_flight: AtomicUsize,
     all_closed: Notify,
 }
 
@@ -27,6 +30,7 @@ impl Tracker {
             stop_tx,
             live: AtomicUsize::new(0),
             idle: AtomicUsize::new(0),
+            in_flight: AtomicUsize::new(0),
             all_closed: Notify::new(),
         }
     }
@@ -61,6 +65,17 @@ impl Tracker {
     pub(crate) fn idle(&self) -> IdleGuard<'_> {
         self.idle.fetch_add(1, Ordering::SeqCst);
         IdleGuard { tracker: self }
+    }
+
+    /// Counts a request as in flight until the guard drops.
+    pub(crate) fn request(&self) -> RequestGuard<'_> {
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
+        RequestGuard { tracker: self }
+    }
+
+    /// Requests in flight now: what a stop at this moment would cut.
+    pub(crate) fn requests_in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::Relaxed)
     }
 
     pub(crate) fn live_connections(&self) -> usize {
@@ -109,6 +124,18 @@ impl Drop for ConnGuard {
         if self.tracker.live.fetch_sub(1, Ordering::SeqCst) == 1 {
             self.tracker.all_closed.notify_waiters();
         }
+    }
+}
+
+/// Holds one count of requests in flight.
+#[derive(Debug)]
+pub(crate) struct RequestGuard<'a> {
+    tracker: &'a Tracker,
+}
+
+impl Drop for RequestGuard<'_> {
+    fn drop(&mut self) {
+        self.tracker.in_flight.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

@@ -65,9 +65,10 @@
 #![forbid(unsafe_code)]
 
 pub use cheroot_server::{
-    BindAddr, BindAddrError, ConfigError, ConnInfo, DEFAULT_SERVER_NAME, FileRegion, Gateway,
-    GatewayError, HeaderError, HttpServer, PeerAddr, Protocol, Request, RequestBody, Response,
-    ServerConfig, ServerError, StatsSnapshot,
+    BindAddr, BindAddrError, ConfigError, ConnInfo, DEFAULT_BACKLOG, DEFAULT_SERVER_NAME,
+    FileRegion, Gateway, GatewayError, HeaderError, HttpServer, PeerAddr, Protocol, Request,
+    RequestBody, Response, ServerConfig, ServerError, StatsSnapshot, default_maxthreads,
+    max_worker_threads,
 };
 
 /// The server's building blocks below [`HttpServer`]: listeners, streams, the worker pool and

@@ -75,7 +75,12 @@ fn defaults_are_cheroots() {
     let options = run(&["builtin:echo"]);
     assert_eq!(options.bind, tcp("::1", 8000));
     assert_eq!(options.threads, 10);
+    // Not given: the server's default cap, finite (issue 13 item 1).
     assert_eq!(options.max_threads, None);
+    assert_eq!(
+        options.server_config().maxthreads,
+        Some(cheroot::default_maxthreads(10))
+    );
     assert_eq!(options.timeout, Duration::from_secs(10));
     assert_eq!(options.header_timeout, Duration::from_secs(30));
     assert_eq!(options.shutdown_timeout, Duration::from_secs(5));
@@ -132,7 +137,7 @@ fn every_flag_is_stored() {
     assert_eq!(options.chdir, Some(PathBuf::from("/tmp")));
     assert_eq!(options.server_name.as_deref(), Some("test-server"));
     assert_eq!(options.threads, 3);
-    assert_eq!(options.max_threads, Some(7));
+    assert_eq!(options.max_threads, Some(Some(7)));
     assert_eq!(options.timeout, Duration::from_millis(2500));
     assert_eq!(options.header_timeout, Duration::from_secs(7));
     assert_eq!(
@@ -170,8 +175,37 @@ fn minus_one_means_no_cap() {
         "--keep-alive-limit=-1",
         "builtin:echo",
     ]);
-    assert_eq!(options.max_threads, None);
+    assert_eq!(options.max_threads, Some(None));
+    assert_eq!(options.server_config().maxthreads, None);
     assert_eq!(options.keep_alive_limit, None);
+}
+
+#[test]
+fn the_default_thread_cap_follows_a_larger_minimum() {
+    let Some(limit) = cheroot::max_worker_threads() else {
+        return;
+    };
+    let threads = cheroot::default_maxthreads(10) + 1;
+    if threads > limit {
+        return;
+    }
+    let options = run(&["--threads", &threads.to_string(), "builtin:echo"]);
+    assert_eq!(options.server_config().maxthreads, Some(threads));
+}
+
+#[test]
+fn thread_counts_beyond_the_machine_are_usage_errors() {
+    // Issue 13 item 2: `--threads 20000` passed and then died starting threads.
+    let Some(limit) = cheroot::max_worker_threads() else {
+        return;
+    };
+    let too_many = (limit + 1).to_string();
+    for flag in ["--threads", "--max-threads"] {
+        let err = error(&[flag, &too_many, "builtin:echo"]);
+        assert!(err.contains(flag), "{err}");
+        assert!(err.contains(&format!("\"{too_many}\"")), "{err}");
+        assert!(err.contains(&format!("from 1 to {limit}")), "{err}");
+    }
 }
 
 #[test]

@@ -258,6 +258,7 @@ where
     async fn handle(&mut self, head: RequestHead) -> Next {
         let started = self.stats_start();
         let shared = Arc::clone(&self.shared);
+        let _in_flight = shared.tracker.request();
         let config = &shared.config;
         let version = keepalive::response_version(head.version, config.protocol.version());
 

@@ -9,7 +9,7 @@
 //! one little.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::state::{CHECK_AT_MOST, CHECK_EVERY, GROW_AFTER, Shared};
 
@@ -59,7 +59,10 @@ impl Shared {
             if st.has_unwoken_idle() {
                 st.wakes_pending += 1;
                 self.work.notify_one();
-            } else if stalled >= GROW_AFTER && st.may_grow(self.max) {
+            } else if stalled >= GROW_AFTER
+                && st.may_grow(self.max)
+                && st.backoff.may_try(Instant::now())
+            {
                 st.threads += 1;
                 drop(st);
                 self.grow();

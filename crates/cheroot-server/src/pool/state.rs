@@ -4,11 +4,12 @@
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 
 use super::Job;
+use super::spawn_backoff::SpawnBackoff;
 
 /// How soon the monitor first looks at a queue that has work waiting behind the awake
 /// threads. A queue from which no job was taken between two looks is stalled: its awake
@@ -73,6 +74,8 @@ pub(super) struct State {
     /// Whether the monitor runs, and whether it is watching the queue (not parked).
     pub(super) monitor_running: bool,
     pub(super) monitor_watching: bool,
+    /// Failed thread starts: when the next may be tried, and when to log again.
+    pub(super) backoff: SpawnBackoff,
 }
 
 impl State {
@@ -126,7 +129,7 @@ impl Shared {
         if st.awake() < self.cores && st.has_unwoken_idle() {
             st.wakes_pending += 1;
             help.wake = true;
-        } else if st.threads < self.min && !st.stopping {
+        } else if st.threads < self.min && !st.stopping && st.backoff.may_try(Instant::now()) {
             st.threads += 1;
             help.grow = true;
         } else if st.monitor_running && !st.monitor_watching {
@@ -153,6 +156,22 @@ impl Shared {
         }
         if help.grow {
             self.grow();
+        }
+    }
+
+    /// Starts one more worker, already counted in `threads`. A failure leaves the queued work
+    /// to the threads there are, and backs further attempts off (see [`SpawnBackoff`]).
+    pub(super) fn grow(self: &Arc<Self>) {
+        let result = self.spawn_worker();
+        let mut st = self.lock();
+        match result {
+            Ok(()) => st.backoff.succeeded(),
+            Err(e) => {
+                if let Some(line) = st.backoff.failed(Instant::now(), &e) {
+                    drop(st);
+                    tracing::error!("{line}");
+                }
+            }
         }
     }
 }

@@ -7,14 +7,6 @@ use std::sync::Arc;
 use super::state::Shared;
 
 impl Shared {
-    /// Starts one more worker, already counted in `threads`; a failure is logged and the
-    /// queued work stays for the threads there are.
-    pub(super) fn grow(self: &Arc<Self>) {
-        if let Err(e) = self.spawn_worker() {
-            tracing::error!("cannot start a worker thread: {e}");
-        }
-    }
-
     /// Spawns one worker; the caller has already counted it in `threads`.
     pub(super) fn spawn_worker(self: &Arc<Self>) -> std::io::Result<()> {
         let id = {
