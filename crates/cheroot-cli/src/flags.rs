@@ -115,6 +115,17 @@ pub(crate) const FLAGS: &[Flag] = &[
         },
     },
     Flag {
+        name: "--body-timeout",
+        metavar: Some("SECONDS"),
+        default: "30",
+        help: "How long a client may take to send a request body, plus a second per KiB it \
+               sent (then 408)",
+        apply: |o, v| {
+            o.body_timeout = seconds(v, false)?;
+            Ok(())
+        },
+    },
+    Flag {
         name: "--shutdown-timeout",
         metavar: Some("SECONDS"),
         default: "5",

@@ -30,6 +30,8 @@ pub struct Options {
     pub timeout: Duration,
     /// `--header-timeout`: how long a whole request head may take.
     pub header_timeout: Duration,
+    /// `--body-timeout`: how long a request body may take (plus a second per KiB received).
+    pub body_timeout: Duration,
     /// `--shutdown-timeout`: how long a stop waits for in-flight requests.
     pub shutdown_timeout: Duration,
     /// `--request-queue-size`: the `listen()` backlog.
@@ -77,6 +79,7 @@ impl Options {
             max_threads: None,
             timeout: server.timeout,
             header_timeout: server.header_timeout,
+            body_timeout: server.body_timeout,
             shutdown_timeout: server.shutdown_timeout,
             request_queue_size: server.request_queue_size,
             accepted_queue_size: server.accepted_queue_size,
@@ -104,6 +107,7 @@ impl Options {
                 .unwrap_or_else(|| Some(cheroot::default_maxthreads(self.threads))),
             timeout: self.timeout,
             header_timeout: self.header_timeout,
+            body_timeout: self.body_timeout,
             shutdown_timeout: self.shutdown_timeout,
             request_queue_size: self.request_queue_size,
             accepted_queue_size: self.accepted_queue_size,

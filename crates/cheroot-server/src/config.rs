@@ -73,6 +73,12 @@ pub struct ServerConfig {
     /// this a client sending a byte every few seconds (slowloris) could hold a connection
     /// forever; cheroot has no such bound. Past it the request gets 408.
     pub header_timeout: Duration,
+    /// How long a client may take to send a request body: this much time spent waiting for
+    /// its bytes, plus a second per KiB received (a minimum average rate of 1 KiB/s once it is
+    /// spent); past it the request gets 408 (default 30 s). `timeout` bounds each read, so
+    /// without this a client sending a byte every few seconds could hold a request (and the
+    /// worker thread running its app) forever; cheroot has no such bound.
+    pub body_timeout: Duration,
     /// How long `stop()` lets in-flight requests finish (default 5 s).
     pub shutdown_timeout: Duration,
     /// The `listen()` backlog (default 1024, the kernel's usual `somaxconn`; cheroot: 5, which
@@ -125,6 +131,7 @@ impl Default for ServerConfig {
             protocol: Protocol::Http11,
             timeout: Duration::from_secs(10),
             header_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(30),
             shutdown_timeout: Duration::from_secs(5),
             request_queue_size: DEFAULT_BACKLOG,
             accepted_queue_size: 1024,
@@ -199,6 +206,9 @@ impl ServerConfig {
         }
         if self.header_timeout.is_zero() {
             return Err(ConfigError::new("header_timeout must be > 0".to_owned()));
+        }
+        if self.body_timeout.is_zero() {
+            return Err(ConfigError::new("body_timeout must be > 0".to_owned()));
         }
         match bind_addr {
             BindAddr::Tcp { host, port } => {

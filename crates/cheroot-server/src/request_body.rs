@@ -69,12 +69,17 @@ impl RequestBody {
         }
     }
 
-    /// A body streamed through `rx`; `demand`, if given, fires on the first read.
-    pub(crate) fn channel(rx: mpsc::Receiver<BodyMessage>, demand: Option<Demand>) -> Self {
+    /// A body whose first bytes, `first`, are already here and whose rest streams through
+    /// `rx`; `demand`, if given, fires on the first read that needs the channel.
+    pub(crate) fn channel(
+        rx: mpsc::Receiver<BodyMessage>,
+        demand: Option<Demand>,
+        first: Bytes,
+    ) -> Self {
         Self {
             source: Source::Channel(rx),
             demand,
-            current: Bytes::new(),
+            current: first,
             finished: false,
         }
     }
@@ -188,7 +193,7 @@ mod tests {
     #[test]
     fn channel_body_streams_and_reports_errors() {
         let (tx, rx) = mpsc::channel(BODY_CHANNEL_CAPACITY);
-        let mut body = RequestBody::channel(rx, None);
+        let mut body = RequestBody::channel(rx, None, Bytes::new());
         let sender = std::thread::spawn(move || {
             tx.blocking_send(Ok(Some(Bytes::from_static(b"ab"))))
                 .unwrap();
@@ -217,7 +222,7 @@ mod tests {
         let (tx, rx) = mpsc::channel(2);
         tx.try_send(Ok(Some(Bytes::from_static(b"xy")))).unwrap();
         tx.try_send(Ok(None)).unwrap();
-        let mut body = RequestBody::channel(rx, None);
+        let mut body = RequestBody::channel(rx, None, Bytes::new());
         assert_eq!(body.read_to_vec().unwrap(), b"xy");
         drop(tx);
         assert_eq!(body.read_chunk().unwrap(), None);
@@ -227,7 +232,7 @@ mod tests {
     fn the_first_read_fires_the_demand() {
         let (tx, rx) = mpsc::channel(2);
         let (demand, mut asked) = oneshot::channel();
-        let mut body = RequestBody::channel(rx, Some(demand));
+        let mut body = RequestBody::channel(rx, Some(demand), Bytes::new());
         assert!(asked.try_recv().is_err(), "no demand before a read");
         tx.try_send(Ok(None)).unwrap();
         assert_eq!(body.read_chunk().unwrap(), None);
@@ -238,7 +243,7 @@ mod tests {
     fn closed_channel_without_end_is_an_error() {
         let (tx, rx) = mpsc::channel::<BodyMessage>(1);
         drop(tx);
-        let mut body = RequestBody::channel(rx, None);
+        let mut body = RequestBody::channel(rx, None, Bytes::new());
         let err = body.read_to_vec().unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
     }

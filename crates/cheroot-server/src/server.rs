@@ -159,6 +159,8 @@ impl HttpServer {
         set_timeout: timeout: Duration;
         /// Sets `header_timeout`.
         set_header_timeout: header_timeout: Duration;
+        /// Sets `body_timeout`.
+        set_body_timeout: body_timeout: Duration;
         /// Sets `shutdown_timeout`.
         set_shutdown_timeout: shutdown_timeout: Duration;
         /// Sets `request_queue_size` (the listen backlog).

@@ -83,6 +83,7 @@ fn defaults_are_cheroots() {
     );
     assert_eq!(options.timeout, Duration::from_secs(10));
     assert_eq!(options.header_timeout, Duration::from_secs(30));
+    assert_eq!(options.body_timeout, Duration::from_secs(30));
     assert_eq!(options.shutdown_timeout, Duration::from_secs(5));
     // Not cheroot's 5 (issue 13 item 14, docs/differences.md): the kernel's usual 1024.
     assert_eq!(options.request_queue_size, 1024);
@@ -110,6 +111,8 @@ fn every_flag_is_stored() {
         "2.5",
         "--header-timeout",
         "7",
+        "--body-timeout",
+        "12.5",
         "--shutdown-timeout",
         "0",
         "--request-queue-size",
@@ -140,6 +143,10 @@ fn every_flag_is_stored() {
     assert_eq!(options.max_threads, Some(Some(7)));
     assert_eq!(options.timeout, Duration::from_millis(2500));
     assert_eq!(options.header_timeout, Duration::from_secs(7));
+    assert_eq!(
+        options.server_config().body_timeout,
+        Duration::from_millis(12_500)
+    );
     assert_eq!(
         options.server_config().header_timeout,
         Duration::from_secs(7)

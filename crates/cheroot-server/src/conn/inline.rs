@@ -1,15 +1,16 @@
 //! Running a non-blocking gateway inline on the I/O task: the (small) body is read first, the
 //! response goes straight into the connection's write buffer.
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use cheroot_wire::RequestHead;
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use crate::zero_copy::ZeroCopy;
 
-use super::body::{BodyDecoder, Step};
+use super::body::BodyDecoder;
+use super::body_deadline::BodyDeadline;
 use super::invoke::run_gateway;
-use super::{Conn, Dispatch, Ending, log_socket_error};
+use super::{Conn, Dispatch};
 use crate::request::Request;
 use crate::request_body::RequestBody;
 use crate::response::{Response, ResponseCtx, Sink};
@@ -27,38 +28,16 @@ where
         head: &RequestHead,
         ctx: &ResponseCtx,
         body: &mut BodyDecoder,
+        deadline: &mut BodyDeadline,
     ) -> Dispatch {
-        let mut data = BytesMut::new();
-        loop {
-            match body.step(&mut self.reader) {
-                Step::Data(piece) => data.extend_from_slice(&piece),
-                Step::Done => break,
-                Step::Error(err) => {
-                    self.reject(err, ctx.version);
-                    return Dispatch::Answered(Ending::Linger);
-                }
-                Step::NeedMore => {
-                    if !self.flush().await {
-                        return Dispatch::Gone;
-                    }
-                    let timeout = self.shared.config.timeout;
-                    match tokio::time::timeout(timeout, self.reader.fill()).await {
-                        Ok(Ok(0)) => return Dispatch::Gone,
-                        Ok(Ok(_)) => {}
-                        Ok(Err(err)) => {
-                            log_socket_error(&err);
-                            return Dispatch::Gone;
-                        }
-                        Err(_) => {
-                            // A request started and stalled mid-body.
-                            self.simple_response(408, "", false);
-                            return Dispatch::Answered(Ending::Clean);
-                        }
-                    }
-                }
-            }
+        // The body is small (checked by the caller): all of it, before the gateway runs.
+        match self
+            .prebuffer_body(body, deadline, ctx.version, usize::MAX, None)
+            .await
+        {
+            Ok(data) => self.run_inline(head, ctx, data),
+            Err(answered) => answered,
         }
-        self.run_inline(head, ctx, data.freeze())
     }
 
     /// Runs the gateway on a request whose body is all here, `data`, writing the response into

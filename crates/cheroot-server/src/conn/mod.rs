@@ -7,11 +7,13 @@
 //! next request, [`keepalive`] holds the persistence rules and [`invoke`] calls the gateway.
 
 mod body;
+mod body_deadline;
 mod drain;
 mod inline;
 mod invoke;
 mod keepalive;
 mod pooled;
+mod prebuffer;
 mod read_head;
 
 use std::sync::Arc;
@@ -32,7 +34,9 @@ use crate::response::{Failure, OVERFLOW_MESSAGE, OutBuf, Outcome, ResponseCtx};
 use crate::shared::Shared;
 
 use body::BodyDecoder;
+use body_deadline::BodyDeadline;
 use pooled::Continue;
+use prebuffer::{PREBUFFER_LIMIT, PREBUFFER_PATIENCE};
 use read_head::NoHead;
 
 /// Bodies of at most this many bytes (declared) are read before an inline gateway runs;
@@ -304,12 +308,31 @@ where
             }
             expect = Continue::Sent;
         }
+        let mut deadline = BodyDeadline::new(config.body_timeout, self.reader.bytes_read());
         let dispatch = if inline {
-            self.respond_inline(&head, &ctx, &mut body).await
+            self.respond_inline(&head, &ctx, &mut body, &mut deadline)
+                .await
         } else {
-            // Boxed: the pooled path's state is large, and every inline request would
-            // otherwise carry (and copy) it as part of this future.
-            Box::pin(self.respond_pooled(head, ctx, &mut body, &mut expect)).await
+            // The first part of the body is read here, so a slow client holds no worker
+            // thread while it sends it; not when the client waits for `100 Continue`, which
+            // goes out only when the gateway reads.
+            let first = if expect == Continue::NotAsked {
+                let patience = Some(PREBUFFER_PATIENCE);
+                self.prebuffer_body(&mut body, &mut deadline, version, PREBUFFER_LIMIT, patience)
+                    .await
+            } else {
+                Ok(Bytes::new())
+            };
+            match first {
+                // Boxed: the pooled path's state is large, and every inline request would
+                // otherwise carry (and copy) it as part of this future.
+                Ok(first) => {
+                    let pooled =
+                        self.respond_pooled(head, ctx, &mut body, &mut expect, first, deadline);
+                    Box::pin(pooled).await
+                }
+                Err(answered) => answered,
+            }
         };
 
         let next = self.settle(dispatch, version, started, request_line, body.is_done());

@@ -5,6 +5,7 @@
 use std::io;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use cheroot_wire::{ParseError, RequestHead};
 use tokio::io::{AsyncRead, AsyncWrite};
 
@@ -12,6 +13,7 @@ use crate::zero_copy::ZeroCopy;
 use tokio::sync::{mpsc, oneshot};
 
 use super::body::{BodyDecoder, Step};
+use super::body_deadline::BodyDeadline;
 use super::invoke::run_gateway;
 use super::{Conn, Dispatch, log_socket_error};
 use crate::client_side::{client_side, client_side_io};
@@ -47,6 +49,8 @@ where
         ctx: ResponseCtx,
         body: &mut BodyDecoder,
         expect: &mut Continue,
+        first: Bytes,
+        mut deadline: BodyDeadline,
     ) -> Dispatch {
         let shared = Arc::clone(&self.shared);
         // A client waiting for `100 Continue` gets it when the gateway first reads the body.
@@ -59,11 +63,12 @@ where
         };
         let (event_tx, mut event_rx) =
             handoff::channel(EVENT_CHANNEL_CAPACITY, Arc::clone(&shared.wakes));
+        // The body's first part, read before the gateway ran, comes before what streams.
         let (mut body_tx, request_body) = if body.is_done() {
-            (None, RequestBody::empty())
+            (None, RequestBody::buffered(first))
         } else {
             let (tx, rx) = mpsc::channel::<BodyMessage>(BODY_CHANNEL_CAPACITY);
-            (Some(tx), RequestBody::channel(rx, demand))
+            (Some(tx), RequestBody::channel(rx, demand, first))
         };
         let gateway = Arc::clone(&shared.gateway);
         let info = Arc::clone(&self.info);
@@ -111,6 +116,10 @@ where
                 }
             }
             let need_bytes = body_tx.is_some() && pending.is_none() && !gated;
+            // The read waits at most `timeout`, and no longer than the body's budget; only
+            // time spent waiting on the client counts against the budget.
+            let wait = deadline.next_wait(self.reader.bytes_read(), timeout);
+            let waiting_since = tokio::time::Instant::now();
             tokio::select! {
                 biased;
                 event = event_rx.recv() => match event {
@@ -203,7 +212,7 @@ where
                         pending = None;
                     }
                 },
-                read = tokio::time::timeout(timeout, self.reader.fill()), if need_bytes => {
+                read = tokio::time::timeout(wait, self.reader.fill()), if need_bytes => {
                     let failure = match read {
                         Ok(Ok(0)) => Some(client_side(
                             io::ErrorKind::UnexpectedEof,
@@ -224,6 +233,9 @@ where
                         pending = Some(Err(err));
                     }
                 },
+            }
+            if need_bytes {
+                deadline.waited(waiting_since.elapsed());
             }
         }
     }

@@ -244,3 +244,55 @@ fn blocked_workers_get_more_threads_up_to_maxthreads() {
     }
     assert_eq!(probe.finished.load(Ordering::SeqCst), 6);
 }
+
+#[test]
+fn slow_bodies_hold_no_worker_thread_and_run_out_of_time() {
+    // Issue 13 item 1: 300 clients sending `Content-Length: 1000` one byte every 2 s took the
+    // process from 15 to 306 threads, all still open 16 s later. The body is now read on the
+    // I/O side before a worker runs the app, and must come at 1 KiB/s once `body_timeout` of
+    // waiting is spent.
+    const CLIENTS: usize = 40;
+    let config = ServerConfig {
+        minthreads: 2,
+        maxthreads: Some(64),
+        timeout: Duration::from_secs(5),
+        body_timeout: Duration::from_secs(1),
+        ..test_config()
+    };
+    let server = start(TestApp::new(true), config);
+    let started = std::time::Instant::now();
+    let mut clients: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            let mut client = connect(&server);
+            client
+                .send_raw(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\nx")
+                .expect("send");
+            client
+        })
+        .collect();
+    // A byte now and then, well inside the read timeout.
+    for _ in 0..3 {
+        std::thread::sleep(Duration::from_millis(200));
+        for client in &mut clients {
+            let _ = client.send_raw(b"x");
+        }
+        let stats = server.server().stats();
+        assert_eq!(
+            (stats.threads, stats.threads_idle),
+            (2, 2),
+            "no worker waits on a slow body"
+        );
+    }
+    // Past the budget: 408 for every one of them, long before the 5 s read timeout would.
+    for client in &mut clients {
+        let resp = client.read_response_for("POST").expect("a response");
+        assert_eq!(resp.status, 408);
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    let stats = server.server().stats();
+    assert_eq!(stats.threads, 2, "{stats:?}");
+}

@@ -148,8 +148,12 @@ fn clients_that_leave_mid_body_are_not_application_errors() {
     let server = start(TestApp::new(true), test_config());
     let mut client = connect(&server);
     client
-        .send_raw(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\nabc")
+        .send_raw(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n")
         .expect("send");
+    // More than the part read before the gateway runs, so the gateway is reading when the
+    // client goes.
+    client.send_raw(&[b'x'; 20_000]).expect("send");
+    std::thread::sleep(Duration::from_millis(100));
     drop(client);
     let mut client = connect(&server);
     assert_eq!(

@@ -191,7 +191,15 @@ fn chunked_body_over_the_limit_is_413_through_wsgi_input() {
     let server = server_with(10, calls.clone());
     let resp = raw_request(&server, &chunked("/count", &["0123456789", "abcdefghij"]));
     assert_eq!(resp.status, 413, "{resp:?}");
-    assert_eq!(calls.get(), 1);
+    // The first 16 KiB of a body are read before the app runs: this one is refused before.
+    assert_eq!(calls.get(), 0);
+    // Past that part, the app is reading `wsgi.input` when the limit is passed.
+    let big = Counter::default();
+    let big_server = server_with(20_000, big.clone());
+    let piece = "x".repeat(16 * 1024);
+    let resp = raw_request(&big_server, &chunked("/count", &[&piece, &piece]));
+    assert_eq!(resp.status, 413, "{resp:?}");
+    assert_eq!(big.get(), 1);
     // Within the limit, it works.
     let resp = raw_request(&server, &chunked("/count", &["01234", "56789"]));
     assert_eq!(resp.status, 200);
