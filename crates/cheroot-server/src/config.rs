@@ -189,9 +189,8 @@ impl ServerConfig {
                 if let Some(threads) = threads.filter(|&n| n > limit) {
                     return Err(ConfigError::new(format!(
                         "{name}={threads} is more worker threads than this machine allows \
-                         ({limit}: RLIMIT_NPROC, kernel.threads-max and vm.max_map_count, less \
-                         {} for the rest of the process)",
-                        crate::RESERVED_THREADS
+                         ({limit}: from RLIMIT_NPROC, kernel.threads-max and vm.max_map_count, \
+                         less what the rest of the process needs)"
                     )));
                 }
             }

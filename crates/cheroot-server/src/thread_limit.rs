@@ -12,9 +12,14 @@ use std::fs;
 /// which is where `--threads 20000` failed on a machine with far higher process limits).
 const MAPS_PER_THREAD: usize = 4;
 
-/// Threads (and mappings) kept for the rest of the process: the I/O runtime, the pool's
-/// monitor, signal and stop threads, the allocator's and the libraries' own mappings.
-pub const RESERVED_THREADS: usize = 64;
+/// Threads kept for the rest of the process: the I/O runtime, the pool's monitor, the signal
+/// and stop threads (a server with 10 workers runs 15 threads in all).
+pub const RESERVED_THREADS: usize = 16;
+
+/// Memory mappings kept for the rest of the process: its binary and libraries, the heap and
+/// the allocator's per-thread arenas. `--threads 20000` failed at the 16,366th thread with
+/// `vm.max_map_count` 65530, 16 short of 65530 / 4: the rest of the process held about 60.
+const RESERVED_MAPS: usize = 2048;
 
 /// Worker threads per core in the default cap: enough for apps that block on a database or
 /// an upstream most of the time, bounded so no client load can make the process start
@@ -36,9 +41,16 @@ pub fn machine_thread_limit() -> Option<usize> {
 }
 
 /// The most worker threads a pool may be given here: [`machine_thread_limit`] less
-/// [`RESERVED_THREADS`]; `None` when the machine sets no limit.
+/// [`RESERVED_THREADS`] (and the mappings the rest of the process needs); `None` when the
+/// machine sets no limit.
 pub fn max_worker_threads() -> Option<usize> {
-    machine_thread_limit().map(|limit| limit.saturating_sub(RESERVED_THREADS).max(1))
+    let by_threads = [nproc_limit(), read_number("/proc/sys/kernel/threads-max")]
+        .into_iter()
+        .flatten()
+        .map(|n| n.saturating_sub(RESERVED_THREADS));
+    let by_maps = read_number("/proc/sys/vm/max_map_count")
+        .map(|maps| maps.saturating_sub(RESERVED_MAPS) / MAPS_PER_THREAD);
+    by_threads.chain(by_maps).min().map(|n| n.max(1))
 }
 
 /// The worker pool's default `maxthreads`: [`DEFAULT_THREADS_PER_CORE`] per core the
