@@ -71,13 +71,17 @@ pub(crate) fn watch(stop: Stop) -> std::io::Result<Received> {
                 tracing::info!("{signal} received: stopping gracefully");
                 // stop() blocks until in-flight requests finish (within shutdown_timeout);
                 // serve() on the main thread returns then.
-                let stop = Arc::clone(&stop);
+                let stopping_thread = Arc::clone(&stop);
                 let stopper = std::thread::Builder::new()
                     .name("cheroot-stop-signal".to_owned())
-                    .spawn(move || stop());
+                    .spawn(move || stopping_thread());
                 if let Err(err) = stopper {
-                    tracing::error!("cannot start the stop thread: {err}");
-                    std::process::exit(1);
+                    // Out of threads (the machine's limit): stop from here, still gracefully;
+                    // only a second signal cannot cut this stop short.
+                    tracing::warn!(
+                        "cannot start the stop thread ({err}): stopping from the signal thread"
+                    );
+                    stop();
                 }
             }
         })?;
