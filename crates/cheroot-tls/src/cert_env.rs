@@ -2,9 +2,27 @@
 //! `<P>_M_VERSION`, `<P>_M_SERIAL`, `<P>_V_START`, `<P>_V_END`, `<P>_S_DN*`, `<P>_I_DN*`,
 //! `<P>_SAN_DNS_n`, `<P>_SAN_Email_n` and `<P>_V_REMAIN`.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use crate::x509::{CertInfo, parse_certificate};
 
-use crate::x509::CertInfo;
+/// The mod_ssl-style environ keys of the DER certificate `der` under `prefix` (`SSL_CLIENT`
+/// or `SSL_SERVER`), as the handshake sets them, `now_unix` being the time `<prefix>_V_REMAIN`
+/// counts days from; `None` when `der` is not a certificate this reader understands.
+///
+/// It reads what clients send (their certificates, under `client_verify`), so no input makes
+/// it panic: `fuzz/` has a target for it (`x509_certificate`).
+///
+/// ```
+/// assert_eq!(cheroot_tls::certificate_environ("SSL_CLIENT", b"\x30\x00", 0), None);
+/// ```
+pub fn certificate_environ(
+    prefix: &str,
+    der: &[u8],
+    now_unix: i64,
+) -> Option<Vec<(String, String)>> {
+    parse_certificate(der)
+        .ok()
+        .map(|cert| cert_pairs(prefix, &cert, now_unix))
+}
 
 /// The attribute codes that get keys of their own (`<P>_S_DN_CN`); other attributes only
 /// appear in the joined DN, as in cheroot.
@@ -67,7 +85,9 @@ fn dn_pairs(key: &str, dn: &[(String, String)], out: &mut Vec<(String, String)>)
 }
 
 /// The current Unix time in seconds (0 if the clock is before 1970).
+#[cfg(any(feature = "rustls", feature = "openssl"))]
 pub(crate) fn now_unix() -> i64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
@@ -91,6 +111,30 @@ mod tests {
 
     fn pair(k: &str, v: &str) -> (String, String) {
         (k.to_owned(), v.to_owned())
+    }
+
+    #[test]
+    fn certificate_environ_reads_der_and_refuses_the_rest() {
+        let cert = rcgen::generate_simple_self_signed(vec!["example.test".to_owned()])
+            .expect("a certificate")
+            .cert;
+        let pairs = certificate_environ("SSL_CLIENT", cert.der(), 0).expect("readable");
+        assert!(
+            pairs.contains(&pair("SSL_CLIENT_M_VERSION", "3")),
+            "{pairs:?}"
+        );
+        assert!(
+            pairs.contains(&pair("SSL_CLIENT_SAN_DNS_0", "example.test")),
+            "{pairs:?}"
+        );
+        let der = cert.der().to_vec();
+        for cut in [0, 1, der.len() / 2, der.len() - 1] {
+            assert_eq!(
+                certificate_environ("SSL_CLIENT", &der[..cut], 0),
+                None,
+                "{cut}"
+            );
+        }
     }
 
     #[test]

@@ -55,14 +55,15 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod adapter;
+// The certificate reader needs no backend: it is public (and fuzzed) without one.
+mod cert_env;
 mod env;
 mod error;
 mod forward;
 mod registry;
 mod settings;
+mod x509;
 
-#[cfg(any(feature = "rustls", feature = "openssl"))]
-mod cert_env;
 #[cfg(any(feature = "rustls", feature = "openssl"))]
 mod cipher_table;
 #[cfg(any(feature = "rustls", feature = "openssl"))]
@@ -75,8 +76,6 @@ mod pem_text;
 mod plain_http;
 #[cfg(any(feature = "rustls", feature = "openssl"))]
 mod prefixed;
-#[cfg(any(feature = "rustls", feature = "openssl"))]
-mod x509;
 
 #[cfg(feature = "rustls")]
 mod rustls_adapter;
@@ -93,6 +92,7 @@ mod openssl_ciphers;
 mod openssl_errors;
 
 pub use adapter::{AcceptFuture, AsyncReadWrite, BoxedIo, SslAdapter, TlsStream};
+pub use cert_env::certificate_environ;
 pub use env::TlsEnv;
 pub use error::{TlsAcceptError, TlsError};
 pub use registry::{ADAPTER_NAMES, AdapterKind, get_ssl_adapter_class};

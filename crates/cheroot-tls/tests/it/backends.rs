@@ -62,6 +62,11 @@ macro_rules! suite {
             async fn bad_keys_and_files() {
                 super::super::cases::bad_keys_and_files(KIND).await;
             }
+
+            #[tokio::test]
+            async fn v1_client_certificates() {
+                super::super::cases::v1_client_certificates(KIND).await;
+            }
         }
     };
 }

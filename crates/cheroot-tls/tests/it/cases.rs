@@ -8,7 +8,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::support::{
-    CLIENT_DAYS_LEFT, ClientOptions, HELLO, LIMIT, Pki, TestServer, https_get, openssl_get,
+    CLIENT_DAYS_LEFT, ClientOptions, HELLO, LIMIT, Pki, TestServer, V1Client, https_get,
+    openssl_get,
 };
 
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -532,4 +533,41 @@ pub(crate) async fn backends_agree_on_the_environ() {
     }
     assert_eq!(envs[0], envs[2], "TLS 1.3");
     assert_eq!(envs[1], envs[3], "TLS 1.2");
+}
+
+// Issue 13 item 16: rustls (webpki) refuses X.509 version 1 client certificates, which
+// OpenSSL accepts; docs/tls.md says so. The test pins the difference down per backend.
+pub(crate) async fn v1_client_certificates(kind: AdapterKind) {
+    let pki = Pki::new();
+    let v1 = V1Client::new(&pki.dir);
+    let adapter = build(
+        kind,
+        settings(&pki)
+            .with_client_verify(ClientVerify::Required)
+            .with_ca_bundle(&v1.ca),
+    );
+    let mut server = TestServer::start(adapter, TIMEOUT).await;
+    let got = openssl_get(
+        server.addr,
+        &pki.ca,
+        Some(&v1.client),
+        openssl::ssl::SslVersion::TLS1_3,
+    )
+    .await;
+    let seen = server.next_result().await;
+    match kind {
+        AdapterKind::Rustls => {
+            assert!(got.is_err(), "rustls served a v1 client certificate");
+            let err = seen.expect_err("refused");
+            assert!(err.is_fatal_alert(), "{err}");
+        }
+        _ => {
+            assert_eq!(kind, AdapterKind::OpenSsl);
+            assert!(got.expect("served").ends_with(HELLO));
+            let env = seen.expect("accepted");
+            assert_eq!(env.get("SSL_CLIENT_VERIFY"), Some("SUCCESS"));
+            assert_eq!(env.get("SSL_CLIENT_M_VERSION"), Some("1"));
+            assert_eq!(env.get("SSL_CLIENT_S_DN_CN"), Some("v1 client"));
+        }
+    }
 }

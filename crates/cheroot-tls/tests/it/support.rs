@@ -406,3 +406,79 @@ pub(crate) async fn openssl_get(
     };
     tokio::time::timeout(LIMIT, work).await?
 }
+
+/// A client certificate of X.509 version 1 (no extensions), and the CA that signed it, made
+/// with OpenSSL (rcgen writes only version 3). Old PKIs still issue these.
+pub(crate) struct V1Client {
+    pub(crate) ca: PathBuf,
+    pub(crate) client: Issued,
+}
+
+impl V1Client {
+    pub(crate) fn new(dir: &TempDir) -> Self {
+        use openssl::asn1::Asn1Time;
+        use openssl::bn::BigNum;
+        use openssl::ec::{EcGroup, EcKey};
+        use openssl::hash::MessageDigest;
+        use openssl::nid::Nid;
+        use openssl::pkey::{PKey, Private};
+        use openssl::x509::extension::BasicConstraints;
+        use openssl::x509::{X509, X509Name, X509NameBuilder};
+
+        fn key() -> PKey<Private> {
+            let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).expect("P-256");
+            PKey::from_ec_key(EcKey::generate(&group).expect("EC key")).expect("key")
+        }
+        fn name(cn: &str) -> X509Name {
+            let mut name = X509NameBuilder::new().expect("name");
+            name.append_entry_by_text("CN", cn).expect("CN");
+            name.build()
+        }
+        fn cert(
+            version: i32,
+            subject: &X509Name,
+            issuer: &X509Name,
+            key: &PKey<Private>,
+            signer: &PKey<Private>,
+            ca: bool,
+        ) -> X509 {
+            let mut b = X509::builder().expect("builder");
+            b.set_version(version).expect("version");
+            let serial = BigNum::from_u32(0x0a1b2c).expect("serial");
+            b.set_serial_number(&serial.to_asn1_integer().expect("serial"))
+                .expect("serial");
+            b.set_subject_name(subject).expect("subject");
+            b.set_issuer_name(issuer).expect("issuer");
+            b.set_pubkey(key).expect("public key");
+            b.set_not_before(&Asn1Time::days_from_now(0).expect("time"))
+                .expect("not before");
+            b.set_not_after(&Asn1Time::days_from_now(30).expect("time"))
+                .expect("not after");
+            if ca {
+                let constraints = BasicConstraints::new().critical().ca().build();
+                b.append_extension(constraints.expect("constraints"))
+                    .expect("extension");
+            }
+            b.sign(signer, MessageDigest::sha256()).expect("signed");
+            b.build()
+        }
+
+        let (ca_key, client_key) = (key(), key());
+        let ca_name = name("v1 test CA");
+        // X509 version numbers count from 0: 2 is v3, 0 is v1.
+        let ca = cert(2, &ca_name, &ca_name, &ca_key, &ca_key, true);
+        let client = cert(0, &name("v1 client"), &ca_name, &client_key, &ca_key, false);
+        let pem = |bytes: Vec<u8>| String::from_utf8(bytes).expect("PEM is text");
+        let cert_pem = pem(client.to_pem().expect("PEM"));
+        let key_pem = pem(client_key.private_key_to_pem_pkcs8().expect("PEM"));
+        Self {
+            ca: dir.write("v1-ca.pem", ca.to_pem().expect("PEM")),
+            client: Issued {
+                cert: dir.write("v1-client.crt", &cert_pem),
+                key: dir.write("v1-client.key", &key_pem),
+                cert_pem,
+                key_pem,
+            },
+        }
+    }
+}
