@@ -28,7 +28,12 @@ fuzz_target!(|data: &[u8]| {
     };
     // Line breaks inside `data` end the size line early: only the rest is for the oracle.
     if !data.contains(&b'\r') && !data.contains(&b'\n') && data.len() < 4000 {
-        assert_eq!(accepted, grammar_accepts(data), "{:?}", String::from_utf8_lossy(data));
+        assert_eq!(
+            accepted,
+            grammar_accepts(data),
+            "{:?}",
+            String::from_utf8_lossy(data)
+        );
         if accepted {
             assert_eq!(got, b"x");
         }
