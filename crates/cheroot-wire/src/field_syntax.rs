@@ -31,8 +31,9 @@ pub(crate) const fn is_field_value_byte(b: u8) -> bool {
     b == b'\t' || (b >= 0x20 && b != 0x7f)
 }
 
-/// Whether `value` may be sent or accepted as a field value (or a reason phrase): every
-/// byte passes [`is_field_value_byte`].
+/// Whether `value` may be sent or accepted as a field value (or a reason phrase): every byte
+/// is VCHAR, obs-text (0x80..=0xFF), SP or HTAB (RFC 9110 §5.5); CR, LF, NUL, the other
+/// control bytes and DEL are not.
 ///
 /// ```
 /// assert!(cheroot_wire::is_field_value(b"text/plain; charset=\xe9"));
