@@ -23,13 +23,21 @@ const METHODS: [&[u8]; 9] = [
 /// The longest of [`METHODS`]: no more bytes are needed to decide.
 const SNIFF_LEN: usize = 8;
 
-/// cheroot's whole answer to plain HTTP on a TLS port (`test_ssl.py::test_http_over_https_error`).
-pub(crate) const PLAIN_HTTP_RESPONSE: &[u8] = b"HTTP/1.1 400 Bad Request\r\n\
-Content-Length: 85\r\n\
-Content-Type: text/plain\r\n\
-Connection: close\r\n\
-\r\n\
-The client sent a plain HTTP request, but this server only speaks HTTPS on this port.";
+/// cheroot's message for plain HTTP on a TLS port (`test_ssl.py::test_http_over_https_error`).
+const PLAIN_HTTP_MESSAGE: &str =
+    "The client sent a plain HTTP request, but this server only speaks HTTPS on this port.";
+
+/// cheroot's whole answer to plain HTTP on a TLS port, in the server's `simple_response` form
+/// with `Connection: close`, and the `Date` that RFC 9110 §6.6.1 asks of every answer.
+pub(crate) fn plain_http_response() -> bytes::BytesMut {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let mut out = bytes::BytesMut::new();
+    let date = cheroot_wire::HttpDate::from_unix_seconds(now);
+    cheroot_wire::simple_response(&mut out, "HTTP/1.1", 400, PLAIN_HTTP_MESSAGE, true, &date);
+    out
+}
 
 /// What the first bytes say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +94,7 @@ pub(crate) async fn answer(io: &mut BoxedIo, deadline: Instant) {
 
     let deadline = deadline.min(Instant::now() + LINGER);
     let work = async {
-        if io.write_all(PLAIN_HTTP_RESPONSE).await.is_err() || io.shutdown().await.is_err() {
+        if io.write_all(&plain_http_response()).await.is_err() || io.shutdown().await.is_err() {
             return;
         }
         let mut sink = [0u8; 4096];
@@ -129,7 +137,8 @@ mod tests {
 
     #[test]
     fn response_is_cheroots() {
-        let text = std::str::from_utf8(PLAIN_HTTP_RESPONSE).expect("ASCII");
+        let response = plain_http_response();
+        let text = std::str::from_utf8(&response).expect("ASCII");
         let (head, body) = text.split_once("\r\n\r\n").expect("head and body");
         assert_eq!(
             body,
@@ -138,6 +147,11 @@ mod tests {
         assert!(head.contains(&format!("Content-Length: {}", body.len())));
         assert!(head.starts_with("HTTP/1.1 400 Bad Request\r\n"));
         assert!(head.ends_with("Connection: close"));
+        // Issue 13 item 13: a Date, as on every answer of the server's own.
+        assert!(
+            head.contains("\r\nDate: ") && head.contains(" GMT\r\n"),
+            "{head}"
+        );
     }
 
     #[tokio::test]
