@@ -1,11 +1,13 @@
 //! Skipping the unread rest of a request body so the connection can serve the next request,
-//! within a byte budget and the read timeout.
+//! within a byte budget, the read timeout and a body deadline of its own (a trickle must not
+//! keep the connection open here either).
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use crate::zero_copy::ZeroCopy;
 
 use super::body::{BodyDecoder, Step};
+use super::body_deadline::BodyDeadline;
 use super::{Conn, DRAIN_LIMIT};
 
 impl<R, W> Conn<R, W>
@@ -14,10 +16,13 @@ where
     W: AsyncWrite + ZeroCopy + Unpin + Send + 'static,
 {
     /// Reads and drops the rest of `body`; false when it is longer than [`DRAIN_LIMIT`],
-    /// malformed, stalls for `timeout`, or the client goes away (the connection must close).
+    /// malformed, stalls for `timeout`, trickles past `body_timeout` (plus a second per KiB),
+    /// or the client goes away (the connection must close).
     pub(super) async fn drain(&mut self, body: &mut BodyDecoder) -> bool {
         // test_conn.py::test_readall_or_close: an unread body does not break the connection.
         let mut budget = DRAIN_LIMIT;
+        let mut deadline =
+            BodyDeadline::new(self.shared.config.body_timeout, self.reader.bytes_read());
         loop {
             match body.step(&mut self.reader) {
                 Step::Data(piece) => match budget.checked_sub(piece.len() as u64) {
@@ -31,8 +36,12 @@ where
                     if !self.flush().await {
                         return false;
                     }
-                    let timeout = self.shared.config.timeout;
-                    match tokio::time::timeout(timeout, self.reader.fill()).await {
+                    let wait =
+                        deadline.next_wait(self.reader.bytes_read(), self.shared.config.timeout);
+                    let started = tokio::time::Instant::now();
+                    let read = tokio::time::timeout(wait, self.reader.fill()).await;
+                    deadline.waited(started.elapsed());
+                    match read {
                         Ok(Ok(n)) if n > 0 => {}
                         _ => return false,
                     }

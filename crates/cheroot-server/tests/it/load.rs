@@ -296,3 +296,41 @@ fn slow_bodies_hold_no_worker_thread_and_run_out_of_time() {
     let stats = server.server().stats();
     assert_eq!(stats.threads, 2, "{stats:?}");
 }
+
+#[test]
+fn an_unread_body_cannot_trickle_the_connection_open() {
+    // The app answers without reading; the server then drains the body to keep the
+    // connection, within the same body budget: a trickle gets the connection closed.
+    let config = ServerConfig {
+        timeout: Duration::from_secs(5),
+        body_timeout: Duration::from_secs(1),
+        ..test_config()
+    };
+    let server = start(TestApp::new(true), config);
+    let mut client = connect(&server);
+    client
+        .send_raw(b"POST /no_read HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n")
+        .expect("send");
+    // Past the part read before the app runs.
+    client.send_raw(&[b'x'; 17 * 1024]).expect("send");
+    let resp = client.read_response_for("POST").expect("a response");
+    assert_eq!(resp.body_text(), "not read");
+    let started = std::time::Instant::now();
+    let mut closed = false;
+    while started.elapsed() < Duration::from_secs(4) {
+        std::thread::sleep(Duration::from_millis(200));
+        if client.send_raw(b"x").is_err() {
+            closed = true;
+            break;
+        }
+    }
+    assert!(
+        closed || client.wait_closed().is_ok(),
+        "still open after 4 s"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+}
