@@ -66,34 +66,29 @@ def read_deselected(path=DESELECTED):
     return entries
 
 
-def test_id(item):
+def portable_id(item):
     """The item's id independent of where the suite is installed: ``module::Class::test[p]``."""
     module = getattr(item, "module", None)
     name = item.nodeid.split("::", 1)[1] if "::" in item.nodeid else item.name
     return f"{module.__name__}::{name}" if module is not None else item.nodeid
 
 
+def is_listed(item, entries):
+    """Whether the list names this test, with its parameters or without them."""
+    full = portable_id(item)
+    return full in entries or full.split("[", 1)[0] in entries
+
+
 def pytest_collection_modifyitems(session, config, items):
     entries = read_deselected()
     kept, dropped = [], []
-    used = set()
     for item in items:
-        full = test_id(item)
-        base = full.split("[", 1)[0]
-        key = full if full in entries else base if base in entries else None
-        if key is None:
-            kept.append(item)
-        else:
-            used.add(key)
-            dropped.append(item)
-    if config.getoption("dropin_oracle"):
-        # The oracle runs everything: the counts compare like with like.
-        config._dropin_listed = len(dropped)
-        return
-    if dropped:
+        (dropped if is_listed(item, entries) else kept).append(item)
+    config._dropin_listed = len(dropped)
+    # The oracle runs everything, so its counts compare like with like.
+    if dropped and not config.getoption("dropin_oracle"):
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
-    config._dropin_listed = len(dropped)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
