@@ -1,18 +1,55 @@
 """A drop-in for ``cheroot.wsgi``: :class:`Server` takes cheroot 11's arguments and attributes
 and serves a Python WSGI application on the cheroot-rs server (written in Rust)."""
 
+import contextlib
 import sys
+import threading
 import traceback as traceback_
 
 from cheroot_rs import __version__, _native
 
 
+def _optional_limit(value):
+    """A count where ``None`` or a negative number means no limit (``None``)."""
+    return None if value is None or value < 0 else int(value)
+
+
+def _body_limit(value):
+    """``max_request_body_size``: ``None`` keeps cheroot-rs's default, 0 is no limit."""
+    return None if value is None else int(value)
+
+
+class _Live:
+    """A setting the running server applies at once, as cheroot reads it off its server
+    object for each connection or request (CherryPy and cheroot's fixtures change these on a
+    server that is serving). ``convert`` turns the attribute into the native setter's value."""
+
+    def __init__(self, default, convert):
+        self.default = default
+        self.convert = convert
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, server, owner=None):
+        if server is None:
+            return self
+        return server.__dict__.get(self.name, self.default)
+
+    def __set__(self, server, value):
+        server.__dict__[self.name] = value
+        native = server.__dict__.get("_native")
+        if native is not None:
+            getattr(native, f"set_{self.name}")(self.convert(value))
+
+
 class Server:
     """cheroot's ``wsgi.Server``: an HTTP server that calls a WSGI application.
 
-    The constructor's arguments come in cheroot's order; every attribute is read when the
-    server is prepared, so set them before ``prepare()``/``start()``. ``wsgi_app`` may be
-    replaced while the server runs. Subclasses may override ``error_log``.
+    The constructor's arguments come in cheroot's order; the attributes are read when the
+    server is prepared, so set them before ``prepare()``/``start()``, except ``wsgi_app``,
+    ``timeout``, ``max_request_body_size`` and ``keep_alive_conn_limit``, which a running
+    server applies at once. Subclasses may override ``error_log``.
     """
 
     wsgi_version = (1, 0)
@@ -21,14 +58,20 @@ class Server:
     software = None
     ssl_adapter = None
     nodelay = True
-    keep_alive_conn_limit = 10
+    keep_alive_conn_limit = _Live(10, _optional_limit)
     # None keeps cheroot-rs's limits (64 KiB of head, 100 MiB of body); 0 means no limit, as
     # in cheroot (whose default is 0 for both).
     max_request_header_size = None
-    max_request_body_size = None
+    max_request_body_size = _Live(None, _body_limit)
+    timeout = _Live(10, float)
     expiration_interval = 0.5
     # cheroot-rs only: how long a whole request head may take (slowloris), in seconds.
     header_timeout = 30
+    # cheroot-rs only: when a request with ``Expect: 100-continue`` gets its ``100 Continue``:
+    # "at-once", as soon as its head is read (cheroot's timing, the default here), or
+    # "on-read", when the app first reads ``wsgi.input``, so an app that answers without the
+    # body spares the client from sending it (the ``cheroot`` command's default).
+    expect_continue = "at-once"
     # Set when several worker processes serve the app (wsgi.multiprocess).
     multiprocess = False
 
@@ -105,10 +148,35 @@ class Server:
         if self._native is not None:
             self._native.stop()
 
+    @contextlib.contextmanager
+    def _run_in_thread(self):
+        """Prepares, serves in a daemon thread for the ``with`` block, then stops (cheroot's
+        helper, which its tests and some users' fixtures call)."""
+        self.prepare()
+        thread = threading.Thread(target=self.serve, daemon=True)
+        thread.start()
+        try:
+            yield thread
+        finally:
+            self.stop()
+
     @property
     def ready(self):
         """Whether the server is serving."""
         return self._native is not None and self._native.ready
+
+    @property
+    def can_add_keepalive_connection(self):
+        """Whether a response may keep its connection open now (``keep_alive_conn_limit``)."""
+        limit = _optional_limit(self.keep_alive_conn_limit)
+        return self.ready and (limit is None or self._connections._num_connections < limit)
+
+    @property
+    def _connections(self):
+        """What cheroot's ``ConnectionManager`` tells about the connections, read-only: its
+        ``_num_connections`` (the idle keep-alive connections), which cheroot's tests and
+        monitoring code read."""
+        return _ConnectionCounts(self._native)
 
     @property
     def interrupt(self):
@@ -143,24 +211,21 @@ class Server:
             raise ValueError(
                 f"wsgi_version must be (1, 0) or ('u', 0), not {self.wsgi_version!r}"
             )
-        limit = self.keep_alive_conn_limit
         return {
             "numthreads": int(self.numthreads),
-            "max": None if self.max is None or self.max < 0 else int(self.max),
+            "max": _optional_limit(self.max),
             "server_name": self.server_name,
             "protocol": self.protocol,
             "timeout": float(self.timeout),
             "shutdown_timeout": float(self.shutdown_timeout),
             "request_queue_size": int(self.request_queue_size),
-            "accepted_queue_size": (
-                None if self.accepted_queue_size < 0 else int(self.accepted_queue_size)
-            ),
+            "accepted_queue_size": _optional_limit(self.accepted_queue_size),
             "accepted_queue_timeout": float(self.accepted_queue_timeout),
             "max_request_header_size": self.max_request_header_size,
-            "max_request_body_size": self.max_request_body_size,
+            "max_request_body_size": _body_limit(self.max_request_body_size),
             "nodelay": bool(self.nodelay),
             "reuse_port": bool(self.reuse_port),
-            "keep_alive_conn_limit": None if limit is None or limit < 0 else int(limit),
+            "keep_alive_conn_limit": _optional_limit(self.keep_alive_conn_limit),
             "peercreds_enabled": bool(self.peercreds_enabled),
             "peercreds_resolve_enabled": bool(self.peercreds_resolve_enabled),
             "stats_enabled": bool(self._stats_enabled),
@@ -168,6 +233,7 @@ class Server:
             "multiprocess": bool(self.multiprocess),
             "software": self.software,
             "ssl_adapter": self.ssl_adapter,
+            "expect_continue": self.expect_continue,
         }
 
     # Logging and statistics ----------------------------------------------------------------
@@ -202,6 +268,18 @@ class Server:
     def runtime(self):
         """Seconds served while statistics were on."""
         return 0.0 if self._native is None else self._native.runtime()
+
+
+class _ConnectionCounts:
+    """The counts of cheroot's ``ConnectionManager`` for a server (see ``Server._connections``)."""
+
+    def __init__(self, native):
+        self._native = native
+
+    @property
+    def _num_connections(self):
+        """Open connections parked idle between requests."""
+        return 0 if self._native is None else self._native.idle_connections()
 
 
 class _Stats(dict):

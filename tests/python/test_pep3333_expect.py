@@ -1,4 +1,6 @@
-"""Expect: 100-continue: 100 is sent when the app reads the body, and not for an app that never reads it."""
+"""Expect: 100-continue: by default the 100 goes out as soon as the head is read (cheroot's timing)
+and an unread body is drained; with expect_continue = 'on-read' it is sent when the app reads the
+body, and not for an app that never reads it."""
 
 import hashlib
 import socket
@@ -52,9 +54,26 @@ def test_client_waits_for_100_then_sends_body(serve):
     assert response.body.decode() == f'{len(BODY)} {hashlib.sha256(BODY).hexdigest()}'
 
 
+def test_100_at_once_then_the_unread_body_is_drained(serve):
+    with serve(ignores_body_app) as srv:
+        with srv.connect(WAIT_S) as sock:
+            sock.sendall(expect_request('/'))
+            reader = wire.WireReader(sock, WAIT_S)
+            assert reader.read_until(b'\r\n\r\n') == CONTINUE
+            sock.sendall(BODY)
+            response = wire.read_response(reader)
+            assert (response.status, response.body) == (200, b'no thanks')
+            # The body the app left unread was read and dropped: the connection still serves.
+            sock.sendall(expect_request('/'))
+            assert reader.read_until(b'\r\n\r\n') == CONTINUE
+            sock.sendall(BODY)
+            assert wire.read_response(reader).body == b'no thanks'
+
+
 @cheroot_defect('sends 100 Continue as soon as it has read the headers, before the app asks for the body')
 def test_no_100_for_an_app_that_never_reads_the_body(serve):
-    with serve(ignores_body_app) as srv:
+    # cheroot-rs's 'on-read' timing (cheroot has no such setting, and ignores the attribute).
+    with serve(ignores_body_app, attributes={'expect_continue': 'on-read'}) as srv:
         with srv.connect(WAIT_S) as sock:
             sock.sendall(expect_request('/'))
             # Give the server a moment to answer without the body; if it says nothing, send the

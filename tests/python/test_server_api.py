@@ -2,6 +2,7 @@
 
 import concurrent.futures
 import logging
+import re
 import socket
 import threading
 import time
@@ -229,7 +230,16 @@ def test_an_interrupt_raised_by_the_app_stops_the_server_and_serve_raises_it(int
     assert server.interrupt is thread.error
     assert not server.ready
     assert connection_refused(host, port)
-    assert any(logged in text for _, text in server.logged), server.logged
+    # cheroot's worker logs the client and the interrupt flag at DEBUG, then the interrupt
+    # setter says it is shutting down.
+    assert [level for level, _ in server.logged[:3]] == [logging.DEBUG, logging.DEBUG, logging.INFO]
+    client, flag, shutting_down = (text for _, text in server.logged[:3])
+    assert re.fullmatch(
+        r'Got a server shutdown request while handling a connection from 127\.0\.0\.1:\d+ \(raised by the app\)',
+        client,
+    ), client
+    assert flag == f"Setting the server interrupt flag to {interrupt.__name__}('raised by the app')", flag
+    assert logged in shutting_down
 
 
 # Settings -------------------------------------------------------------------------------------
@@ -289,3 +299,41 @@ def test_the_pool_grows_up_to_max_when_every_worker_is_busy(serve):
     with serve(answer_when_all_arrive(3), numthreads=1, max=3) as srv:
         bodies = concurrent_bodies(srv, 3)
     assert bodies == [b'together'] * 3
+
+
+def keep_alive_head(sock, reader):
+    """One HTTP/1.0 keep-alive request on `sock`; its response."""
+    sock.sendall(b'GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n')
+    return wire.read_response(reader)
+
+
+def test_settings_changed_while_serving_apply_to_the_next_request(serve):
+    # cheroot reads these off the server for each request; its fixtures and CherryPy change them live.
+    with serve(hello_app, attributes={'timeout': 4}) as srv:
+        with srv.connect() as sock:
+            reader = wire.WireReader(sock)
+            assert keep_alive_head(sock, reader).header('Keep-Alive') == 'timeout=4'
+            srv.server.timeout = 7
+            assert keep_alive_head(sock, reader).header('Keep-Alive') == 'timeout=7'
+
+        srv.server.max_request_body_size = 10
+        too_big = wire.build_request('POST', '/', [('Content-Length', '11')], b'eleven byte')
+        assert srv.raw(too_big, method='POST').status == 413
+
+        srv.server.keep_alive_conn_limit = 0
+        response = srv.raw(wire.build_request('GET', '/'))
+        assert response.header('Connection') == 'close'
+
+
+def test_connections_counts_the_idle_keep_alive_connections(serve):
+    # cheroot's ConnectionManager._num_connections, which cheroot's tests and monitors read.
+    with serve(hello_app) as srv:
+        assert srv.server._connections._num_connections == 0
+        with srv.connect() as sock:
+            sock.sendall(wire.build_request('GET', '/'))
+            assert wire.read_response(wire.WireReader(sock)).status == 200
+            deadline = time.monotonic() + 5
+            while srv.server._connections._num_connections != 1:
+                assert time.monotonic() < deadline, 'the idle connection was never counted'
+                time.sleep(0.01)
+            assert srv.server.can_add_keepalive_connection

@@ -11,7 +11,7 @@ use crate::attach::attach_once;
 use crate::body;
 use crate::environ::{self, ServerValues};
 use crate::lend::Lease;
-use crate::report::Host;
+use crate::report::{Host, RequestHost};
 use crate::start_response::StartResponseFn;
 
 /// Calls the server object's `wsgi_app` for each request (read per request, so a running
@@ -36,15 +36,19 @@ impl WsgiApp for PyApp {
         attach_once();
         let (lease, loan) = Lease::new(start_response);
         Python::attach(|py| {
+            let environ = match environ::to_dict(py, &mut environ, &self.values) {
+                Ok(environ) => environ,
+                Err(err) => return Err(self.host.failed(py, err, None)),
+            };
             let called = (|| {
-                let environ = environ::to_dict(py, &mut environ, &self.values)?;
                 let start_response = Bound::new(py, StartResponseFn::new(loan))?;
                 let app = self.host.server(py).getattr(intern!(py, "wsgi_app"))?;
-                app.call1((environ, start_response))
+                app.call1((&environ, start_response))
             })();
+            let host = RequestHost::new(Arc::clone(&self.host), environ.unbind());
             match called {
-                Ok(result) => body::from_result(py, result, lease, Arc::clone(&self.host)),
-                Err(err) => Err(self.host.failed(py, err)),
+                Ok(result) => body::from_result(py, result, lease, host),
+                Err(err) => Err(host.failed(py, err)),
             }
         })
     }

@@ -9,7 +9,6 @@
 //! connection (zero-copy), or reads and writes itself over TLS.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
 
 use bytes::Bytes;
 use cheroot::FileRegion;
@@ -20,7 +19,7 @@ use pyo3::types::{PyIterator, PyList, PyTuple};
 
 use crate::file_wrapper::FileWrapper;
 use crate::lend::Lease;
-use crate::report::Host;
+use crate::report::RequestHost;
 use crate::start_response::chunk_bytes;
 
 /// The response body for what the app returned.
@@ -28,7 +27,7 @@ pub(crate) fn from_result<'r>(
     py: Python<'_>,
     result: Bound<'_, PyAny>,
     lease: Lease<'r>,
-    host: Arc<Host>,
+    host: RequestHost,
 ) -> Result<Body<'r>, AppError> {
     if let Ok(wrapper) = result.cast::<FileWrapper>() {
         if let Some(region) = wrapper.borrow().region(py) {
@@ -87,7 +86,7 @@ pub(crate) fn from_result<'r>(
 }
 
 /// The next non-empty chunk of `iter`, `None` at its end.
-fn pull(iter: &Bound<'_, PyIterator>, host: &Host) -> Option<Result<Bytes, AppError>> {
+fn pull(iter: &Bound<'_, PyIterator>, host: &RequestHost) -> Option<Result<Bytes, AppError>> {
     let py = iter.py();
     loop {
         let item = match iter.clone().next()? {
@@ -108,7 +107,7 @@ fn pull(iter: &Bound<'_, PyIterator>, host: &Host) -> Option<Result<Bytes, AppEr
 struct WrappedFile<'r> {
     region: Option<FileRegion>,
     wrapper: Option<Py<PyAny>>,
-    host: Arc<Host>,
+    host: RequestHost,
     _lease: Lease<'r>,
 }
 
@@ -157,7 +156,7 @@ struct Pulled<'r> {
     /// `None` once the iterator ended or failed.
     iter: Option<Py<PyIterator>>,
     close: Option<Py<PyAny>>,
-    host: Arc<Host>,
+    host: RequestHost,
     _lease: Lease<'r>,
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use cheroot::tls::{TlsSettings, get_ssl_adapter_class};
 use cheroot::wsgi::{Server, WsgiVersion};
-use cheroot::{BindAddr, Protocol, ServerConfig, ServerError};
+use cheroot::{BindAddr, ExpectContinue, Protocol, ServerConfig, ServerError};
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
@@ -159,7 +159,7 @@ impl NativeServer {
         max_request_header_size = None, max_request_body_size = None, nodelay = true,
         reuse_port = false, keep_alive_conn_limit = None, peercreds_enabled = false,
         peercreds_resolve_enabled = false, stats_enabled = false, wsgi_version = "1.0",
-        multiprocess = false, software = None, ssl_adapter = None
+        multiprocess = false, software = None, ssl_adapter = None, expect_continue = "at-once"
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -186,6 +186,7 @@ impl NativeServer {
         multiprocess: bool,
         software: Option<String>,
         ssl_adapter: Option<&Bound<'_, PyAny>>,
+        expect_continue: &str,
     ) -> PyResult<Self> {
         let py = bind_addr_value.py();
         let addr = bind_addr(bind_addr_value)?;
@@ -218,6 +219,15 @@ impl NativeServer {
             peercreds_resolve_enabled,
             stats_enabled,
             ssl_adapter: ssl_adapter.map(tls_adapter).transpose()?,
+            expect_continue: match expect_continue {
+                "at-once" => ExpectContinue::AtOnce,
+                "on-read" => ExpectContinue::OnFirstRead,
+                other => {
+                    return Err(PyValueError::new_err(format!(
+                        "expect_continue must be 'at-once' or 'on-read', not {other:?}"
+                    )));
+                }
+            },
             ..defaults
         };
         config
@@ -342,6 +352,38 @@ impl NativeServer {
         }
         stats.set_item("Worker Threads", workers)?;
         Ok(stats)
+    }
+
+    /// How many open connections are parked idle between requests (cheroot counts those
+    /// its selector watches).
+    fn idle_connections(&self) -> usize {
+        self.server.http_server().idle_connections()
+    }
+
+    /// Sets `timeout` in seconds; a running server uses it from its next socket wait on.
+    fn set_timeout(&self, timeout: f64) -> PyResult<()> {
+        let timeout = seconds(timeout, "timeout")?;
+        if timeout.is_zero() {
+            return Err(PyValueError::new_err(
+                "timeout must be a number of seconds > 0, not 0",
+            ));
+        }
+        self.server.http_server().set_timeout(timeout);
+        Ok(())
+    }
+
+    /// Sets `max_request_body_size` (`None`: cheroot-rs's default, 0: no limit) for the next
+    /// request on.
+    #[pyo3(signature = (max))]
+    fn set_max_request_body_size(&self, max: Option<u64>) {
+        let max = max.unwrap_or(ServerConfig::default().max_request_body_size);
+        self.server.http_server().set_max_request_body_size(max);
+    }
+
+    /// Sets `keep_alive_conn_limit` (`None`: no limit) for the next response on.
+    #[pyo3(signature = (limit))]
+    fn set_keep_alive_conn_limit(&self, limit: Option<usize>) {
+        self.server.http_server().set_keep_alive_conn_limit(limit);
     }
 
     /// Switches the statistics on or off at once (cheroot's `stats['Enabled'] = ...`).

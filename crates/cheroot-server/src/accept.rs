@@ -85,7 +85,10 @@ async fn start_connection(stream: Stream, mut info: ConnInfo, shared: Arc<Shared
             let (reader, writer) = stream.into_split();
             serve_connection(reader, writer, Arc::new(info), shared).await;
         }
-        Some(adapter) => match adapter.accept(Box::new(stream), config.timeout).await {
+        Some(adapter) => match adapter
+            .accept(Box::new(stream), shared.live.timeout())
+            .await
+        {
             Ok((tls, tls_env)) => {
                 env.extend(tls_env.into_pairs());
                 let info = info.with_url_scheme("https").with_extra_env(env);

@@ -27,6 +27,20 @@ pub enum Protocol {
     Http11,
 }
 
+/// When a request that asked for `100 Continue` (RFC 9110 section 10.1.1) gets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExpectContinue {
+    /// When the gateway first reads the body (the default): an app that answers without the
+    /// body spares the client from sending it, which is what the expectation is for. The
+    /// connection then closes after the response, since the client may or may not send it.
+    #[default]
+    OnFirstRead,
+    /// As soon as the head is read, before the gateway runs, as cheroot does: the client
+    /// sends its body in any case, and a body the app leaves unread is read and dropped so
+    /// the connection stays open.
+    AtOnce,
+}
+
 impl Protocol {
     /// The text written on status lines.
     pub fn as_str(self) -> &'static str {
@@ -114,6 +128,8 @@ pub struct ServerConfig {
     /// Serve HTTPS through this adapter (from `cheroot-tls`); the handshake runs in each
     /// connection's task, within `timeout` (default none: plain HTTP).
     pub ssl_adapter: Option<Arc<dyn SslAdapter>>,
+    /// When a `100 Continue` goes out (default: when the gateway first reads the body).
+    pub expect_continue: ExpectContinue,
     /// Emit one Common Log Format line per request on the `cheroot::access` tracing target
     /// (default false: cheroot has no access log).
     pub access_log: bool,
@@ -146,6 +162,7 @@ impl Default for ServerConfig {
             peercreds_enabled: false,
             peercreds_resolve_enabled: false,
             ssl_adapter: None,
+            expect_continue: ExpectContinue::OnFirstRead,
             access_log: false,
             stats_enabled: false,
         }

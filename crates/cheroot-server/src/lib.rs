@@ -73,6 +73,7 @@ mod file_region;
 mod gateway;
 mod handoff;
 mod io_runtime;
+mod live;
 mod request;
 mod request_body;
 mod response;
@@ -89,7 +90,9 @@ pub use pool::{DEFAULT_IDLE_TIMEOUT, Job, Overloaded, PoolError, ShutdownReport,
 pub use stats::{ServerFigures, Stats, StatsSnapshot, WorkerSnapshot};
 
 pub use access_log::ACCESS_LOG_TARGET;
-pub use config::{ConfigError, DEFAULT_BACKLOG, DEFAULT_SERVER_NAME, Protocol, ServerConfig};
+pub use config::{
+    ConfigError, DEFAULT_BACKLOG, DEFAULT_SERVER_NAME, ExpectContinue, Protocol, ServerConfig,
+};
 pub use conn_info::ConnInfo;
 pub use error::ServerError;
 pub use file_region::FileRegion;

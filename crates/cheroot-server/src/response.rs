@@ -668,7 +668,7 @@ impl<'a> Response<'a> {
             } else if keep_alive {
                 out.put_slice(b"Connection: Keep-Alive\r\n");
                 out.put_slice(b"Keep-Alive: timeout=");
-                put_decimal(out, ctx.shared.timeout_secs);
+                put_decimal(out, ctx.shared.live.timeout_secs());
                 out.put_slice(b"\r\n");
             }
         }

@@ -14,6 +14,7 @@ use crate::error::ServerError;
 use crate::gateway::Gateway;
 use crate::io_runtime::IoRuntime;
 use crate::listener::{ListenOptions, Listener};
+use crate::live::LiveSettings;
 use crate::pool::{DEFAULT_IDLE_TIMEOUT, WorkerPool};
 use crate::shared::Shared;
 use crate::shutdown::Tracker;
@@ -59,6 +60,8 @@ pub struct HttpServer {
 struct Inner {
     gateway: Arc<dyn Gateway>,
     config: Mutex<ServerConfig>,
+    /// The settings a running server rereads at each use (see `live.rs`).
+    live: Arc<LiveSettings>,
     bind_addr: Mutex<BindAddr>,
     stats: Arc<Stats>,
     state: Mutex<State>,
@@ -125,6 +128,7 @@ impl HttpServer {
         Self {
             inner: Arc::new(Inner {
                 gateway,
+                live: Arc::new(LiveSettings::new(&config)),
                 config: Mutex::new(config),
                 bind_addr: Mutex::new(bind_addr),
                 stats: Arc::new(Stats::new()),
@@ -155,8 +159,6 @@ impl HttpServer {
         set_server_name: server_name: String;
         /// Sets `protocol`.
         set_protocol: protocol: Protocol;
-        /// Sets `timeout`.
-        set_timeout: timeout: Duration;
         /// Sets `header_timeout`.
         set_header_timeout: header_timeout: Duration;
         /// Sets `body_timeout`.
@@ -173,14 +175,10 @@ impl HttpServer {
         set_max_request_header_size: max_request_header_size: usize;
         /// Sets `max_request_header_fields` (0: no limit).
         set_max_request_header_fields: max_request_header_fields: usize;
-        /// Sets `max_request_body_size` (0: no limit).
-        set_max_request_body_size: max_request_body_size: u64;
         /// Sets `nodelay`.
         set_nodelay: nodelay: bool;
         /// Sets `reuse_port`.
         set_reuse_port: reuse_port: bool;
-        /// Sets `keep_alive_conn_limit` (`None`: no limit).
-        set_keep_alive_conn_limit: keep_alive_conn_limit: Option<usize>;
         /// Sets `expiration_interval`.
         set_expiration_interval: expiration_interval: Duration;
         /// Sets `peercreds_enabled`.
@@ -191,6 +189,29 @@ impl HttpServer {
         set_ssl_adapter: ssl_adapter: Option<std::sync::Arc<dyn cheroot_tls::SslAdapter>>;
         /// Switches the Common Log Format access log on the `cheroot::access` target.
         access_log: access_log: bool;
+    }
+
+    /// Sets `timeout`; a running server uses it from the next socket wait on.
+    pub fn set_timeout(&self, timeout: Duration) -> &Self {
+        lock(&self.inner.config).timeout = timeout;
+        self.inner.live.set_timeout(timeout);
+        self
+    }
+
+    /// Sets `max_request_body_size` (0: no limit); a running server applies it from the next
+    /// request on.
+    pub fn set_max_request_body_size(&self, max: u64) -> &Self {
+        lock(&self.inner.config).max_request_body_size = max;
+        self.inner.live.set_max_request_body_size(max);
+        self
+    }
+
+    /// Sets `keep_alive_conn_limit` (`None`: no limit); a running server applies it to the
+    /// next response that would keep its connection open.
+    pub fn set_keep_alive_conn_limit(&self, limit: Option<usize>) -> &Self {
+        lock(&self.inner.config).keep_alive_conn_limit = limit;
+        self.inner.live.set_keep_alive_conn_limit(limit);
+        self
     }
 
     /// Switches the statistics on or off, at once (cheroot's `stats['Enabled']`).
@@ -295,6 +316,8 @@ impl HttpServer {
 
         self.inner.stats.set_enabled(config.stats_enabled);
         self.inner.stats.start_run();
+        // `set_config` may have replaced what the live settings were set from.
+        self.inner.live.load(&config);
         let tracker = Arc::new(Tracker::new());
         tracker.set_ready(true);
         let shared = Arc::new(Shared::new(
@@ -304,6 +327,7 @@ impl HttpServer {
             Arc::clone(&self.inner.stats),
             tracker,
             bind_addr,
+            Arc::clone(&self.inner.live),
         ));
         runtime.spawn(Arc::clone(&shared.wakes).dispatch());
         // Keeps the Date cache current for as long as the runtime lives.

@@ -9,6 +9,7 @@ use crate::bind::BindAddr;
 use crate::clock::Clock;
 use crate::config::ServerConfig;
 use crate::gateway::Gateway;
+use crate::live::LiveSettings;
 use crate::pool::WorkerPool;
 use crate::shutdown::Tracker;
 use crate::stats::Stats;
@@ -24,8 +25,9 @@ pub(crate) struct Shared {
     /// The address the listener really bound (port 0 resolved).
     pub(crate) bind_addr: BindAddr,
     pub(crate) parse_options: ParseOptions,
-    /// `timeout` in whole seconds, for `Keep-Alive: timeout=N`.
-    pub(crate) timeout_secs: u64,
+    /// `timeout`, `max_request_body_size` and `keep_alive_conn_limit`, which may change while
+    /// the server runs: read them here, not in `config`.
+    pub(crate) live: Arc<LiveSettings>,
     /// The cached current second, for `Date` headers.
     pub(crate) clock: Clock,
     /// Wakes connection tasks for the workers (see `wake_batch.rs`); its dispatcher runs on
@@ -49,6 +51,7 @@ impl Shared {
         stats: Arc<Stats>,
         tracker: Arc<Tracker>,
         bind_addr: BindAddr,
+        live: Arc<LiveSettings>,
     ) -> Self {
         let limits = Limits {
             // 0 is cheroot's "no limit".
@@ -65,7 +68,6 @@ impl Shared {
             limits,
             ..ParseOptions::default()
         };
-        let timeout_secs = config.timeout.as_secs().max(1);
         Self {
             config,
             gateway,
@@ -74,7 +76,7 @@ impl Shared {
             tracker,
             bind_addr,
             parse_options,
-            timeout_secs,
+            live,
             clock: Clock::default(),
             wakes: Arc::new(WakeBatch::default()),
         }
@@ -84,6 +86,6 @@ impl Shared {
     /// not reached).
     pub(crate) fn can_keep_alive(&self) -> bool {
         self.tracker
-            .can_keep_alive(self.config.keep_alive_conn_limit)
+            .can_keep_alive(self.live.keep_alive_conn_limit())
     }
 }

@@ -101,7 +101,7 @@ impl Server {
         self
     }
 
-    /// Sets `timeout` (default 10 s).
+    /// Sets `timeout` (default 10 s); a running server uses it from its next socket wait on.
     pub fn set_timeout(&self, timeout: Duration) -> &Self {
         self.http.set_timeout(timeout);
         self
@@ -144,7 +144,8 @@ impl Server {
     }
 
     /// Sets `max_request_body_size` (0: no limit); a body over it fails `wsgi.input` reads
-    /// and, if the app lets that error through, the client gets 413.
+    /// and, if the app lets that error through, the client gets 413. A running server applies
+    /// it from the next request on.
     pub fn set_max_request_body_size(&self, max: u64) -> &Self {
         self.http.set_max_request_body_size(max);
         self

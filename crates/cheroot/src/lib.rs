@@ -66,8 +66,8 @@
 
 pub use cheroot_server::{
     BindAddr, BindAddrError, ConfigError, ConnInfo, DEFAULT_BACKLOG, DEFAULT_SERVER_NAME,
-    FileRegion, Gateway, GatewayError, HeaderError, HttpServer, PeerAddr, Protocol, Request,
-    RequestBody, Response, ServerConfig, ServerError, StatsSnapshot, default_maxthreads,
+    ExpectContinue, FileRegion, Gateway, GatewayError, HeaderError, HttpServer, PeerAddr, Protocol,
+    Request, RequestBody, Response, ServerConfig, ServerError, StatsSnapshot, default_maxthreads,
     max_worker_threads,
 };
 

@@ -91,6 +91,20 @@ def pytest_collection_modifyitems(session, config, items):
         items[:] = kept
 
 
+def pytest_sessionfinish(session):
+    # Under pytest-xdist each worker collects and deselects; the controller hears the count.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["dropin_listed"] = getattr(session.config, "_dropin_listed", 0)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    listed = getattr(node, "workeroutput", {}).get("dropin_listed", 0)
+    # Every worker collects the whole suite, so each saw the same listed tests.
+    node.config._dropin_listed = max(getattr(node.config, "_dropin_listed", 0), listed)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     stats = terminalreporter.stats
     counts = {

@@ -37,7 +37,7 @@ where
                         return false;
                     }
                     let wait =
-                        deadline.next_wait(self.reader.bytes_read(), self.shared.config.timeout);
+                        deadline.next_wait(self.reader.bytes_read(), self.shared.live.timeout());
                     let started = tokio::time::Instant::now();
                     let read = tokio::time::timeout(wait, self.reader.fill()).await;
                     deadline.waited(started.elapsed());

@@ -29,6 +29,7 @@ use crate::zero_copy::ZeroCopy;
 use tokio::sync::watch;
 
 use crate::access_log;
+use crate::config::ExpectContinue;
 use crate::conn_info::ConnInfo;
 use crate::response::{Failure, OVERFLOW_MESSAGE, OutBuf, Outcome, ResponseCtx};
 use crate::shared::Shared;
@@ -274,7 +275,7 @@ where
             }
         };
         if let BodyFraming::Length(declared) = framing {
-            let max = config.max_request_body_size;
+            let max = shared.live.max_request_body_size();
             if max != 0 && declared > max {
                 // test_conn.py::test_Content_Length_in: 413 before the body is read.
                 self.simple_response(
@@ -285,7 +286,7 @@ where
                 return Next::Close(Ending::Linger);
             }
         }
-        let mut body = BodyDecoder::new(framing, config.max_request_body_size);
+        let mut body = BodyDecoder::new(framing, shared.live.max_request_body_size());
 
         let request_line = config.access_log.then(|| access_log::request_line(&head));
         let ctx = ResponseCtx {
@@ -300,8 +301,10 @@ where
         } else {
             Continue::NotAsked
         };
-        if inline && expect == Continue::Withheld {
+        let continue_now = inline || config.expect_continue == ExpectContinue::AtOnce;
+        if continue_now && expect == Continue::Withheld {
             // An inline gateway gets its (small) body read before it runs: ask for it now.
+            // So does every gateway when the server is set to answer as cheroot does.
             cheroot_wire::continue_response(self.writer.buffer_mut(), config.protocol.as_str());
             if !self.flush().await {
                 return Next::Close(Ending::Abort);
@@ -316,7 +319,7 @@ where
             // The first part of the body is read here, so a slow client holds no worker
             // thread while it sends it; not when the client waits for `100 Continue`, which
             // goes out only when the gateway reads.
-            let first = if expect == Continue::NotAsked {
+            let first = if expect != Continue::Withheld {
                 let patience = Some(PREBUFFER_PATIENCE);
                 self.prebuffer_body(&mut body, &mut deadline, version, PREBUFFER_LIMIT, patience)
                     .await
@@ -460,7 +463,7 @@ where
         if self.writer.buffered_len() == 0 {
             return true;
         }
-        match tokio::time::timeout(self.shared.config.timeout, self.writer.flush()).await {
+        match tokio::time::timeout(self.shared.live.timeout(), self.writer.flush()).await {
             Ok(Ok(())) => true,
             Ok(Err(err)) => {
                 log_socket_error(&err);
@@ -477,7 +480,7 @@ where
         if !self.flush().await {
             return;
         }
-        let timeout = self.shared.config.timeout;
+        let timeout = self.shared.live.timeout();
         let _ = tokio::time::timeout(timeout, self.writer.shutdown()).await;
         if ending == Ending::Linger {
             let linger = async {

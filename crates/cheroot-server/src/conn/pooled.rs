@@ -98,7 +98,7 @@ where
             return Dispatch::Overloaded;
         }
 
-        let timeout = shared.config.timeout;
+        let timeout = shared.live.timeout();
         let mut pending: Option<BodyMessage> = None;
         let mut body_error: Option<ParseError> = None;
         let mut head_sent = false;

@@ -63,7 +63,7 @@ where
                         return Err(Dispatch::Gone);
                     }
                     let wait =
-                        deadline.next_wait(self.reader.bytes_read(), self.shared.config.timeout);
+                        deadline.next_wait(self.reader.bytes_read(), self.shared.live.timeout());
                     let (wait, hand_over) = match patience {
                         Some(patience) if !heard && patience < wait => (patience, true),
                         _ => (wait, false),

@@ -98,7 +98,7 @@ where
             let started = !self.reader.buffer().is_empty();
             let idle = !started && self.requests_seen > 0;
             let config = &self.shared.config;
-            let mut timeout = config.timeout;
+            let mut timeout = self.shared.live.timeout();
             if started {
                 let deadline =
                     *deadline.get_or_insert_with(|| Instant::now() + config.header_timeout);

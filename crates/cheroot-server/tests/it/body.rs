@@ -1,6 +1,6 @@
 //! Request bodies: Content-Length and chunked, limits, 100-continue, draining unread bodies.
 
-use cheroot_server::ServerConfig;
+use cheroot_server::{ExpectContinue, ServerConfig};
 
 use super::apps::TestApp;
 use super::support::{connect, start, test_config};
@@ -233,6 +233,38 @@ fn continue_100_waits_for_a_pooled_gateway_to_read() {
     let text = String::from_utf8_lossy(&rest);
     assert!(text.ends_with("not read"), "{text:?}");
     assert!(!text.contains("100 Continue"), "{text:?}");
+}
+
+#[test]
+fn continue_100_at_once_then_an_unread_body_is_drained() {
+    // ExpectContinue::AtOnce, cheroot's timing (test_conn.py::test_readall_or_close): the 100
+    // goes out before the gateway runs, the client sends its body, the gateway answers
+    // without reading it, and the body is read and dropped so the next request is served.
+    for blocking in [true, false] {
+        let config = ServerConfig {
+            expect_continue: ExpectContinue::AtOnce,
+            ..test_config()
+        };
+        let server = start(TestApp::new(blocking), config);
+        let mut client = connect(&server);
+        client
+            .send_raw(
+                b"POST /no_read HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n",
+            )
+            .expect("send");
+        let interim = b"HTTP/1.1 100 Continue\r\n\r\n";
+        assert_eq!(
+            String::from_utf8_lossy(&client.read_raw(interim.len()).expect("read")),
+            String::from_utf8_lossy(interim)
+        );
+        client.send_raw(b"body").expect("send");
+        let resp = client.read_response_for("POST").expect("a response");
+        assert_eq!((resp.status, resp.body_text().as_str()), (200, "not read"));
+        let resp = client
+            .request("GET", "/hello", &[("Host", "t")], b"")
+            .expect("the connection still serves");
+        assert_eq!(resp.status, 200);
+    }
 }
 
 #[test]

@@ -378,3 +378,32 @@ fn a_zero_header_timeout_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn settings_changed_while_serving_apply_to_the_next_request() {
+    // cheroot reads these off its server object each time; its fixtures (test_conn.py's
+    // `raw_testing_server`) and CherryPy change them on a running server.
+    let server = start(TestApp::new(true), test_config());
+    let keep_alive = b"GET /hello HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n";
+    let mut client = connect(&server);
+    client.send_raw(keep_alive).expect("send");
+    let resp = client.read_response_for("GET").expect("a response");
+    assert_eq!(resp.header("Keep-Alive"), Some("timeout=1"));
+
+    server.server().set_timeout(Duration::from_secs(7));
+    client.send_raw(keep_alive).expect("send");
+    let resp = client.read_response_for("GET").expect("a response");
+    assert_eq!(resp.header("Keep-Alive"), Some("timeout=7"));
+
+    server.server().set_max_request_body_size(10);
+    let resp = connect(&server)
+        .request("POST", "/echo", &[("Host", "test")], b"eleven byte")
+        .expect("a response");
+    assert_eq!(resp.status, 413);
+
+    server.server().set_keep_alive_conn_limit(Some(0));
+    let resp = connect(&server)
+        .request("GET", "/hello", &[("Host", "test")], b"")
+        .expect("a response");
+    assert_eq!(resp.header("Connection"), Some("close"));
+}
