@@ -6,6 +6,7 @@
 mod bench;
 mod ci;
 mod cmd;
+mod dropin;
 mod features;
 mod fuzz;
 mod json;
@@ -26,11 +27,13 @@ usage: cargo xtask <command> [args]
 
 commands:
   ci                       everything CI checks: fmt, clippy, tests, feature sets, docs, tidy,
-                           then the Python package and its pytest suite (tests/python)
+                           then the Python package, its pytest suite (tests/python) and the
+                           drop-in suites (cheroot's and CherryPy's own)
   lint                     fmt check, clippy (default and all features), tidy
   test                     cargo test --workspace --all-features --locked
   python                   the Python step of ci alone: virtualenv, clippy on the extension,
-                           pip install ., pytest tests/python
+                           pip install ., pytest tests/python, then cheroot's and CherryPy's
+                           own suites against cheroot_rs and against cheroot (counts of both)
   tidy                     file headers, no skipped tests, no dbg!, dependency licences
   fuzz [--seconds N] [--asan] [target...]
                            run each fuzz target (or the named ones) for N seconds (default 60)

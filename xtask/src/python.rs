@@ -1,6 +1,7 @@
 //! The Python half: a virtualenv under `target/` with pinned packages, the `cheroot-rs` package
 //! built into it by `pip install .` (maturin), clippy on the extension crate, and the pytest
-//! suite in `tests/python/`. `cargo xtask bench --python` makes its own virtualenv the same way.
+//! suite in `tests/python/`, then cheroot's and CherryPy's own suites (`dropin.rs`).
+//! `cargo xtask bench --python` makes its own virtualenv the same way.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -13,7 +14,10 @@ pub(crate) const EXTENSION_CRATE: &str = "cheroot-python";
 
 /// CI's virtualenv, and what it holds.
 const CI_VENV: &str = "target/python-venv";
-const CI_REQUIREMENTS: &[&str] = &["tests/python/requirements.txt"];
+const CI_REQUIREMENTS: &[&str] = &[
+    "tests/python/requirements.txt",
+    "tests/python/requirements-dropin.txt",
+];
 
 /// A virtualenv under the workspace root.
 #[derive(Debug, Clone)]
@@ -128,5 +132,8 @@ pub(crate) fn ci() -> Result<(), String> {
                 "no:cacheprovider",
             ])
             .run()
+    })?;
+    step("python: drop-in suites (cheroot's and CherryPy's)", || {
+        crate::dropin::run(&venv)
     })
 }

@@ -8,6 +8,7 @@ The tests that cannot pass on purpose are listed, each with its reason, in ``dro
 beside this file; they are deselected (never skipped silently) and counted in the summary.
 """
 
+import json
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,11 @@ def pytest_addoption(parser):
         "--dropin-oracle",
         action="store_true",
         help="run the suite against real cheroot (the plugin only reports), to compare counts",
+    )
+    group.addoption(
+        "--dropin-report",
+        metavar="PATH",
+        help="also write the summary's counts to PATH as JSON (cargo xtask reads it)",
     )
 
 
@@ -107,11 +113,16 @@ def pytest_testnodedown(node, error):
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     stats = terminalreporter.stats
+    # Counted as pytest's own summary line counts them (a crashed xdist worker is a failure).
     counts = {
-        key: len([r for r in stats.get(key, []) if getattr(r, "when", "call") in ("call", "setup")])
+        key: sum(1 for r in stats.get(key, []) if getattr(r, "count_towards_summary", True))
         for key in ("passed", "failed", "error", "skipped", "xfailed", "xpassed")
     }
     server = "cheroot (oracle)" if config.getoption("dropin_oracle") else "cheroot_rs"
     listed = getattr(config, "_dropin_listed", 0)
     parts = " ".join(f"{key}={value}" for key, value in counts.items())
     terminalreporter.write_line(f"dropin[{server}]: {parts} deselected={listed}")
+    report = config.getoption("dropin_report")
+    if report:
+        counts.update(server=server, deselected=listed, exitstatus=int(exitstatus))
+        Path(report).write_text(json.dumps(counts), encoding="utf-8")
