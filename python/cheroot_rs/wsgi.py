@@ -7,6 +7,7 @@ import threading
 import traceback as traceback_
 
 from cheroot_rs import __version__, _native
+from cheroot_rs import ssl as ssl_adapters
 
 
 def _optional_limit(value):
@@ -43,6 +44,43 @@ class _Live:
             getattr(native, f"set_{self.name}")(self.convert(value))
 
 
+class HTTPConnection:
+    """cheroot's ``server.HTTPConnection`` as far as frameworks configure it: its
+    ``RequestHandlerClass``, a class of cheroot's ``HTTPRequest`` kind whose ``proxy_mode`` and
+    ``strict_mode`` the server takes when it is prepared (CherryPy sets one with
+    ``proxy_mode=True``). There is no Python object per connection.
+    """
+
+    RequestHandlerClass = None
+
+
+def _request_modes(server, handler):
+    """``(proxy_mode, strict_mode)`` of requests made by ``handler`` (cheroot's defaults when
+    there is none): read off one instance, since the class passes them to its base's
+    ``__init__`` (``HTTPRequest(server, conn, proxy_mode=False, strict_mode=True)``)."""
+    if handler is None:
+        return False, True
+    try:
+        request = handler(server, None)
+    except Exception as exc:
+        raise TypeError(
+            f"ConnectionClass.RequestHandlerClass {handler!r} cannot be read: "
+            f"it must take (server, conn) as cheroot's HTTPRequest does ({exc})"
+        ) from exc
+    return bool(getattr(request, "proxy_mode", False)), bool(getattr(request, "strict_mode", True))
+
+
+class _ListeningSocket:
+    """What ``Server.socket`` gives while serving: the listening socket's address, as
+    ``getsockname()`` (CherryPy reads it to learn an ephemeral port)."""
+
+    def __init__(self, address):
+        self._address = address
+
+    def getsockname(self):
+        return self._address
+
+
 class Server:
     """cheroot's ``wsgi.Server``: an HTTP server that calls a WSGI application.
 
@@ -74,6 +112,7 @@ class Server:
     expect_continue = "at-once"
     # Set when several worker processes serve the app (wsgi.multiprocess).
     multiprocess = False
+    ConnectionClass = HTTPConnection
 
     def __init__(  # noqa: PLR0913 (cheroot's signature)
         self,
@@ -166,6 +205,14 @@ class Server:
         return self._native is not None and self._native.ready
 
     @property
+    def socket(self):
+        """The listening socket's address as ``getsockname()`` while the server is ready,
+        else ``None`` (cheroot's ``socket`` is the socket itself)."""
+        if not self.ready:
+            return None
+        return _ListeningSocket(self.bind_addr)
+
+    @property
     def can_add_keepalive_connection(self):
         """Whether a response may keep its connection open now (``keep_alive_conn_limit``)."""
         limit = _optional_limit(self.keep_alive_conn_limit)
@@ -211,7 +258,10 @@ class Server:
             raise ValueError(
                 f"wsgi_version must be (1, 0) or ('u', 0), not {self.wsgi_version!r}"
             )
+        proxy_mode, strict_mode = _request_modes(self, self.ConnectionClass.RequestHandlerClass)
         return {
+            "proxy_mode": proxy_mode,
+            "strict_mode": strict_mode,
             "numthreads": int(self.numthreads),
             "max": _optional_limit(self.max),
             "server_name": self.server_name,
@@ -232,7 +282,7 @@ class Server:
             "wsgi_version": version,
             "multiprocess": bool(self.multiprocess),
             "software": self.software,
-            "ssl_adapter": self.ssl_adapter,
+            "ssl_adapter": ssl_adapters.from_cheroot(self.ssl_adapter),
             "expect_continue": self.expect_continue,
         }
 

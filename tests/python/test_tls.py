@@ -16,13 +16,22 @@ KEY_PASSWORD = 'secret'
 
 # cheroot's pyOpenSSLAdapter needs the pyOpenSSL package (its constructor raises ImportError without
 # it); cheroot_rs's drives the system's OpenSSL from Rust. Where the oracle cannot run the adapter,
-# its tests are expected to fail with exactly that ImportError, and strictly so.
-needs_pyopenssl_under_cheroot = pytest.mark.xfail(
-    UNDER_CHEROOT and importlib.util.find_spec('OpenSSL') is None,
-    reason="cheroot's pyOpenSSLAdapter needs the pyOpenSSL package, which is not installed",
-    raises=ImportError,
-    strict=True,
-)
+# its tests are expected to fail with exactly that ImportError, and strictly so. With pyOpenSSL
+# installed (cheroot's own suite needs it), cheroot's adapter differs from ours in its environ, key
+# passwords and errors: the oracle's pyopenssl cases are then expected failures, not compared.
+if importlib.util.find_spec('OpenSSL') is None:
+    needs_pyopenssl_under_cheroot = pytest.mark.xfail(
+        UNDER_CHEROOT,
+        reason="cheroot's pyOpenSSLAdapter needs the pyOpenSSL package, which is not installed",
+        raises=ImportError,
+        strict=True,
+    )
+else:
+    needs_pyopenssl_under_cheroot = pytest.mark.xfail(
+        UNDER_CHEROOT,
+        reason="cheroot's pyOpenSSLAdapter: its environ, key passwords and errors are not ours",
+        strict=False,
+    )
 ADAPTERS = [
     pytest.param('builtin', id='builtin'),
     pytest.param('pyopenssl', id='pyopenssl', marks=needs_pyopenssl_under_cheroot),
@@ -207,3 +216,26 @@ def test_plain_http_on_the_tls_port_gets_400_or_a_closed_connection(serve, certs
     if answer:
         assert answer.startswith(b'HTTP/1.') and b' 400 ' in answer.split(b'\r\n', 1)[0], answer
     assert still_serving.status == 200
+
+
+def test_cheroots_own_builtin_adapter_is_served_with_its_files(serve, certs):
+    # What CherryPy and cheroot users build: cheroot.ssl.builtin's adapter, given to the server.
+    from cheroot.ssl.builtin import BuiltinSSLAdapter
+
+    ssl_adapter = BuiltinSSLAdapter(str(certs.cert), str(certs.key))
+    with serve(tls_environ_app, validate=False, attributes={'ssl_adapter': ssl_adapter}) as srv:
+        response = https_get(srv, certs.cert)
+    assert response.status == 200
+    assert environ_lines(response.body)['HTTPS'] == 'on'
+
+
+@pytest.mark.skipif(UNDER_CHEROOT, reason='a cheroot-rs refusal')
+def test_a_cheroot_adapter_whose_context_checks_client_certificates_is_refused(certs):
+    from cheroot.ssl.builtin import BuiltinSSLAdapter
+
+    ssl_adapter = BuiltinSSLAdapter(str(certs.cert), str(certs.key))
+    ssl_adapter.context.verify_mode = ssl.CERT_REQUIRED
+    server = wsgi_module().Server(('127.0.0.1', 0), tls_environ_app)
+    server.ssl_adapter = ssl_adapter
+    with pytest.raises(ValueError, match='client certificate verification is not supported'):
+        server.prepare()

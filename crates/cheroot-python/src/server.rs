@@ -159,7 +159,8 @@ impl NativeServer {
         max_request_header_size = None, max_request_body_size = None, nodelay = true,
         reuse_port = false, keep_alive_conn_limit = None, peercreds_enabled = false,
         peercreds_resolve_enabled = false, stats_enabled = false, wsgi_version = "1.0",
-        multiprocess = false, software = None, ssl_adapter = None, expect_continue = "at-once"
+        multiprocess = false, software = None, ssl_adapter = None, expect_continue = "at-once",
+        proxy_mode = false, strict_mode = true
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -187,6 +188,8 @@ impl NativeServer {
         software: Option<String>,
         ssl_adapter: Option<&Bound<'_, PyAny>>,
         expect_continue: &str,
+        proxy_mode: bool,
+        strict_mode: bool,
     ) -> PyResult<Self> {
         let py = bind_addr_value.py();
         let addr = bind_addr(bind_addr_value)?;
@@ -228,6 +231,8 @@ impl NativeServer {
                     )));
                 }
             },
+            proxy_mode,
+            strict_mode,
             ..defaults
         };
         config

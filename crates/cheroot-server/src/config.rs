@@ -130,6 +130,12 @@ pub struct ServerConfig {
     pub ssl_adapter: Option<Arc<dyn SslAdapter>>,
     /// When a `100 Continue` goes out (default: when the gateway first reads the body).
     pub expect_continue: ExpectContinue,
+    /// cheroot's `HTTPRequest.proxy_mode` (default false): any absolute target is accepted
+    /// without checking its host against `Host`, and `CONNECT` takes an authority-form target
+    /// (see `cheroot_wire::ParseOptions`). CherryPy's request class turns it on.
+    pub proxy_mode: bool,
+    /// cheroot's `HTTPRequest.strict_mode` (default true; see `cheroot_wire::ParseOptions`).
+    pub strict_mode: bool,
     /// Emit one Common Log Format line per request on the `cheroot::access` tracing target
     /// (default false: cheroot has no access log).
     pub access_log: bool,
@@ -163,6 +169,8 @@ impl Default for ServerConfig {
             peercreds_resolve_enabled: false,
             ssl_adapter: None,
             expect_continue: ExpectContinue::OnFirstRead,
+            proxy_mode: false,
+            strict_mode: true,
             access_log: false,
             stats_enabled: false,
         }

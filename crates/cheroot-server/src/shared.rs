@@ -66,6 +66,8 @@ impl Shared {
         };
         let parse_options = ParseOptions {
             limits,
+            proxy_mode: config.proxy_mode,
+            strict_mode: config.strict_mode,
             ..ParseOptions::default()
         };
         Self {

@@ -124,5 +124,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.write_line(f"dropin[{server}]: {parts} deselected={listed}")
     report = config.getoption("dropin_report")
     if report:
-        counts.update(server=server, deselected=listed, exitstatus=int(exitstatus))
+        # The tests that did not pass, so a run can be compared with the oracle's test by test.
+        failed = sorted({r.nodeid for key in ("failed", "error") for r in stats.get(key, [])})
+        counts.update(server=server, deselected=listed, failed_ids=failed)
         Path(report).write_text(json.dumps(counts), encoding="utf-8")

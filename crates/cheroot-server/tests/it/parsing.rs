@@ -100,6 +100,38 @@ fn absolute_form_targets_and_any_token_method_reach_the_app() {
 }
 
 #[test]
+fn proxy_mode_takes_any_absolute_target_and_connect() {
+    // ServerConfig::proxy_mode, which CherryPy's request class turns on
+    // (cherrypy test_request_obj.py: testAbsoluteURIPathInfo, test_CONNECT_method).
+    let config = ServerConfig {
+        proxy_mode: true,
+        ..test_config()
+    };
+    let server = start(TestApp::new(true), config);
+    let resp = answer(
+        &server,
+        b"GET http://other/query?a=1 HTTP/1.1\r\nHost: t\r\n\r\n",
+    );
+    assert_eq!((resp.status, resp.body_text().as_str()), (200, "a=1"));
+    let resp = answer(
+        &server,
+        b"CONNECT example.com:443 HTTP/1.1\r\nHost: t\r\n\r\n",
+    );
+    // The app is reached (it has no route for an authority, hence its 404).
+    assert_eq!(
+        (resp.status, resp.body_text().as_str()),
+        (404, "no such path")
+    );
+    // Off (the default), CONNECT is 405.
+    let server = start(TestApp::new(true), test_config());
+    let resp = answer(
+        &server,
+        b"CONNECT example.com:443 HTTP/1.1\r\nHost: t\r\n\r\n",
+    );
+    assert_eq!(resp.status, 405);
+}
+
+#[test]
 fn malformed_headers() {
     // test_core.py::test_malformed_header, test_conn.py::test_No_CRLF,
     // test_conn.py::test_Content_Length_not_int
