@@ -75,9 +75,11 @@ impl Counts {
         })
     }
 
-    fn line(&self) -> String {
+    /// The counts on one line; `listed` names the listed tests (deselected on cheroot_rs, run
+    /// anyway on cheroot).
+    fn line(&self, listed: &str) -> String {
         format!(
-            "passed={} failed={} error={} skipped={} xfailed={} xpassed={} deselected={}",
+            "passed={} failed={} error={} skipped={} xfailed={} xpassed={} {listed}={}",
             self.passed,
             self.failed,
             self.error,
@@ -103,8 +105,8 @@ pub(crate) fn run(venv: &Venv) -> Result<(), String> {
         summary.push(format!(
             "{}\n  cheroot_rs: {}\n  cheroot:    {}",
             suite.package,
-            ours.line(),
-            oracle.line()
+            ours.line("deselected"),
+            oracle.line("listed-but-run")
         ));
         // A test that fails on cheroot too is not ours to pass (it is printed above).
         let regressions: Vec<&String> = ours
