@@ -41,15 +41,19 @@ def ignores_body_app(environ, start_response):
     return [b'no thanks']
 
 
+def exchange_after_100(sock, reader):
+    """Sends an expecting request, waits for the 100 (the body is withheld until it arrives,
+    bounded by the socket timeout), sends the body and reads the final response."""
+    sock.sendall(expect_request('/'))
+    assert reader.read_until(b'\r\n\r\n') == CONTINUE
+    sock.sendall(BODY)
+    return wire.read_response(reader)
+
+
 def test_client_waits_for_100_then_sends_body(serve):
     with serve(digest_app) as srv:
         with srv.connect(WAIT_S) as sock:
-            sock.sendall(expect_request('/'))
-            reader = wire.WireReader(sock, WAIT_S)
-            # The body is withheld until the interim response arrives (bounded by the socket timeout).
-            assert reader.read_until(b'\r\n\r\n') == CONTINUE
-            sock.sendall(BODY)
-            response = wire.read_response(reader)
+            response = exchange_after_100(sock, wire.WireReader(sock, WAIT_S))
     assert response.status == 200
     assert response.body.decode() == f'{len(BODY)} {hashlib.sha256(BODY).hexdigest()}'
 
@@ -57,17 +61,11 @@ def test_client_waits_for_100_then_sends_body(serve):
 def test_100_at_once_then_the_unread_body_is_drained(serve):
     with serve(ignores_body_app) as srv:
         with srv.connect(WAIT_S) as sock:
-            sock.sendall(expect_request('/'))
             reader = wire.WireReader(sock, WAIT_S)
-            assert reader.read_until(b'\r\n\r\n') == CONTINUE
-            sock.sendall(BODY)
-            response = wire.read_response(reader)
+            response = exchange_after_100(sock, reader)
             assert (response.status, response.body) == (200, b'no thanks')
             # The body the app left unread was read and dropped: the connection still serves.
-            sock.sendall(expect_request('/'))
-            assert reader.read_until(b'\r\n\r\n') == CONTINUE
-            sock.sendall(BODY)
-            assert wire.read_response(reader).body == b'no thanks'
+            assert exchange_after_100(sock, reader).body == b'no thanks'
 
 
 @cheroot_defect('sends 100 Continue as soon as it has read the headers, before the app asks for the body')

@@ -1237,6 +1237,14 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
                 ParseError::INVALID_HOST,
             ),
             (
+                b"GET / HTTP/1.1\r\nHost: []\r\n\r\n",
+                ParseError::INVALID_HOST,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: [::1 x]\r\n\r\n",
+                ParseError::INVALID_HOST,
+            ),
+            (
                 b"GET / HTTP/1.1\r\nHost: \xe9\r\n\r\n",
                 ParseError::INVALID_HOST,
             ),
