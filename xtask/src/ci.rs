@@ -15,6 +15,7 @@ pub(crate) fn ci() -> Result<(), String> {
     clippy()?;
     test()?;
     feature_sets()?;
+    unused_dependencies()?;
     docs()?;
     tidy()?;
     python::ci()?;
@@ -109,6 +110,40 @@ fn feature_sets() -> Result<(), String> {
             }
         }
         println!("checked {checked} feature sets");
+        Ok(())
+    })
+}
+
+/// Each library alone, its default features only and then all of them, with
+/// `unused_crate_dependencies` denied: a dependency a manifest declares and the code never uses
+/// (in the whole workspace's build, features unify and hide it). The lint applies to the crate
+/// being checked only, so the dependencies' builds are shared with the other steps.
+fn unused_dependencies() -> Result<(), String> {
+    step("unused dependencies", || {
+        for krate in features::member_crates()? {
+            if krate.name == EXTENSION_CRATE {
+                continue;
+            }
+            let mut feature_sets = vec![None];
+            if !krate.features.is_empty() {
+                feature_sets.push(Some("--all-features"));
+            }
+            for features in feature_sets {
+                Cmd::cargo()
+                    .args([
+                        "rustc",
+                        "--locked",
+                        "--quiet",
+                        "--profile",
+                        "check",
+                        "--lib",
+                    ])
+                    .args(["-p", &krate.name])
+                    .args(features)
+                    .args(["--", "-D", "unused-crate-dependencies"])
+                    .run()?;
+            }
+        }
         Ok(())
     })
 }

@@ -12,6 +12,13 @@ pub(crate) struct CrateFeatures {
 
 /// The crates under `crates/` that declare at least one feature besides `default`.
 pub(crate) fn crates_with_features() -> Result<Vec<CrateFeatures>, String> {
+    let mut all = member_crates()?;
+    all.retain(|krate| !krate.features.is_empty());
+    Ok(all)
+}
+
+/// Every crate under `crates/`, with the features it declares (maybe none).
+pub(crate) fn member_crates() -> Result<Vec<CrateFeatures>, String> {
     let mut out = Vec::new();
     for dir in workspace::member_crates()? {
         let path = dir.join("Cargo.toml");
@@ -20,9 +27,7 @@ pub(crate) fn crates_with_features() -> Result<Vec<CrateFeatures>, String> {
         let name = package_name(&manifest)
             .ok_or_else(|| format!("{}: no [package] name", path.display()))?;
         let features = declared_features(&manifest);
-        if !features.is_empty() {
-            out.push(CrateFeatures { name, features });
-        }
+        out.push(CrateFeatures { name, features });
     }
     Ok(out)
 }

@@ -26,7 +26,8 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [args]
 
 commands:
-  ci                       everything CI checks: fmt, clippy, tests, feature sets, docs, tidy,
+  ci                       everything CI checks: fmt, clippy, tests, feature sets, unused
+                           dependencies (each crate alone), docs, tidy,
                            then the Python package, its pytest suite (tests/python) and the
                            drop-in suites (cheroot's and CherryPy's own)
   lint                     fmt check, clippy (default and all features), tidy
