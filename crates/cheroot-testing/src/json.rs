@@ -1,5 +1,7 @@
 //! Hand-written JSON output: string escaping and the small object layouts the echo app prints.
 
+// Hand-written on purpose: its byte layout is the echo app's contract (docs/echo-app.md).
+
 use std::fmt::Write as _;
 
 /// Appends `s` to `out` as a quoted JSON string (RFC 8259 section 7): `"` and `\` are

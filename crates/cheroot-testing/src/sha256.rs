@@ -1,24 +1,9 @@
-//! SHA-256 (FIPS 180-4), small and dependency-free, for the echo app's `body_sha256`.
+//! SHA-256 for the echo app's `body_sha256`: ring's `digest` (already in the tree as rustls's
+//! provider) behind the small API the echo app and its tests use.
 
 use std::fmt;
 
-/// The first 32 bits of the fractional parts of the cube roots of the first 64 primes
-/// (FIPS 180-4 section 4.2.2).
-const K: [u32; 64] = [
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-];
-
-/// The initial hash value (FIPS 180-4 section 5.3.3).
-const H0: [u32; 8] = [
-    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-];
+use ring::digest::{Context, SHA256};
 
 /// An incremental SHA-256: feed it with [`update`](Sha256::update), read the digest with
 /// [`finish`](Sha256::finish).
@@ -32,14 +17,9 @@ const H0: [u32; 8] = [
 ///     "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
 /// );
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Sha256 {
-    state: [u32; 8],
-    block: [u8; 64],
-    /// Bytes held in `block`, always below 64 between calls.
-    filled: usize,
-    /// Message length so far, in bytes.
-    len: u64,
+    context: Context,
 }
 
 /// A finished SHA-256 digest; `Display` writes it as 64 lower-case hex digits.
@@ -62,6 +42,13 @@ impl fmt::Display for Digest {
     }
 }
 
+// By hand: ring's `Context` has no `Debug`, and its state says nothing useful anyway.
+impl fmt::Debug for Sha256 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sha256").finish_non_exhaustive()
+    }
+}
+
 impl Default for Sha256 {
     fn default() -> Self {
         Self::new()
@@ -72,61 +59,23 @@ impl Sha256 {
     /// A hash of the empty message.
     pub fn new() -> Self {
         Self {
-            state: H0,
-            block: [0; 64],
-            filled: 0,
-            len: 0,
+            context: Context::new(&SHA256),
         }
     }
 
     /// Appends `data` to the message.
-    pub fn update(&mut self, mut data: &[u8]) {
-        self.len = self.len.wrapping_add(data.len() as u64);
-        if self.filled > 0 {
-            let take = data.len().min(64 - self.filled);
-            self.block[self.filled..self.filled + take].copy_from_slice(&data[..take]);
-            self.filled += take;
-            data = &data[take..];
-            if self.filled < 64 {
-                return;
-            }
-            let block = self.block;
-            compress(&mut self.state, &block);
-            self.filled = 0;
-        }
-        let mut blocks = data.chunks_exact(64);
-        for block in &mut blocks {
-            let block: &[u8; 64] = block.try_into().expect("chunks_exact gives 64 bytes");
-            compress(&mut self.state, block);
-        }
-        let rest = blocks.remainder();
-        self.block[..rest.len()].copy_from_slice(rest);
-        self.filled = rest.len();
+    pub fn update(&mut self, data: &[u8]) {
+        self.context.update(data);
     }
 
-    /// Pads the message (FIPS 180-4 section 5.1.1) and returns the digest.
-    pub fn finish(mut self) -> Digest {
-        let bit_len = self.len.wrapping_mul(8);
-        let mut pad = [0u8; 72];
-        pad[0] = 0x80;
-        // One 0x80 byte, zeros up to 56 mod 64, then the 8-byte big-endian bit length.
-        let zeros = (119 - self.filled) % 64;
-        let pad_len = 1 + zeros;
-        self.update_raw(&pad[..pad_len]);
-        self.update_raw(&bit_len.to_be_bytes());
-        debug_assert_eq!(self.filled, 0);
-        let mut out = [0u8; 32];
-        for (word, chunk) in self.state.iter().zip(out.chunks_exact_mut(4)) {
-            chunk.copy_from_slice(&word.to_be_bytes());
-        }
-        Digest(out)
-    }
-
-    /// `update` without counting the bytes in the message length (for the padding).
-    fn update_raw(&mut self, data: &[u8]) {
-        let len = self.len;
-        self.update(data);
-        self.len = len;
+    /// Returns the digest of the message.
+    pub fn finish(self) -> Digest {
+        let digest = self.context.finish();
+        let bytes: [u8; 32] = digest
+            .as_ref()
+            .try_into()
+            .expect("a SHA-256 digest is 32 bytes");
+        Digest(bytes)
     }
 }
 
@@ -135,46 +84,6 @@ pub fn sha256(data: &[u8]) -> Digest {
     let mut hash = Sha256::new();
     hash.update(data);
     hash.finish()
-}
-
-/// One application of the compression function to a 512-bit block (FIPS 180-4 section 6.2.2).
-fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
-    let mut w = [0u32; 64];
-    for (t, word) in block.chunks_exact(4).enumerate() {
-        w[t] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
-    }
-    for t in 16..64 {
-        let s0 = w[t - 15].rotate_right(7) ^ w[t - 15].rotate_right(18) ^ (w[t - 15] >> 3);
-        let s1 = w[t - 2].rotate_right(17) ^ w[t - 2].rotate_right(19) ^ (w[t - 2] >> 10);
-        w[t] = w[t - 16]
-            .wrapping_add(s0)
-            .wrapping_add(w[t - 7])
-            .wrapping_add(s1);
-    }
-    let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = *state;
-    for t in 0..64 {
-        let big_s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
-        let ch = (e & f) ^ (!e & g);
-        let t1 = h
-            .wrapping_add(big_s1)
-            .wrapping_add(ch)
-            .wrapping_add(K[t])
-            .wrapping_add(w[t]);
-        let big_s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
-        let maj = (a & b) ^ (a & c) ^ (b & c);
-        let t2 = big_s0.wrapping_add(maj);
-        h = g;
-        g = f;
-        f = e;
-        e = d.wrapping_add(t1);
-        d = c;
-        c = b;
-        b = a;
-        a = t1.wrapping_add(t2);
-    }
-    for (s, v) in state.iter_mut().zip([a, b, c, d, e, f, g, h]) {
-        *s = s.wrapping_add(v);
-    }
 }
 
 #[cfg(test)]

@@ -437,6 +437,7 @@ fn is_authority_form(raw: &[u8]) -> bool {
 ///
 /// Python's `unquote_to_bytes` leaves a bad escape (`%zz`, a lone `%`) as it is; we refuse it
 /// with "Malformed Request-URI", since it cannot be what the client meant.
+// Hand-written on purpose: cheroot's `%2F` rule (an encoded slash stays encoded) is its own.
 fn decode_path(path: &[u8]) -> Result<Option<Vec<u8>>, ParseError> {
     let Some(first) = path.iter().position(|&b| b == b'%') else {
         return Ok(None);

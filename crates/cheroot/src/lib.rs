@@ -12,6 +12,9 @@
 //!   uses them when [`ServerConfig::peercreds_enabled`] is set.
 //! - [`wire`]: the sans-IO HTTP/1.x parser and encoder (`cheroot-wire`), for those who only
 //!   need the protocol.
+//! - [`http`]: the `http` crate, re-exported, whose [`Method`](http::Method) and
+//!   [`Version`](http::Version) a [`Request`] hands out; name them as `cheroot::http::Method`
+//!   without a dependency (and a version to keep in step) of your own.
 //!
 //! A WSGI-style application:
 //!
@@ -63,6 +66,10 @@
 //! feature.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+
+/// The `http` crate, whose types the API uses (`Request::method()` is an `http::Method`):
+/// name them through `cheroot::http` without depending on `http` yourself.
+pub use http;
 
 pub use cheroot_server::{
     BindAddr, BindAddrError, ConfigError, ConnInfo, DEFAULT_BACKLOG, DEFAULT_SERVER_NAME,
