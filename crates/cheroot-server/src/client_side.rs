@@ -11,6 +11,8 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::io;
 
+use crate::GatewayError;
+
 /// The cause of a body error on the client's side, kept inside an [`io::Error`] so gateways
 /// see an ordinary error of the usual kind.
 #[derive(Debug)]
@@ -41,10 +43,16 @@ pub(crate) fn client_side_io(err: io::Error) -> io::Error {
     client_side(err.kind(), err)
 }
 
-/// Whether `err`, or any error in its chain of sources, was caused by the client: marked by
-/// [`client_side`], or one of the socket errors cheroot ignores (`is_ignorable`: resets,
-/// broken pipes, timeouts).
-pub(crate) fn is_client_caused(err: &(dyn StdError + 'static)) -> bool {
+/// Whether the error a gateway returned, or any error in its chain of sources, was caused by
+/// the client: marked by [`client_side`], or one of the socket errors cheroot ignores
+/// (`is_ignorable`: resets, broken pipes, timeouts).
+pub(crate) fn is_client_caused(err: &GatewayError) -> bool {
+    // The walk starts at the wrapped error: `GatewayError` is transparent, its `source()`
+    // skips it.
+    chain_is_client_caused(err.get_ref())
+}
+
+fn chain_is_client_caused(err: &(dyn StdError + 'static)) -> bool {
     let mut next = Some(err);
     while let Some(err) = next {
         if let Some(io) = err.downcast_ref::<io::Error>() {
@@ -56,7 +64,7 @@ pub(crate) fn is_client_caused(err: &(dyn StdError + 'static)) -> bool {
             // `io::Error::source` skips the error it wraps; look at that one too.
             if let Some(inner) = io.get_ref() {
                 let inner: &(dyn StdError + 'static) = inner;
-                if is_client_caused(inner) {
+                if chain_is_client_caused(inner) {
                     return true;
                 }
             }
@@ -85,7 +93,6 @@ pub(crate) fn readable_chain(err: &(dyn StdError + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::GatewayError;
 
     #[derive(Debug)]
     struct Wrapper(io::Error);

@@ -62,6 +62,11 @@ impl ServerError {
         matches!(self.kind, Kind::NotPrepared | Kind::AlreadyPrepared)
     }
 
+    /// Whether this is an interrupt whose error is a `T`.
+    pub(crate) fn interrupt_is<T: StdError + 'static>(&self) -> bool {
+        matches!(&self.kind, Kind::Interrupted(err) if err.is::<T>())
+    }
+
     /// The interrupt that stopped the server, if that is what this is.
     pub fn into_interrupt(self) -> Option<Box<dyn StdError + Send + Sync>> {
         match self.kind {
@@ -105,13 +110,16 @@ impl fmt::Display for ServerError {
     }
 }
 
+/// Transparent: `Display` already shows the wrapped error, so `source()` goes on from *its*
+/// source. Returning the wrapped error itself would make every error-chain printer (anyhow,
+/// tracing's `{:#}`) say the same sentence twice.
 impl StdError for ServerError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match &self.kind {
-            Kind::Config(err) => Some(err),
-            Kind::Io(err) => Some(err),
-            Kind::Pool(err) => Some(err),
-            Kind::Interrupted(err) => Some(&**err),
+            Kind::Config(err) => err.source(),
+            Kind::Io(err) => err.source(),
+            Kind::Pool(err) => err.source(),
+            Kind::Interrupted(err) => err.source(),
             Kind::NotPrepared | Kind::AlreadyPrepared => None,
         }
     }
@@ -138,5 +146,48 @@ impl From<PoolError> for ServerError {
         Self {
             kind: Kind::Pool(err),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::GatewayError;
+
+    /// What an error-chain printer shows: each error of the chain, outermost first.
+    fn chain(err: &(dyn StdError + 'static)) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut next = Some(err);
+        while let Some(err) = next {
+            out.push(err.to_string());
+            next = err.source();
+        }
+        out
+    }
+
+    #[derive(Debug)]
+    struct Caused(io::Error);
+
+    impl fmt::Display for Caused {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("loading the app failed")
+        }
+    }
+
+    impl StdError for Caused {
+        fn source(&self) -> Option<&(dyn StdError + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn chains_say_each_error_once() {
+        let io = ServerError::from(io::Error::other("address in use"));
+        assert_eq!(chain(&io), ["address in use"]);
+        let interrupted = ServerError::interrupted(Box::new(Caused(io::Error::other("no file"))));
+        assert_eq!(chain(&interrupted), ["loading the app failed", "no file"]);
+        let gateway = GatewayError::new(Caused(io::Error::other("no file")));
+        assert_eq!(chain(&gateway), ["loading the app failed", "no file"]);
+        assert_eq!(chain(&GatewayError::msg("boom")), ["boom"]);
     }
 }

@@ -107,9 +107,11 @@ impl fmt::Display for GatewayError {
     }
 }
 
+/// Transparent, as `ServerError`: `Display` is the wrapped error's, so `source()` is its
+/// source (the wrapped error itself is [`get_ref`](GatewayError::get_ref)).
 impl StdError for GatewayError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(&*self.inner)
+        self.inner.source()
     }
 }
 

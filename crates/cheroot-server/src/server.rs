@@ -20,6 +20,18 @@ use crate::shared::Shared;
 use crate::shutdown::Tracker;
 use crate::stats::{ServerFigures, Stats, StatsSnapshot};
 
+/// The interrupt a signal sets in [`HttpServer::safe_start`], which it turns into `Ok(())`.
+#[derive(Debug)]
+struct StoppedBySignal(&'static str);
+
+impl std::fmt::Display for StoppedBySignal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl StdError for StoppedBySignal {}
+
 /// How long `stop()` waits for the runtime to drop the tasks still running after
 /// `shutdown_timeout`.
 const ABORT_GRACE: Duration = Duration::from_millis(200);
@@ -403,9 +415,13 @@ impl HttpServer {
     /// The signal handlers stay installed after the server stops (tokio cannot remove them):
     /// meant for a process that exits when `safe_start` returns, as the CLI does.
     ///
+    /// A stop by SIGINT or SIGTERM is a clean stop: `Ok(())`, so `safe_start()?` in `main`
+    /// exits 0 on Ctrl-C.
+    ///
     /// # Errors
     ///
-    /// As [`start`](HttpServer::start); a signal comes back as an interrupt error.
+    /// As [`start`](HttpServer::start); an [`interrupt`](HttpServer::interrupt) other than
+    /// a signal's comes back as an interrupt error.
     pub fn safe_start(&self) -> Result<(), ServerError> {
         if lock(&self.inner.state).running.is_none() {
             self.prepare()?;
@@ -413,30 +429,40 @@ impl HttpServer {
         self.watch_signals();
         let result = self.serve();
         self.stop();
-        result
+        match result {
+            Err(err) if err.interrupt_is::<StoppedBySignal>() => Ok(()),
+            other => other,
+        }
     }
 
+    /// Installs the SIGINT and SIGTERM handlers now (so a signal that comes once `serve()`
+    /// runs is always caught), and a task that interrupts the server on either.
     fn watch_signals(&self) {
+        use tokio::signal::unix::{SignalKind, signal};
         let state = lock(&self.inner.state);
         let Some(running) = state.running.as_ref() else {
             return;
         };
-        let inner = Arc::downgrade(&self.inner);
-        running.runtime.spawn(async move {
-            use tokio::signal::unix::{SignalKind, signal};
-            let (Ok(mut int), Ok(mut term)) = (
+        let handlers = {
+            let _entered = running.runtime.enter();
+            (
                 signal(SignalKind::interrupt()),
                 signal(SignalKind::terminate()),
-            ) else {
-                return;
-            };
+            )
+        };
+        let (Ok(mut int), Ok(mut term)) = handlers else {
+            tracing::warn!("cannot watch for SIGINT and SIGTERM: stop the server with stop()");
+            return;
+        };
+        let inner = Arc::downgrade(&self.inner);
+        running.runtime.spawn(async move {
             let reason = tokio::select! {
                 _ = int.recv() => "Keyboard Interrupt: shutting down",
                 _ = term.recv() => "SystemExit raised: shutting down",
             };
             tracing::info!("{reason}");
             if let Some(inner) = inner.upgrade() {
-                HttpServer { inner }.interrupt(Box::<dyn StdError + Send + Sync>::from(reason));
+                HttpServer { inner }.interrupt(StoppedBySignal(reason));
             }
         });
     }

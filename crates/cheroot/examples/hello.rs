@@ -17,9 +17,7 @@ impl Gateway for Hello {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let server = HttpServer::new("127.0.0.1:8080".parse()?, Hello);
-    // Serves until Ctrl-C or SIGTERM stop it gracefully: that interrupt is no failure.
-    match server.safe_start() {
-        Err(err) if !err.is_interrupted() => Err(err.into()),
-        _ => Ok(()),
-    }
+    // Serves until Ctrl-C or SIGTERM, then stops gracefully and returns Ok.
+    server.safe_start()?;
+    Ok(())
 }

@@ -267,3 +267,69 @@ fn server_is_send_and_sync() {
     assert_send_sync::<HttpServer>();
     assert_send_sync::<cheroot_server::ServerError>();
 }
+
+/// Set in the child process of `safe_start_returns_ok_when_a_signal_stops_it`.
+const SAFE_START_CHILD: &str = "CHEROOT_SAFE_START_CHILD";
+/// What that child prints once it serves with its signal handlers installed.
+const SERVING: &str = "child: serving";
+
+#[test]
+fn safe_start_returns_ok_when_a_signal_stops_it() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    if std::env::var_os(SAFE_START_CHILD).is_some() {
+        // The child: serve until the parent's SIGTERM, then say what safe_start returned.
+        let server = Arc::new(HttpServer::with_config(
+            loopback(),
+            TestApp::new(true),
+            test_config(),
+        ));
+        let watching = Arc::clone(&server);
+        std::thread::spawn(move || {
+            while !watching.ready() {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            // The handlers are installed right after `ready`, before serving: leave them time.
+            std::thread::sleep(Duration::from_millis(300));
+            // On a line of its own: libtest's "test ... " line has no newline yet.
+            println!("\n{SERVING}");
+            // Bounded: a child the signal did not stop ends anyway, and the parent fails.
+            std::thread::sleep(Duration::from_secs(30));
+            std::process::exit(2);
+        });
+        let result = server.safe_start();
+        println!("\nsafe_start returned {result:?}");
+        std::process::exit(i32::from(result.is_err()));
+    }
+    let mut child = Command::new(std::env::current_exe().expect("the test binary"))
+        .args([
+            "--exact",
+            "it::lifecycle::safe_start_returns_ok_when_a_signal_stops_it",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(SAFE_START_CHILD, "1")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the child test process");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let serving = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|line| line == SERVING);
+    assert!(serving, "the child never served");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().expect("the child's exit");
+    assert!(
+        rest.iter()
+            .any(|line| line.ends_with("safe_start returned Ok(())")),
+        "{rest:?}"
+    );
+    assert!(status.success(), "{status:?}");
+}
