@@ -188,7 +188,7 @@ impl HttpServer {
         /// Sets the TLS adapter (`None`: plain HTTP).
         set_ssl_adapter: ssl_adapter: Option<std::sync::Arc<dyn cheroot_tls::SslAdapter>>;
         /// Switches the Common Log Format access log on the `cheroot::access` target.
-        access_log: access_log: bool;
+        set_access_log: access_log: bool;
     }
 
     /// Sets `timeout`; a running server uses it from the next socket wait on.
