@@ -38,8 +38,10 @@ pub(crate) trait OutBuf: Send {
 }
 
 /// A message from a worker thread to the connection task.
-// Never stored in bulk: the channel keeps `Data` as `Bytes` and `End` in a slot of its own.
-#[allow(clippy::large_enum_variant)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "never stored in bulk: the channel keeps `End`, the large one, in a slot of its own"
+)]
 #[derive(Debug)]
 pub(crate) enum Event {
     /// Bytes to send, already framed.
