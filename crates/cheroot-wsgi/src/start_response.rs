@@ -17,7 +17,7 @@ const OVERFLOW_BEFORE_HEADERS: &str =
 const OVERFLOW_AFTER_HEADERS: &str = "Response body exceeds the declared Content-Length.";
 
 /// Where the response goes: the server's [`Response`], or the recorder of
-/// [`invoke`](crate::invoke) and of the tests.
+/// [`invoke`](crate::invoke()) and of the tests.
 pub(crate) trait ResponseTarget {
     fn set_status(&mut self, code: u16, reason: &str);
     fn add_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HeaderError>;
