@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::options::{ClientVerify, LogLevel, Options, SslAdapter};
+use crate::options::{ClientVerify, LogLevel, Options, TlsBackend};
 
 /// One `--flag`.
 #[derive(Debug)]
@@ -174,8 +174,8 @@ pub(crate) const FLAGS: &[Flag] = &[
                pyopenssl), if built in",
         apply: |o, v| {
             o.tls.adapter = Some(match v.to_ascii_lowercase().as_str() {
-                "rustls" | "builtin" => SslAdapter::Rustls,
-                "openssl" | "pyopenssl" => SslAdapter::Openssl,
+                "rustls" | "builtin" => TlsBackend::Rustls,
+                "openssl" | "pyopenssl" => TlsBackend::Openssl,
                 _ => return Err("expected rustls, builtin, openssl or pyopenssl".to_owned()),
             });
             Ok(())

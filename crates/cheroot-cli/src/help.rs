@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use cheroot::tls::get_ssl_adapter_class;
 
 use crate::flags::FLAGS;
-use crate::options::SslAdapter;
+use crate::options::TlsBackend;
 
 /// The `--version` line.
 pub fn version_text() -> String {
@@ -60,9 +60,9 @@ pub fn help_text() -> String {
 
 /// The TLS backends compiled in, by `--ssl-adapter` name, or `none`.
 fn built_backends() -> String {
-    let built: Vec<&str> = [SslAdapter::Rustls, SslAdapter::Openssl]
+    let built: Vec<&str> = [TlsBackend::Rustls, TlsBackend::Openssl]
         .into_iter()
-        .map(SslAdapter::name)
+        .map(TlsBackend::name)
         .filter(|name| get_ssl_adapter_class(name).is_ok())
         .collect();
     if built.is_empty() {

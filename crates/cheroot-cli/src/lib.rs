@@ -37,5 +37,5 @@ mod signals;
 pub use app_spec::{AppSpec, AppSpecError, BuiltinApp};
 pub use args::{Command, UsageError, parse_args};
 pub use help::{help_text, version_text};
-pub use options::{ClientVerify, DEFAULT_BIND, LogLevel, Options, SslAdapter, TlsOptions};
+pub use options::{ClientVerify, DEFAULT_BIND, LogLevel, Options, TlsBackend, TlsOptions};
 pub use run::{AppLoader, main_with_args, run_with_loader};

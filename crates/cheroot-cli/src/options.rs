@@ -134,7 +134,7 @@ impl Options {
 pub struct TlsOptions {
     /// `--ssl-adapter`: the TLS backend (`None`: not given; rustls if built in, else
     /// OpenSSL).
-    pub adapter: Option<SslAdapter>,
+    pub adapter: Option<TlsBackend>,
     /// `--ssl-certificate`: the server certificate (PEM).
     pub certificate: Option<PathBuf>,
     /// `--ssl-private-key`: its private key (PEM).
@@ -162,7 +162,7 @@ impl TlsOptions {
 
 /// The TLS backend (`--ssl-adapter`), named as cheroot-rs' adapter registry names them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum SslAdapter {
+pub enum TlsBackend {
     /// rustls with the ring provider (the default).
     #[default]
     Rustls,
@@ -170,12 +170,12 @@ pub enum SslAdapter {
     Openssl,
 }
 
-impl SslAdapter {
+impl TlsBackend {
     /// The name `--ssl-adapter` takes.
     pub fn name(self) -> &'static str {
         match self {
-            SslAdapter::Rustls => "rustls",
-            SslAdapter::Openssl => "openssl",
+            TlsBackend::Rustls => "rustls",
+            TlsBackend::Openssl => "openssl",
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::args::{Command, parse_args};
 use crate::builtin;
 use crate::help::{help_text, version_text};
 use crate::logging::StderrLog;
-use crate::options::{ClientVerify, Options, SslAdapter as SslAdapterName, TlsOptions};
+use crate::options::{ClientVerify, Options, TlsBackend, TlsOptions};
 use crate::python_front;
 use crate::signals;
 
@@ -202,12 +202,12 @@ fn tls_adapter(tls: &TlsOptions) -> Result<Arc<dyn SslAdapter>, String> {
     };
     // Without --ssl-adapter: rustls if built in, else OpenSSL if that is.
     let adapter = tls.adapter.unwrap_or_else(|| {
-        if get_ssl_adapter_class(SslAdapterName::Rustls.name()).is_err()
-            && get_ssl_adapter_class(SslAdapterName::Openssl.name()).is_ok()
+        if get_ssl_adapter_class(TlsBackend::Rustls.name()).is_err()
+            && get_ssl_adapter_class(TlsBackend::Openssl.name()).is_ok()
         {
-            SslAdapterName::Openssl
+            TlsBackend::Openssl
         } else {
-            SslAdapterName::Rustls
+            TlsBackend::Rustls
         }
     });
     let kind = get_ssl_adapter_class(adapter.name()).map_err(|err| {

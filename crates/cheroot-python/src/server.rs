@@ -162,7 +162,10 @@ impl NativeServer {
         multiprocess = false, software = None, ssl_adapter = None, expect_continue = "at-once",
         proxy_mode = false, strict_mode = true
     ))]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "Python's HTTPServer(...) takes each setting as a keyword argument"
+    )]
     fn new(
         host: Py<PyAny>,
         bind_addr_value: &Bound<'_, PyAny>,

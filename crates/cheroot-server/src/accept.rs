@@ -5,17 +5,18 @@ use std::io;
 use std::os::fd::{AsFd, AsRawFd};
 
 use cheroot_peercreds::{ConnPeerCreds, environ_pairs};
+use nix::errno::Errno;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::conn::serve_connection;
 use crate::conn_info::ConnInfo;
 use crate::listener::{Listener, PeerAddr, Stream};
-use crate::shared::Shared;
+use crate::server_state::ServerState;
 use crate::shutdown::stopped;
 
 /// Accepts until the stop signal; the listener closes when this returns.
-pub(crate) async fn accept_loop(listener: Listener, shared: Arc<Shared>) {
+pub(crate) async fn accept_loop(listener: Listener, shared: Arc<ServerState>) {
     let mut stop = shared.tracker.stop_signal();
     let bind_addr = Arc::new(shared.bind_addr.clone());
     let server_name: Arc<str> = Arc::from(shared.config.server_name.as_str());
@@ -71,7 +72,7 @@ pub(crate) async fn accept_loop(listener: Listener, shared: Arc<Shared>) {
 
 /// Completes a connection's setup in its own task (peer credentials, the TLS handshake: never
 /// on the accept path), then serves it.
-async fn start_connection(stream: Stream, mut info: ConnInfo, shared: Arc<Shared>) {
+async fn start_connection(stream: Stream, mut info: ConnInfo, shared: Arc<ServerState>) {
     let config = &shared.config;
     let mut env = Vec::new();
     if config.peercreds_enabled && stream.is_unix() {
@@ -123,26 +124,12 @@ async fn peer_environ(stream: &Stream, resolve: bool) -> Vec<(String, String)> {
 /// How long to stop accepting after `err`: out of descriptors or memory, accepting again at
 /// once would spin; give running connections time to finish.
 fn backoff(err: &io::Error, interval: Duration) -> Option<Duration> {
-    let exhausted = [
-        libc_errno::EMFILE,
-        libc_errno::ENFILE,
-        libc_errno::ENOBUFS,
-        libc_errno::ENOMEM,
-    ];
+    // The errno values of resource exhaustion.
+    let exhausted = [Errno::EMFILE, Errno::ENFILE, Errno::ENOBUFS, Errno::ENOMEM].map(|e| e as i32);
     let code = err.raw_os_error()?;
     exhausted
         .contains(&code)
         .then(|| interval.clamp(Duration::from_millis(10), Duration::from_secs(1)))
-}
-
-/// The errno values of resource exhaustion, from nix (already a dependency).
-mod libc_errno {
-    use nix::errno::Errno;
-
-    pub(super) const EMFILE: i32 = Errno::EMFILE as i32;
-    pub(super) const ENFILE: i32 = Errno::ENFILE as i32;
-    pub(super) const ENOBUFS: i32 = Errno::ENOBUFS as i32;
-    pub(super) const ENOMEM: i32 = Errno::ENOMEM as i32;
 }
 
 #[cfg(test)]
@@ -152,9 +139,9 @@ mod tests {
     #[test]
     fn only_resource_exhaustion_pauses() {
         let interval = Duration::from_millis(500);
-        let emfile = io::Error::from_raw_os_error(libc_errno::EMFILE);
+        let emfile = io::Error::from_raw_os_error(Errno::EMFILE as i32);
         assert_eq!(backoff(&emfile, interval), Some(interval));
-        let reset = io::Error::from_raw_os_error(nix::errno::Errno::ECONNABORTED as i32);
+        let reset = io::Error::from_raw_os_error(Errno::ECONNABORTED as i32);
         assert_eq!(backoff(&reset, interval), None);
         assert_eq!(backoff(&io::Error::other("x"), interval), None);
     }

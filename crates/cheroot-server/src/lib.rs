@@ -78,7 +78,7 @@ mod request;
 mod request_body;
 mod response;
 mod server;
-mod shared;
+mod server_state;
 mod shutdown;
 mod thread_limit;
 mod wake_batch;

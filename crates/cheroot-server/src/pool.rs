@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 
-use state::{Shared, State};
+use state::{PoolShared, State};
 
 /// A unit of blocking work.
 pub type Job = Box<dyn FnOnce() + Send + 'static>;
@@ -37,7 +37,7 @@ pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Cloning gives another handle to the same pool.
 #[derive(Clone)]
 pub struct WorkerPool {
-    shared: Arc<Shared>,
+    shared: Arc<PoolShared>,
 }
 
 /// The pool could not take a job: its queue stayed full for the whole wait, or it is shut
@@ -138,7 +138,7 @@ impl WorkerPool {
     }
 
     /// A pool that keeps up to `cores` threads awake while work waits (see
-    /// [`Shared::call_help`]); the settings are already checked.
+    /// [`PoolShared::call_help`]); the settings are already checked.
     fn with_cores(
         min: usize,
         max: Option<usize>,
@@ -148,7 +148,7 @@ impl WorkerPool {
     ) -> WorkerPool {
         let queue_size = queue_size.min(Semaphore::MAX_PERMITS);
         WorkerPool {
-            shared: Arc::new(Shared {
+            shared: Arc::new(PoolShared {
                 min,
                 max,
                 cores,
@@ -260,7 +260,7 @@ impl WorkerPool {
     }
 
     /// Puts a job whose queue slot is already taken on the queue and calls a thread for it
-    /// (see [`Shared::call_help`]).
+    /// (see [`PoolShared::call_help`]).
     fn enqueue(&self, job: Job) -> Result<(), Overloaded> {
         let help = {
             let mut st = self.lock();

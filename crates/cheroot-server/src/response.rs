@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::clock;
 use crate::file_region::FileRegion;
 use crate::handoff::EventSender;
-use crate::shared::Shared;
+use crate::server_state::ServerState;
 use bytes::{BufMut, Bytes, BytesMut};
 use cheroot_wire::{ResponseFraming, response_framing};
 
@@ -38,8 +38,10 @@ pub(crate) trait OutBuf: Send {
 }
 
 /// A message from a worker thread to the connection task.
-// Never stored in bulk: the channel keeps `Data` as `Bytes` and `End` in a slot of its own.
-#[allow(clippy::large_enum_variant)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "never stored in bulk: the channel keeps `End`, the large one, in a slot of its own"
+)]
 #[derive(Debug)]
 pub(crate) enum Event {
     /// Bytes to send, already framed.
@@ -94,10 +96,13 @@ pub(crate) struct ResponseCtx {
     pub(crate) version: http::Version,
     /// Whether the request asked to keep the connection (see `conn::keepalive`).
     pub(crate) wants_keep_alive: bool,
-    pub(crate) shared: Arc<Shared>,
+    pub(crate) shared: Arc<ServerState>,
 }
 
-pub(crate) enum Sink<'a> {
+/// Where a response's bytes go: straight into the connection's write buffer (a gateway run
+/// inline on the I/O task), or over the event channel to the connection task (a gateway run
+/// on the worker pool).
+pub(crate) enum ResponseOutput<'a> {
     Inline(&'a mut dyn OutBuf),
     Channel {
         tx: EventSender,
@@ -123,7 +128,7 @@ pub(crate) enum Sink<'a> {
 /// attempt fails [`add_header`](Response::add_header).
 pub struct Response<'a> {
     ctx: &'a ResponseCtx,
-    sink: Sink<'a>,
+    output: ResponseOutput<'a>,
     status: u16,
     reason: String,
     /// The gateway's header lines, already rendered as `name: value\r\n`.
@@ -161,21 +166,21 @@ impl fmt::Debug for Response<'_> {
 }
 
 impl<'a> Response<'a> {
-    pub(crate) fn new(ctx: &'a ResponseCtx, sink: Sink<'a>) -> Self {
-        Self::with_scratch(ctx, sink, BytesMut::new())
+    pub(crate) fn new(ctx: &'a ResponseCtx, output: ResponseOutput<'a>) -> Self {
+        Self::with_scratch(ctx, output, BytesMut::new())
     }
 
     /// A response whose header lines go into `scratch` (cleared), so a connection can reuse
     /// one allocation for every response; [`into_scratch`](Self::into_scratch) gives it back.
     pub(crate) fn with_scratch(
         ctx: &'a ResponseCtx,
-        sink: Sink<'a>,
+        output: ResponseOutput<'a>,
         mut scratch: BytesMut,
     ) -> Self {
         scratch.clear();
         Self {
             ctx,
-            sink,
+            output,
             status: 200,
             reason: String::new(),
             headers: scratch,
@@ -350,8 +355,8 @@ impl<'a> Response<'a> {
     /// As [`write`](Response::write), and the errors of reading the file on the copying path.
     pub fn send_file(&mut self, region: FileRegion) -> io::Result<()> {
         if !matches!(
-            self.sink,
-            Sink::Channel {
+            self.output,
+            ResponseOutput::Channel {
                 zero_copy: true,
                 ..
             }
@@ -398,7 +403,7 @@ impl<'a> Response<'a> {
         self.written += region.len();
         // What is pending (the head, a chunk size) goes first, then the file.
         self.flush_channel()?;
-        if let Sink::Channel { tx, .. } = &self.sink {
+        if let ResponseOutput::Channel { tx, .. } = &self.output {
             if tx.blocking_send(Event::File(region)).is_err() {
                 self.broken = true;
                 return Err(gone());
@@ -509,9 +514,9 @@ impl<'a> Response<'a> {
     }
 
     fn pending_len(&self) -> usize {
-        match &self.sink {
-            Sink::Inline(_) => 0,
-            Sink::Channel { pending, .. } => pending.len(),
+        match &self.output {
+            ResponseOutput::Inline(_) => 0,
+            ResponseOutput::Channel { pending, .. } => pending.len(),
         }
     }
 
@@ -578,7 +583,7 @@ impl<'a> Response<'a> {
     /// Hands the outcome, with the bytes still pending and the request head, back to the
     /// connection task (worker-pool gateways).
     pub(crate) fn send_end(&mut self, outcome: Outcome, head: cheroot_wire::RequestHead) {
-        if let Sink::Channel { tx, pending, .. } = &mut self.sink {
+        if let ResponseOutput::Channel { tx, pending, .. } = &mut self.output {
             let last = std::mem::take(pending);
             let ended = Ended {
                 outcome,
@@ -692,9 +697,9 @@ impl<'a> Response<'a> {
     }
 
     fn out(&mut self) -> &mut BytesMut {
-        match &mut self.sink {
-            Sink::Inline(buf) => buf.buffer_mut(),
-            Sink::Channel { pending, .. } => pending,
+        match &mut self.output {
+            ResponseOutput::Inline(buf) => buf.buffer_mut(),
+            ResponseOutput::Channel { pending, .. } => pending,
         }
     }
 
@@ -702,9 +707,9 @@ impl<'a> Response<'a> {
         match piece {
             Piece::Slice(data) => self.out().put_slice(data),
             Piece::Bytes(data) if data.len() < COPY_THRESHOLD => self.out().put_slice(&data),
-            Piece::Bytes(data) => match &mut self.sink {
-                Sink::Inline(buf) => buf.push_bytes(data),
-                Sink::Channel { tx, pending, .. } => {
+            Piece::Bytes(data) => match &mut self.output {
+                ResponseOutput::Inline(buf) => buf.push_bytes(data),
+                ResponseOutput::Channel { tx, pending, .. } => {
                     if !pending.is_empty() {
                         let head = pending.split().freeze();
                         if tx.blocking_send(Event::Data(head)).is_err() {
@@ -722,7 +727,7 @@ impl<'a> Response<'a> {
 
     /// Sends what a worker has pending to the connection task.
     fn flush_channel(&mut self) -> io::Result<()> {
-        if let Sink::Channel { tx, pending, .. } = &mut self.sink {
+        if let ResponseOutput::Channel { tx, pending, .. } = &mut self.output {
             if !pending.is_empty() && !self.broken {
                 let data = pending.split().freeze();
                 if tx.blocking_send(Event::Data(data)).is_err() {

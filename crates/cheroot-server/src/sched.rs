@@ -11,7 +11,10 @@
 
 /// Puts the calling thread under `SCHED_BATCH`. Failing (a seccomp filter, a system other
 /// than Linux) only loses the batching, so it is logged at debug level and otherwise ignored.
-#[allow(unsafe_code)]
+#[allow(
+    unsafe_code,
+    reason = "nix does not wrap sched_setscheduler; the libc call is sound (see SAFETY)"
+)]
 pub(crate) fn use_batch_scheduling() {
     let param = libc::sched_param { sched_priority: 0 };
     // SAFETY: `sched_setscheduler` reads `param` (a valid, initialised struct that outlives
@@ -31,7 +34,7 @@ mod tests {
     use super::*;
 
     /// The policy as the kernel reports it for the calling thread.
-    #[allow(unsafe_code)]
+    #[allow(unsafe_code, reason = "nix does not wrap sched_getscheduler")]
     fn policy() -> libc::c_int {
         // SAFETY: reads the calling thread's policy; no pointers involved.
         unsafe { libc::sched_getscheduler(0) }

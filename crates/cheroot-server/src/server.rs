@@ -16,7 +16,7 @@ use crate::io_runtime::IoRuntime;
 use crate::listener::{ListenOptions, Listener};
 use crate::live::LiveSettings;
 use crate::pool::{DEFAULT_IDLE_TIMEOUT, WorkerPool};
-use crate::shared::Shared;
+use crate::server_state::ServerState;
 use crate::shutdown::Tracker;
 use crate::stats::{ServerFigures, Stats, StatsSnapshot};
 
@@ -95,7 +95,7 @@ struct State {
 
 struct Running {
     runtime: IoRuntime,
-    shared: Arc<Shared>,
+    shared: Arc<ServerState>,
     /// The listener until `serve()` hands it to the accept loop.
     listener: Option<Listener>,
     accept: Option<JoinHandle<()>>,
@@ -200,7 +200,7 @@ impl HttpServer {
         /// Sets the TLS adapter (`None`: plain HTTP).
         set_ssl_adapter: ssl_adapter: Option<std::sync::Arc<dyn cheroot_tls::SslAdapter>>;
         /// Switches the Common Log Format access log on the `cheroot::access` target.
-        access_log: access_log: bool;
+        set_access_log: access_log: bool;
     }
 
     /// Sets `timeout`; a running server uses it from the next socket wait on.
@@ -277,7 +277,7 @@ impl HttpServer {
         &self.inner.stats
     }
 
-    fn with_shared<T>(&self, f: impl FnOnce(&Shared) -> T) -> Option<T> {
+    fn with_shared<T>(&self, f: impl FnOnce(&ServerState) -> T) -> Option<T> {
         lock(&self.inner.state)
             .running
             .as_ref()
@@ -332,7 +332,7 @@ impl HttpServer {
         self.inner.live.load(&config);
         let tracker = Arc::new(Tracker::new());
         tracker.set_ready(true);
-        let shared = Arc::new(Shared::new(
+        let shared = Arc::new(ServerState::new(
             config,
             Arc::clone(&self.inner.gateway),
             pool,

@@ -56,7 +56,10 @@ pub struct TlsStream {
 }
 
 impl TlsStream {
-    #[cfg_attr(not(any(feature = "rustls", feature = "openssl")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "rustls", feature = "openssl")),
+        allow(dead_code, reason = "used only by a backend, and this build has none")
+    )]
     pub(crate) fn new(inner: BoxedIo) -> Self {
         Self { inner }
     }

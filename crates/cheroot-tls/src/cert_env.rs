@@ -84,13 +84,14 @@ fn dn_pairs(key: &str, dn: &[(String, String)], out: &mut Vec<(String, String)>)
     }
 }
 
-/// The current Unix time in seconds (0 if the clock is before 1970).
-#[cfg(any(feature = "rustls", feature = "openssl"))]
-pub(crate) fn now_unix() -> i64 {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+cfg_backend! {
+    /// The current Unix time in seconds (0 if the clock is before 1970).
+    pub(crate) fn now_unix() -> i64 {
+        use std::time::{SystemTime, UNIX_EPOCH};
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    }
 }
 
 #[cfg(test)]

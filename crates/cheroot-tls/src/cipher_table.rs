@@ -5,7 +5,10 @@
 #[derive(Debug)]
 pub(crate) struct SuiteInfo {
     /// The IANA code point.
-    #[cfg_attr(not(feature = "rustls"), allow(dead_code))]
+    #[cfg_attr(
+    not(feature = "rustls"),
+    allow(dead_code, reason = "read only by the rustls backend")
+)]
     pub(crate) code: u16,
     /// OpenSSL's name, which the environ shows (`SSL_CIPHER`).
     pub(crate) openssl: &'static str,
@@ -13,15 +16,24 @@ pub(crate) struct SuiteInfo {
     pub(crate) iana: &'static str,
     pub(crate) tls13: bool,
     /// Key bits, used and of the algorithm (equal for these AEAD suites).
-    #[cfg_attr(not(feature = "rustls"), allow(dead_code))]
+    #[cfg_attr(
+    not(feature = "rustls"),
+    allow(dead_code, reason = "read only by the rustls backend")
+)]
     pub(crate) bits: u32,
     /// OpenSSL cipher-list keywords that select the suite (TLS 1.2 only, as in OpenSSL).
-    #[cfg_attr(not(feature = "rustls"), allow(dead_code))]
+    #[cfg_attr(
+    not(feature = "rustls"),
+    allow(dead_code, reason = "read only by the rustls backend")
+)]
     tags: &'static [&'static str],
 }
 
 /// Keywords every TLS 1.2 suite here answers to: all are ECDHE with an AEAD, "high".
-#[cfg_attr(not(feature = "rustls"), allow(dead_code))]
+#[cfg_attr(
+    not(feature = "rustls"),
+    allow(dead_code, reason = "read only by the rustls backend")
+)]
 const TLS12: &[&str] = &[
     "ALL", "DEFAULT", "HIGH", "ECDHE", "EECDH", "kECDHE", "kEECDH", "TLSv1.2", "AEAD",
 ];
@@ -103,7 +115,10 @@ pub(crate) const SUITES: &[SuiteInfo] = &[
 
 impl SuiteInfo {
     /// Whether `atom` (a name or keyword, any case) selects this suite.
-    #[cfg_attr(not(feature = "rustls"), allow(dead_code))]
+    #[cfg_attr(
+    not(feature = "rustls"),
+    allow(dead_code, reason = "read only by the rustls backend")
+)]
     pub(crate) fn matches(&self, atom: &str) -> bool {
         let rustls_name = self.iana.replacen("TLS_", "TLS13_", 1);
         atom.eq_ignore_ascii_case(self.openssl)
@@ -117,7 +132,10 @@ impl SuiteInfo {
     }
 
     /// The suite with IANA code `code`.
-    #[cfg_attr(not(feature = "rustls"), allow(dead_code))]
+    #[cfg_attr(
+    not(feature = "rustls"),
+    allow(dead_code, reason = "read only by the rustls backend")
+)]
     pub(crate) fn by_code(code: u16) -> Option<&'static SuiteInfo> {
         SUITES.iter().find(|s| s.code == code)
     }

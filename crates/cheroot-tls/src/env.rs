@@ -9,12 +9,18 @@ pub struct TlsEnv {
 }
 
 impl TlsEnv {
-    #[cfg_attr(not(any(feature = "rustls", feature = "openssl")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "rustls", feature = "openssl")),
+        allow(dead_code, reason = "used only by a backend, and this build has none")
+    )]
     pub(crate) fn push(&mut self, key: impl Into<String>, value: impl Into<String>) {
         self.pairs.push((key.into(), value.into()));
     }
 
-    #[cfg_attr(not(any(feature = "rustls", feature = "openssl")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "rustls", feature = "openssl")),
+        allow(dead_code, reason = "used only by a backend, and this build has none")
+    )]
     pub(crate) fn extend(&mut self, pairs: Vec<(String, String)>) {
         self.pairs.extend(pairs);
     }

@@ -41,7 +41,10 @@ impl TlsError {
         }
     }
 
-    #[cfg_attr(not(any(feature = "rustls", feature = "openssl")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "rustls", feature = "openssl")),
+        allow(dead_code, reason = "used only by a backend, and this build has none")
+    )]
     pub(crate) fn file(path: &Path, detail: impl Into<String>) -> Self {
         Self {
             kind: ErrorKind::File {
@@ -51,14 +54,20 @@ impl TlsError {
         }
     }
 
-    #[cfg_attr(not(any(feature = "rustls", feature = "openssl")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "rustls", feature = "openssl")),
+        allow(dead_code, reason = "used only by a backend, and this build has none")
+    )]
     pub(crate) fn ciphers(detail: impl Into<String>) -> Self {
         Self {
             kind: ErrorKind::Ciphers(detail.into()),
         }
     }
 
-    #[cfg_attr(not(any(feature = "rustls", feature = "openssl")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "rustls", feature = "openssl")),
+        allow(dead_code, reason = "used only by a backend, and this build has none")
+    )]
     pub(crate) fn config(detail: impl Into<String>) -> Self {
         Self {
             kind: ErrorKind::Config(detail.into()),
@@ -138,7 +147,10 @@ enum AcceptKind {
     Io(io::Error),
 }
 
-#[cfg_attr(not(any(feature = "rustls", feature = "openssl")), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "rustls", feature = "openssl")),
+    allow(dead_code, reason = "used only by a backend, and this build has none")
+)]
 impl TlsAcceptError {
     pub(crate) fn plain_http() -> Self {
         Self {

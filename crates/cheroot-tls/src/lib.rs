@@ -54,6 +54,17 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// Compiles the items it wraps only when a backend (`rustls` or `openssl`) is built in, as
+/// tokio's `cfg_net!` does for its features.
+macro_rules! cfg_backend {
+    ($($item:item)*) => {
+        $(
+            #[cfg(any(feature = "rustls", feature = "openssl"))]
+            $item
+        )*
+    };
+}
+
 mod adapter;
 // The certificate reader needs no backend: it is public (and fuzzed) without one.
 mod cert_env;
@@ -64,18 +75,14 @@ mod registry;
 mod settings;
 mod x509;
 
-#[cfg(any(feature = "rustls", feature = "openssl"))]
-mod cipher_table;
-#[cfg(any(feature = "rustls", feature = "openssl"))]
-mod files;
-#[cfg(any(feature = "rustls", feature = "openssl"))]
-mod handshake;
-#[cfg(any(feature = "rustls", feature = "openssl"))]
-mod pem_text;
-#[cfg(any(feature = "rustls", feature = "openssl"))]
-mod plain_http;
-#[cfg(any(feature = "rustls", feature = "openssl"))]
-mod prefixed;
+cfg_backend! {
+    mod cipher_table;
+    mod files;
+    mod handshake;
+    mod pem_text;
+    mod plain_http;
+    mod prefixed;
+}
 
 #[cfg(feature = "rustls")]
 mod rustls_adapter;

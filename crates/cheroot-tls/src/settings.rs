@@ -53,7 +53,10 @@ impl Password {
     }
 
     /// The password's bytes, calling the callback if there is one.
-    #[cfg_attr(not(feature = "openssl"), allow(dead_code))]
+    #[cfg_attr(
+        not(feature = "openssl"),
+        allow(dead_code, reason = "called only where OpenSSL reads the key")
+    )]
     pub(crate) fn resolve(&self) -> Vec<u8> {
         match self {
             Self::Text(text) => text.as_bytes().to_vec(),
@@ -181,7 +184,10 @@ impl TlsSettings {
     }
 
     /// The file client certificates are checked against: the bundle, else the chain.
-    #[cfg_attr(not(any(feature = "rustls", feature = "openssl")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "rustls", feature = "openssl")),
+        allow(dead_code, reason = "used only by a backend, and this build has none")
+    )]
     pub(crate) fn client_ca_file(&self) -> Option<&std::path::Path> {
         self.ca_bundle
             .as_deref()

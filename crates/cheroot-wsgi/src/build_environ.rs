@@ -8,8 +8,8 @@ use cheroot_server::{BindAddr, ConnInfo, RequestHead};
 use cheroot_wire::{BodyFraming, request_body_framing};
 
 use crate::environ::{Environ, WsgiVersion, header_key};
+use crate::environ_vars::Text;
 use crate::input::WsgiInput;
-use crate::vars::Text;
 
 /// What the gateway knows about the server beyond the connection.
 #[derive(Debug, Clone)]

@@ -5,9 +5,9 @@ use std::fmt;
 
 use cheroot_server::Headers;
 
+use crate::environ_vars::{EnvironVars, Text};
 use crate::errors_stream::WsgiErrors;
 use crate::input::WsgiInput;
-use crate::vars::{Text, Vars};
 
 /// Which flavour of WSGI environ the gateway builds (cheroot's `Server.wsgi_version`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -59,7 +59,7 @@ impl fmt::Display for WsgiVersion {
 /// [`headers`](Environ::headers), which plain WSGI cannot offer.
 #[derive(Debug)]
 pub struct Environ {
-    vars: Vars,
+    vars: EnvironVars,
     headers: Headers,
     /// `wsgi.input`: the request body.
     pub input: WsgiInput,
@@ -84,7 +84,7 @@ impl Environ {
     /// for tests and for middleware that builds requests.
     pub fn new() -> Self {
         Self {
-            vars: Vars::default(),
+            vars: EnvironVars::default(),
             headers: Headers::new(),
             input: WsgiInput::empty(),
             errors: WsgiErrors::stderr(),
@@ -109,7 +109,7 @@ impl Environ {
     /// An environ with room for `n` variables, for the gateway to fill.
     pub(crate) fn with_capacity(n: usize) -> Self {
         Self {
-            vars: Vars::with_capacity(n),
+            vars: EnvironVars::with_capacity(n),
             ..Self::new()
         }
     }

@@ -10,7 +10,7 @@ use crate::app::WsgiApp;
 use crate::environ::Environ;
 use crate::error::AppError;
 use crate::gateway;
-use crate::start_response::{Core, Sink};
+use crate::start_response::{Core, ResponseTarget};
 
 /// A response recorded by [`invoke`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -75,7 +75,7 @@ impl Recorder {
     }
 }
 
-impl Sink for Recorder {
+impl ResponseTarget for Recorder {
     fn set_status(&mut self, code: u16, reason: &str) {
         self.status = Some((code, reason.to_owned()));
     }

@@ -47,6 +47,7 @@ mod body;
 mod build_environ;
 mod dispatch;
 mod environ;
+mod environ_vars;
 mod error;
 mod errors_stream;
 mod gateway;
@@ -54,7 +55,6 @@ mod input;
 mod invoke;
 mod server;
 mod start_response;
-mod vars;
 
 pub use app::{WsgiApp, app_fn};
 pub use body::{Body, ResponseBody};

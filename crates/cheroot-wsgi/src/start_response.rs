@@ -16,8 +16,9 @@ const OVERFLOW_BEFORE_HEADERS: &str =
 /// cheroot's `ValueError` message when a later write passes it.
 const OVERFLOW_AFTER_HEADERS: &str = "Response body exceeds the declared Content-Length.";
 
-/// Where the response goes: the server's [`Response`], or a recorder in tests.
-pub(crate) trait Sink {
+/// Where the response goes: the server's [`Response`], or the recorder of
+/// [`invoke`](crate::invoke()) and of the tests.
+pub(crate) trait ResponseTarget {
     fn set_status(&mut self, code: u16, reason: &str);
     fn add_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HeaderError>;
     fn send_headers(&mut self) -> io::Result<()>;
@@ -28,7 +29,7 @@ pub(crate) trait Sink {
     fn hold(&mut self);
 }
 
-impl Sink for Response<'_> {
+impl ResponseTarget for Response<'_> {
     fn set_status(&mut self, code: u16, reason: &str) {
         Response::set_status(self, code, reason);
     }
@@ -61,10 +62,10 @@ pub(crate) struct Core<'r> {
 }
 
 struct State<'r> {
-    sink: &'r mut dyn Sink,
+    target: &'r mut dyn ResponseTarget,
     /// Set by `start_response`: code, reason, headers (already latin-1 bytes).
     started: Option<Started>,
-    /// Whether the status and headers were handed to the sink (they go out with the head).
+    /// Whether the status and headers were handed to the target (they go out with the head).
     staged: bool,
     headers_sent: bool,
     /// Body bytes the app handed over (before any truncation).
@@ -80,10 +81,10 @@ struct Started {
 }
 
 impl<'r> Core<'r> {
-    pub(crate) fn new(sink: &'r mut dyn Sink) -> Self {
+    pub(crate) fn new(target: &'r mut dyn ResponseTarget) -> Self {
         Self {
             state: RefCell::new(State {
-                sink,
+                target,
                 started: None,
                 staged: false,
                 headers_sent: false,
@@ -170,7 +171,7 @@ impl<'r> Core<'r> {
     pub(crate) fn write_held(&self, data: Bytes, last: bool) -> Result<(), AppError> {
         let mut state = self.state.borrow_mut();
         if last {
-            state.sink.hold();
+            state.target.hold();
         }
         let Some(started) = &state.started else {
             return Err(AppError::write_before_start_response());
@@ -183,17 +184,17 @@ impl<'r> Core<'r> {
             // refuses the chunk, sends nothing and answers cheroot's 500 when this error
             // reaches it.
             state.stage()?;
-            let _ = state.sink.write_bytes(data);
+            let _ = state.target.write_bytes(data);
             return Err(AppError::content_length_exceeded(OVERFLOW_BEFORE_HEADERS));
         }
-        // The head goes out with the chunk, in one message to the connection (the sink
+        // The head goes out with the chunk, in one message to the connection (the target
         // starts the response itself on its first write).
         if !state.headers_sent {
             state.stage()?;
             state.headers_sent = true;
         }
         state.written += len;
-        match state.sink.write_bytes(data) {
+        match state.target.write_bytes(data) {
             Ok(()) if !over => Ok(()),
             // The server truncated the chunk and will close the connection.
             Ok(()) => Err(AppError::content_length_exceeded(OVERFLOW_AFTER_HEADERS)),
@@ -216,7 +217,7 @@ impl Core<'_> {
             state.headers_sent = true;
         }
         state.written += region.len();
-        state.sink.send_file(region).map_err(|err| {
+        state.target.send_file(region).map_err(|err| {
             if err.kind() == io::ErrorKind::InvalidData {
                 AppError::content_length_exceeded(OVERFLOW_AFTER_HEADERS)
             } else {
@@ -227,7 +228,7 @@ impl Core<'_> {
 }
 
 impl State<'_> {
-    /// Hands status and headers to the sink (once).
+    /// Hands status and headers to the target (once).
     fn stage(&mut self) -> Result<(), AppError> {
         if self.staged {
             return Ok(());
@@ -235,9 +236,9 @@ impl State<'_> {
         let Some(started) = &self.started else {
             return Err(AppError::no_start_response());
         };
-        self.sink.set_status(started.code, &started.reason);
+        self.target.set_status(started.code, &started.reason);
         for (name, value) in &started.headers {
-            self.sink
+            self.target
                 .add_header(name, value)
                 .map_err(|err| AppError::invalid_response(err.to_string()))?;
         }
@@ -251,7 +252,7 @@ impl State<'_> {
         }
         self.stage()?;
         self.headers_sent = true;
-        self.sink.send_headers().map_err(AppError::io)
+        self.target.send_headers().map_err(AppError::io)
     }
 }
 
@@ -461,7 +462,7 @@ pub(crate) mod tests {
         pub(crate) held: bool,
     }
 
-    impl Sink for Recorder {
+    impl ResponseTarget for Recorder {
         fn set_status(&mut self, code: u16, reason: &str) {
             self.status = Some((code, reason.to_owned()));
         }

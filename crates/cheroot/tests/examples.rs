@@ -9,10 +9,10 @@ use cheroot::{BindAddr, Gateway, HttpServer};
 
 // The examples' own files, so the test serves the code the reader runs. Their `main`s bind a
 // fixed port and are never called here.
-#[allow(dead_code)]
+#[allow(dead_code, reason = "the example's `main` is never called here")]
 #[path = "../examples/hello.rs"]
 mod hello;
-#[allow(dead_code)]
+#[allow(dead_code, reason = "the example's `main` is never called here")]
 #[path = "../examples/json_api.rs"]
 mod json_api;
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use cheroot::BindAddr;
 use cheroot_cli::{
-    AppSpec, BuiltinApp, ClientVerify, Command, LogLevel, Options, SslAdapter, parse_args,
+    AppSpec, BuiltinApp, ClientVerify, Command, LogLevel, Options, TlsBackend, parse_args,
 };
 
 fn run(args: &[&str]) -> Options {
@@ -233,7 +233,7 @@ fn tls_flags_parse_and_validate() {
         "builtin:echo",
     ]);
     let tls = &options.tls;
-    assert_eq!(tls.adapter, Some(SslAdapter::Openssl));
+    assert_eq!(tls.adapter, Some(TlsBackend::Openssl));
     assert_eq!(tls.certificate, Some(PathBuf::from("cert.pem")));
     assert_eq!(tls.private_key, Some(PathBuf::from("key.pem")));
     assert_eq!(tls.certificate_chain, Some(PathBuf::from("ca.pem")));
@@ -243,9 +243,9 @@ fn tls_flags_parse_and_validate() {
 
     // cheroot's adapter names are aliases.
     for (name, want) in [
-        ("builtin", SslAdapter::Rustls),
-        ("RUSTLS", SslAdapter::Rustls),
-        ("pyopenssl", SslAdapter::Openssl),
+        ("builtin", TlsBackend::Rustls),
+        ("RUSTLS", TlsBackend::Rustls),
+        ("pyopenssl", TlsBackend::Openssl),
     ] {
         let options = run(&[
             "--ssl-adapter",

@@ -9,11 +9,11 @@ use crate::zero_copy::ZeroCopy;
 
 use super::body::BodyDecoder;
 use super::body_deadline::BodyDeadline;
-use super::invoke::run_gateway;
+use super::run_gateway::run_gateway;
 use super::{Conn, Dispatch};
 use crate::request::Request;
 use crate::request_body::RequestBody;
-use crate::response::{Response, ResponseCtx, Sink};
+use crate::response::{Response, ResponseCtx, ResponseOutput};
 
 /// The first allocation of the write buffer for inline responses: sixteen small responses.
 const WRITE_BUFFER_START: usize = 4096;
@@ -60,7 +60,8 @@ where
             out.reserve(WRITE_BUFFER_START);
         }
         let scratch = std::mem::take(&mut self.scratch);
-        let mut resp = Response::with_scratch(ctx, Sink::Inline(&mut self.writer), scratch);
+        let mut resp =
+            Response::with_scratch(ctx, ResponseOutput::Inline(&mut self.writer), scratch);
         let outcome = run_gateway(gateway, &mut req, &mut resp);
         self.scratch = resp.into_scratch();
         Dispatch::Done {

@@ -4,17 +4,17 @@
 //! Phases, one file each: [`read_head`] waits for and parses a request head (and parks an
 //! idle keep-alive connection), [`body`] decodes a request body, [`inline`] and [`pooled`] run
 //! the gateway on the I/O task or on the worker pool, [`drain`] skips an unread body before the
-//! next request, [`keepalive`] holds the persistence rules and [`invoke`] calls the gateway.
+//! next request, [`keepalive`] holds the persistence rules and [`run_gateway`] calls the gateway.
 
 mod body;
 mod body_deadline;
 mod drain;
 mod inline;
-mod invoke;
 mod keepalive;
 mod pooled;
 mod prebuffer;
 mod read_head;
+mod run_gateway;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -32,7 +32,7 @@ use crate::access_log;
 use crate::config::ExpectContinue;
 use crate::conn_info::ConnInfo;
 use crate::response::{Failure, OVERFLOW_MESSAGE, OutBuf, Outcome, ResponseCtx};
-use crate::shared::Shared;
+use crate::server_state::ServerState;
 
 use body::BodyDecoder;
 use body_deadline::BodyDeadline;
@@ -60,7 +60,7 @@ pub(crate) async fn serve_connection<R, W>(
     read_half: R,
     write_half: W,
     info: Arc<ConnInfo>,
-    shared: Arc<Shared>,
+    shared: Arc<ServerState>,
 ) where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + ZeroCopy + Unpin + Send + 'static,
@@ -122,7 +122,7 @@ enum Dispatch {
 struct Conn<R, W> {
     reader: StreamReader<R>,
     writer: StreamWriter<W>,
-    shared: Arc<Shared>,
+    shared: Arc<ServerState>,
     info: Arc<ConnInfo>,
     stop: watch::Receiver<bool>,
     requests_seen: u64,

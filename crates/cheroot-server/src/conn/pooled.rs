@@ -14,14 +14,14 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::body::{BodyDecoder, Step};
 use super::body_deadline::BodyDeadline;
-use super::invoke::run_gateway;
+use super::run_gateway::run_gateway;
 use super::{Conn, Dispatch, log_socket_error};
 use crate::client_side::{client_side, client_side_io};
 use crate::handoff;
 use crate::request::Request;
 use crate::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
 use crate::response::{
-    EVENT_CHANNEL_CAPACITY, Ended, Event, Failure, Outcome, Response, ResponseCtx, Sink,
+    EVENT_CHANNEL_CAPACITY, Ended, Event, Failure, Outcome, Response, ResponseCtx, ResponseOutput,
 };
 
 /// Where a request's `100 Continue` stands.
@@ -80,12 +80,12 @@ where
         let job = move || {
             let mut request_body = request_body;
             let mut req = Request::new(&head, &info, &mut request_body);
-            let sink = Sink::Channel {
+            let output = ResponseOutput::Channel {
                 tx: event_tx,
                 pending,
                 zero_copy,
             };
-            let mut resp = Response::new(&ctx, sink);
+            let mut resp = Response::new(&ctx, output);
             let outcome = run_gateway(&*gateway, &mut req, &mut resp);
             resp.send_end(outcome, head);
         };

@@ -11,9 +11,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::state::{CHECK_AT_MOST, CHECK_EVERY, GROW_AFTER, Shared};
+use super::state::{CHECK_AT_MOST, CHECK_EVERY, GROW_AFTER, PoolShared};
 
-impl Shared {
+impl PoolShared {
     /// Spawns the monitor thread, named `cheroot-pool-monitor`.
     pub(super) fn spawn_monitor(self: &Arc<Self>) -> std::io::Result<()> {
         self.lock().monitor_running = true;

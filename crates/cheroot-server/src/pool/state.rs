@@ -30,7 +30,9 @@ pub(super) const CHECK_AT_MOST: Duration = Duration::from_millis(8);
 /// starts a new thread.
 pub(super) const GROW_AFTER: Duration = Duration::from_millis(5);
 
-pub(super) struct Shared {
+/// What the pool's threads share: its settings, the queue under one lock, and the condition
+/// variables they wait on.
+pub(super) struct PoolShared {
     pub(super) min: usize,
     pub(super) max: Option<usize>,
     /// Cores this process may run on: up to this many threads are kept awake while work
@@ -99,7 +101,8 @@ impl State {
     }
 }
 
-/// What [`Shared::call_help`] decided; carried out by [`Shared::act`] once the lock is let go.
+/// What [`PoolShared::call_help`] decided; carried out by [`PoolShared::act`] once the lock is
+/// let go.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct Help {
     /// Wake one idle thread.
@@ -110,7 +113,7 @@ pub(super) struct Help {
     pub(super) watch: bool,
 }
 
-impl Shared {
+impl PoolShared {
     /// The state lock. Jobs never run under it, so a poisoned lock only means a panic in this
     /// module's own bookkeeping; the state is still consistent enough to go on.
     pub(super) fn lock(&self) -> MutexGuard<'_, State> {

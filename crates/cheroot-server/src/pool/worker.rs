@@ -4,9 +4,9 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use super::state::Shared;
+use super::state::PoolShared;
 
-impl Shared {
+impl PoolShared {
     /// Spawns one worker; the caller has already counted it in `threads`.
     pub(super) fn spawn_worker(self: &Arc<Self>) -> std::io::Result<()> {
         let id = {

@@ -70,11 +70,11 @@ impl From<Arc<str>> for Text {
 
 /// The variables, unsorted, each key once.
 #[derive(Debug, Default)]
-pub(crate) struct Vars {
+pub(crate) struct EnvironVars {
     pairs: Vec<(Text, Text)>,
 }
 
-impl Vars {
+impl EnvironVars {
     /// Room for `n` variables.
     pub(crate) fn with_capacity(n: usize) -> Self {
         Self {
@@ -149,7 +149,7 @@ mod tests {
 
     #[test]
     fn insert_replaces_and_remove_takes_out() {
-        let mut vars = Vars::default();
+        let mut vars = EnvironVars::default();
         assert_eq!(vars.insert("B".into(), "1".into()), None);
         vars.push_new("A", "x");
         assert_eq!(
@@ -169,7 +169,7 @@ mod tests {
 
     #[test]
     fn in_order_keeps_the_order_set_and_tells_constant_keys() {
-        let mut vars = Vars::with_capacity(3);
+        let mut vars = EnvironVars::with_capacity(3);
         vars.push_new("REQUEST_METHOD", "GET");
         vars.insert(String::from("HTTP_HOST").into(), "h".into());
         vars.push_new("PATH_INFO", String::from("/x"));
@@ -187,7 +187,7 @@ mod tests {
 
     #[test]
     fn sorted_lists_every_variable_by_key() {
-        let mut vars = Vars::with_capacity(4);
+        let mut vars = EnvironVars::with_capacity(4);
         for key in ["wsgi.url_scheme", "PATH_INFO", "HTTP_HOST", "CONTENT_TYPE"] {
             vars.push_new(key, "v");
         }

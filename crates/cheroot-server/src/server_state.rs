@@ -16,7 +16,7 @@ use crate::stats::Stats;
 use crate::wake_batch::WakeBatch;
 
 /// One running server's shared state, behind an `Arc` in every connection task.
-pub(crate) struct Shared {
+pub(crate) struct ServerState {
     pub(crate) config: ServerConfig,
     pub(crate) gateway: Arc<dyn Gateway>,
     pub(crate) pool: WorkerPool,
@@ -35,15 +35,15 @@ pub(crate) struct Shared {
     pub(crate) wakes: Arc<WakeBatch>,
 }
 
-impl std::fmt::Debug for Shared {
+impl std::fmt::Debug for ServerState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Shared")
+        f.debug_struct("ServerState")
             .field("bind_addr", &self.bind_addr)
             .finish_non_exhaustive()
     }
 }
 
-impl Shared {
+impl ServerState {
     pub(crate) fn new(
         config: ServerConfig,
         gateway: Arc<dyn Gateway>,
