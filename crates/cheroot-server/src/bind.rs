@@ -211,7 +211,7 @@ mod tests {
             ("[::1]x", "invalid bind address"),
             ("::1:8000", "with an IPv6 address in brackets"),
             (":8000", "Host values of '' or None are not allowed"),
-            // Issue 13 item 9: these would bind an auto-named abstract socket.
+            // Refused because these would bind an auto-named abstract socket.
             ("", "bind address \"\" is empty"),
             ("@", "bind address \"@\" is empty"),
             ("\0", "bind address \"\\0\" is empty"),

@@ -360,8 +360,9 @@ mod tests {
 
     #[test]
     fn thread_counts_the_machine_cannot_give_are_refused() {
-        // Issue 13 item 2: `--threads 20000` passed validation, then died part-way through
-        // starting threads (a panic from std when vm.max_map_count ran out).
+        // Thread counts are checked against the machine: `--threads 20000` used to pass
+        // validation, then die part-way through starting threads (a panic from std when
+        // vm.max_map_count ran out).
         let Some(limit) = crate::max_worker_threads() else {
             return;
         };
@@ -391,7 +392,7 @@ mod tests {
 
     #[test]
     fn the_default_pool_has_a_finite_cap() {
-        // Issue 13 item 1: no load may make the server start threads without bound.
+        // No load may make the server start threads without bound.
         let config = ServerConfig::default();
         let max = config.maxthreads.expect("a finite default");
         assert!(max >= config.minthreads, "{max}");

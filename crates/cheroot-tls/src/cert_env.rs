@@ -47,8 +47,9 @@ pub(crate) fn cert_pairs(prefix: &str, cert: &CertInfo, now: i64) -> Vec<(String
     for (i, name) in cert.san_email.iter().enumerate() {
         out.push((format!("{prefix}_SAN_Email_{i}"), name.clone()));
     }
-    // mod_ssl's meaning: whole days until the certificate expires, 0 once it has. cheroot
-    // gives the certificate's whole lifetime instead (inventory 5.2); we follow mod_ssl.
+    // mod_ssl's meaning: whole days until the certificate expires, 0 once it has. cheroot gives the
+    // certificate's whole lifetime instead (docs/cheroot-reference.md#tls-v-remain); we follow
+    // mod_ssl.
     let remain = (cert.not_after.unix_seconds() - now).max(0) / 86_400;
     out.push((format!("{prefix}_V_REMAIN"), remain.to_string()));
     out

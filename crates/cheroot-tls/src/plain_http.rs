@@ -147,7 +147,7 @@ mod tests {
         assert!(head.contains(&format!("Content-Length: {}", body.len())));
         assert!(head.starts_with("HTTP/1.1 400 Bad Request\r\n"));
         assert!(head.ends_with("Connection: close"));
-        // Issue 13 item 13: a Date, as on every answer of the server's own.
+        // A Date, as on every answer of the server's own (RFC 9110 section 6.6.1).
         assert!(
             head.contains("\r\nDate: ") && head.contains(" GMT\r\n"),
             "{head}"

@@ -2,8 +2,9 @@
 //! chunk data as it arrives, skips extensions, and consumes and keeps the trailer section.
 //!
 //! cheroot's `ChunkedRFile` leaves the trailers unread (so a pipelined request after them is
-//! "Malformed Request-Line") and turns a bad chunk size into a 500 (inventory item 37); here the
-//! body is consumed to its last byte and every framing error is a 400 with a short reason.
+//! "Malformed Request-Line") and turns a bad chunk size into a 500
+//! (docs/cheroot-reference.md#chunked-trailers-unread, #chunked-bad-size-500); here the body is
+//! consumed to its last byte and every framing error is a 400 with a short reason.
 
 use crate::chunk_ext::{ChunkExt, ExtStep};
 use crate::field_syntax::{is_field_value, is_token, trim_ows};
@@ -720,8 +721,8 @@ mod tests {
 
     #[test]
     fn pipelined_request_after_trailers_is_untouched() {
-        // Inventory item 37: cheroot leaves the trailers unread, so the next request on the
-        // connection is "Malformed Request-Line". We consume them.
+        // cheroot-reference chunked-trailers-unread: cheroot leaves the trailers unread, so the
+        // next request on the connection is "Malformed Request-Line". We consume them.
         let input =
             b"4\r\nWiki\r\n0\r\nChecksum: abc\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n";
         let (body, trailers, rest) = decode_whole(input).unwrap().unwrap();

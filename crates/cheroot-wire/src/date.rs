@@ -14,7 +14,7 @@ const MAX_SECONDS: u64 = 253_402_300_799;
 const WEEKDAYS: [&[u8; 3]; 7] = [b"Sun", b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat"];
 
 /// An HTTP date in IMF-fixdate form, such as `Sun, 06 Nov 1994 08:49:37 GMT`, as cheroot sends
-/// it in `Date` (inventory item 2).
+/// it in `Date` (docs/cheroot-reference.md#response-header-order).
 ///
 /// ```
 /// use cheroot_wire::HttpDate;

@@ -1,7 +1,8 @@
 //! Request body framing (RFC 9112 §6.3): whether a request carries no body, a body of known
 //! length or a chunked body, decided from its `Content-Length` and `Transfer-Encoding` fields.
 //!
-//! cheroot is lax here in ways that allow request smuggling (inventory §5.2): it parses
+//! cheroot is lax here in ways that allow request smuggling (docs/cheroot-reference.md:
+//! #content-length-parsing, #transfer-encoding): it parses
 //! `Content-Length` with Python's `int()` (so `+5`, ` 5 ` and `0_3` pass), lets the last of
 //! several differing `Content-Length` fields win, and accepts `Content-Length` together with
 //! `Transfer-Encoding`. This module follows RFC 9112 instead; `docs/differences.md` lists each
@@ -56,7 +57,7 @@ const CHUNKED_NOT_LAST: ParseError = ParseError::new(
 const EMPTY_TRANSFER_ENCODING: ParseError =
     ParseError::new(400, "Malformed Transfer-Encoding Header.");
 /// Any coding but `chunked` (gzip, deflate, compress, identity, ...): cheroot answers
-/// `501 Unimplemented` with an empty body (inventory item 34).
+/// `501 Unimplemented` with an empty body (docs/cheroot-reference.md#transfer-encoding).
 const UNIMPLEMENTED_CODING: ParseError = ParseError::new(501, "");
 
 /// Decides how the body of a request with this `version` and these `headers` is framed.
@@ -224,8 +225,8 @@ mod tests {
 
     #[test]
     fn content_length_values() {
-        // test_conn.py::test_Content_Length_not_int and the int() leniencies of inventory
-        // item 30, which we refuse.
+        // test_conn.py::test_Content_Length_not_int and the int() leniencies of cheroot-reference
+        // content-length-parsing, which we refuse.
         check(&[
             (H11, &[("Content-Length", "0")], Ok(Length(0))),
             (H11, &[("Content-Length", "5")], Ok(Length(5))),
@@ -330,7 +331,7 @@ mod tests {
             (H11, &[("transfer-encoding", "CHUNKED")], Ok(Chunked)),
             (H11, &[("Transfer-Encoding", " chunked ")], Ok(Chunked)),
             (H11, &[("Transfer-Encoding", ", chunked,")], Ok(Chunked)),
-            // Unknown codings: cheroot's 501 Unimplemented (inventory item 34).
+            // Unknown codings: cheroot's 501 Unimplemented (cheroot-reference transfer-encoding).
             (H11, &[("Transfer-Encoding", "gzip")], Err(501)),
             (H11, &[("Transfer-Encoding", "gzip, chunked")], Err(501)),
             (

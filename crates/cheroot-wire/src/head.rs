@@ -195,11 +195,11 @@ impl ParseError {
 /// # Errors
 ///
 /// A [`ParseError`] with cheroot's status and message for everything cheroot refuses (see the
-/// associated constants of [`ParseError`]), and a 400 with a short reason for what RFC 9112
-/// forbids and cheroot lets through: obsolete line folding, whitespace before a colon, a name
-/// that is not a token, a control byte (but HTAB) or DEL in a value, a missing `Host` on HTTP/1.1, more than one
-/// `Host`, a `Host` that is not `host[:port]`. A request line longer than [`Limits::max_head_size`] is 414, a longer head 431, too
-/// many fields 431.
+/// associated constants of [`ParseError`]), and a 400 with a short reason for what RFC 9112 forbids
+/// and cheroot lets through: obsolete line folding, whitespace before a colon, a name that is not a
+/// token, a control byte (but HTAB) or DEL in a value, a missing `Host` on HTTP/1.1, more than one
+/// `Host`, a `Host` that is not `host[:port]`. A request line longer than [`Limits::max_head_size`]
+/// is 414, a longer head 431, too many fields 431.
 ///
 /// # Examples
 ///
@@ -865,7 +865,8 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
                 &[],
                 18,
             ),
-            // Inventory item 16 [run]: one leading empty line is ignored and counted as used.
+            // cheroot-reference leading-empty-line: one leading empty line is ignored and counted
+            // as used.
             (
                 b"\r\nGET / HTTP/1.0\r\n\r\nrest",
                 d,
@@ -981,7 +982,7 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
                 d,
                 ParseError::VERSION_NOT_SUPPORTED,
             ),
-            // Inventory item 12 [run] and item 4 [run].
+            // cheroot-reference version-505: versions compare as integers.
             (
                 b"GET / HTTP/1.10\r\n\r\n",
                 d,
@@ -1013,7 +1014,7 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
                 d,
                 ParseError::CRLF_REQUIRED,
             ),
-            // Inventory item 16 [run]: two leading empty lines.
+            // cheroot-reference leading-empty-line: two leading empty lines.
             (
                 b"\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n",
                 d,
@@ -1286,7 +1287,7 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
         let head = b"GET /abc HTTP/1.0\r\nX: 1\r\n\r\n"; // 27 bytes
         let cases: &[(&[u8], ParseOptions, Result<usize, ParseError>)] = &[
             (head, small(27, 100), Ok(27)),
-            // Inventory item 25 [run]: a request line over the limit is 414.
+            // cheroot-reference request-line-too-long: a request line over the limit is 414.
             (head, small(18, 100), Err(ParseError::REQUEST_LINE_TOO_LONG)),
             // ... at once, without waiting for the line's end.
             (
@@ -1295,7 +1296,7 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
                 Err(ParseError::REQUEST_LINE_TOO_LONG),
             ),
             (&line[..17], small(18, 100), Ok(0)),
-            // Issue 13 item 11: a method that alone fills the limit is 400, not a 414 that
+            // A method that alone fills the limit is 400, not a 414 that
             // would blame the target; complete or not.
             (
                 b"GETGETGETGETGETGETGET / HTTP/1.0\r\n\r\n",
@@ -1355,7 +1356,7 @@ Sec-Fetch-Mode: navigate\r\n\r\n";
 
     #[test]
     fn absolute_form_targets() {
-        // Issue 13 item 10, RFC 9112 section 3.2.2: the path and query of an absolute-form
+        // RFC 9112 section 3.2.2: the path and query of an absolute-form
         // target are used; its host must be the Host field's.
         let d = ParseOptions::default();
         let (head, _) = complete(

@@ -191,7 +191,8 @@ mod tests {
 
     #[test]
     fn split_gives_cheroot_statuses_and_messages() {
-        // test_core.py::test_malformed_request_line and inventory items 10-12.
+        // test_core.py::test_malformed_request_line;
+        // docs/cheroot-reference.md#malformed-request-line and #version-505.
         type Split<'a> = Result<(&'a str, &'a str, LineVersion), ParseError>;
         let cases: &[(&str, Split<'_>)] = &[
             ("GET / HTTP/1.1", Ok(("GET", "/", LineVersion::Http11))),
@@ -235,7 +236,7 @@ mod tests {
 
     #[test]
     fn method_case_and_token_rules() {
-        // Issue 13 item 10: any token is a method, case-sensitive (RFC 9110 section 9.1);
+        // Any token is a method, case-sensitive (RFC 9110 section 9.1), in the default mode too;
         // cheroot's strict mode answers `GeT` with 400 (test_core.py::test_malformed_http_method).
         let token = |name: &str| Ok(Method::from_bytes(name.as_bytes()).unwrap());
         let cases: &[(&str, bool, Result<Method, ParseError>)] = &[

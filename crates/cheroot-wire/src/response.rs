@@ -3,8 +3,8 @@
 //!
 //! cheroot writes whatever the application returns for HEAD, 204 and 304, desynchronising the
 //! connection, and never checks response header names or values for CR/LF, which allows response
-//! splitting (inventory §5.2). Here those responses never carry a body, and a bad header is an
-//! error.
+//! splitting (docs/cheroot-reference.md#response-headers-unchecked). Here those responses never
+//! carry a body, and a bad header is an error.
 
 use bytes::{BufMut, BytesMut};
 use http::{Method, Version};
@@ -36,7 +36,8 @@ pub enum ResponseFraming {
     CloseDelimited,
 }
 
-/// Decides how a response is framed (inventory 2.1 items 5-7, without cheroot's bugs).
+/// Decides how a response is framed (docs/cheroot-reference.md#chunked-response-format,
+/// #head-response-closes and #bodies-not-stripped, without cheroot's bugs).
 ///
 /// `version` is the response protocol, the lower of the request's version and the server's
 /// (cheroot's `response_protocol`); `content_length` is the value of the application's
@@ -85,7 +86,8 @@ impl<'a> ResponseHead<'a> {
     /// Starts a head in `out` with the status line `{protocol} {status} {reason}`.
     ///
     /// `protocol` is the server's protocol string (cheroot always uses `server.protocol`, so an
-    /// HTTP/1.0 request to the default server gets `HTTP/1.1 200 OK`, inventory item 3).
+    /// HTTP/1.0 request to the default server gets `HTTP/1.1 200 OK`:
+    /// docs/cheroot-reference.md#status-line-protocol).
     ///
     /// # Errors
     ///
@@ -151,7 +153,7 @@ fn write_status_line(out: &mut BytesMut, protocol: &str, status: u16, reason: &[
 }
 
 /// Writes one chunk of a chunked body: the size in lower-case hex, CRLF, the data, CRLF
-/// (inventory item 5).
+/// (docs/cheroot-reference.md#chunked-response-format).
 ///
 /// An empty `data` writes nothing, because an empty chunk is the end of the body.
 pub fn encode_chunk(out: &mut BytesMut, data: &[u8]) {
@@ -182,10 +184,10 @@ pub fn encode_last_chunk(out: &mut BytesMut) {
     out.put_slice(b"0\r\n\r\n");
 }
 
-/// Writes a whole server-generated response in cheroot's `simple_response` format (inventory
-/// item 1): the status line, `Content-Length`, `Content-Type: text/plain`, `Date`, then
-/// `Connection: close` when `close` is set, the empty line and `msg` as the body. There is no
-/// `Server` header.
+/// Writes a whole server-generated response in cheroot's `simple_response` format
+/// (docs/cheroot-reference.md#simple-response): the status line, `Content-Length`, `Content-Type:
+/// text/plain`, `Date`, then `Connection: close` when `close` is set, the empty line and `msg` as
+/// the body. There is no `Server` header.
 ///
 /// cheroot sends no `Date` here; RFC 9110 §6.6.1 requires one from a server with a clock, on
 /// error answers too, so the caller passes the current time. cheroot adds `Connection: close`
@@ -234,7 +236,7 @@ pub fn simple_response(
 }
 
 /// Writes the interim `100 Continue` response cheroot sends for `Expect: 100-continue`: the
-/// status line and the empty line, no headers (inventory item 35,
+/// status line and the empty line, no headers (docs/cheroot-reference.md#expect-100-continue,
 /// `test_conn.py::test_100_Continue`).
 pub fn continue_response(out: &mut BytesMut, protocol: &str) {
     write_status_line(out, protocol, 100, b"Continue");
@@ -353,8 +355,8 @@ mod tests {
             (&get, h10, 200, None, CloseDelimited),
             (&get, h10, 200, Some(10), Length(10)),
             (&get, Version::HTTP_09, 200, None, CloseDelimited),
-            // HEAD never has a body (cheroot writes the app's bytes anyway, inventory item 7)
-            // and needs no close (cheroot closes, item 6).
+            // HEAD never has a body (cheroot writes the app's bytes anyway: cheroot-reference
+            // bodies-not-stripped) and needs no close (cheroot closes: head-response-closes).
             (&head, h11, 200, None, NoBody),
             (&head, h11, 200, Some(10), NoBody),
             (&head, h10, 200, None, NoBody),
@@ -452,7 +454,8 @@ mod tests {
 
     #[test]
     fn chunks() {
-        // Inventory item 5: lower-case hex size, CRLF, data, CRLF; end `0\r\n\r\n`.
+        // cheroot-reference chunked-response-format: lower-case hex size, CRLF, data, CRLF; end
+        // `0\r\n\r\n`.
         let mut out = BytesMut::new();
         encode_chunk(&mut out, b"hello");
         encode_chunk(&mut out, b"");
@@ -509,7 +512,7 @@ mod tests {
                 true,
                 b"HTTP/1.1 413 Request Entity Too Large\r\nContent-Length: 67\r\nContent-Type: text/plain\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nConnection: close\r\n\r\nThe entity sent with the request exceeds the maximum allowed bytes.",
             ),
-            // Inventory item 25: 414 with no Connection header.
+            // cheroot-reference request-line-too-long: 414 with no Connection header.
             (
                 "HTTP/1.1",
                 414,
@@ -517,7 +520,7 @@ mod tests {
                 false,
                 b"HTTP/1.1 414 Request-URI Too Long\r\nContent-Length: 72\r\nContent-Type: text/plain\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\nThe Request-URI sent with the request exceeds the maximum allowed bytes.",
             ),
-            // Inventory item 34: 501 Unimplemented, empty body.
+            // cheroot-reference transfer-encoding: 501 Unimplemented, empty body.
             (
                 "HTTP/1.1",
                 501,
@@ -574,7 +577,7 @@ mod tests {
     #[test]
     fn reason_phrases_match_python_3_11() {
         // Generated from `{s.value: s.phrase for s in http.HTTPStatus}` on CPython 3.11.7,
-        // the interpreter the inventory ran cheroot on.
+        // the interpreter cheroot's observed behaviour was recorded on (docs/cheroot-reference.md).
         let python: &[(u16, &str)] = &[
             (100, "Continue"),
             (101, "Switching Protocols"),

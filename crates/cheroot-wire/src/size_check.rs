@@ -2,7 +2,8 @@
 //! streamed, into 413.
 //!
 //! cheroot checks a declared `Content-Length` before reading (413) but lets an oversized chunked
-//! body escape as an exception from `wsgi.input.read()`, which becomes a 500 (inventory item 37);
+//! body escape as an exception from `wsgi.input.read()`, which becomes a 500
+//! (docs/cheroot-reference.md#chunked-over-limit-500);
 //! here both paths give the same 413.
 
 use crate::ParseError;

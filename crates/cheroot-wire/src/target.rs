@@ -562,7 +562,7 @@ mod tests {
                 true,
                 Ok((Origin, None, None, b"/a", "")),
             ),
-            // Inventory item 23 [run]: `%2F` kept, upper-cased; the rest decoded.
+            // cheroot-reference path-percent-decoding: `%2F` kept, upper-cased; the rest decoded.
             (
                 "GET",
                 "/a%2fb%20c%41",
@@ -642,8 +642,8 @@ mod tests {
             ("GET", "", false, true, Err(ParseError::NO_LEADING_SLASH)),
             ("GET", "*", false, true, Err(ParseError::NO_LEADING_SLASH)),
             // cheroot's test_core.py::test_parse_uri_absolute_uri refuses `http://google.com/`;
-            // RFC 9112 section 3.2.2 does not (issue 13 item 10, see `proxy_and_lenient_modes`).
-            // `//foo/bar` has an authority but no scheme [run]: still refused.
+            // RFC 9112 section 3.2.2 does not (see `proxy_and_lenient_modes`). `//foo/bar` has an
+            // authority but no scheme (cheroot refuses it too): still refused.
             (
                 "GET",
                 "//foo/bar",
@@ -920,7 +920,7 @@ mod tests {
                 true,
                 Ok((Absolute, None, Some("foo"), b"/bar", "")),
             ),
-            // Issue 13 item 10: an origin server takes the absolute-form too (RFC 9112
+            // An origin server takes the absolute-form too (RFC 9112
             // section 3.2.2): the path and query are used, decoded as usual.
             (
                 "GET",

@@ -59,7 +59,8 @@ fn echo_over_unix_socket_then_sigint() {
 
 #[test]
 fn a_unix_socket_in_use_exits_1_and_the_first_server_keeps_it() {
-    // Issue 13 item 3: the second server used to unlink the live socket and bind its own.
+    // A socket in use is refused, not taken over: the second server used to unlink the live socket
+    // and bind its own.
     let dir = Dir::new("taken");
     let path = dir.0.join("taken.sock");
     let bind = path.to_str().expect("a UTF-8 temp path");
@@ -157,7 +158,7 @@ fn usage_errors_exit_2_naming_flag_and_value() {
             &["--threads", "\"zero\""],
         ),
         (&["--bind", "foo", "builtin:echo"], &["--bind", "\"foo\""]),
-        // Issue 13 item 9: "" would bind an auto-named abstract socket.
+        // An empty address is refused: "" would bind an auto-named abstract socket.
         (
             &["--bind", "", "builtin:echo"],
             &["--bind", "\"\" is empty"],
@@ -388,7 +389,7 @@ fn sigterm_lets_an_in_flight_request_finish() {
     assert!(status.success(), "{status}; stderr: {stderr}");
 }
 
-// Issue 13 item 12: when --shutdown-timeout runs out the log said "stopped uncleanly" and
+// When --shutdown-timeout runs out the log said "stopped uncleanly" and
 // then "stopped cleanly", and the exit status was 0. Now it says the requests were cut, once,
 // and exits 1.
 #[test]

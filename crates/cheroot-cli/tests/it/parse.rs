@@ -75,7 +75,8 @@ fn defaults_are_cheroots() {
     let options = run(&["builtin:echo"]);
     assert_eq!(options.bind, tcp("::1", 8000));
     assert_eq!(options.threads, 10);
-    // Not given: the server's default cap, finite (issue 13 item 1).
+    // Not given: the server's default cap, which is finite (no load may start threads without
+    // bound).
     assert_eq!(options.max_threads, None);
     assert_eq!(
         options.server_config().maxthreads,
@@ -85,7 +86,7 @@ fn defaults_are_cheroots() {
     assert_eq!(options.header_timeout, Duration::from_secs(30));
     assert_eq!(options.body_timeout, Duration::from_secs(30));
     assert_eq!(options.shutdown_timeout, Duration::from_secs(5));
-    // Not cheroot's 5 (issue 13 item 14, docs/differences.md): the kernel's usual 1024.
+    // Not cheroot's 5 (docs/differences.md): the kernel's usual 1024.
     assert_eq!(options.request_queue_size, 1024);
     assert_eq!(options.max_header_fields, 128);
     assert_eq!(options.accepted_queue_timeout, Duration::from_secs(10));
@@ -202,7 +203,8 @@ fn the_default_thread_cap_follows_a_larger_minimum() {
 
 #[test]
 fn thread_counts_beyond_the_machine_are_usage_errors() {
-    // Issue 13 item 2: `--threads 20000` passed and then died starting threads.
+    // More threads than the machine can start is a usage error: `--threads 20000` used to pass
+    // and then die starting threads.
     let Some(limit) = cheroot::max_worker_threads() else {
         return;
     };

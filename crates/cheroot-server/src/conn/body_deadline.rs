@@ -58,7 +58,8 @@ mod tests {
 
     #[test]
     fn a_trickle_runs_out_of_time() {
-        // One byte every 2 s (issue 13 item 1): after the 30 s grace the budget is spent.
+        // One byte every 2 s, a client that held a worker without end before the body was read
+        // on the I/O side: after the 30 s grace the budget is spent.
         let mut deadline = BodyDeadline::new(Duration::from_secs(30), 100);
         let mut read = 100;
         let mut elapsed = Duration::ZERO;

@@ -12,9 +12,10 @@ pub(super) fn response_version(request: Version, server: Version) -> Version {
     }
 }
 
-/// Whether the client wants the connection kept after this request (inventory 2.1 item 8, with
-/// `Connection` read as a case-insensitive token list as RFC 9110 requires): on HTTP/1.1 unless
-/// it says `close`; on HTTP/1.0 only if it says `keep-alive`.
+/// Whether the client wants the connection kept after this request
+/// (docs/cheroot-reference.md#keep-alive-connection-header, with `Connection` read as a
+/// case-insensitive token list as RFC 9110 requires): on HTTP/1.1 unless it says `close`; on
+/// HTTP/1.0 only if it says `keep-alive`.
 pub(super) fn wants_keep_alive(head: &RequestHead, version: Version) -> bool {
     if version == Version::HTTP_11 {
         !head.headers().has_token("Connection", "close")

@@ -179,7 +179,8 @@ where
                 }
                 Err(NoHead::Rejected(err)) => {
                     // Before the version is known cheroot names the close only on a head too
-                    // large (its 413, our 431); a 414 goes without (inventory 2.2 item 25).
+                    // large (its 413, our 431); a 414 goes without
+                    // (docs/cheroot-reference.md#request-line-too-long).
                     let close_header = err.status() == 431;
                     self.simple_response(err.status(), err.reason(), close_header);
                     return Ending::Linger;

@@ -212,9 +212,10 @@ async fn reuse_port_needs_a_fixed_ip_port() {
 
 #[tokio::test]
 async fn the_default_backlog_takes_a_burst_of_connections() {
-    // Issue 13 item 14: with cheroot's backlog of 5, the SYNs of a burst past the sixth were
-    // dropped until the listener accepted, and those clients waited a second or more for a
-    // retransmit. Nothing is accepted here: every connect must complete on the backlog alone.
+    // The default backlog is the kernel's usual 1024: with cheroot's backlog of 5, the SYNs of a
+    // burst past the sixth were dropped until the listener accepted, and those clients waited a
+    // second or more for a retransmit. Nothing is accepted here: every connect must complete on the
+    // backlog alone.
     let l = Listener::bind(&tcp("127.0.0.1", 0), &ListenOptions::default()).unwrap();
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], tcp_port(&l)));
     let clients: Vec<_> = (0..100)
@@ -257,8 +258,8 @@ async fn unix_path() {
 
 #[tokio::test]
 async fn unix_path_in_use_is_refused_not_stolen() {
-    // Issue 13 item 3: a second server on a live socket used to unlink and rebind it, leaving
-    // the first one running and unreachable.
+    // A socket in use is refused: a second server on a live socket used to unlink and rebind it,
+    // leaving the first one running and unreachable.
     let dir = TempDir::new();
     let path = dir.path("live.sock");
     let addr = BindAddr::Unix(path.clone());
@@ -278,7 +279,7 @@ async fn unix_path_in_use_is_refused_not_stolen() {
 
 #[tokio::test]
 async fn empty_unix_addresses_are_refused() {
-    // Issue 13 item 9: an empty address would make Linux autobind an abstract name.
+    // An empty address would make Linux autobind an abstract name.
     for addr in [BindAddr::Unix("".into()), BindAddr::Abstract(Vec::new())] {
         let err = Listener::bind(&addr, &ListenOptions::default()).unwrap_err();
         assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput, "{err}");

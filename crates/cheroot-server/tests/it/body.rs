@@ -115,7 +115,7 @@ fn chunked_encoding() {
 
 #[test]
 fn chunk_size_over_the_limit_is_refused_at_its_size_line() {
-    // Issue 13 item 4: the 413 goes out when the size line arrives, not after a read timeout
+    // The 413 goes out when the size line arrives, not after a read timeout
     // waiting for data the server would refuse anyway.
     let config = ServerConfig {
         max_request_body_size: 2_097_152,
@@ -169,8 +169,7 @@ fn content_length_in() {
 #[test]
 fn large_request() {
     // test_core.py::test_large_request (xfail upstream) expects 413 for Content-Length 2**64;
-    // cheroot itself answers a malicious Content-Length with 400 (6.3.2, #100), and so do we
-    // (issue 13 item 11).
+    // cheroot itself answers a malicious Content-Length with 400 (6.3.2, #100), and so do we.
     let server = start(TestApp::new(true), test_config());
     let mut client = connect(&server);
     client

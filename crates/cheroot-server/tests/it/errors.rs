@@ -10,7 +10,7 @@ use super::support::{connect, start, test_config, wait_until};
 
 #[test]
 fn gateway_error_before_headers_is_500() {
-    // inventory 2.4 item 48: 500 with Content-Length: 0, then close.
+    // cheroot-reference app-error-500: 500 with Content-Length: 0, then close.
     for blocking in [true, false] {
         let server = start(TestApp::new(blocking), test_config());
         let mut client = connect(&server);
@@ -54,7 +54,7 @@ fn panicking_gateway_leaves_the_server_alive() {
 
 #[test]
 fn gateway_error_after_headers_closes() {
-    // inventory 2.4 item 48: after headers, the connection just closes (no last chunk).
+    // cheroot-reference app-error-500: after headers, the connection just closes (no last chunk).
     for blocking in [true, false] {
         let server = start(TestApp::new(blocking), test_config());
         let mut client = connect(&server);

@@ -255,7 +255,7 @@ fn stop_aborts_what_outlives_shutdown_timeout() {
         .stop()
         .expect("stop returns although a request is stuck");
     // The stuck request's connection was dropped without a response, and the server says so
-    // (issue 13 item 12: the command exits 1 on it).
+    // (the command exits 1 on it).
     stuck.wait_closed().expect("closed without a response");
     assert_eq!(http.requests_cut_at_stop(), 1);
     probe.open_gate();

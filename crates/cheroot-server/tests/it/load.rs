@@ -247,9 +247,9 @@ fn blocked_workers_get_more_threads_up_to_maxthreads() {
 
 #[test]
 fn slow_bodies_hold_no_worker_thread_and_run_out_of_time() {
-    // Issue 13 item 1: 300 clients sending `Content-Length: 1000` one byte every 2 s took the
-    // process from 15 to 306 threads, all still open 16 s later. The body is now read on the
-    // I/O side before a worker runs the app, and must come at 1 KiB/s once `body_timeout` of
+    // Slow bodies hold no worker thread: 300 clients sending `Content-Length: 1000` one byte every
+    // 2 s took the process from 15 to 306 threads, all still open 16 s later. The body is now read
+    // on the I/O side before a worker runs the app, and must come at 1 KiB/s once `body_timeout` of
     // waiting is spent.
     const CLIENTS: usize = 40;
     let config = ServerConfig {

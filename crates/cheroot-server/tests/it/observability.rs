@@ -141,7 +141,7 @@ fn stats_count_requests_when_enabled() {
 
 #[test]
 fn clients_that_leave_mid_body_are_not_application_errors() {
-    // Issue 13 item 8: a client closing the connection mid-body used to be logged at ERROR as
+    // A client closing the connection mid-body used to be logged at ERROR as
     // `AppError { kind: Io, source: ... }`; it is the client's doing (debug), while an app's
     // own failure is one readable ERROR line.
     install_capture();

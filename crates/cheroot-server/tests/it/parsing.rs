@@ -65,7 +65,7 @@ fn malformed_request_lines() {
 
 #[test]
 fn absolute_form_targets_and_any_token_method_reach_the_app() {
-    // Issue 13 item 10: RFC 9112 section 3.2.2 (a server MUST accept the absolute-form) and
+    // RFC 9112 section 3.2.2 (a server MUST accept the absolute-form) and
     // RFC 9110 section 9.1 (a method is any token, case-sensitive); cheroot answers 400 to
     // both (test_core.py::test_parse_uri_absolute_uri, test_malformed_http_method).
     let server = start(TestApp::new(true), test_config());
@@ -171,7 +171,7 @@ fn malformed_headers() {
 
 #[test]
 fn control_characters_in_header_values_are_refused() {
-    // Issue 13 item 5, RFC 9110 section 5.5: a value is VCHAR, obs-text, SP and HTAB only.
+    // RFC 9110 section 5.5: a value is VCHAR, obs-text, SP and HTAB only.
     let server = start(TestApp::new(false), test_config());
     for value in [&b"abc\x01f"[..], b"\x07", b"\x08", b"\x7f", b"a\x1b[0m"] {
         let raw = [
@@ -210,7 +210,7 @@ fn head_with_fields(extra: usize) -> Vec<u8> {
 
 #[test]
 fn header_field_count_is_a_setting() {
-    // Issue 13 item 7: 102 fields passes by default; the limit is `max_request_header_fields`
+    // 102 fields passes by default; the limit is `max_request_header_fields`
     // (0: none), not a hard cap.
     let server = start(TestApp::new(false), test_config());
     let mut client = connect(&server);
@@ -272,7 +272,8 @@ fn request_line_of_256_bytes_works() {
 
 #[test]
 fn heads_over_the_limit() {
-    // inventory 2.2 item 25 and 2.3 item 27 (cheroot answers 413 for headers; we answer 431).
+    // cheroot-reference request-line-too-long and header-section-too-large (cheroot answers 413
+    // for headers; we answer 431).
     let config = cheroot_server::ServerConfig {
         max_request_header_size: 1024,
         ..test_config()
@@ -297,7 +298,8 @@ fn heads_over_the_limit() {
 
 #[test]
 fn the_servers_own_answers_carry_a_date() {
-    // Issue 13 item 13, RFC 9110 section 6.6.1: 400, 408, 413, 414 and 431 too.
+    // RFC 9110 section 6.6.1, every answer of the server's own has a Date: 400, 408, 413, 414 and
+    // 431 too.
     let config = ServerConfig {
         max_request_header_size: 1024,
         max_request_body_size: 10,
@@ -335,7 +337,7 @@ fn the_servers_own_answers_carry_a_date() {
 
 #[test]
 fn a_method_over_the_limit_is_400_not_414() {
-    // Issue 13 item 11: a 100 KB method is not a long URI.
+    // A 100 KB method is not a long URI.
     let server = start(TestApp::new(true), test_config());
     let long_method = format!("{} / HTTP/1.1\r\nHost: t\r\n\r\n", "G".repeat(100 * 1024));
     let resp = answer(&server, long_method.as_bytes());

@@ -543,7 +543,7 @@ pub(crate) async fn backends_agree_on_the_environ() {
     assert_eq!(envs[1], envs[3], "TLS 1.2");
 }
 
-// Issue 13 item 16: rustls (webpki) refuses X.509 version 1 client certificates, which
+// rustls (webpki) refuses X.509 version 1 client certificates, which
 // OpenSSL accepts; docs/tls.md says so. The test pins the difference down per backend.
 pub(crate) async fn v1_client_certificates(kind: AdapterKind) {
     let pki = Pki::new();

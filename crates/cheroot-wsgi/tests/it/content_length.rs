@@ -1,4 +1,5 @@
-//! Content-Length accounting (test_conn.py::test_Content_Length_out, inventory 2.4 #45).
+//! Content-Length accounting (test_conn.py::test_Content_Length_out,
+//! docs/cheroot-reference.md#content-length-mismatch).
 
 use cheroot_wsgi::{Body, PathInfoDispatcher, app_fn};
 
@@ -66,7 +67,7 @@ fn content_length_out_after_headers_truncates_and_closes() {
 
 #[test]
 fn fewer_bytes_than_declared_closes_the_connection() {
-    // inventory 2.4 #45: cheroot leaves the client hanging; we close.
+    // cheroot-reference content-length-mismatch: cheroot leaves the client hanging; we close.
     let server = server();
     let mut client = server.client();
     client

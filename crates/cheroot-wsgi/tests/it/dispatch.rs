@@ -1,4 +1,5 @@
-//! `PathInfoDispatcher` behind a real server (test_dispatch.py, inventory 1.7).
+//! `PathInfoDispatcher` behind a real server (test_dispatch.py,
+//! docs/cheroot-reference.md#path-info-dispatcher).
 
 use cheroot_wsgi::{Body, Environ, PathInfoDispatcher, WsgiApp, app_fn};
 

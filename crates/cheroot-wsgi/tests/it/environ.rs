@@ -1,4 +1,5 @@
-//! The environ cheroot's `Gateway_10` and `Gateway_u0` build (inventory 1.7).
+//! The environ cheroot's `Gateway_10` and `Gateway_u0` build
+//! (docs/cheroot-reference.md#wsgi-environ).
 
 use cheroot_wsgi::WsgiVersion;
 
@@ -70,7 +71,8 @@ fn gateway_10_keys_and_values() {
 
 #[test]
 fn header_names_collide_as_in_cheroot() {
-    // inventory 1.7: `X_Foo` and `X-Foo` share HTTP_X_FOO, the later dict key winning.
+    // cheroot-reference environ-header-collision: `X_Foo` and `X-Foo` share HTTP_X_FOO, the later
+    // dict key winning.
     let server = TestServer::start(environ_dump());
     let resp = raw_request(
         &server,
@@ -140,7 +142,8 @@ fn gateway_u0_falls_back_to_latin1() {
 
 #[test]
 fn unix_socket_environ() {
-    // inventory 1.7: REMOTE_ADDR, REMOTE_PORT and SERVER_PORT are '' on a UNIX socket.
+    // cheroot-reference environ-unix-socket: REMOTE_ADDR, REMOTE_PORT and SERVER_PORT are '' on a
+    // UNIX socket.
     let server = TestServer::start_unix(environ_dump());
     let resp = server
         .client()

@@ -1,5 +1,6 @@
 //! `wsgi.input` over known-length and chunked bodies, and the body size limit
-//! (inventory 2.3 #31, #37 and 2.4 #55).
+//! (docs/cheroot-reference.md#chunked-over-limit-500 and #wsgi-input-defects;
+//! test_conn.py::test_Content_Length_in).
 
 use cheroot_wsgi::{Body, Environ, PathInfoDispatcher, app_fn};
 
@@ -120,7 +121,7 @@ fn with_length(path: &str, body: &str) -> String {
 
 #[test]
 fn readline_on_chunked_input() {
-    // inventory 2.4 #55: cheroot's ChunkedRFile.readline spins forever here.
+    // cheroot-reference wsgi-input-defects: cheroot's ChunkedRFile.readline spins forever here.
     let server = server();
     let table: &[(&str, &[&str], &str)] = &[
         (
@@ -160,7 +161,7 @@ fn readlines_with_hint_on_chunked_input() {
 
 #[test]
 fn iteration_over_lines() {
-    // inventory 2.4 #55: cheroot's ChunkedRFile is not iterable, and iterating
+    // cheroot-reference wsgi-input-defects: cheroot's ChunkedRFile is not iterable, and iterating
     // KnownLengthRFile can read past Content-Length.
     let server = server();
     let resp = raw_request(&server, &chunked("/iter", &["x\ny", "\nz"]));
@@ -186,7 +187,8 @@ fn read_sizes_on_chunked_input() {
 
 #[test]
 fn chunked_body_over_the_limit_is_413_through_wsgi_input() {
-    // inventory 2.3 #37 / test_conn.py::test_Chunked_Encoding (xfail upstream: 500 there).
+    // cheroot-reference chunked-over-limit-500 / test_conn.py::test_Chunked_Encoding (xfail
+    // upstream: 500 there).
     let calls = Counter::default();
     let server = server_with(10, calls.clone());
     let resp = raw_request(&server, &chunked("/count", &["0123456789", "abcdefghij"]));

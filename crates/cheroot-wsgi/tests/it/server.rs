@@ -1,4 +1,5 @@
-//! `Server`: cheroot's `wsgi.Server` settings and lifecycle (inventory 1.7).
+//! `Server`: cheroot's `wsgi.Server` settings and lifecycle
+//! (docs/cheroot-reference.md#wsgi-server).
 
 use std::time::Duration;
 

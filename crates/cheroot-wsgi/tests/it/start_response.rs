@@ -1,4 +1,5 @@
-//! `start_response` and `write` rules (inventory 1.7 and 2.4 #48).
+//! `start_response` and `write` rules (docs/cheroot-reference.md#start-response-rules
+//! and #app-error-500).
 
 use bytes::Bytes;
 use cheroot_wsgi::{AppError, Body, PathInfoDispatcher, ResponseBody, StartResponse, app_fn};
@@ -194,7 +195,7 @@ fn start_response_from_the_body() {
 
 #[test]
 fn app_failures_before_the_head_are_500_and_the_server_carries_on() {
-    // inventory 2.4 #48: 500 with Content-Length: 0, then the connection closes.
+    // cheroot-reference app-error-500: 500 with Content-Length: 0, then the connection closes.
     let server = server();
     // "/chunk_before_start": cheroot's RuntimeError('WSGI write called before start_response.')
     for path in ["/raise", "/no_start", "/chunk_before_start", "/body_error"] {
