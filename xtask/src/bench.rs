@@ -1,7 +1,7 @@
 //! `cargo xtask bench`: cheroot-rs against a hyper 1.x hello-world server, loaded by wrk in the
-//! same run, each server pinned to one core and wrk to the other (issue 3, docs/benchmarks.md);
+//! same run, each server pinned to one core and wrk to the other (docs/benchmarks.md);
 //! with `--python`, cheroot-rs hosting Python WSGI apps against granian, cheroot and gunicorn
-//! (issue 10, bench/python.rs).
+//! (bench/python.rs).
 //!
 //! Kept out of CI: it needs wrk, two cores and a couple of minutes.
 

@@ -26,11 +26,11 @@ options:
   --no-build          use the binaries already in bench/target/release
   --idle N            idle connections held in scenario I (default 10000)
   --hyper-pipeline-flush
-                      turn on hyper's pipeline_flush (off by default, as in issue 3's
+                      turn on hyper's pipeline_flush (off by default, as in the
                       reference figures; it batches pipelined responses)
   -h, --help          this text
 
-Python hosting (issue 10): --python runs the WSGI apps of bench/python/apps.py on cheroot-rs
+Python hosting: --python runs the WSGI apps of bench/python/apps.py on cheroot-rs
 (a release wheel built into target/python-bench-venv), granian, cheroot and gunicorn (gthread), one
 worker process each pinned to core 0, wrk on core 1, with the Rust `cheroot builtin:hello` as
 the baseline of the bridge's cost, and writes the figures into docs/benchmarks.md.

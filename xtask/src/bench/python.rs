@@ -1,4 +1,4 @@
-//! `cargo xtask bench --python` (issue 10): the WSGI apps of bench/python/apps.py on
+//! `cargo xtask bench --python`: the WSGI apps of bench/python/apps.py on
 //! cheroot-rs, granian, cheroot and gunicorn, one worker process each pinned to one core and
 //! wrk on the other, with the Rust `cheroot builtin:hello` as the bridge's baseline; the
 //! figures, ratios and targets are printed and written into docs/benchmarks.md.

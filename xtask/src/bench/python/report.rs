@@ -1,5 +1,5 @@
 //! The Python benchmark's tables: every server's figures per app, cheroot-rs's ratios over the
-//! others, and issue 10's targets judged from the same run.
+//! others, and the Python hosting targets judged from the same run.
 
 use std::fmt::Write as _;
 
@@ -15,7 +15,7 @@ pub(crate) struct Measurement {
     pub(crate) outcome: Outcome,
 }
 
-/// Issue 10's figures to reach, each cheroot-rs's own over another server's.
+/// The Python hosting targets (docs/benchmarks.md): figures to reach, each cheroot-rs's own over another server's.
 const HELLO_VS_GRANIAN: f64 = 1.5;
 const HELLO_VS_CHEROOT: f64 = 7.0;
 const FLASK_VS_GRANIAN: f64 = 1.1;
@@ -88,7 +88,7 @@ fn render_ratios(results: &[Measurement], out: &mut String) {
     }
 }
 
-/// One of issue 10's targets.
+/// One of the Python hosting targets.
 #[derive(Debug, PartialEq)]
 struct Target {
     what: &'static str,
@@ -201,7 +201,7 @@ fn every_app(
 }
 
 fn render_targets(results: &[Measurement], out: &mut String) {
-    out.push_str("\n| issue 10 target | wanted | measured | |\n|---|---|---|---|\n");
+    out.push_str("\n| target | wanted | measured | |\n|---|---|---|---|\n");
     for t in targets(results) {
         let verdict = match t.met {
             Some(true) => "met",
