@@ -1,5 +1,6 @@
 //! `cargo xtask tidy`: repository rules no compiler checks — a `//!` line opening every Rust
-//! file, no skipped tests, no `dbg!`, and dependency licences from the allow-list.
+//! file, no skipped tests, no `dbg!`, no pointer to notes outside the repository, and
+//! dependency licences from the allow-list.
 
 use std::path::Path;
 
@@ -7,6 +8,10 @@ use crate::{licenses, sources};
 
 /// Where the project's own Rust code lives.
 const CODE_DIRS: &[&str] = &["crates", "xtask", "tests", "fuzz", "bench"];
+
+/// Where every text file must stand on its own (see [`outside_reference`]).
+const STANDALONE_DIRS: &[&str] = &["crates", "xtask", "tests", "python", "docs"];
+const STANDALONE_FILES: &[&str] = &["README.md"];
 
 /// Runs every check and reports all problems found, not just the first.
 pub(crate) fn run() -> Result<(), String> {
@@ -18,6 +23,17 @@ pub(crate) fn run() -> Result<(), String> {
         check_file(path, &text, &mut problems);
     }
     println!("checked {} Rust files", files.len());
+    let standalone = standalone_files()?;
+    for path in &standalone {
+        // Binary files (certificates, images) cannot hold a readable pointer.
+        if let Ok(text) = std::fs::read_to_string(path) {
+            check_standalone(path, &text, &mut problems);
+        }
+    }
+    println!(
+        "checked {} files for pointers outside the repository",
+        standalone.len()
+    );
     match licenses::check() {
         Ok(count) => println!("checked the licences of {count} packages"),
         Err(e) => problems.push(e),
@@ -46,6 +62,50 @@ fn check_file(path: &Path, text: &str, problems: &mut Vec<String>) {
             problems.push(format!("{}:{}: {rule}", path.display(), index + 1));
         }
     }
+}
+
+/// The text files of [`STANDALONE_DIRS`] and [`STANDALONE_FILES`].
+fn standalone_files() -> Result<Vec<std::path::PathBuf>, String> {
+    let mut files = sources::files_with(STANDALONE_DIRS, |path| {
+        !path
+            .components()
+            .any(|c| c.as_os_str() == "__pycache__" || c.as_os_str() == "node_modules")
+    })?;
+    files.extend(
+        STANDALONE_FILES
+            .iter()
+            .map(std::path::PathBuf::from)
+            .filter(|p| p.is_file()),
+    );
+    Ok(files)
+}
+
+/// The repository stands alone: no file points at notes kept outside it.
+fn check_standalone(path: &Path, text: &str, problems: &mut Vec<String>) {
+    for (index, line) in text.lines().enumerate() {
+        if let Some(rule) = outside_reference(line) {
+            problems.push(format!("{}:{}: {rule}", path.display(), index + 1));
+        }
+    }
+}
+
+// Assembled with concat! for the same reason as the patterns below.
+const SHARED_DIR: &str = concat!("../", "shared");
+const NOTES_WORD: &str = concat!("inven", "tory");
+
+/// The pointer outside the repository `line` makes, if any: a path into the sibling `shared`
+/// folder, or the name of the notes kept there. Facts about cheroot belong in
+/// docs/cheroot-reference.md.
+fn outside_reference(line: &str) -> Option<&'static str> {
+    if line.contains(SHARED_DIR) {
+        return Some("points outside the repository: bring the fact into docs/ and point there");
+    }
+    if line.to_lowercase().contains(NOTES_WORD) {
+        return Some(
+            "refers to notes outside the repository: point at docs/cheroot-reference.md instead",
+        );
+    }
+    None
 }
 
 // The patterns are assembled with concat! so that this file does not contain them literally
@@ -126,6 +186,36 @@ mod tests {
         for line in good {
             assert_eq!(broken_rule(line), None, "{line}");
         }
+    }
+
+    #[test]
+    fn pointers_outside_the_repository() {
+        let bad: &[String] = &[
+            format!("see {SHARED_DIR}/reference/notes.md"),
+            format!("// {} item 37: trailers", NOTES_WORD.to_uppercase()),
+            format!("(cheroot {NOTES_WORD} 5.2)"),
+            format!("[{NOTES_WORD}]({SHARED_DIR}/x.md)"),
+        ];
+        for line in bad {
+            assert!(outside_reference(line).is_some(), "{line}");
+        }
+        let good = [
+            "// docs/cheroot-reference.md#chunked-trailers-unread",
+            "see ../docs/shared-state.md",
+            "let shared = Arc::new(State::default());",
+            "// test_conn.py::test_100_Continue",
+        ];
+        for line in good {
+            assert_eq!(outside_reference(line), None, "{line}");
+        }
+        let mut problems = Vec::new();
+        check_standalone(
+            Path::new("docs/a.md"),
+            &format!("fine\nsee the {NOTES_WORD}\n"),
+            &mut problems,
+        );
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].starts_with("docs/a.md:2:"), "{}", problems[0]);
     }
 
     #[test]
