@@ -73,9 +73,9 @@ pub use http;
 
 pub use cheroot_server::{
     BindAddr, BindAddrError, ConfigError, ConnInfo, DEFAULT_BACKLOG, DEFAULT_SERVER_NAME,
-    ExpectContinue, FileRegion, Gateway, GatewayError, HeaderError, HttpServer, PeerAddr, Protocol,
-    Request, RequestBody, Response, ServerConfig, ServerError, StatsSnapshot, default_maxthreads,
-    max_worker_threads,
+    ExpectContinue, FileRegion, Gateway, GatewayError, GatewayFn, HeaderError, HttpServer,
+    PeerAddr, Protocol, Request, RequestBody, Response, ServerConfig, ServerError, StatsSnapshot,
+    default_maxthreads, gateway_fn, max_worker_threads,
 };
 
 /// The server's building blocks below [`HttpServer`]: listeners, streams, the worker pool and

@@ -224,3 +224,20 @@ fn a_buffered_body_of_one_piece_gets_a_content_length() {
         assert!(resp.has_connection_token("keep-alive"), "{resp}");
     }
 }
+
+#[test]
+fn a_closure_serves_as_the_gateway() {
+    // gateway_fn: the closure sees the request and answers it, on the worker pool.
+    let gateway = cheroot_server::gateway_fn(|req, resp| {
+        let path = String::from_utf8_lossy(req.target().path()).into_owned();
+        let body = format!("{} {path}", req.method());
+        resp.add_header("Content-Length", body.len().to_string())?;
+        resp.write(body.as_bytes())?;
+        Ok(())
+    });
+    let server = start(gateway, test_config());
+    let resp = connect(&server)
+        .request("PUT", "/a/b?c=1", &[("Host", "t")], b"")
+        .expect("a response");
+    assert_eq!((resp.status, resp.body_text().as_str()), (200, "PUT /a/b"));
+}
