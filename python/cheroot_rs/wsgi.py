@@ -215,8 +215,7 @@ class Server:
     @property
     def can_add_keepalive_connection(self):
         """Whether a response may keep its connection open now (``keep_alive_conn_limit``)."""
-        limit = _optional_limit(self.keep_alive_conn_limit)
-        return self.ready and (limit is None or self._connections._num_connections < limit)
+        return self._native is not None and self._native.can_add_keepalive_connection()
 
     @property
     def _connections(self):

@@ -75,16 +75,11 @@ impl Host {
         let server = self.server(py);
         let value = err.value(py);
         let client_value = |key: &str| -> PyResult<String> {
-            Ok(
-                match environ
-                    .map(|environ| environ.get_item(key))
-                    .transpose()?
-                    .flatten()
-                {
-                    Some(value) => value.str()?.to_string(),
-                    None => "?".to_owned(),
-                },
-            )
+            let value = match environ {
+                Some(environ) => environ.get_item(key)?,
+                None => None,
+            };
+            Ok(value.map_or_else(|| "?".to_owned(), |value| value.to_string()))
         };
         let client = format!(
             "{}:{}",

@@ -368,6 +368,11 @@ impl NativeServer {
         self.server.http_server().idle_connections()
     }
 
+    /// cheroot's `can_add_keepalive_connection`, by the server's own rule.
+    fn can_add_keepalive_connection(&self) -> bool {
+        self.server.http_server().can_add_keepalive_connection()
+    }
+
     /// Sets `timeout` in seconds; a running server uses it from its next socket wait on.
     fn set_timeout(&self, timeout: f64) -> PyResult<()> {
         let timeout = seconds(timeout, "timeout")?;

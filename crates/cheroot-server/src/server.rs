@@ -258,6 +258,13 @@ impl HttpServer {
             .unwrap_or(0)
     }
 
+    /// cheroot's `can_add_keepalive_connection`: whether a response may keep its connection
+    /// open now (the server is ready and fewer than `keep_alive_conn_limit` are parked).
+    pub fn can_add_keepalive_connection(&self) -> bool {
+        self.with_shared(ServerState::can_keep_alive)
+            .unwrap_or(false)
+    }
+
     /// The counters, with cheroot's keys (all -1 or 0 while statistics are off).
     pub fn stats(&self) -> StatsSnapshot {
         let bind = self.bind_addr().to_string();

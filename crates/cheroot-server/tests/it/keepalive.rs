@@ -401,7 +401,9 @@ fn settings_changed_while_serving_apply_to_the_next_request() {
         .expect("a response");
     assert_eq!(resp.status, 413);
 
+    assert!(server.server().can_add_keepalive_connection());
     server.server().set_keep_alive_conn_limit(Some(0));
+    assert!(!server.server().can_add_keepalive_connection());
     let resp = connect(&server)
         .request("GET", "/hello", &[("Host", "test")], b"")
         .expect("a response");
