@@ -7,6 +7,7 @@ use std::time::Duration;
 use cheroot_tls::SslAdapter;
 
 use crate::bind::BindAddr;
+use crate::listener::ListeningSocket;
 
 /// The default `listen()` backlog: Linux's `somaxconn` default since 5.4, so the kernel's own
 /// cap decides. cheroot's 5 drops the SYNs of a burst of new connections past the fifth, and
@@ -142,6 +143,9 @@ pub struct ServerConfig {
     /// Count requests and bytes in the server's stats (cheroot `stats['Enabled']`, default
     /// false).
     pub stats_enabled: bool,
+    /// Serve this socket, bound by a supervisor before it forked this worker process, instead
+    /// of binding the server's address (default none: bind it).
+    pub listening_socket: Option<Arc<ListeningSocket>>,
 }
 
 impl Default for ServerConfig {
@@ -173,6 +177,7 @@ impl Default for ServerConfig {
             strict_mode: true,
             access_log: false,
             stats_enabled: false,
+            listening_socket: None,
         }
     }
 }

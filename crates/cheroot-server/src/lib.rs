@@ -86,7 +86,9 @@ mod wake_batch;
 mod zero_copy;
 
 pub use bind::{BindAddr, BindAddrError};
-pub use listener::{ListenOptions, Listener, PeerAddr, Stream, StreamReadHalf, StreamWriteHalf};
+pub use listener::{
+    ListenOptions, Listener, ListeningSocket, PeerAddr, Stream, StreamReadHalf, StreamWriteHalf,
+};
 pub use pool::{DEFAULT_IDLE_TIMEOUT, Job, Overloaded, PoolError, ShutdownReport, WorkerPool};
 pub use stats::{ServerFigures, Stats, StatsSnapshot, WorkerSnapshot};
 

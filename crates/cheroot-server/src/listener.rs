@@ -1,6 +1,7 @@
 //! `Listener`: a bound, listening socket (TCP, UNIX path, abstract or systemd-activated),
 //! registered with tokio, and the options it is made with.
 
+mod listening_socket;
 mod stream;
 mod systemd;
 mod tcp;
@@ -16,6 +17,7 @@ use tokio::net::{TcpListener, UnixListener};
 
 use crate::bind::BindAddr;
 
+pub use listening_socket::ListeningSocket;
 pub use stream::{PeerAddr, Stream, StreamReadHalf, StreamWriteHalf};
 
 /// How a listening socket is set up.
@@ -89,7 +91,7 @@ impl Listener {
     pub fn bind(addr: &BindAddr, opts: &ListenOptions) -> io::Result<Listener> {
         ensure_runtime()?;
         if let Some(socket) = systemd::take_activated_socket()? {
-            let l = Listener::from_activated(socket, opts)?;
+            let l = Listener::from_inherited(socket, opts, true)?;
             tracing::info!(
                 "listening on the socket passed by systemd ({}) instead of {addr}",
                 l.bind_addr
@@ -125,8 +127,26 @@ impl Listener {
         })
     }
 
-    /// Wraps an already listening socket handed over by systemd (or a test).
-    fn from_activated(socket: Socket, opts: &ListenOptions) -> io::Result<Listener> {
+    /// Serves a duplicate of `socket`, bound by a supervisor process before it forked this
+    /// one.
+    ///
+    /// # Errors
+    ///
+    /// The descriptor cannot be duplicated or set up, or there is no runtime.
+    pub fn from_listening_socket(
+        socket: &ListeningSocket,
+        opts: &ListenOptions,
+    ) -> io::Result<Listener> {
+        ensure_runtime()?;
+        Listener::from_inherited(socket.duplicate()?, opts, socket.is_activated())
+    }
+
+    /// Wraps an already listening socket handed over by systemd, a supervisor or a test.
+    fn from_inherited(
+        socket: Socket,
+        opts: &ListenOptions,
+        activated: bool,
+    ) -> io::Result<Listener> {
         let (std, bind_addr) = systemd::prepare_inherited(socket, opts)?;
         let kind = match std {
             systemd::Inherited::Tcp(l) => Kind::Tcp(TcpListener::from_std(l)?),
@@ -136,7 +156,7 @@ impl Listener {
             kind,
             bind_addr,
             nodelay: opts.nodelay,
-            activated: true,
+            activated,
         })
     }
 

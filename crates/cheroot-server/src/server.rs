@@ -318,7 +318,10 @@ impl HttpServer {
         };
         let listener = {
             let _entered = runtime.enter();
-            Listener::bind(&requested, &options)?
+            match &config.listening_socket {
+                Some(socket) => Listener::from_listening_socket(socket, &options)?,
+                None => Listener::bind(&requested, &options)?,
+            }
         };
         let bind_addr = listener.local_bind_addr();
         *lock(&self.inner.bind_addr) = bind_addr.clone();
