@@ -178,6 +178,19 @@ fn check_consistency(options: &Options) -> Result<(), UsageError> {
             }
         }
     }
+    if options.stats_bind.is_some() && options.stats_path.is_none() {
+        return fail("--stats-bind needs --stats-path (the page's URL path)".to_owned());
+    }
+    if options.max_requests_jitter > 0 && options.max_requests.is_none() {
+        return fail("--max-requests-jitter needs --max-requests".to_owned());
+    }
+    if options.stats_bind.is_some() && options.stats_bind.as_ref() == Some(&options.bind) {
+        return fail(format!(
+            "--stats-bind {} is the --bind address: give the statistics an address of their \
+             own, or leave --stats-bind out to serve them with the app",
+            options.bind
+        ));
+    }
     let tls = &options.tls;
     match (&tls.certificate, &tls.private_key) {
         (Some(_), None) => return fail("--ssl-certificate needs --ssl-private-key".to_owned()),
@@ -189,6 +202,8 @@ fn check_consistency(options: &Options) -> Result<(), UsageError> {
                 "--ssl-certificate-chain"
             } else if tls.ciphers.is_some() {
                 "--ssl-ciphers"
+            } else if tls.private_key_password_file.is_some() {
+                "--ssl-private-key-password-file"
             } else {
                 "--ssl-client-verify"
             };

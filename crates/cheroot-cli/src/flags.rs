@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::options::{ClientVerify, LogLevel, Options, TlsBackend};
+use crate::options::{ClientVerify, LogLevel, MAX_WORKERS, Options, TlsBackend};
 
 /// One `--flag`.
 #[derive(Debug)]
@@ -53,6 +53,88 @@ pub(crate) const FLAGS: &[Flag] = &[
                cheroot-rs package)",
         apply: |o, v| {
             o.python = Some(path(v)?);
+            Ok(())
+        },
+    },
+    Flag {
+        name: "--workers",
+        metavar: Some("INT"),
+        default: "1",
+        help: "Worker processes serving the app, supervised by a master process that binds \
+               the sockets once; 0 for one per core",
+        apply: |o, v| {
+            o.workers = integer(v, 0, MAX_WORKERS as u64)? as usize;
+            Ok(())
+        },
+    },
+    Flag {
+        name: "--max-requests",
+        metavar: Some("INT"),
+        default: "0",
+        help: "Replace a worker gracefully after it answered this many requests (its \
+               replacement starts first); 0 never replaces",
+        apply: |o, v| {
+            let n = integer(v, 0, u64::MAX)?;
+            o.max_requests = (n > 0).then_some(n);
+            Ok(())
+        },
+    },
+    Flag {
+        name: "--max-requests-jitter",
+        metavar: Some("INT"),
+        default: "0",
+        help: "Add up to this many requests to --max-requests, per worker, so workers are not \
+               all replaced at once",
+        apply: |o, v| {
+            o.max_requests_jitter = integer(v, 0, u64::MAX)?;
+            Ok(())
+        },
+    },
+    Flag {
+        name: "--worker-timeout",
+        metavar: Some("SECONDS"),
+        default: "0",
+        help: "Kill and replace a worker whose request has run longer than this (the log \
+               names the request); 0 never does",
+        apply: |o, v| {
+            let timeout = seconds(v, true)?;
+            o.worker_timeout = (!timeout.is_zero()).then_some(timeout);
+            Ok(())
+        },
+    },
+    Flag {
+        name: "--preload",
+        metavar: None,
+        default: "",
+        help: "Import the app once in the master before forking the workers (they share its \
+               memory; SIGHUP then restarts workers without importing the app again)",
+        apply: |o, _| {
+            o.preload = true;
+            Ok(())
+        },
+    },
+    Flag {
+        name: "--stats-path",
+        metavar: Some("PATH"),
+        default: "",
+        help: "Serve the server's statistics, summed over workers and per worker, at this \
+               URL path: JSON, or Prometheus text for Accept: text/plain or ?format=prometheus",
+        apply: |o, v| {
+            if !v.starts_with('/') || v.bytes().any(|b| b <= b' ' || b == b'?' || b == 0x7f) {
+                return Err("expected a URL path starting with '/', without spaces or '?'".to_owned());
+            }
+            o.stats_path = Some(v.to_owned());
+            Ok(())
+        },
+    },
+    Flag {
+        name: "--stats-bind",
+        metavar: Some("ADDRESS"),
+        default: "",
+        help: "Serve --stats-path on this address of its own instead of with the app (forms as \
+               --bind)",
+        apply: |o, v| {
+            o.stats_bind = Some(v.parse().map_err(|e| format!("{e}"))?);
             Ok(())
         },
     },
@@ -198,6 +280,17 @@ pub(crate) const FLAGS: &[Flag] = &[
         help: "The certificate's private key (PEM)",
         apply: |o, v| {
             o.tls.private_key = Some(path(v)?);
+            Ok(())
+        },
+    },
+    Flag {
+        name: "--ssl-private-key-password-file",
+        metavar: Some("PATH"),
+        default: "",
+        help: "Read the password of an encrypted private key from this file (its first line); \
+               or set CHEROOT_SSL_PRIVATE_KEY_PASSWORD",
+        apply: |o, v| {
+            o.tls.private_key_password_file = Some(path(v)?);
             Ok(())
         },
     },

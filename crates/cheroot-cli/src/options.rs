@@ -7,6 +7,9 @@ use cheroot::{BindAddr, ServerConfig};
 
 use crate::app_spec::AppSpec;
 
+/// The most worker processes `--workers` takes (the supervisor's scoreboard size).
+pub(crate) const MAX_WORKERS: usize = cheroot_supervisor::MAX_WORKERS;
+
 /// The address served when `--bind` is absent: cheroot's CLI default.
 pub const DEFAULT_BIND: &str = "[::1]:8000";
 
@@ -19,6 +22,21 @@ pub struct Options {
     pub chdir: Option<PathBuf>,
     /// `--python`: the interpreter that hosts a `module:callable` application.
     pub python: Option<PathBuf>,
+    /// `--workers`: worker processes (0: one per core, see [`worker_count`](Self::worker_count)).
+    pub workers: usize,
+    /// `--max-requests`: requests after which a worker is replaced (`None`: never).
+    pub max_requests: Option<u64>,
+    /// `--max-requests-jitter`: up to this many more, per worker.
+    pub max_requests_jitter: u64,
+    /// `--worker-timeout`: how long a request may run before its worker is killed (`None`:
+    /// no limit).
+    pub worker_timeout: Option<Duration>,
+    /// `--preload`: import the application in the master, before forking.
+    pub preload: bool,
+    /// `--stats-path`: the URL path of the statistics page (`None`: no page).
+    pub stats_path: Option<String>,
+    /// `--stats-bind`: the statistics page's own address (`None`: served with the app).
+    pub stats_bind: Option<BindAddr>,
     /// `--server-name`: the `Server:` header and `SERVER_NAME`.
     pub server_name: Option<String>,
     /// `--threads`: the worker pool's minimum size.
@@ -74,6 +92,13 @@ impl Options {
                 .expect("the default bind address parses"),
             chdir: None,
             python: None,
+            workers: 1,
+            max_requests: None,
+            max_requests_jitter: 0,
+            worker_timeout: None,
+            preload: false,
+            stats_path: None,
+            stats_bind: None,
             server_name: None,
             threads: server.minthreads,
             max_threads: None,
@@ -96,6 +121,16 @@ impl Options {
             log_level: LogLevel::Info,
             app,
         }
+    }
+
+    /// The worker processes to run: `--workers`, with 0 meaning one per core.
+    pub fn worker_count(&self) -> usize {
+        if self.workers == 0 {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        } else {
+            self.workers
+        }
+        .min(MAX_WORKERS)
     }
 
     /// The server settings these options ask for (TLS aside).
@@ -139,6 +174,9 @@ pub struct TlsOptions {
     pub certificate: Option<PathBuf>,
     /// `--ssl-private-key`: its private key (PEM).
     pub private_key: Option<PathBuf>,
+    /// `--ssl-private-key-password-file`: where the private key's password is (else the
+    /// `CHEROOT_SSL_PRIVATE_KEY_PASSWORD` environment variable, if set).
+    pub private_key_password_file: Option<PathBuf>,
     /// `--ssl-certificate-chain`: intermediate certificates, or the CA bundle client
     /// certificates are checked against (PEM).
     pub certificate_chain: Option<PathBuf>,
@@ -154,6 +192,7 @@ impl TlsOptions {
         self.adapter.is_some()
             || self.certificate.is_some()
             || self.private_key.is_some()
+            || self.private_key_password_file.is_some()
             || self.certificate_chain.is_some()
             || self.ciphers.is_some()
             || self.client_verify != ClientVerify::None

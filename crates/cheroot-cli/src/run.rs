@@ -6,17 +6,14 @@ use std::io::Write as _;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use cheroot::tls::{SslAdapter, TlsSettings, get_ssl_adapter_class};
-use cheroot::wsgi::{Server, WsgiApp};
+use cheroot::wsgi::WsgiApp;
+use cheroot_supervisor::{ForkHooks, NoHooks};
 
 use crate::app_spec::AppSpec;
 use crate::args::{Command, parse_args};
-use crate::builtin;
 use crate::help::{help_text, version_text};
-use crate::logging::StderrLog;
-use crate::options::{ClientVerify, Options, TlsBackend, TlsOptions};
 use crate::python_front;
-use crate::signals;
+use crate::serve::serve;
 
 /// Exit status after a clean stop.
 const EXIT_OK: u8 = 0;
@@ -36,6 +33,12 @@ pub trait AppLoader {
     /// A message saying what went wrong (the module does not import, has no such attribute,
     /// or it is not callable); the command prints it and exits 1.
     fn load(&self, module: &str, callable: &str) -> Result<Arc<dyn WsgiApp>, String>;
+
+    /// What surrounds each fork of a worker process (an interpreter's own fork hooks); the
+    /// default is a plain fork.
+    fn fork_hooks(&self) -> &dyn ForkHooks {
+        &NoHooks
+    }
 }
 
 /// The whole command: parses the arguments after the program name, then serves until SIGINT
@@ -87,147 +90,12 @@ fn print_stdout(text: &str) -> u8 {
     EXIT_OK
 }
 
-fn usage_error(message: &str) -> u8 {
+pub(crate) fn usage_error(message: &str) -> u8 {
     eprintln!("cheroot: error: {message}\nTry 'cheroot --help' for more information.");
     EXIT_USAGE
 }
 
-fn failure(message: &str) -> u8 {
+pub(crate) fn failure(message: &str) -> u8 {
     eprintln!("cheroot: error: {message}");
     EXIT_FAILURE
-}
-
-/// Serves `options` until a signal stops it.
-fn serve(options: &Options, loader: &dyn AppLoader) -> u8 {
-    // Before any thread exists, so every thread inherits the mask (see `signals`).
-    if let Err(err) = signals::block() {
-        return failure(&format!("cannot block SIGINT and SIGTERM: {err}"));
-    }
-    StderrLog::new(options.log_level.to_tracing(), options.access_log).install();
-
-    if let Some(dir) = &options.chdir {
-        if let Err(err) = std::env::set_current_dir(dir) {
-            return usage_error(&format!(
-                "invalid value {:?} for --chdir: {err}",
-                dir.display()
-            ));
-        }
-    }
-    let ssl_adapter = if options.tls.requested() {
-        match tls_adapter(&options.tls) {
-            Ok(adapter) => Some(adapter),
-            Err(message) => return usage_error(&message),
-        }
-    } else {
-        None
-    };
-    let app = match &options.app {
-        AppSpec::Builtin(app) => builtin::app(*app),
-        AppSpec::Hosted { module, callable } => match loader.load(module, callable) {
-            Ok(app) => app,
-            Err(message) => return failure(&format!("cannot load {}: {message}", options.app)),
-        },
-    };
-    let mut config = options.server_config();
-    config.ssl_adapter = ssl_adapter;
-    if let Err(err) = config.validate(&options.bind) {
-        return usage_error(&format!("invalid settings: {err}"));
-    }
-    // cheroot's CLI runs a `wsgi.Server`; so does this one.
-    let server = Arc::new(Server::with_config(options.bind.clone(), app, config));
-    if let Err(err) = server.prepare() {
-        return failure(&format!("cannot serve on {}: {err}", options.bind));
-    }
-    let stopping = Arc::clone(&server);
-    let received = match signals::watch(Arc::new(move || stopping.stop())) {
-        Ok(received) => received,
-        Err(err) => {
-            server.stop();
-            return failure(&format!("cannot watch for signals: {err}"));
-        }
-    };
-    tracing::info!("serving {} on {}", options.app, server.bind_addr());
-    // The one line on stdout: the address actually bound (port 0 resolved), for scripts.
-    let mut stdout = std::io::stdout().lock();
-    if let Err(err) = writeln!(stdout, "{}", server.bind_addr()).and_then(|()| stdout.flush()) {
-        server.stop();
-        return failure(&format!("cannot write the bound address to stdout: {err}"));
-    }
-    drop(stdout);
-    let served = server.serve();
-    if let Some(signal) = received.get() {
-        // A signal that came before serve() started makes it return "not prepared": the
-        // stop was still the one asked for.
-        if let Err(err) = &served {
-            tracing::debug!("serve() after {signal}: {err}");
-        }
-        let cut = server.http_server().requests_cut_at_stop();
-        if cut > 0 {
-            tracing::error!("stopped after {signal}, cutting {cut} request(s) in flight");
-            return EXIT_FAILURE;
-        }
-        tracing::info!("stopped cleanly after {signal}");
-        return EXIT_OK;
-    }
-    match served {
-        Ok(()) => EXIT_OK,
-        Err(err) => {
-            server.stop();
-            failure(&format!("the server failed: {err}"))
-        }
-    }
-}
-
-/// The TLS adapter the `--ssl-*` flags ask for, built (every file read and checked), or the
-/// message for a usage error.
-fn tls_adapter(tls: &TlsOptions) -> Result<Arc<dyn SslAdapter>, String> {
-    let files = [
-        ("--ssl-certificate", &tls.certificate),
-        ("--ssl-private-key", &tls.private_key),
-        ("--ssl-certificate-chain", &tls.certificate_chain),
-    ];
-    for (flag, path) in files {
-        if let Some(path) = path {
-            if !path.is_file() {
-                return Err(format!(
-                    "invalid value {:?} for {flag}: no such file",
-                    path.display()
-                ));
-            }
-        }
-    }
-    let (Some(certificate), Some(private_key)) = (&tls.certificate, &tls.private_key) else {
-        // parse_args refuses every TLS flag without both files.
-        return Err("--ssl-certificate and --ssl-private-key are both needed".to_owned());
-    };
-    // Without --ssl-adapter: rustls if built in, else OpenSSL if that is.
-    let adapter = tls.adapter.unwrap_or_else(|| {
-        if get_ssl_adapter_class(TlsBackend::Rustls.name()).is_err()
-            && get_ssl_adapter_class(TlsBackend::Openssl.name()).is_ok()
-        {
-            TlsBackend::Openssl
-        } else {
-            TlsBackend::Rustls
-        }
-    });
-    let kind = get_ssl_adapter_class(adapter.name()).map_err(|err| {
-        format!(
-            "invalid value {:?} for --ssl-adapter: {err}",
-            adapter.name()
-        )
-    })?;
-    let mut settings =
-        TlsSettings::new(certificate, private_key).with_client_verify(match tls.client_verify {
-            ClientVerify::None => cheroot::tls::ClientVerify::None,
-            ClientVerify::Optional => cheroot::tls::ClientVerify::Optional,
-            ClientVerify::Required => cheroot::tls::ClientVerify::Required,
-        });
-    if let Some(chain) = &tls.certificate_chain {
-        settings = settings.with_certificate_chain(chain);
-    }
-    if let Some(ciphers) = &tls.ciphers {
-        settings = settings.with_ciphers(ciphers.as_str());
-    }
-    kind.build(settings)
-        .map_err(|err| format!("cannot set up TLS ({} adapter): {err}", kind.name()))
 }

@@ -1,12 +1,14 @@
-//! SIGINT and SIGTERM: blocked in every thread and taken by one thread with `sigwait`, which
-//! stops the server gracefully; a second signal ends the process at once.
+//! SIGINT and SIGTERM in a worker process: blocked in every thread and taken by one thread
+//! with `sigwait`, which stops the server gracefully. A second signal changes nothing: the
+//! master kills a worker that does not stop in time (and a second signal to the master does
+//! it at once).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI32, Ordering};
 
 use nix::sys::signal::{SigSet, Signal};
 
-/// The signals the command handles.
+/// The signals a worker stops on.
 fn handled() -> SigSet {
     let mut set = SigSet::empty();
     set.add(Signal::SIGINT);
@@ -15,8 +17,8 @@ fn handled() -> SigSet {
 }
 
 /// Blocks SIGINT and SIGTERM in the calling thread, and so in every thread it starts after
-/// (the mask is inherited). Call it first in `main`, before any thread exists, so a signal can
-/// never take its default action (killing the process) while the server starts.
+/// (the mask is inherited, across fork too). Call it first, before any thread exists, so a
+/// signal can never take its default action (killing the process) while the server starts.
 ///
 /// # Errors
 ///
@@ -40,8 +42,8 @@ impl Received {
 pub(crate) type Stop = Arc<dyn Fn() + Send + Sync>;
 
 /// Starts the thread that waits for SIGINT or SIGTERM (they must already be blocked): the
-/// first one calls `stop` (on a thread of its own), a second one exits the process with
-/// status 1 without waiting for in-flight requests.
+/// first one calls `stop`; later ones are noted in the debug log only (Ctrl-C in a terminal
+/// reaches the workers and the master, which then sends SIGTERM too).
 ///
 /// # Errors
 ///
@@ -63,21 +65,20 @@ pub(crate) fn watch(stop: Stop) -> std::io::Result<Received> {
                     }
                 };
                 if stopping {
-                    eprintln!("cheroot: {signal} again: exiting without waiting");
-                    std::process::exit(1);
+                    tracing::debug!("{signal} again: already stopping");
+                    continue;
                 }
                 stopping = true;
                 seen.0.store(signal as i32, Ordering::SeqCst);
-                tracing::info!("{signal} received: stopping gracefully");
+                tracing::debug!("{signal} received: stopping gracefully");
                 // stop() blocks until in-flight requests finish (within shutdown_timeout);
-                // serve() on the main thread returns then.
+                // serve() on the worker's main thread returns then.
                 let stopping_thread = Arc::clone(&stop);
                 let stopper = std::thread::Builder::new()
                     .name("cheroot-stop-signal".to_owned())
                     .spawn(move || stopping_thread());
                 if let Err(err) = stopper {
-                    // Out of threads (the machine's limit): stop from here, still gracefully;
-                    // only a second signal cannot cut this stop short.
+                    // Out of threads (the machine's limit): stop from here, still gracefully.
                     tracing::warn!(
                         "cannot start the stop thread ({err}): stopping from the signal thread"
                     );

@@ -201,6 +201,9 @@ impl Master<'_> {
                 if self.stopping.is_none() {
                     tracing::info!("{signal} received: stopping every worker gracefully");
                     self.stop_all(signal);
+                } else {
+                    tracing::warn!("{signal} again: killing the workers without waiting");
+                    self.kill_all();
                 }
             }
             Signal::SIGHUP if self.stopping.is_none() => {
@@ -231,6 +234,17 @@ impl Master<'_> {
         let pids: Vec<usize> = (0..self.workers.len()).collect();
         for index in pids {
             self.stop_worker(index, "the server stops");
+        }
+    }
+
+    /// Kills every worker at once (a second stop signal): the stop is not clean.
+    fn kill_all(&mut self) {
+        self.unclean = true;
+        for worker in &mut self.workers {
+            worker.killed = true;
+            if let Err(err) = kill(worker.pid, Signal::SIGKILL) {
+                tracing::debug!("SIGKILL to worker {}: {err}", worker.number);
+            }
         }
     }
 
