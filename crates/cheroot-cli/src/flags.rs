@@ -121,7 +121,9 @@ pub(crate) const FLAGS: &[Flag] = &[
                URL path: JSON, or Prometheus text for Accept: text/plain or ?format=prometheus",
         apply: |o, v| {
             if !v.starts_with('/') || v.bytes().any(|b| b <= b' ' || b == b'?' || b == 0x7f) {
-                return Err("expected a URL path starting with '/', without spaces or '?'".to_owned());
+                return Err(
+                    "expected a URL path starting with '/', without spaces or '?'".to_owned(),
+                );
             }
             o.stats_path = Some(v.to_owned());
             Ok(())

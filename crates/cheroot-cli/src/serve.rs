@@ -9,8 +9,8 @@ mod worker;
 use std::io::Write as _;
 use std::sync::Arc;
 
-use cheroot::server::{ListenOptions, ListeningSocket};
 use cheroot::BindAddr;
+use cheroot::server::{ListenOptions, ListeningSocket};
 use cheroot_supervisor::{Outcome, Supervisor, SupervisorConfig};
 
 use crate::logging::StderrLog;
@@ -101,8 +101,12 @@ pub(crate) fn serve(options: &Options, loader: &dyn AppLoader) -> u8 {
         |context| worker::run(context, &plan),
     );
     match &outcome {
-        Outcome::Stopped { clean: true, .. } => tracing::info!("{outcome}"),
-        Outcome::Stopped { clean: false, .. } => tracing::error!("{outcome}"),
+        Outcome::Stopped { clean: true, .. } | Outcome::AppStopped { clean: true, .. } => {
+            tracing::info!("{outcome}");
+        }
+        Outcome::Stopped { clean: false, .. } | Outcome::AppStopped { clean: false, .. } => {
+            tracing::error!("{outcome}");
+        }
         Outcome::BootFailed(_) | Outcome::Failed(_) => {
             return failure(&outcome.to_string());
         }

@@ -19,7 +19,10 @@ pub(crate) fn tls_adapter(tls: &TlsOptions) -> Result<Arc<dyn SslAdapter>, Strin
         ("--ssl-certificate", &tls.certificate),
         ("--ssl-private-key", &tls.private_key),
         ("--ssl-certificate-chain", &tls.certificate_chain),
-        ("--ssl-private-key-password-file", &tls.private_key_password_file),
+        (
+            "--ssl-private-key-password-file",
+            &tls.private_key_password_file,
+        ),
     ];
     for (flag, path) in files {
         if let Some(path) = path {

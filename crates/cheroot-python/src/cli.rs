@@ -2,9 +2,11 @@
 //! applications imported into this interpreter.
 
 use std::ffi::OsString;
+use std::io;
 use std::sync::Arc;
 
 use cheroot::wsgi::WsgiApp;
+use cheroot_cli::{ForkHooks, Forked};
 use pyo3::intern;
 use pyo3::prelude::*;
 
@@ -45,6 +47,37 @@ impl cheroot_cli::AppLoader for PythonLoader {
                 }
                 err.value(py).to_string()
             })
+        })
+    }
+
+    fn fork_hooks(&self) -> &dyn ForkHooks {
+        self
+    }
+}
+
+/// CPython's own steps around a fork (what `os.fork()` does): with the GIL held,
+/// `PyOS_BeforeFork` runs the `os.register_at_fork(before=...)` hooks and takes the import
+/// lock; after the fork the child reinitialises the interpreter's thread state and runs the
+/// `after_in_child` hooks, the master runs `after_in_parent`.
+impl ForkHooks for PythonLoader {
+    #[allow(
+        unsafe_code,
+        reason = "CPython's fork hooks are C functions; called as CPython's os.fork() calls them"
+    )]
+    fn around_fork(&self, fork: &mut dyn FnMut() -> io::Result<Forked>) -> io::Result<Forked> {
+        Python::attach(|_py| {
+            // SAFETY: the GIL is held (inside `attach`), and exactly one of the two after-fork
+            // functions follows, on the matching side of the fork, as CPython requires.
+            unsafe { pyo3::ffi::PyOS_BeforeFork() };
+            let forked = fork();
+            match forked {
+                // SAFETY: as above; this is the child process, straight after the fork.
+                Ok(Forked::Child) => unsafe { pyo3::ffi::PyOS_AfterFork_Child() },
+                // SAFETY: as above; the parent (or a failed fork, which CPython also ends
+                // with the parent's hook).
+                _ => unsafe { pyo3::ffi::PyOS_AfterFork_Parent() },
+            }
+            forked
         })
     }
 }

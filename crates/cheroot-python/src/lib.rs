@@ -8,8 +8,9 @@
 //! ([`attach`]) and holds the GIL only while Python code runs: reading the body, waiting for
 //! socket backpressure and waiting for the next job all happen detached.
 //!
-//! `unsafe` appears in two places, each with its reason: attaching a pool thread for its life
-//! (`attach.rs`) and lending the request's `start_response` to Python (`lend.rs`).
+//! `unsafe` appears in three places, each with its reason: attaching a pool thread for its
+//! life (`attach.rs`), lending the request's `start_response` to Python (`lend.rs`), and
+//! CPython's fork hooks around the fork of each worker process (`cli.rs`).
 
 mod app;
 mod attach;

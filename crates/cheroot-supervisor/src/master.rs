@@ -39,6 +39,15 @@ pub enum Outcome {
         /// Whether every worker stopped cleanly.
         clean: bool,
     },
+    /// A worker exited with status 0 without being asked to (its application asked the
+    /// server to stop, as cheroot stops on `KeyboardInterrupt`), and the others were stopped;
+    /// `clean` as for `Stopped`.
+    AppStopped {
+        /// The worker's number.
+        worker: u64,
+        /// Whether every worker stopped cleanly.
+        clean: bool,
+    },
     /// The first workers could not start: the message says how the first one ended.
     BootFailed(String),
     /// The master itself failed (no shared memory, no signalfd, fork impossible).
@@ -49,7 +58,7 @@ impl Outcome {
     /// The exit status for the command: 0 after a clean stop, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Outcome::Stopped { clean: true, .. } => 0,
+            Outcome::Stopped { clean: true, .. } | Outcome::AppStopped { clean: true, .. } => 0,
             _ => 1,
         }
     }
@@ -68,6 +77,15 @@ impl fmt::Display for Outcome {
             } => write!(
                 f,
                 "stopped after {signal}, but a worker did not stop cleanly"
+            ),
+            Outcome::AppStopped { worker, clean } => write!(
+                f,
+                "stopped because worker {worker}'s application asked the server to stop{}",
+                if *clean {
+                    ""
+                } else {
+                    ", but not every worker finished its requests"
+                }
             ),
             Outcome::BootFailed(why) => write!(f, "the workers could not start: {why}"),
             Outcome::Failed(err) => write!(f, "the supervisor failed: {err}"),
@@ -117,6 +135,7 @@ impl Supervisor {
             restart_at: None,
             on_ready: Some(Box::new(on_ready)),
             stopping: None,
+            stopped_by_worker: None,
             boot_failure: None,
             unclean: false,
         };
@@ -152,6 +171,8 @@ struct Master<'h> {
     restart_at: Option<Instant>,
     on_ready: Option<Box<dyn FnOnce() + 'h>>,
     stopping: Option<Signal>,
+    /// The worker whose exit stopped the server, if that is what stopped it.
+    stopped_by_worker: Option<u64>,
     boot_failure: Option<String>,
     unclean: bool,
 }
@@ -176,6 +197,12 @@ impl Master<'_> {
                 if self.workers.is_empty() {
                     if let Some(why) = self.boot_failure.take() {
                         return Outcome::BootFailed(why);
+                    }
+                    if let Some(worker) = self.stopped_by_worker {
+                        return Outcome::AppStopped {
+                            worker,
+                            clean: !self.unclean,
+                        };
                     }
                     return Outcome::Stopped {
                         signal,
@@ -305,6 +332,17 @@ impl Master<'_> {
                 worker.number,
                 worker.pid
             );
+            return;
+        }
+        if worker.ready && clean && self.stopping.is_none() {
+            tracing::info!(
+                "worker {} (pid {}) exited on its own with status 0 (its application asked \
+                 the server to stop): stopping every worker",
+                worker.number,
+                worker.pid
+            );
+            self.stopped_by_worker = Some(worker.number);
+            self.stop_all(Signal::SIGTERM);
             return;
         }
         if worker.ready {

@@ -20,15 +20,60 @@ struct Figure {
 
 /// The figures, in the order they sit in a scoreboard slot.
 const FIGURES: [Figure; 9] = [
-    Figure { key: "Accepts", metric: "cheroot_accepts_total", help: "Connections accepted.", counter: true },
-    Figure { key: "Socket Errors", metric: "cheroot_socket_errors_total", help: "Connections that ended in a socket error.", counter: true },
-    Figure { key: "Requests", metric: "cheroot_requests_total", help: "Requests served.", counter: true },
-    Figure { key: "Bytes Read", metric: "cheroot_read_bytes_total", help: "Request bytes read.", counter: true },
-    Figure { key: "Bytes Written", metric: "cheroot_written_bytes_total", help: "Response bytes written.", counter: true },
-    Figure { key: "Work Time", metric: "cheroot_work_seconds_total", help: "Seconds worker threads spent on requests.", counter: true },
-    Figure { key: "Threads", metric: "cheroot_threads", help: "Worker threads running.", counter: false },
-    Figure { key: "Threads Idle", metric: "cheroot_threads_idle", help: "Worker threads waiting for a request.", counter: false },
-    Figure { key: "Queue", metric: "cheroot_queue", help: "Requests waiting for a worker thread.", counter: false },
+    Figure {
+        key: "Accepts",
+        metric: "cheroot_accepts_total",
+        help: "Connections accepted.",
+        counter: true,
+    },
+    Figure {
+        key: "Socket Errors",
+        metric: "cheroot_socket_errors_total",
+        help: "Connections that ended in a socket error.",
+        counter: true,
+    },
+    Figure {
+        key: "Requests",
+        metric: "cheroot_requests_total",
+        help: "Requests served.",
+        counter: true,
+    },
+    Figure {
+        key: "Bytes Read",
+        metric: "cheroot_read_bytes_total",
+        help: "Request bytes read.",
+        counter: true,
+    },
+    Figure {
+        key: "Bytes Written",
+        metric: "cheroot_written_bytes_total",
+        help: "Response bytes written.",
+        counter: true,
+    },
+    Figure {
+        key: "Work Time",
+        metric: "cheroot_work_seconds_total",
+        help: "Seconds worker threads spent on requests.",
+        counter: true,
+    },
+    Figure {
+        key: "Threads",
+        metric: "cheroot_threads",
+        help: "Worker threads running.",
+        counter: false,
+    },
+    Figure {
+        key: "Threads Idle",
+        metric: "cheroot_threads_idle",
+        help: "Worker threads waiting for a request.",
+        counter: false,
+    },
+    Figure {
+        key: "Queue",
+        metric: "cheroot_queue",
+        help: "Requests waiting for a worker thread.",
+        counter: false,
+    },
 ];
 
 /// Index of `Work Time`, kept in microseconds in the slot and shown in seconds.
@@ -78,14 +123,21 @@ impl StatsPage {
         if method != "GET" && method != "HEAD" {
             start_response.start(
                 "405 Method Not Allowed",
-                [("Allow", "GET, HEAD"), ("Content-Type", "text/plain"), ("Content-Length", "23")],
+                [
+                    ("Allow", "GET, HEAD"),
+                    ("Content-Type", "text/plain"),
+                    ("Content-Length", "23"),
+                ],
             )?;
             return Ok(Body::from("Only GET and HEAD here\n"));
         }
         self.publish();
         let workers = self.context.scoreboard().workers();
         let (content_type, text) = if wants_prometheus(environ) {
-            ("text/plain; version=0.0.4; charset=utf-8", prometheus(&workers))
+            (
+                "text/plain; version=0.0.4; charset=utf-8",
+                prometheus(&workers),
+            )
         } else {
             ("application/json", json(&workers))
         };
@@ -156,11 +208,20 @@ fn json(workers: &[SlotView]) -> String {
             worker.number, worker.pid, worker.ready, worker.stopping, worker.handled
         );
         for (index, figure) in FIGURES.iter().enumerate() {
-            let _ = write!(out, ", \"{}\": {}", figure.key, shown(index, worker.figures[index]));
+            let _ = write!(
+                out,
+                ", \"{}\": {}",
+                figure.key,
+                shown(index, worker.figures[index])
+            );
         }
         out.push('}');
     }
-    out.push_str(if workers.is_empty() { "]\n}\n" } else { "\n  ]\n}\n" });
+    out.push_str(if workers.is_empty() {
+        "]\n}\n"
+    } else {
+        "\n  ]\n}\n"
+    });
     out
 }
 
@@ -169,10 +230,18 @@ fn prometheus(workers: &[SlotView]) -> String {
     let _ = writeln!(out, "# HELP cheroot_workers Worker processes running.");
     let _ = writeln!(out, "# TYPE cheroot_workers gauge");
     let _ = writeln!(out, "cheroot_workers {}", workers.len());
-    let _ = writeln!(out, "# HELP cheroot_handled_total Requests each worker's application answered.");
+    let _ = writeln!(
+        out,
+        "# HELP cheroot_handled_total Requests each worker's application answered."
+    );
     let _ = writeln!(out, "# TYPE cheroot_handled_total counter");
     for worker in workers {
-        let _ = writeln!(out, "cheroot_handled_total{} {}", labels(worker), worker.handled);
+        let _ = writeln!(
+            out,
+            "cheroot_handled_total{} {}",
+            labels(worker),
+            worker.handled
+        );
     }
     for (index, figure) in FIGURES.iter().enumerate() {
         let kind = if figure.counter { "counter" } else { "gauge" };
@@ -203,7 +272,14 @@ mod tests {
         let mut figures = [0; cheroot_supervisor::FIGURES];
         figures[2] = requests;
         figures[WORK_TIME] = 1_500_000;
-        SlotView { pid, number, ready: true, stopping: false, handled: requests, figures }
+        SlotView {
+            pid,
+            number,
+            ready: true,
+            stopping: false,
+            handled: requests,
+            figures,
+        }
     }
 
     #[test]
@@ -212,7 +288,10 @@ mod tests {
         assert!(text.contains("\"Workers\": 2,\n"), "{text}");
         assert!(text.contains("\"Requests\": 7,\n"), "{text}");
         assert!(text.contains("\"Work Time\": 3.000000,\n"), "{text}");
-        assert!(text.contains("{\"Worker\": 1, \"PID\": 100, \"Ready\": true"), "{text}");
+        assert!(
+            text.contains("{\"Worker\": 1, \"PID\": 100, \"Ready\": true"),
+            "{text}"
+        );
         assert!(text.contains("{\"Worker\": 2, \"PID\": 200,"), "{text}");
         assert!(text.ends_with("\n  ]\n}\n"), "{text}");
         assert!(json(&[]).ends_with("\"Worker Processes\": []\n}\n"));
@@ -221,9 +300,18 @@ mod tests {
     #[test]
     fn prometheus_has_one_labelled_sample_per_worker() {
         let text = prometheus(&[worker(1, 100, 3), worker(2, 200, 4)]);
-        assert!(text.contains("# TYPE cheroot_requests_total counter\n"), "{text}");
-        assert!(text.contains("cheroot_requests_total{worker=\"1\",pid=\"100\"} 3\n"), "{text}");
-        assert!(text.contains("cheroot_requests_total{worker=\"2\",pid=\"200\"} 4\n"), "{text}");
+        assert!(
+            text.contains("# TYPE cheroot_requests_total counter\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("cheroot_requests_total{worker=\"1\",pid=\"100\"} 3\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("cheroot_requests_total{worker=\"2\",pid=\"200\"} 4\n"),
+            "{text}"
+        );
         assert!(text.contains("# TYPE cheroot_threads gauge\n"), "{text}");
         assert!(text.contains("cheroot_workers 2\n"), "{text}");
     }

@@ -63,7 +63,11 @@ fn describe(environ: &Environ) -> String {
         Some(port) if !port.is_empty() => format!("{}:{port}", get("REMOTE_ADDR")),
         _ => get("REMOTE_ADDR").to_owned(),
     };
-    format!("{} {} from {client}", get("REQUEST_METHOD"), get("REQUEST_URI"))
+    format!(
+        "{} {} from {client}",
+        get("REQUEST_METHOD"),
+        get("REQUEST_URI")
+    )
 }
 
 /// Serves only the statistics page (`--stats-bind`): anything else is 404.

@@ -38,7 +38,10 @@ pub(crate) struct WorkerPlan<'a> {
 }
 
 /// Loads the application `options` names.
-pub(crate) fn load_app(options: &Options, loader: &dyn AppLoader) -> Result<Arc<dyn WsgiApp>, String> {
+pub(crate) fn load_app(
+    options: &Options,
+    loader: &dyn AppLoader,
+) -> Result<Arc<dyn WsgiApp>, String> {
     match &options.app {
         AppSpec::Builtin(app) => Ok(builtin::app(*app)),
         AppSpec::Hosted { module, callable } => loader
@@ -145,7 +148,9 @@ pub(crate) fn run(context: WorkerContext, plan: &WorkerPlan<'_>) -> u8 {
         }
         let cut = server.http_server().requests_cut_at_stop();
         if cut > 0 {
-            tracing::error!("worker {number} stopped after {signal}, cutting {cut} request(s) in flight");
+            tracing::error!(
+                "worker {number} stopped after {signal}, cutting {cut} request(s) in flight"
+            );
             return 1;
         }
         tracing::debug!("worker {number} stopped cleanly after {signal}");

@@ -39,7 +39,7 @@ fn echo_over_tcp_then_sigterm() {
     let (status, stderr) = server.stop_with(Signal::SIGTERM);
     assert!(status.success(), "{status}; stderr: {stderr}");
     assert!(
-        stderr.contains("SIGTERM received: stopping gracefully"),
+        stderr.contains("SIGTERM received: stopping every worker gracefully"),
         "{stderr}"
     );
 }
