@@ -6,4 +6,5 @@ mod it {
     mod parse;
     mod process;
     mod tls;
+    mod workers;
 }

@@ -1,6 +1,7 @@
 //! The `cheroot` binary serving the echo app over TLS with each backend built in.
 
-use nix::sys::signal::Signal;
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
 
 use cheroot_testing::{Framing, TestClient};
 
@@ -324,4 +325,115 @@ fn client_certificates_required() {
         let (status, stderr) = server.stop_with(Signal::SIGTERM);
         assert!(status.success(), "{adapter}: {status}; stderr: {stderr}");
     }
+}
+
+impl Certificate {
+    /// Replaces the certificate and key files with a new pair; returns its DER.
+    fn renew(&self) -> Vec<u8> {
+        let generated = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()])
+            .expect("a certificate");
+        std::fs::write(self.dir.join("cert.pem"), generated.cert.pem()).expect("write");
+        std::fs::write(self.dir.join("key.pem"), generated.key_pair.serialize_pem())
+            .expect("write");
+        generated.cert.der().to_vec()
+    }
+}
+
+// SIGHUP starts new workers, which read the certificate files again: a renewed certificate
+// is served without a restart.
+#[test]
+fn sighup_serves_a_renewed_certificate() {
+    let cert = Certificate::new("renew");
+    let server = Server::start(&[
+        "--bind",
+        "127.0.0.1:0",
+        "--workers",
+        "2",
+        "--ssl-certificate",
+        &cert.path("cert.pem"),
+        "--ssl-private-key",
+        &cert.path("key.pem"),
+        "builtin:hello",
+    ]);
+    let addr = server.addr().clone();
+    TestClient::new(addr.clone())
+        .with_tls(&cert.der, "localhost")
+        .get("/hello")
+        .expect("the first certificate is served")
+        .assert_status(200);
+    let renewed = cert.renew();
+    kill(Pid::from_raw(server.pid()), Signal::SIGHUP).expect("SIGHUP");
+    // Until the old workers are gone, either certificate may answer; then only the new one.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let old = TestClient::new(addr.clone())
+            .with_tls(&cert.der, "localhost")
+            .get("/hello");
+        let new = TestClient::new(addr.clone())
+            .with_tls(&renewed, "localhost")
+            .get("/hello");
+        if old.is_err() && new.is_ok() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still the old certificate: {old:?} {new:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+}
+
+// An encrypted key's password never goes on the command line: it comes from a file or the
+// environment, and the message says so (with OpenSSL built in; the rustls-only build says
+// it cannot decrypt keys at all).
+#[test]
+fn an_encrypted_key_without_a_password_names_the_flag() {
+    let cert = Certificate::new("encrypted");
+    let encrypted = cert.path("encrypted.pem");
+    std::fs::write(
+        &encrypted,
+        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n",
+    )
+    .expect("write");
+    let finished = run_to_end(&[
+        "--bind",
+        "127.0.0.1:0",
+        "--ssl-certificate",
+        &cert.path("cert.pem"),
+        "--ssl-private-key",
+        &encrypted,
+        "builtin:hello",
+    ]);
+    assert_eq!(finished.status.code(), Some(2), "{}", finished.stderr);
+    let with_openssl = cheroot::tls::AdapterKind::OpenSsl.is_built();
+    let want = if with_openssl {
+        "give its password with --ssl-private-key-password-file FILE or the \
+         CHEROOT_SSL_PRIVATE_KEY_PASSWORD environment variable"
+    } else {
+        "with --ssl-certificate"
+    };
+    assert!(finished.stderr.contains(want), "{}", finished.stderr);
+
+    let missing = cert.path("no-such-password-file");
+    let finished = run_to_end(&[
+        "--bind",
+        "127.0.0.1:0",
+        "--ssl-certificate",
+        &cert.path("cert.pem"),
+        "--ssl-private-key",
+        &encrypted,
+        "--ssl-private-key-password-file",
+        &missing,
+        "builtin:hello",
+    ]);
+    assert_eq!(finished.status.code(), Some(2), "{}", finished.stderr);
+    assert!(
+        finished.stderr.contains(&format!(
+            "invalid value {missing:?} for --ssl-private-key-password-file: no such file"
+        )),
+        "{}",
+        finished.stderr
+    );
 }
