@@ -33,12 +33,13 @@ def python_front():
 class Command:
     """A server command running in the background; ``address`` is what it printed."""
 
-    def __init__(self, argv, cwd=None, env=None):
+    def __init__(self, argv, cwd=None, env=None, pass_fds=()):
         self.argv = argv
         self.proc = subprocess.Popen(
             argv,
             cwd=cwd,
             env=env,
+            pass_fds=pass_fds,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -469,3 +469,65 @@ fn last_value_wins() {
     let options = run(&["--threads", "2", "--threads", "4", "builtin:echo"]);
     assert_eq!(options.threads, 4);
 }
+
+#[test]
+fn worker_flags_are_stored_and_checked() {
+    let options = run(&[
+        "--workers",
+        "3",
+        "--max-requests",
+        "1000",
+        "--max-requests-jitter",
+        "50",
+        "--worker-timeout",
+        "30",
+        "--preload",
+        "--stats-path",
+        "/-/stats",
+        "--stats-bind",
+        "127.0.0.1:9100",
+        "builtin:hello",
+    ]);
+    assert_eq!(options.workers, 3);
+    assert_eq!(options.worker_count(), 3);
+    assert_eq!(options.max_requests, Some(1000));
+    assert_eq!(options.max_requests_jitter, 50);
+    assert_eq!(options.worker_timeout, Some(Duration::from_secs(30)));
+    assert!(options.preload);
+    assert_eq!(options.stats_path.as_deref(), Some("/-/stats"));
+    assert_eq!(options.stats_bind, Some(tcp("127.0.0.1", 9100)));
+
+    // The defaults: one worker, nothing recycled or timed, no statistics page.
+    let defaults = run(&["builtin:hello"]);
+    assert_eq!(defaults.worker_count(), 1);
+    assert_eq!((defaults.max_requests, defaults.worker_timeout), (None, None));
+    assert!(!defaults.preload && defaults.stats_path.is_none());
+    // 0 workers is one per core; 0 for the limits switches them off.
+    let per_core = run(&["--workers", "0", "--max-requests", "0", "--worker-timeout", "0", "builtin:hello"]);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert_eq!(per_core.worker_count(), cores);
+    assert_eq!((per_core.max_requests, per_core.worker_timeout), (None, None));
+
+    for (args, want) in [
+        (&["--workers", "257"][..], "--workers: expected an integer from 0 to 256"),
+        (&["--workers", "-1"][..], "--workers: expected an integer from 0 to 256"),
+        (&["--stats-path", "stats"][..], "expected a URL path starting with '/'"),
+        (&["--stats-path", "/a b"][..], "expected a URL path starting with '/'"),
+        (&["--stats-bind", "127.0.0.1:9100"][..], "--stats-bind needs --stats-path"),
+        (&["--max-requests-jitter", "5"][..], "--max-requests-jitter needs --max-requests"),
+        (&["--worker-timeout", "-1"][..], "--worker-timeout"),
+        (
+            &["--stats-path", "/s", "--stats-bind", "127.0.0.1:8000", "--bind", "127.0.0.1:8000"][..],
+            "is the --bind address",
+        ),
+        (
+            &["--ssl-private-key-password-file", "/tmp/pw"][..],
+            "--ssl-private-key-password-file needs --ssl-certificate and --ssl-private-key",
+        ),
+    ] {
+        let mut full = args.to_vec();
+        full.push("builtin:hello");
+        let message = error(&full);
+        assert!(message.contains(want), "{args:?}: {message}");
+    }
+}
