@@ -500,24 +500,63 @@ fn worker_flags_are_stored_and_checked() {
     // The defaults: one worker, nothing recycled or timed, no statistics page.
     let defaults = run(&["builtin:hello"]);
     assert_eq!(defaults.worker_count(), 1);
-    assert_eq!((defaults.max_requests, defaults.worker_timeout), (None, None));
+    assert_eq!(
+        (defaults.max_requests, defaults.worker_timeout),
+        (None, None)
+    );
     assert!(!defaults.preload && defaults.stats_path.is_none());
     // 0 workers is one per core; 0 for the limits switches them off.
-    let per_core = run(&["--workers", "0", "--max-requests", "0", "--worker-timeout", "0", "builtin:hello"]);
+    let per_core = run(&[
+        "--workers",
+        "0",
+        "--max-requests",
+        "0",
+        "--worker-timeout",
+        "0",
+        "builtin:hello",
+    ]);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     assert_eq!(per_core.worker_count(), cores);
-    assert_eq!((per_core.max_requests, per_core.worker_timeout), (None, None));
+    assert_eq!(
+        (per_core.max_requests, per_core.worker_timeout),
+        (None, None)
+    );
 
     for (args, want) in [
-        (&["--workers", "257"][..], "--workers: expected an integer from 0 to 256"),
-        (&["--workers", "-1"][..], "--workers: expected an integer from 0 to 256"),
-        (&["--stats-path", "stats"][..], "expected a URL path starting with '/'"),
-        (&["--stats-path", "/a b"][..], "expected a URL path starting with '/'"),
-        (&["--stats-bind", "127.0.0.1:9100"][..], "--stats-bind needs --stats-path"),
-        (&["--max-requests-jitter", "5"][..], "--max-requests-jitter needs --max-requests"),
+        (
+            &["--workers", "257"][..],
+            "--workers: expected an integer from 0 to 256",
+        ),
+        (
+            &["--workers", "-1"][..],
+            "--workers: expected an integer from 0 to 256",
+        ),
+        (
+            &["--stats-path", "stats"][..],
+            "expected a URL path starting with '/'",
+        ),
+        (
+            &["--stats-path", "/a b"][..],
+            "expected a URL path starting with '/'",
+        ),
+        (
+            &["--stats-bind", "127.0.0.1:9100"][..],
+            "--stats-bind needs --stats-path",
+        ),
+        (
+            &["--max-requests-jitter", "5"][..],
+            "--max-requests-jitter needs --max-requests",
+        ),
         (&["--worker-timeout", "-1"][..], "--worker-timeout"),
         (
-            &["--stats-path", "/s", "--stats-bind", "127.0.0.1:8000", "--bind", "127.0.0.1:8000"][..],
+            &[
+                "--stats-path",
+                "/s",
+                "--stats-bind",
+                "127.0.0.1:8000",
+                "--bind",
+                "127.0.0.1:8000",
+            ][..],
             "is the --bind address",
         ),
         (

@@ -17,6 +17,10 @@ use crate::shutdown::stopped;
 /// it releases them and parks.
 const PARK_AFTER: Duration = Duration::from_millis(50);
 
+/// How long a fresh connection may still take to send its first request once the server
+/// stops.
+const FIRST_REQUEST_GRACE: Duration = Duration::from_secs(1);
+
 /// Why waiting for a request head gave none.
 #[derive(Debug)]
 pub(super) enum NoHead {
@@ -130,7 +134,17 @@ where
             } else {
                 tokio::select! {
                     read = tokio::time::timeout(timeout, self.reader.fill()) => read,
-                    () = stopped(&mut self.stop), if !started => return Err(NoHead::Closed),
+                    // A connection accepted just before the stop has not sent its request yet,
+                    // but its client connected to send one: closing it now would lose that
+                    // request (a worker stopping at a reload would drop it while the new
+                    // workers are ready to serve). It gets a moment to arrive, and is then
+                    // served with `Connection: close`.
+                    () = stopped(&mut self.stop), if !started => {
+                        match tokio::time::timeout(FIRST_REQUEST_GRACE.min(timeout), self.reader.fill()).await {
+                            Ok(read) => Ok(read),
+                            Err(_) => return Err(NoHead::Closed),
+                        }
+                    }
                 }
             };
             match read {
