@@ -333,3 +333,27 @@ fn safe_start_returns_ok_when_a_signal_stops_it() {
     );
     assert!(status.success(), "{status:?}");
 }
+
+// A connection accepted before the stop whose request arrives just after it is served (with
+// `Connection: close`), not dropped: at a reload, the stopping worker holds such
+// connections while the new workers are ready to serve.
+#[test]
+fn a_request_arriving_just_after_stop_on_a_fresh_connection_is_served() {
+    let server = start(TestApp::new(true), test_config());
+    let mut fresh = connect(&server);
+    // The server has accepted it (it counts among the live connections) before the stop.
+    let http = server.shared_server().expect("a native server");
+    assert!(wait_until(Duration::from_secs(5), || http.connections() == 1));
+    let stopper = std::thread::spawn(move || http.stop());
+    assert!(wait_until(Duration::from_secs(5), || !server
+        .server()
+        .ready()));
+    std::thread::sleep(Duration::from_millis(100));
+    let resp = fresh
+        .request("GET", "/hello", &[("Host", "test")], b"")
+        .expect("a response, not a closed connection");
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.header("Connection"), Some("close"));
+    stopper.join().expect("stop thread");
+    server.stop().expect("serve returns Ok");
+}
