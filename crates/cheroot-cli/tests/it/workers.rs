@@ -117,9 +117,9 @@ fn hello(addr: SocketAddr, stream: &mut Option<TcpStream>, keep_alive: bool) -> 
         Ok(()) => Ok(()),
         Err(Failure::ClosedBeforeAnswer) if reused => {
             *stream = None;
-            exchange(addr, stream, keep_alive).map_err(|f| format!("{f:?} on retry"))
+            exchange(addr, stream, keep_alive).map_err(|f| format!("{f} on retry"))
         }
-        Err(failure) => Err(format!("{failure:?}")),
+        Err(failure) => Err(failure.to_string()),
     }
 }
 
@@ -127,6 +127,15 @@ fn hello(addr: SocketAddr, stream: &mut Option<TcpStream>, keep_alive: bool) -> 
 enum Failure {
     ClosedBeforeAnswer,
     Other(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::ClosedBeforeAnswer => f.write_str("closed before any answer"),
+            Failure::Other(what) => f.write_str(what),
+        }
+    }
 }
 
 fn exchange(
