@@ -40,6 +40,9 @@ target/release/cheroot) apply; --scenario, --gateway, --idle and --hyper-pipelin
   --python            run the Python hosting benchmark instead of the hyper one
   --app A,B,..        apps to run (default: all of hello,flask,big,file)
   --threads N         worker threads of every server (default 4)
+  --workers N         worker processes of every server (default 1). Above 1 no process is
+                      pinned (the servers use both cores, wrk shares them), cheroot (one process
+                      only) is left out, and the ratios compare process pools
   --no-docs           print the figures only; also implied by --quick";
 
 /// What one invocation runs.
@@ -58,6 +61,8 @@ pub(crate) struct Options {
     /// Its apps, and the worker threads every Python server gets.
     pub(crate) apps: Vec<App>,
     pub(crate) threads: u32,
+    /// Worker processes every Python server gets (1: one pinned process each).
+    pub(crate) workers: u32,
     /// Whether `--python` writes its figures into docs/benchmarks.md.
     pub(crate) write_docs: bool,
 }
@@ -83,6 +88,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Parsed, String> {
         python: false,
         apps: App::ALL.to_vec(),
         threads: DEFAULT_THREADS,
+        workers: 1,
         write_docs: true,
     };
     let mut explicit_duration = None;
@@ -101,7 +107,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Parsed, String> {
             "--hyper-pipeline-flush" | "--scenario" | "--scenarios" | "--gateway" | "--idle" => {
                 hyper_only.get_or_insert(arg.as_str());
             }
-            "--app" | "--apps" | "--threads" | "--no-docs" => {
+            "--app" | "--apps" | "--threads" | "--workers" | "--no-docs" => {
                 python_only.get_or_insert(arg.as_str());
             }
             _ => {}
@@ -118,6 +124,13 @@ pub(crate) fn parse(args: &[String]) -> Result<Parsed, String> {
                 opts.threads = match v.parse() {
                     Ok(n) if (1..=64).contains(&n) => n,
                     _ => return Err(format!("--threads wants 1 to 64, got {v:?}")),
+                };
+            }
+            "--workers" => {
+                let v = value()?;
+                opts.workers = match v.parse() {
+                    Ok(n) if (1..=16).contains(&n) => n,
+                    _ => return Err(format!("--workers wants 1 to 16, got {v:?}")),
                 };
             }
             "--hyper-pipeline-flush" => opts.hyper_pipeline_flush = true,

@@ -56,17 +56,24 @@ pub(crate) fn run(opts: &Options, args: &[String], root: &Path) -> Result<(), St
     let versions = setup::versions(&tools);
 
     let machine = Machine::describe();
-    let (server_core, wrk_core) = machine.pinning();
+    // A pool of worker processes is measured on every core, wrk beside it: pinning it to one
+    // core would measure one core's worth.
+    let (server_core, wrk_core) = if opts.workers > 1 {
+        (None, None)
+    } else {
+        machine.pinning()
+    };
     let load_start = load_average();
     let rounds = match opts.rounds {
         1 => "one round".to_owned(),
         n => format!("medians of {n} rounds"),
     };
     let setting = format!(
-        "{}; {} s warm-up + {} s runs, {rounds}; {} worker threads per server",
+        "{}; {} s warm-up + {} s runs, {rounds}; {} worker process(es) of {} threads per server",
         machine.setting(server_core, wrk_core),
         opts.warmup.as_secs(),
         opts.duration.as_secs(),
+        opts.workers,
         opts.threads,
     );
     println!("bench: {}; {setting}", machine.date);
@@ -83,7 +90,7 @@ pub(crate) fn run(opts: &Options, args: &[String], root: &Path) -> Result<(), St
     let mut results = Vec::new();
     for &app in &opts.apps {
         println!("bench: app {}: {}", app.name(), app.title());
-        let servers = PyServer::for_app(app);
+        let servers = PyServer::for_app(app, opts.workers);
         // Rounds alternate the servers, so a burst of outside load hits them alike.
         let mut runs: Vec<Vec<Outcome>> = vec![Vec::new(); servers.len()];
         for round in 1..=opts.rounds {
@@ -169,7 +176,13 @@ fn try_measure(
     );
     let log = |what: &str| ctx.logs.join(format!("{name}-{what}.txt"));
     let addr = free_loopback_port()?;
-    let cmd = server.command(&ctx.tools, app, addr, ctx.opts.threads, ctx.server_core);
+    let cmd = server.command(
+        &ctx.tools,
+        app,
+        addr,
+        (ctx.opts.workers, ctx.opts.threads),
+        ctx.server_core,
+    );
     // Dropped (killed, workers and all) on every return below, errors included.
     let mut proc = ServerProcess::spawn(cmd, addr, server.label(), &log("server"))?;
     wait_for_answer(&mut proc, app).map_err(|e| format!("{e}; see {}", log("server").display()))?;

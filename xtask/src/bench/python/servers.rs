@@ -26,14 +26,15 @@ pub(crate) enum PyServer {
 }
 
 impl PyServer {
-    /// The servers that run `app`, cheroot-rs first (the ratios are its own over the others).
-    pub(crate) fn for_app(app: App) -> Vec<PyServer> {
-        let mut servers = vec![
-            PyServer::CherootRs,
-            PyServer::Granian,
-            PyServer::Cheroot,
-            PyServer::Gunicorn,
-        ];
+    /// The servers that run `app` with `workers` processes each, cheroot-rs first (the ratios
+    /// are its own over the others); cheroot has no worker processes, so it runs only when
+    /// `workers` is 1.
+    pub(crate) fn for_app(app: App, workers: u32) -> Vec<PyServer> {
+        let mut servers = vec![PyServer::CherootRs, PyServer::Granian];
+        if workers == 1 {
+            servers.push(PyServer::Cheroot);
+        }
+        servers.push(PyServer::Gunicorn);
         if app == App::Hello {
             servers.push(PyServer::Builtin);
         }
@@ -51,23 +52,26 @@ impl PyServer {
         }
     }
 
-    /// The command that serves `app` on `addr` with `threads` worker threads, pinned to
-    /// `core`; it runs in bench/python, with apps.py importable and the 1 MiB file named.
+    /// The command that serves `app` on `addr` with `workers` processes of `threads` worker
+    /// threads, pinned to `core`; it runs in bench/python, with apps.py importable and the
+    /// 1 MiB file named.
     pub(crate) fn command(
         self,
         tools: &Tools,
         app: App,
         addr: SocketAddr,
-        threads: u32,
+        (workers, threads): (u32, u32),
         core: Option<u32>,
     ) -> Command {
         let target = format!("apps:{}", app.attr());
         let threads = threads.to_string();
+        let workers = workers.to_string();
         let bind = addr.to_string();
         let mut cmd = match self {
             PyServer::CherootRs => {
                 let mut c = pinned(core, &tools.python);
                 c.args(["-m", "cheroot_rs", "--bind", &bind, "--threads", &threads])
+                    .args(["--workers", &workers])
                     // cheroot's default backlog is 5: wrk's 50 connections would wait on SYN
                     // retries. granian and gunicorn listen with 1024 and 2048.
                     .args(["--request-queue-size", "1024", &target]);
@@ -75,7 +79,7 @@ impl PyServer {
             }
             PyServer::Granian => {
                 let mut c = pinned(core, tools.venv_bin.join("granian"));
-                c.args(["--interface", "wsgi", "--workers", "1"])
+                c.args(["--interface", "wsgi", "--workers", &workers])
                     .args(["--blocking-threads", &threads])
                     .args(["--host", &addr.ip().to_string()])
                     .args(["--port", &addr.port().to_string()])
@@ -95,18 +99,16 @@ impl PyServer {
             }
             PyServer::Gunicorn => {
                 let mut c = pinned(core, tools.venv_bin.join("gunicorn"));
-                c.args(["--worker-class", "gthread", "--workers", "1"])
+                c.args(["--worker-class", "gthread", "--workers", &workers])
                     .args(["--threads", &threads, "--bind", &bind])
                     .args(["--log-level", "warning", &target]);
                 c
             }
             PyServer::Builtin => {
                 let mut c = pinned(core, &tools.cheroot);
-                c.args(["--bind", &bind, "--threads", &threads]).args([
-                    "--request-queue-size",
-                    "1024",
-                    "builtin:hello",
-                ]);
+                c.args(["--bind", &bind, "--threads", &threads])
+                    .args(["--workers", &workers])
+                    .args(["--request-queue-size", "1024", "builtin:hello"]);
                 c
             }
         };
@@ -140,7 +142,7 @@ mod tests {
 
     fn argv(server: PyServer, core: Option<u32>) -> Vec<String> {
         let addr: SocketAddr = "127.0.0.1:8123".parse().unwrap();
-        let cmd = server.command(&tools(), App::Flask, addr, 4, core);
+        let cmd = server.command(&tools(), App::Flask, addr, (1, 4), core);
         std::iter::once(cmd.get_program())
             .chain(cmd.get_args())
             .map(|a| a.to_string_lossy().into_owned())
@@ -152,7 +154,7 @@ mod tests {
         assert_eq!(
             argv(PyServer::CherootRs, Some(0)).join(" "),
             "taskset -c 0 /v/bin/python -m cheroot_rs --bind 127.0.0.1:8123 --threads 4 \
-             --request-queue-size 1024 apps:flask_hello"
+             --workers 1 --request-queue-size 1024 apps:flask_hello"
         );
         assert_eq!(
             argv(PyServer::Granian, None).join(" "),
@@ -173,8 +175,28 @@ mod tests {
 
     #[test]
     fn builtin_only_beside_hello() {
-        assert!(PyServer::for_app(App::Hello).contains(&PyServer::Builtin));
-        assert!(!PyServer::for_app(App::File).contains(&PyServer::Builtin));
-        assert_eq!(PyServer::for_app(App::Big)[0], PyServer::CherootRs);
+        assert!(PyServer::for_app(App::Hello, 1).contains(&PyServer::Builtin));
+        assert!(!PyServer::for_app(App::File, 1).contains(&PyServer::Builtin));
+        assert_eq!(PyServer::for_app(App::Big, 1)[0], PyServer::CherootRs);
+    }
+
+    #[test]
+    fn worker_pools_leave_cheroot_out() {
+        let servers = PyServer::for_app(App::Hello, 2);
+        assert!(!servers.contains(&PyServer::Cheroot));
+        assert!(servers.contains(&PyServer::Granian) && servers.contains(&PyServer::Gunicorn));
+        let addr: SocketAddr = "127.0.0.1:8123".parse().unwrap();
+        for server in servers {
+            let cmd = server.command(&tools(), App::Hello, addr, (2, 4), None);
+            let args: Vec<String> = cmd
+                .get_args()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            let at = args
+                .iter()
+                .position(|a| a == "--workers")
+                .expect("--workers");
+            assert_eq!(args[at + 1], "2", "{args:?}");
+        }
     }
 }
