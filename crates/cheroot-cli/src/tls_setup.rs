@@ -72,15 +72,30 @@ pub(crate) fn tls_adapter(tls: &TlsOptions) -> Result<Arc<dyn SslAdapter>, Strin
     if let Some(message) = password.problem() {
         return Err(message);
     }
-    built.map_err(|err| {
-        format!(
-            "cannot set up TLS ({} adapter) with --ssl-certificate {} and --ssl-private-key {}: \
-             {err}",
-            kind.name(),
-            certificate.display(),
-            private_key.display()
-        )
-    })
+    built.map_err(|err| name_the_flag(&err, tls, kind.name()))
+}
+
+/// The adapter's error, said in terms of the flag whose value it is about (the library's
+/// messages name files and settings, not flags).
+fn name_the_flag(err: &cheroot::tls::TlsError, tls: &TlsOptions, adapter: &str) -> String {
+    if err.is_ciphers() {
+        let ciphers = tls.ciphers.as_deref().unwrap_or_default();
+        return format!("invalid value {ciphers:?} for --ssl-ciphers ({adapter} adapter): {err}");
+    }
+    let flags = [
+        ("--ssl-certificate", &tls.certificate),
+        ("--ssl-private-key", &tls.private_key),
+        ("--ssl-certificate-chain", &tls.certificate_chain),
+    ];
+    if let Some(path) = err.path() {
+        if let Some((flag, _)) = flags.iter().find(|(_, p)| p.as_deref() == Some(path)) {
+            return format!(
+                "invalid value {:?} for {flag} ({adapter} adapter): {err}",
+                path.display()
+            );
+        }
+    }
+    format!("cannot set up TLS ({adapter} adapter) from the --ssl-* flags: {err}")
 }
 
 /// The private key's password, looked up only if the key turns out to be encrypted (the

@@ -76,7 +76,7 @@ impl fmt::Display for Outcome {
                 clean: false,
             } => write!(
                 f,
-                "stopped after {signal}, but a worker did not stop cleanly"
+                "stopped after {signal}, but not every worker finished its requests"
             ),
             Outcome::AppStopped { worker, clean } => write!(
                 f,

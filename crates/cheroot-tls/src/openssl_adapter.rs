@@ -161,10 +161,16 @@ fn load_key(settings: &TlsSettings) -> Result<PKey<Private>, TlsError> {
     let path = &settings.private_key;
     let bytes = files::read(path, "private key")?;
     files::check_has_pem_key(path, &bytes)?;
-    let key = match &settings.private_key_password {
-        Some(password) => PKey::private_key_from_pem_passphrase(&bytes, &password.resolve()),
-        None if files::is_encrypted_pem(&bytes) => return Err(files::missing_password(path)),
-        None => PKey::private_key_from_pem(&bytes),
+    // The password is asked for only when the key needs one, as the rustls adapter and
+    // Python's `ssl` do: a callback password is not called for a plain key.
+    let key = if files::is_encrypted_pem(&bytes) {
+        let password = settings
+            .private_key_password
+            .as_ref()
+            .ok_or_else(|| files::missing_password(path))?;
+        PKey::private_key_from_pem_passphrase(&bytes, &password.resolve())
+    } else {
+        PKey::private_key_from_pem(&bytes)
     };
     key.map_err(|err| bad_key(path, &err))
 }

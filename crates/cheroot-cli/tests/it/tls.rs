@@ -412,7 +412,7 @@ fn an_encrypted_key_without_a_password_names_the_flag() {
         "give its password with --ssl-private-key-password-file FILE or the \
          CHEROOT_SSL_PRIVATE_KEY_PASSWORD environment variable"
     } else {
-        "with --ssl-certificate"
+        "for --ssl-private-key (rustls adapter): the private key is encrypted"
     };
     assert!(finished.stderr.contains(want), "{}", finished.stderr);
 
@@ -436,4 +436,36 @@ fn an_encrypted_key_without_a_password_names_the_flag() {
         "{}",
         finished.stderr
     );
+}
+
+// A TLS setting the backend refuses is reported against its flag.
+#[test]
+fn unknown_ciphers_name_the_flag() {
+    let cert = Certificate::new("ciphers");
+    for adapter in built_adapters() {
+        let finished = run_to_end(&[
+            "--ssl-adapter",
+            adapter,
+            "--ssl-certificate",
+            &cert.path("cert.pem"),
+            "--ssl-private-key",
+            &cert.path("key.pem"),
+            "--ssl-ciphers",
+            "NO-SUCH-CIPHER",
+            "builtin:hello",
+        ]);
+        assert_eq!(
+            finished.status.code(),
+            Some(2),
+            "{adapter}: {}",
+            finished.stderr
+        );
+        assert!(
+            finished
+                .stderr
+                .contains("invalid value \"NO-SUCH-CIPHER\" for --ssl-ciphers"),
+            "{adapter}: {}",
+            finished.stderr
+        );
+    }
 }

@@ -437,6 +437,24 @@ pub(crate) async fn key_passwords(kind: AdapterKind) {
             server.next_result().await.expect("handshake succeeded");
         }
     }
+    // A callback is asked only for a key that needs it (the command line's password file is
+    // read only then), by both backends.
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&asked);
+    let password = Password::callback(move || {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        "secret"
+    });
+    let settings = TlsSettings::new(&pki.server.cert, &pki.server.key)
+        .with_private_key_password(password.clone());
+    kind.build(settings).expect("a plain key");
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 0, "{}", kind.name());
+    if cfg!(feature = "openssl") {
+        let settings =
+            TlsSettings::new(&pki.server.cert, &encrypted).with_private_key_password(password);
+        kind.build(settings).expect("an encrypted key");
+        assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1, "{}", kind.name());
+    }
 }
 
 // test_ssl.py::test_builtin_adapter_with_false_key_password,
