@@ -12,7 +12,6 @@ use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::task::{Context, Poll};
 
-use socket2::Socket;
 use tokio::net::{TcpListener, UnixListener};
 
 use crate::bind::BindAddr;
@@ -90,41 +89,7 @@ impl Listener {
     ///   cheroot's `No socket could be created -- (addr: err) ...`, naming each address tried.
     pub fn bind(addr: &BindAddr, opts: &ListenOptions) -> io::Result<Listener> {
         ensure_runtime()?;
-        if let Some(socket) = systemd::take_activated_socket()? {
-            let l = Listener::from_inherited(socket, opts, true)?;
-            tracing::info!(
-                "listening on the socket passed by systemd ({}) instead of {addr}",
-                l.bind_addr
-            );
-            return Ok(l);
-        }
-        Listener::bind_direct(addr, opts)
-    }
-
-    /// Binds `addr` without looking for systemd activation.
-    fn bind_direct(addr: &BindAddr, opts: &ListenOptions) -> io::Result<Listener> {
-        ensure_runtime()?;
-        let (kind, bind_addr) = match addr {
-            BindAddr::Tcp { host, port } => {
-                let std = tcp::bind(host, *port, opts)?;
-                let port = std.local_addr()?.port();
-                let bind_addr = BindAddr::Tcp {
-                    host: host.clone(),
-                    port,
-                };
-                (Kind::Tcp(TcpListener::from_std(std)?), bind_addr)
-            }
-            BindAddr::Unix(_) | BindAddr::Abstract(_) => {
-                let std = unix::bind(addr, opts)?;
-                (Kind::Unix(UnixListener::from_std(std)?), addr.clone())
-            }
-        };
-        Ok(Listener {
-            kind,
-            bind_addr,
-            nodelay: opts.nodelay,
-            activated: false,
-        })
+        Listener::register(ListeningSocket::bind(addr, opts)?, opts)
     }
 
     /// Serves a duplicate of `socket`, bound by a supervisor process before it forked this
@@ -138,19 +103,16 @@ impl Listener {
         opts: &ListenOptions,
     ) -> io::Result<Listener> {
         ensure_runtime()?;
-        Listener::from_inherited(socket.duplicate()?, opts, socket.is_activated())
+        Listener::register(socket.duplicate()?, opts)
     }
 
-    /// Wraps an already listening socket handed over by systemd, a supervisor or a test.
-    fn from_inherited(
-        socket: Socket,
-        opts: &ListenOptions,
-        activated: bool,
-    ) -> io::Result<Listener> {
-        let (std, bind_addr) = systemd::prepare_inherited(socket, opts)?;
-        let kind = match std {
-            systemd::Inherited::Tcp(l) => Kind::Tcp(TcpListener::from_std(l)?),
-            systemd::Inherited::Unix(l) => Kind::Unix(UnixListener::from_std(l)?),
+    /// Registers a bound, listening, nonblocking socket with the current runtime.
+    fn register(socket: ListeningSocket, opts: &ListenOptions) -> io::Result<Listener> {
+        let (socket, bind_addr, activated) = socket.into_parts();
+        let kind = if bind_addr.is_unix() {
+            Kind::Unix(UnixListener::from_std(socket.into())?)
+        } else {
+            Kind::Tcp(TcpListener::from_std(socket.into())?)
         };
         Ok(Listener {
             kind,

@@ -33,19 +33,12 @@ impl ListeningSocket {
     /// created" message when no address could be bound.
     pub fn bind(addr: &BindAddr, opts: &ListenOptions) -> io::Result<ListeningSocket> {
         if let Some(socket) = systemd::take_activated_socket()? {
-            let (inherited, bind_addr) = systemd::prepare_inherited(socket, opts)?;
-            let socket = match inherited {
-                systemd::Inherited::Tcp(l) => Socket::from(l),
-                systemd::Inherited::Unix(l) => Socket::from(l),
-            };
+            let adopted = ListeningSocket::adopt(socket, opts)?;
             tracing::info!(
-                "listening on the socket passed by systemd ({bind_addr}) instead of {addr}"
+                "listening on the socket passed by systemd ({}) instead of {addr}",
+                adopted.bind_addr
             );
-            return Ok(ListeningSocket {
-                socket,
-                bind_addr,
-                activated: true,
-            });
+            return Ok(adopted);
         }
         let (socket, bind_addr) = match addr {
             BindAddr::Tcp { host, port } => {
@@ -68,6 +61,21 @@ impl ListeningSocket {
         })
     }
 
+    /// A listening socket handed over by systemd (or a test): made ready (close-on-exec,
+    /// nonblocking, listening) and its real family and address read back.
+    pub(super) fn adopt(socket: Socket, opts: &ListenOptions) -> io::Result<ListeningSocket> {
+        let (inherited, bind_addr) = systemd::prepare_inherited(socket, opts)?;
+        let socket = match inherited {
+            systemd::Inherited::Tcp(l) => Socket::from(l),
+            systemd::Inherited::Unix(l) => Socket::from(l),
+        };
+        Ok(ListeningSocket {
+            socket,
+            bind_addr,
+            activated: true,
+        })
+    }
+
     /// The address listened on, with port 0 resolved to the port the kernel chose.
     pub fn bind_addr(&self) -> &BindAddr {
         &self.bind_addr
@@ -79,8 +87,16 @@ impl ListeningSocket {
     }
 
     /// A second descriptor for the same socket (close-on-exec), for a server to own.
-    pub(super) fn duplicate(&self) -> io::Result<Socket> {
-        self.socket.try_clone()
+    pub(super) fn duplicate(&self) -> io::Result<ListeningSocket> {
+        Ok(ListeningSocket {
+            socket: self.socket.try_clone()?,
+            bind_addr: self.bind_addr.clone(),
+            activated: self.activated,
+        })
+    }
+
+    pub(super) fn into_parts(self) -> (Socket, BindAddr, bool) {
+        (self.socket, self.bind_addr, self.activated)
     }
 }
 

@@ -337,11 +337,17 @@ fn inherited(socket: impl Into<OwnedFd>) -> Socket {
     Socket::from(socket.into())
 }
 
+/// A listener on a socket handed over as systemd hands one.
+fn adopt(socket: Socket) -> io::Result<Listener> {
+    let opts = ListenOptions::default();
+    Listener::register(ListeningSocket::adopt(socket, &opts)?, &opts)
+}
+
 #[tokio::test]
 async fn activated_tcp_socket_keeps_its_real_family_and_address() {
     let std = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = std.local_addr().unwrap().port();
-    let l = Listener::from_inherited(inherited(std), &ListenOptions::default(), true).unwrap();
+    let l = adopt(inherited(std)).unwrap();
     assert!(l.is_activated());
     assert_eq!(l.local_bind_addr(), tcp("127.0.0.1", port));
     assert!(is_cloexec(&l));
@@ -356,14 +362,14 @@ async fn activated_v6_and_unix_sockets() {
     if has_ipv6() {
         let std = std::net::TcpListener::bind("[::1]:0").unwrap();
         let port = std.local_addr().unwrap().port();
-        let l = Listener::from_inherited(inherited(std), &ListenOptions::default(), true).unwrap();
+        let l = adopt(inherited(std)).unwrap();
         assert_eq!(l.local_bind_addr(), tcp("::1", port));
     }
 
     let dir = TempDir::new();
     let path = dir.path("activated.sock");
     let std = std::os::unix::net::UnixListener::bind(&path).unwrap();
-    let l = Listener::from_inherited(inherited(std), &ListenOptions::default(), true).unwrap();
+    let l = adopt(inherited(std)).unwrap();
     assert_eq!(l.local_bind_addr(), BindAddr::Unix(path.clone()));
     round_trip(&l, move || {
         Box::new(std::os::unix::net::UnixStream::connect(path).unwrap())
@@ -381,7 +387,7 @@ async fn activated_socket_not_yet_listening_is_made_to_listen() {
             .into(),
     )
     .unwrap();
-    let l = Listener::from_inherited(s, &ListenOptions::default(), true).unwrap();
+    let l = adopt(s).unwrap();
     let port = tcp_port(&l);
     round_trip(&l, move || {
         Box::new(std::net::TcpStream::connect(("127.0.0.1", port)).unwrap())
@@ -392,8 +398,7 @@ async fn activated_socket_not_yet_listening_is_made_to_listen() {
 #[tokio::test]
 async fn activated_datagram_socket_is_refused() {
     let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-    let err =
-        Listener::from_inherited(inherited(udp), &ListenOptions::default(), true).unwrap_err();
+    let err = adopt(inherited(udp)).unwrap_err();
     assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
     assert!(err.to_string().contains("not a stream socket"), "{err}");
 }
