@@ -5,6 +5,7 @@
 //!
 //! Kept out of CI: it needs wrk, two cores and a couple of minutes.
 
+mod chart;
 mod check;
 mod client;
 mod cpu;
@@ -155,6 +156,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     println!("bench: load average at end: {}", setup::load_average());
     println!("bench: wrk and server logs in {}\n", ctx.logs.display());
     print!("{}", report::render(&rows));
+    write_chart(&ctx.opts, &rows, &root)?;
     // A failed run fails the command, so `--quick` works as a smoke test; a cheroot-hello
     // that does not build yet is "not yet measured", not a failure.
     let failed = rows
@@ -167,6 +169,38 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             "{failed} table cells come from failed runs; see the notes above"
         ));
     }
+    Ok(())
+}
+
+/// Writes docs/benchmarks.svg from a full run (every scenario, not `--quick`): a partial run
+/// would replace the picture of all of them with a few bars.
+fn write_chart(opts: &Options, rows: &[Row], root: &Path) -> Result<(), String> {
+    if !opts.write_docs || opts.scenarios.len() < scenario::SCENARIOS.len() {
+        println!("bench: docs/benchmarks.svg kept (only a full run, without --quick, redraws it)");
+        return Ok(());
+    }
+    let bars: Vec<chart::Bar> = rows
+        .iter()
+        .filter_map(|row| match (&row.hyper, &row.ours) {
+            (Outcome::Measured(h), Outcome::Measured(o)) if h.value > 0.0 => Some(chart::Bar {
+                label: format!("{} {}", row.scenario.id, row.gateway.label()),
+                ratio: o.value / h.value,
+            }),
+            _ => None,
+        })
+        .collect();
+    let title = format!(
+        "cheroot-rs / hyper, {}",
+        Machine::describe()
+            .date
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+    );
+    let path = root.join("docs").join("benchmarks.svg");
+    std::fs::write(&path, chart::svg(&title, &bars))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("bench: chart written to {}", path.display());
     Ok(())
 }
 

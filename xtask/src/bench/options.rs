@@ -25,6 +25,8 @@ options:
                       (default 1; use 3 on a busy machine)
   --no-build          use the binaries already in bench/target/release
   --idle N            idle connections held in scenario I (default 10000)
+  --no-docs           do not redraw docs/benchmarks.svg (also implied by --quick; a run
+                      of every scenario redraws it otherwise)
   --hyper-pipeline-flush
                       turn on hyper's pipeline_flush (off by default, as in the
                       reference figures; it batches pipelined responses)
@@ -107,7 +109,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Parsed, String> {
             "--hyper-pipeline-flush" | "--scenario" | "--scenarios" | "--gateway" | "--idle" => {
                 hyper_only.get_or_insert(arg.as_str());
             }
-            "--app" | "--apps" | "--threads" | "--workers" | "--no-docs" => {
+            "--app" | "--apps" | "--threads" | "--workers" => {
                 python_only.get_or_insert(arg.as_str());
             }
             _ => {}
@@ -292,6 +294,9 @@ mod tests {
         assert_eq!(o.apps, [App::File, App::Hello]);
         assert_eq!(o.threads, 8);
         assert!(!run(&["--python", "--no-docs"]).unwrap().write_docs);
+        assert!(!run(&["--no-docs"]).unwrap().write_docs);
+        assert!(!run(&["--quick"]).unwrap().write_docs);
+        assert_eq!(run(&["--python", "--workers", "2"]).unwrap().workers, 2);
         // A smoke test never overwrites the recorded figures.
         assert!(!run(&["--python", "--quick"]).unwrap().write_docs);
     }
@@ -342,7 +347,9 @@ mod tests {
             &["--python", "--idle", "10"],
             &["--app", "hello"],
             &["--threads", "4"],
-            &["--no-docs"],
+            &["--workers", "2"],
+            &["--python", "--workers", "0"],
+            &["--python", "--workers", "17"],
         ];
         for args in table {
             assert!(run(args).is_err(), "{args:?} was accepted");
