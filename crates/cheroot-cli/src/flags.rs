@@ -18,13 +18,17 @@ use crate::options::{
     ClientVerify, DEFAULT_BIND, LogFilter, LogFormat, MAX_WORKERS, Options, TlsBackend, TlsOptions,
 };
 
-/// Serve APP over HTTP/1.1 until SIGINT or SIGTERM, then stop gracefully.
-/// Prints the bound address on one line once it is listening.
+/// The command line: one field per flag, then APP. [`Cli::into_options`] makes the public
+/// [`Options`] of it.
 #[derive(Debug, Parser)]
 #[command(
     name = "cheroot",
     version,
-    verbatim_doc_comment,
+    // The man page's NAME line.
+    about = "serve a web application over HTTP/1.1",
+    // The help's opening.
+    long_about = "Serve APP over HTTP/1.1 until SIGINT or SIGTERM, then stop gracefully.\n\
+                  Prints the bound address on one line once it is listening.",
     override_usage = "cheroot [OPTIONS] APP",
     next_line_help = true,
     // `--threads 2 --threads 4` is 4, as with argparse.
