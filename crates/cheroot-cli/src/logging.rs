@@ -10,6 +10,7 @@ use std::io;
 use tracing::{Level, Subscriber};
 use tracing_subscriber::filter::{EnvFilter, Targets};
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::fmt::format::{Format, Json, JsonFields};
 use tracing_subscriber::layer::{Layer, SubscriberExt as _};
 use tracing_subscriber::{Registry, fmt};
 
@@ -79,14 +80,7 @@ where
             .with_writer(writer.clone())
             .with_filter(filter)
             .boxed(),
-        LogFormat::Json => fmt::layer()
-            .json()
-            .flatten_event(true)
-            .with_current_span(false)
-            .with_span_list(false)
-            .with_writer(writer.clone())
-            .with_filter(filter)
-            .boxed(),
+        LogFormat::Json => json_lines(writer.clone()).with_filter(filter).boxed(),
     };
     let mut layers: Vec<Box<dyn Layer<Registry> + Send + Sync>> = vec![messages];
     if access_log {
@@ -103,17 +97,25 @@ where
                 .boxed(),
             // An object like every other line, the CLF line as its message, so a log
             // shipper reads stderr as one stream of JSON.
-            LogFormat::Json => fmt::layer()
-                .json()
-                .flatten_event(true)
-                .with_current_span(false)
-                .with_span_list(false)
-                .with_writer(writer)
-                .with_filter(only_access)
-                .boxed(),
+            LogFormat::Json => json_lines(writer).with_filter(only_access).boxed(),
         });
     }
     Registry::default().with(layers)
+}
+
+/// A layer writing each event as one JSON object on a line of its own: `timestamp`, `level`,
+/// `message` (and any other fields) and `target`; spans are left out (nothing in the server
+/// records any worth shipping).
+fn json_lines<W>(writer: W) -> fmt::Layer<Registry, JsonFields, Format<Json>, W>
+where
+    W: for<'w> MakeWriter<'w> + 'static,
+{
+    fmt::layer()
+        .json()
+        .flatten_event(true)
+        .with_current_span(false)
+        .with_span_list(false)
+        .with_writer(writer)
 }
 
 #[cfg(test)]

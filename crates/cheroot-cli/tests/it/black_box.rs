@@ -343,20 +343,20 @@ fn rust_log_filters_unless_log_level_is_given() {
 
 #[test]
 fn a_bad_rust_log_or_log_level_is_a_usage_error() {
-    let run = run_to_end_with(&["builtin:echo"], &[("RUST_LOG", "info,cheroot=loud")]);
-    assert_eq!(run.status.code(), Some(2), "{run:?}");
-    assert!(
-        run.stderr
-            .contains("invalid value \"info,cheroot=loud\" for RUST_LOG"),
-        "{run:?}"
-    );
-    let run = run_to_end(&["--log-level", "info,cheroot=loud", "builtin:echo"]);
-    assert_eq!(run.status.code(), Some(2), "{run:?}");
-    assert!(
-        run.stderr
-            .contains("invalid value \"info,cheroot=loud\" for --log-level"),
-        "{run:?}"
-    );
+    let bad = "info,cheroot=loud";
+    for (args, env, source) in [
+        (&["builtin:echo"][..], &[("RUST_LOG", bad)][..], "RUST_LOG"),
+        (
+            &["--log-level", bad, "builtin:echo"][..],
+            &[][..],
+            "--log-level",
+        ),
+    ] {
+        let run = run_to_end_with(args, env);
+        assert_eq!(run.status.code(), Some(2), "{run:?}");
+        let want = format!("invalid value {bad:?} for {source}");
+        assert!(run.stderr.contains(&want), "{run:?}");
+    }
 }
 
 #[test]
