@@ -19,7 +19,7 @@
 //! # Ok::<(), cheroot_cli::UsageError>(())
 //! ```
 //!
-//! The crate has no features.
+//! Features: `rustls` (default) and `openssl`, the TLS backends `--ssl-adapter` can choose.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

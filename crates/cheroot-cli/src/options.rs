@@ -273,7 +273,9 @@ impl LogFilter {
         }
         match crate::logging::env_filter(value) {
             Ok(_) => Ok(LogFilter::Directives(value.to_owned())),
-            Err(err) => Err(format!("{err}; {expected}")),
+            Err(err) => Err(format!(
+                "{err} (filter directives look like info,cheroot_server=debug)"
+            )),
         }
     }
 
