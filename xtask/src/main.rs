@@ -6,6 +6,7 @@
 mod bench;
 mod ci;
 mod cmd;
+mod dist;
 mod dropin;
 mod features;
 mod fuzz;
@@ -40,6 +41,8 @@ commands:
                            run each fuzz target (or the named ones) for N seconds (default 60)
   bench [args]             benchmarks against hyper, or with --python the WSGI hosting one
                            against granian, cheroot and gunicorn (see bench --help)
+  dist                     the release binary, its shell completions (bash, zsh, fish)
+                           and man page, in target/dist/ (docs/deploying.md installs them)
   msrv                     cargo check with the declared rust-version's toolchain (installs it)
   release --dry-run [--bump patch|minor|major]
                            check a release: next version, changelog entry, cargo package
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
         "tidy" => no_args(command, rest).and_then(|()| ci::tidy()),
         "fuzz" => fuzz::run(rest),
         "bench" => bench::run(rest),
+        "dist" => dist::run(rest),
         "msrv" => no_args(command, rest).and_then(|()| msrv::run()),
         "python" => no_args(command, rest).and_then(|()| python::ci()),
         "release" => release::run(rest),

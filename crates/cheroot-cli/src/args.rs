@@ -1,12 +1,14 @@
-//! The hand-written argument parser: `--flag value`, `--flag=value`, switches, `--`, one APP.
+//! Parsing the command line: clap reads it with the flag table (`flags.rs`), and its errors are
+//! turned into cheroot's sentences, which name the flag and the value.
 
 use std::ffi::OsString;
 use std::fmt;
 
 use cheroot::BindAddr;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Arg, FromArgMatches as _};
 
-use crate::app_spec::{AppSpec, BuiltinApp};
-use crate::flags;
+use crate::flags::Cli;
 use crate::options::Options;
 
 /// What a command line asks for.
@@ -16,7 +18,7 @@ pub enum Command {
     Run(Box<Options>),
     /// `-h` / `--help`: print the help.
     Help,
-    /// `--version`: print the version.
+    /// `-V` / `--version`: print the version.
     Version,
 }
 
@@ -48,9 +50,10 @@ impl std::error::Error for UsageError {}
 
 /// Parses the arguments after the program name.
 ///
-/// `-h`/`--help` and `--version` win wherever they are (outside a flag's value). A flag's value is the text
-/// after `=` or the next argument, taken as is (so `--max-threads -1` works). `--` ends the
-/// flags. Exactly one APP is required.
+/// `-h`/`--help` and `-V`/`--version` win wherever they are (outside a flag's value), even
+/// after a bad value. A flag's value is the text after `=` or the next argument, taken as is
+/// (so `--max-threads -1` works); the last one given wins. `--` ends the flags. Exactly one
+/// APP is required.
 ///
 /// # Errors
 ///
@@ -61,92 +64,107 @@ where
     I: IntoIterator<Item = S>,
     S: Into<OsString>,
 {
-    // The app is set last; this placeholder never escapes.
-    let mut options = Options::new(AppSpec::Builtin(BuiltinApp::Echo));
-    let mut positionals = Vec::new();
-    let mut only_positionals = false;
-    // The first error is reported only once the whole line is read, so that `--help`
-    // anywhere still prints the help.
-    let mut first_error: Option<UsageError> = None;
-    let mut fail = |err: UsageError| {
-        first_error.get_or_insert(err);
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let command = crate::help::command().no_binary_name(true);
+    let matches = match command.clone().try_get_matches_from(&args) {
+        Ok(matches) => matches,
+        Err(err) => {
+            return match err.kind() {
+                ErrorKind::DisplayHelp => Ok(Command::Help),
+                ErrorKind::DisplayVersion => Ok(Command::Version),
+                // clap stops at the first error; the help asked for later still wins.
+                _ => match asks_for_help(&args, &command) {
+                    Some(asked) => Ok(asked),
+                    None => Err(usage_error(&err, &command)),
+                },
+            };
+        }
     };
-    let mut args = args.into_iter().map(Into::into);
-    while let Some(arg) = args.next() {
-        let arg = match utf8(arg) {
-            Ok(arg) => arg,
-            Err(err) => {
-                fail(err);
-                continue;
-            }
-        };
-        if only_positionals || arg == "-" || !arg.starts_with('-') {
-            positionals.push(arg);
-            continue;
-        }
-        match arg.as_str() {
-            "--" => {
-                only_positionals = true;
-                continue;
-            }
-            "-h" | "--help" => return Ok(Command::Help),
-            "--version" => return Ok(Command::Version),
-            _ => {}
-        }
-        let (name, inline) = match arg.split_once('=') {
-            Some((name, value)) if name.starts_with("--") => (name, Some(value.to_owned())),
-            _ => (arg.as_str(), None),
-        };
-        let Some(flag) = flags::find(name) else {
-            fail(UsageError::new(format!(
-                "unknown option {name:?} (see --help)"
-            )));
-            continue;
-        };
-        let value = match (flag.metavar, inline) {
-            (None, None) => String::new(),
-            (None, Some(_)) => {
-                fail(UsageError::new(format!("option {name} takes no value")));
-                continue;
-            }
-            (Some(_), Some(value)) => value,
-            (Some(metavar), None) => match args.next().map(utf8) {
-                Some(Ok(value)) => value,
-                Some(Err(err)) => {
-                    fail(err);
-                    continue;
-                }
-                None => {
-                    fail(UsageError::new(format!(
-                        "option {name} needs a value ({metavar})"
-                    )));
-                    continue;
-                }
-            },
-        };
-        if let Err(expected) = (flag.apply)(&mut options, &value) {
-            fail(UsageError::new(format!(
-                "invalid value {value:?} for {name}: {expected}"
-            )));
-        }
-    }
-    if let Some(err) = first_error {
-        return Err(err);
-    }
-    let mut positionals = positionals.into_iter();
-    let Some(app) = positionals.next() else {
-        return Err(UsageError::new(
-            "missing APP: name the application to serve, e.g. builtin:echo".to_owned(),
-        ));
-    };
-    if let Some(extra) = positionals.next() {
-        return Err(UsageError::new(format!(
-            "unexpected argument {extra:?}: only one APP may be given"
-        )));
-    }
-    options.app = AppSpec::parse(&app).map_err(|err| UsageError::new(err.to_string()))?;
+    let cli = Cli::from_arg_matches(&matches).map_err(|err| usage_error(&err, &command))?;
+    let options = cli.into_options().map_err(UsageError::new)?;
     check_consistency(&options)?;
     Ok(Command::Run(Box::new(options)))
+}
+
+/// `-h`/`--help` or `-V`/`--version` on the line, outside a flag's value and before `--`:
+/// the first one, as clap would have answered had no error come before it.
+fn asks_for_help(args: &[OsString], command: &clap::Command) -> Option<Command> {
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let Some(arg) = arg.to_str() else { continue };
+        match arg {
+            "--" => return None,
+            "-h" | "--help" => return Some(Command::Help),
+            "-V" | "--version" => return Some(Command::Version),
+            _ => {}
+        }
+        if let Some(name) = arg.strip_prefix("--") {
+            if !name.contains('=') && find(command, name).is_some_and(takes_value) {
+                // Its value, whatever it looks like.
+                args.next();
+            }
+        }
+    }
+    None
+}
+
+/// The flag `--name`.
+fn find<'a>(command: &'a clap::Command, name: &str) -> Option<&'a Arg> {
+    command
+        .get_arguments()
+        .find(|arg| arg.get_long() == Some(name))
+}
+
+fn takes_value(arg: &Arg) -> bool {
+    arg.get_action().takes_values()
+}
+
+/// clap's error as cheroot's sentence, naming the flag and the value.
+fn usage_error(err: &clap::Error, command: &clap::Command) -> UsageError {
+    let context = |kind| match err.get(kind) {
+        Some(ContextValue::String(text)) => text.clone(),
+        _ => String::new(),
+    };
+    // clap names the flag as in the usage (`--threads <INT>`, `--frobnicate=1`).
+    let arg = context(ContextKind::InvalidArg);
+    let flag = arg.split([' ', '=']).next().unwrap_or_default().to_owned();
+    let message = match err.kind() {
+        ErrorKind::ValueValidation => {
+            let value = context(ContextKind::InvalidValue);
+            let expected = std::error::Error::source(err)
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            format!("invalid value {value:?} for {flag}: {expected}")
+        }
+        ErrorKind::UnknownArgument if arg.starts_with('-') => {
+            format!("unknown option {flag:?} (see --help)")
+        }
+        ErrorKind::UnknownArgument => {
+            format!("unexpected argument {arg:?}: only one APP may be given")
+        }
+        ErrorKind::InvalidValue | ErrorKind::NoEquals => {
+            let metavar = flag
+                .strip_prefix("--")
+                .and_then(|name| find(command, name))
+                .and_then(|arg| arg.get_value_names())
+                .and_then(|names| names.first())
+                .map_or_else(|| "VALUE".to_owned(), ToString::to_string);
+            format!("option {flag} needs a value ({metavar})")
+        }
+        // `--reuse-port=yes`.
+        ErrorKind::TooManyValues => format!("option {flag} takes no value"),
+        ErrorKind::MissingRequiredArgument => {
+            "missing APP: name the application to serve, e.g. builtin:echo".to_owned()
+        }
+        ErrorKind::InvalidUtf8 => "an argument is not valid UTF-8".to_owned(),
+        // Anything else clap finds: its own sentence, without its "error: " prefix.
+        _ => {
+            let text = err.render().to_string();
+            let text = text.trim_start_matches("error: ");
+            text.lines().next().unwrap_or_default().to_owned()
+        }
+    };
+    UsageError::new(message)
 }
 
 /// Refuses flag combinations that cannot work, naming the flags.
@@ -214,13 +232,4 @@ fn check_consistency(options: &Options) -> Result<(), UsageError> {
         _ => {}
     }
     Ok(())
-}
-
-fn utf8(arg: OsString) -> Result<String, UsageError> {
-    arg.into_string().map_err(|arg| {
-        UsageError::new(format!(
-            "argument {:?} is not valid UTF-8",
-            arg.to_string_lossy()
-        ))
-    })
 }

@@ -1,444 +1,331 @@
-//! The table of command-line flags: each flag's name, value, default, help text and how its
-//! value is checked and stored. `--help` is rendered from this table, so they cannot drift.
+//! The table of command-line flags, as a clap derive struct: each field is one flag, with its
+//! help (the doc comment), its default and the check of its value, so `--help`, the man page,
+//! the completions and the parser cannot drift apart.
+//!
+//! Help texts are wrapped by hand (`verbatim_doc_comment`, at most 69 columns): clap wraps
+//! only with its `wrap_help` feature, which would bring a terminal-size crate into the binary
+//! for a text that is fine at a fixed width. A default clap cannot show (one that depends on
+//! the machine or the build) is written as the help's last paragraph, in clap's own form.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::options::{ClientVerify, LogLevel, MAX_WORKERS, Options, TlsBackend};
+use cheroot::BindAddr;
+use clap::Parser;
 
-/// One `--flag`.
-#[derive(Debug)]
-pub(crate) struct Flag {
-    /// The flag, with its leading dashes.
-    pub(crate) name: &'static str,
-    /// The placeholder for its value in `--help`; `None` for a switch, which takes no value.
-    pub(crate) metavar: Option<&'static str>,
-    /// The default shown in `--help`, or "" when there is nothing to show.
-    pub(crate) default: &'static str,
-    /// What it does, for `--help`.
-    pub(crate) help: &'static str,
-    /// Checks and stores the value (`""` for a switch); the error says what was expected.
-    pub(crate) apply: fn(&mut Options, &str) -> Result<(), String>,
+use crate::app_spec::AppSpec;
+use crate::options::{
+    ClientVerify, DEFAULT_BIND, LogFilter, LogFormat, MAX_WORKERS, Options, TlsBackend, TlsOptions,
+};
+
+/// The command line: one field per flag, then APP. [`Cli::into_options`] makes the public
+/// [`Options`] of it.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cheroot",
+    version,
+    // The man page's NAME line.
+    about = "serve a web application over HTTP/1.1",
+    // The help's opening.
+    long_about = "Serve APP over HTTP/1.1 until SIGINT or SIGTERM, then stop gracefully.\n\
+                  Prints the bound address on one line once it is listening.",
+    override_usage = "cheroot [OPTIONS] APP",
+    next_line_help = true,
+    // `--threads 2 --threads 4` is 4, as with argparse.
+    args_override_self = true,
+    // Ours below: `-h` prints the whole help too, so clap's "see a summary with '-h'" would
+    // be wrong.
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
+pub(crate) struct Cli {
+    /// Where to listen: HOST:PORT (IPv6 in brackets, [::1]:8000; port 0
+    /// picks a free port), a UNIX socket path starting with '/' or './',
+    /// or @NAME for a Linux abstract socket
+    #[arg(long, value_name = "ADDRESS", default_value = DEFAULT_BIND,
+        allow_hyphen_values = true, verbatim_doc_comment,
+        value_parser = |v: &str| v.parse::<BindAddr>().map_err(|e| e.to_string()))]
+    bind: BindAddr,
+
+    /// Change to this directory before serving
+    #[arg(long, value_name = "PATH", allow_hyphen_values = true, value_parser = path)]
+    chdir: Option<PathBuf>,
+
+    /// The Python interpreter that hosts a module:callable application
+    /// (it needs the cheroot-rs package)
+    ///
+    /// [default: $VIRTUAL_ENV/bin/python, then python3]
+    #[arg(long, value_name = "PATH", allow_hyphen_values = true, verbatim_doc_comment,
+        value_parser = path)]
+    python: Option<PathBuf>,
+
+    /// Worker processes serving the app, supervised by a master process
+    /// that binds the sockets once; 0 for one per core
+    #[arg(long, value_name = "INT", default_value = "1", allow_hyphen_values = true,
+        verbatim_doc_comment,
+        value_parser = |v: &str| integer(v, 0, MAX_WORKERS as u64).map(|n| n as usize))]
+    workers: usize,
+
+    /// Replace a worker gracefully after it answered this many requests
+    /// (its replacement starts first); 0 never replaces
+    #[arg(long, value_name = "INT", default_value = "0", allow_hyphen_values = true,
+        verbatim_doc_comment, value_parser = |v: &str| integer(v, 0, u64::MAX))]
+    max_requests: u64,
+
+    /// Add up to this many requests to --max-requests, per worker, so
+    /// workers are not all replaced at once
+    #[arg(long, value_name = "INT", default_value = "0", allow_hyphen_values = true,
+        verbatim_doc_comment, value_parser = |v: &str| integer(v, 0, u64::MAX))]
+    max_requests_jitter: u64,
+
+    /// Kill and replace a worker whose request has run longer than this
+    /// (the log names the request); 0 never does
+    #[arg(long, value_name = "SECONDS", default_value = "0", allow_hyphen_values = true,
+        verbatim_doc_comment, value_parser = |v: &str| seconds(v, true))]
+    worker_timeout: Duration,
+
+    /// Import the app once in the master before forking the workers
+    /// (they share its memory; SIGHUP then restarts workers without
+    /// importing the app again)
+    #[arg(long, verbatim_doc_comment)]
+    preload: bool,
+
+    /// Serve the server's statistics, summed over workers and per worker,
+    /// at this URL path: JSON, or Prometheus text for Accept: text/plain
+    /// or ?format=prometheus
+    #[arg(long, value_name = "PATH", allow_hyphen_values = true, verbatim_doc_comment,
+        value_parser = url_path)]
+    stats_path: Option<String>,
+
+    /// Serve --stats-path on this address of its own instead of with the
+    /// app (forms as --bind)
+    #[arg(long, value_name = "ADDRESS", allow_hyphen_values = true, verbatim_doc_comment,
+        value_parser = |v: &str| v.parse::<BindAddr>().map_err(|e| e.to_string()))]
+    stats_bind: Option<BindAddr>,
+
+    /// The Server header and SERVER_NAME
+    ///
+    /// [default: Cheroot/<version>]
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true, verbatim_doc_comment,
+        value_parser = server_name)]
+    server_name: Option<String>,
+
+    /// Worker threads kept running (the pool's minimum), at most what the
+    /// machine allows
+    #[arg(long, value_name = "INT", default_value = "10", allow_hyphen_values = true,
+        verbatim_doc_comment,
+        value_parser = |v: &str| integer(v, 1, max_threads()).map(|n| n as usize))]
+    threads: usize,
+
+    /// Worker threads the pool may grow to under load; -1 for no cap
+    ///
+    /// [default: 32 per core, within what the machine allows (64 on two
+    /// cores)]
+    #[arg(long, value_name = "INT", allow_hyphen_values = true, verbatim_doc_comment,
+        value_parser = |v: &str| cap(v, 1, max_threads()))]
+    max_threads: Option<Cap>,
+
+    /// Socket read/write timeout, and how long an idle keep-alive
+    /// connection is kept
+    #[arg(long, value_name = "SECONDS", default_value = "10", allow_hyphen_values = true,
+        verbatim_doc_comment, value_parser = |v: &str| seconds(v, false))]
+    timeout: Duration,
+
+    /// How long a client may take to send a whole request head (then 408)
+    #[arg(long, value_name = "SECONDS", default_value = "30", allow_hyphen_values = true,
+        value_parser = |v: &str| seconds(v, false))]
+    header_timeout: Duration,
+
+    /// How long a client may take to send a request body, plus a second
+    /// per KiB it sent (then 408)
+    #[arg(long, value_name = "SECONDS", default_value = "30", allow_hyphen_values = true,
+        verbatim_doc_comment, value_parser = |v: &str| seconds(v, false))]
+    body_timeout: Duration,
+
+    /// How long a stop lets in-flight requests finish
+    #[arg(long, value_name = "SECONDS", default_value = "5", allow_hyphen_values = true,
+        value_parser = |v: &str| seconds(v, true))]
+    shutdown_timeout: Duration,
+
+    /// The listen() backlog (cheroot's default is 5)
+    #[arg(long, value_name = "INT", default_value = "1024", allow_hyphen_values = true,
+        value_parser = |v: &str| integer(v, 0, 65535).map(|n| n as u32))]
+    request_queue_size: u32,
+
+    /// Requests waiting for a worker thread, at most (cheroot's -1,
+    /// unbounded, is not offered: every queue is bounded)
+    #[arg(long, value_name = "INT", default_value = "1024", allow_hyphen_values = true,
+        verbatim_doc_comment,
+        value_parser = |v: &str| integer(v, 1, MAX_QUEUE).map(|n| n as usize))]
+    accepted_queue_size: usize,
+
+    /// How long a request waits for room in that queue before it is
+    /// answered 503
+    #[arg(long, value_name = "SECONDS", default_value = "10", allow_hyphen_values = true,
+        verbatim_doc_comment, value_parser = |v: &str| seconds(v, true))]
+    accepted_queue_timeout: Duration,
+
+    /// The TLS backend: rustls (also called builtin) or openssl (also
+    /// called pyopenssl), if built in
+    ///
+    /// [default: rustls if built in, else openssl]
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true, verbatim_doc_comment,
+        value_parser = tls_backend)]
+    ssl_adapter: Option<TlsBackend>,
+
+    /// Serve TLS with this certificate (PEM); needs --ssl-private-key
+    #[arg(long, value_name = "PATH", allow_hyphen_values = true, value_parser = path)]
+    ssl_certificate: Option<PathBuf>,
+
+    /// The certificate's private key (PEM)
+    #[arg(long, value_name = "PATH", allow_hyphen_values = true, value_parser = path)]
+    ssl_private_key: Option<PathBuf>,
+
+    /// Read the password of an encrypted private key from this file (its
+    /// first line); or set CHEROOT_SSL_PRIVATE_KEY_PASSWORD
+    #[arg(long, value_name = "PATH", allow_hyphen_values = true, verbatim_doc_comment,
+        value_parser = path)]
+    ssl_private_key_password_file: Option<PathBuf>,
+
+    /// Intermediate certificates, and the CAs client certificates are
+    /// checked against (PEM)
+    #[arg(long, value_name = "PATH", allow_hyphen_values = true, verbatim_doc_comment,
+        value_parser = path)]
+    ssl_certificate_chain: Option<PathBuf>,
+
+    /// The cipher suites to allow, in the backend's syntax
+    #[arg(long, value_name = "LIST", allow_hyphen_values = true, value_parser = ciphers)]
+    ssl_ciphers: Option<String>,
+
+    /// Client certificates: none, optional or required
+    #[arg(long, value_name = "MODE", default_value = "none", allow_hyphen_values = true,
+        value_parser = client_verify)]
+    ssl_client_verify: ClientVerify,
+
+    /// Bytes of request line plus headers allowed (431 beyond); 0 for no
+    /// limit
+    #[arg(long, value_name = "BYTES", default_value = "65536", allow_hyphen_values = true,
+        verbatim_doc_comment,
+        value_parser = |v: &str| integer(v, 0, usize::MAX as u64).map(|n| n as usize))]
+    max_header_size: usize,
+
+    /// Header fields allowed in a request (431 beyond); 0 for no limit
+    #[arg(long, value_name = "INT", default_value = "128", allow_hyphen_values = true,
+        value_parser = |v: &str| integer(v, 0, usize::MAX as u64).map(|n| n as usize))]
+    max_header_fields: usize,
+
+    /// Bytes of request body allowed (413 beyond); 0 for no limit
+    #[arg(long, value_name = "BYTES", default_value = "104857600", allow_hyphen_values = true,
+        value_parser = |v: &str| integer(v, 0, u64::MAX))]
+    max_body_size: u64,
+
+    /// Idle keep-alive connections kept at once; -1 for no limit
+    #[arg(long, value_name = "INT", default_value = "-1", allow_hyphen_values = true,
+        value_parser = |v: &str| cap(v, 0, usize::MAX as u64))]
+    keep_alive_limit: Cap,
+
+    /// Bind with SO_REUSEPORT, so several processes share the port (TCP,
+    /// fixed port)
+    #[arg(long, verbatim_doc_comment)]
+    reuse_port: bool,
+
+    /// Look up the peer's pid, uid and gid on UNIX sockets (environ
+    /// X_REMOTE_PID, X_REMOTE_UID, X_REMOTE_GID)
+    #[arg(long, verbatim_doc_comment)]
+    peercreds: bool,
+
+    /// Also resolve the peer's uid and gid to names (X_REMOTE_USER,
+    /// X_REMOTE_GROUP, REMOTE_USER; implies --peercreds)
+    #[arg(long, verbatim_doc_comment)]
+    peercreds_resolve: bool,
+
+    /// Write one Common Log Format line per request to stderr (whatever
+    /// --log-level and RUST_LOG say)
+    #[arg(long, verbatim_doc_comment)]
+    access_log: bool,
+
+    /// Which messages are written to stderr: the most verbose level
+    /// (error, warn, info, debug or trace), or filter directives as in
+    /// RUST_LOG (info,cheroot_server=debug). Given, it wins over RUST_LOG
+    ///
+    /// [default: RUST_LOG if set, else info]
+    #[arg(long, value_name = "FILTER", allow_hyphen_values = true, verbatim_doc_comment,
+        value_parser = |v: &str| LogFilter::parse(v))]
+    log_level: Option<LogFilter>,
+
+    /// How each log line is written: text (a UTC time, the level, where,
+    /// and the message) or json (one JSON object per line)
+    #[arg(long, value_name = "FORMAT", default_value = "text", allow_hyphen_values = true,
+        verbatim_doc_comment, value_parser = log_format)]
+    log_format: LogFormat,
+
+    /// Print this help and exit
+    #[arg(short, long, action = clap::ArgAction::Help)]
+    help: Option<bool>,
+
+    /// Print the version and exit
+    #[arg(short = 'V', long, action = clap::ArgAction::Version)]
+    version: Option<bool>,
+
+    /// The application: builtin:echo, builtin:hello, or a Python WSGI
+    /// application module[:callable] (see below)
+    #[arg(value_name = "APP", verbatim_doc_comment)]
+    app: String,
 }
 
-/// Every flag, in the order `--help` lists them.
-pub(crate) const FLAGS: &[Flag] = &[
-    Flag {
-        name: "--bind",
-        metavar: Some("ADDRESS"),
-        default: "[::1]:8000",
-        help: "Where to listen: HOST:PORT (IPv6 in brackets, [::1]:8000; port 0 picks a free \
-               port), a UNIX socket path starting with '/' or './', or @NAME for a Linux \
-               abstract socket",
-        apply: |o, v| {
-            o.bind = v.parse().map_err(|e| format!("{e}"))?;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--chdir",
-        metavar: Some("PATH"),
-        default: "",
-        help: "Change to this directory before serving",
-        apply: |o, v| {
-            o.chdir = Some(path(v)?);
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--python",
-        metavar: Some("PATH"),
-        default: "$VIRTUAL_ENV/bin/python, then python3",
-        help: "The Python interpreter that hosts a module:callable application (it needs the \
-               cheroot-rs package)",
-        apply: |o, v| {
-            o.python = Some(path(v)?);
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--workers",
-        metavar: Some("INT"),
-        default: "1",
-        help: "Worker processes serving the app, supervised by a master process that binds \
-               the sockets once; 0 for one per core",
-        apply: |o, v| {
-            o.workers = integer(v, 0, MAX_WORKERS as u64)? as usize;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--max-requests",
-        metavar: Some("INT"),
-        default: "0",
-        help: "Replace a worker gracefully after it answered this many requests (its \
-               replacement starts first); 0 never replaces",
-        apply: |o, v| {
-            let n = integer(v, 0, u64::MAX)?;
-            o.max_requests = (n > 0).then_some(n);
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--max-requests-jitter",
-        metavar: Some("INT"),
-        default: "0",
-        help: "Add up to this many requests to --max-requests, per worker, so workers are not \
-               all replaced at once",
-        apply: |o, v| {
-            o.max_requests_jitter = integer(v, 0, u64::MAX)?;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--worker-timeout",
-        metavar: Some("SECONDS"),
-        default: "0",
-        help: "Kill and replace a worker whose request has run longer than this (the log \
-               names the request); 0 never does",
-        apply: |o, v| {
-            let timeout = seconds(v, true)?;
-            o.worker_timeout = (!timeout.is_zero()).then_some(timeout);
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--preload",
-        metavar: None,
-        default: "",
-        help: "Import the app once in the master before forking the workers (they share its \
-               memory; SIGHUP then restarts workers without importing the app again)",
-        apply: |o, _| {
-            o.preload = true;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--stats-path",
-        metavar: Some("PATH"),
-        default: "",
-        help: "Serve the server's statistics, summed over workers and per worker, at this \
-               URL path: JSON, or Prometheus text for Accept: text/plain or ?format=prometheus",
-        apply: |o, v| {
-            if !v.starts_with('/') || v.bytes().any(|b| b <= b' ' || b == b'?' || b == 0x7f) {
-                return Err(
-                    "expected a URL path starting with '/', without spaces or '?'".to_owned(),
-                );
-            }
-            o.stats_path = Some(v.to_owned());
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--stats-bind",
-        metavar: Some("ADDRESS"),
-        default: "",
-        help: "Serve --stats-path on this address of its own instead of with the app (forms as \
-               --bind)",
-        apply: |o, v| {
-            o.stats_bind = Some(v.parse().map_err(|e| format!("{e}"))?);
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--server-name",
-        metavar: Some("NAME"),
-        default: "Cheroot/<version>",
-        help: "The Server header and SERVER_NAME",
-        apply: |o, v| {
-            if v.is_empty() || v.chars().any(char::is_control) {
-                return Err("expected a non-empty name without control characters".to_owned());
-            }
-            o.server_name = Some(v.to_owned());
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--threads",
-        metavar: Some("INT"),
-        default: "10",
-        help: "Worker threads kept running (the pool's minimum), at most what the machine \
-               allows",
-        apply: |o, v| {
-            o.threads = integer(v, 1, max_threads())? as usize;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--max-threads",
-        metavar: Some("INT"),
-        default: "32 per core, within what the machine allows (64 on two cores)",
-        help: "Worker threads the pool may grow to under load; -1 for no cap",
-        apply: |o, v| {
-            o.max_threads = Some(if v == "-1" {
-                None
-            } else {
-                Some(integer(v, 1, max_threads()).map_err(|e| format!("{e}, or -1"))? as usize)
-            });
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--timeout",
-        metavar: Some("SECONDS"),
-        default: "10",
-        help: "Socket read/write timeout, and how long an idle keep-alive connection is kept",
-        apply: |o, v| {
-            o.timeout = seconds(v, false)?;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--header-timeout",
-        metavar: Some("SECONDS"),
-        default: "30",
-        help: "How long a client may take to send a whole request head (then 408)",
-        apply: |o, v| {
-            o.header_timeout = seconds(v, false)?;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--body-timeout",
-        metavar: Some("SECONDS"),
-        default: "30",
-        help: "How long a client may take to send a request body, plus a second per KiB it \
-               sent (then 408)",
-        apply: |o, v| {
-            o.body_timeout = seconds(v, false)?;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--shutdown-timeout",
-        metavar: Some("SECONDS"),
-        default: "5",
-        help: "How long a stop lets in-flight requests finish",
-        apply: |o, v| {
-            o.shutdown_timeout = seconds(v, true)?;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--request-queue-size",
-        metavar: Some("INT"),
-        default: "1024",
-        help: "The listen() backlog (cheroot's default is 5)",
-        apply: |o, v| {
-            o.request_queue_size = integer(v, 0, 65535)? as u32;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--accepted-queue-size",
-        metavar: Some("INT"),
-        default: "1024",
-        help: "Requests waiting for a worker thread, at most (cheroot's -1, unbounded, is not \
-               offered: every queue is bounded)",
-        apply: |o, v| {
-            o.accepted_queue_size = integer(v, 1, MAX_QUEUE)? as usize;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--accepted-queue-timeout",
-        metavar: Some("SECONDS"),
-        default: "10",
-        help: "How long a request waits for room in that queue before it is answered 503",
-        apply: |o, v| {
-            o.accepted_queue_timeout = seconds(v, true)?;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--ssl-adapter",
-        metavar: Some("NAME"),
-        default: "rustls if built in, else openssl",
-        help: "The TLS backend: rustls (also called builtin) or openssl (also called \
-               pyopenssl), if built in",
-        apply: |o, v| {
-            o.tls.adapter = Some(match v.to_ascii_lowercase().as_str() {
-                "rustls" | "builtin" => TlsBackend::Rustls,
-                "openssl" | "pyopenssl" => TlsBackend::Openssl,
-                _ => return Err("expected rustls, builtin, openssl or pyopenssl".to_owned()),
-            });
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--ssl-certificate",
-        metavar: Some("PATH"),
-        default: "",
-        help: "Serve TLS with this certificate (PEM); needs --ssl-private-key",
-        apply: |o, v| {
-            o.tls.certificate = Some(path(v)?);
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--ssl-private-key",
-        metavar: Some("PATH"),
-        default: "",
-        help: "The certificate's private key (PEM)",
-        apply: |o, v| {
-            o.tls.private_key = Some(path(v)?);
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--ssl-private-key-password-file",
-        metavar: Some("PATH"),
-        default: "",
-        help: "Read the password of an encrypted private key from this file (its first line); \
-               or set CHEROOT_SSL_PRIVATE_KEY_PASSWORD",
-        apply: |o, v| {
-            o.tls.private_key_password_file = Some(path(v)?);
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--ssl-certificate-chain",
-        metavar: Some("PATH"),
-        default: "",
-        help: "Intermediate certificates, and the CAs client certificates are checked \
-               against (PEM)",
-        apply: |o, v| {
-            o.tls.certificate_chain = Some(path(v)?);
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--ssl-ciphers",
-        metavar: Some("LIST"),
-        default: "",
-        help: "The cipher suites to allow, in the backend's syntax",
-        apply: |o, v| {
-            if v.trim().is_empty() {
-                return Err("expected a non-empty cipher list".to_owned());
-            }
-            o.tls.ciphers = Some(v.to_owned());
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--ssl-client-verify",
-        metavar: Some("MODE"),
-        default: "none",
-        help: "Client certificates: none, optional or required",
-        apply: |o, v| {
-            o.tls.client_verify = match v.to_ascii_lowercase().as_str() {
-                "none" => ClientVerify::None,
-                "optional" => ClientVerify::Optional,
-                "required" => ClientVerify::Required,
-                _ => return Err("expected none, optional or required".to_owned()),
-            };
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--max-header-size",
-        metavar: Some("BYTES"),
-        default: "65536",
-        help: "Bytes of request line plus headers allowed (431 beyond); 0 for no limit",
-        apply: |o, v| {
-            o.max_header_size = integer(v, 0, usize::MAX as u64)? as usize;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--max-header-fields",
-        metavar: Some("INT"),
-        default: "128",
-        help: "Header fields allowed in a request (431 beyond); 0 for no limit",
-        apply: |o, v| {
-            o.max_header_fields = integer(v, 0, usize::MAX as u64)? as usize;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--max-body-size",
-        metavar: Some("BYTES"),
-        default: "104857600",
-        help: "Bytes of request body allowed (413 beyond); 0 for no limit",
-        apply: |o, v| {
-            o.max_body_size = integer(v, 0, u64::MAX)?;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--keep-alive-limit",
-        metavar: Some("INT"),
-        default: "-1",
-        help: "Idle keep-alive connections kept at once; -1 for no limit",
-        apply: |o, v| {
-            o.keep_alive_limit = if v == "-1" {
-                None
-            } else {
-                Some(integer(v, 0, usize::MAX as u64).map_err(|e| format!("{e}, or -1"))? as usize)
-            };
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--reuse-port",
-        metavar: None,
-        default: "",
-        help: "Bind with SO_REUSEPORT, so several processes share the port (TCP, fixed port)",
-        apply: |o, _| {
-            o.reuse_port = true;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--peercreds",
-        metavar: None,
-        default: "",
-        help: "Look up the peer's pid, uid and gid on UNIX sockets (environ X_REMOTE_PID, \
-               X_REMOTE_UID, X_REMOTE_GID)",
-        apply: |o, _| {
-            o.peercreds = true;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--peercreds-resolve",
-        metavar: None,
-        default: "",
-        help: "Also resolve the peer's uid and gid to names (X_REMOTE_USER, X_REMOTE_GROUP, \
-               REMOTE_USER; implies --peercreds)",
-        apply: |o, _| {
-            o.peercreds_resolve = true;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--access-log",
-        metavar: None,
-        default: "",
-        help: "Write one Common Log Format line per request to stderr",
-        apply: |o, _| {
-            o.access_log = true;
-            Ok(())
-        },
-    },
-    Flag {
-        name: "--log-level",
-        metavar: Some("LEVEL"),
-        default: "info",
-        help: "The most verbose messages written to stderr: error, warn, info, debug or trace",
-        apply: |o, v| {
-            o.log_level = match v.to_ascii_lowercase().as_str() {
-                "error" => LogLevel::Error,
-                "warn" => LogLevel::Warn,
-                "info" => LogLevel::Info,
-                "debug" => LogLevel::Debug,
-                "trace" => LogLevel::Trace,
-                _ => return Err("expected error, warn, info, debug or trace".to_owned()),
-            };
-            Ok(())
-        },
-    },
-];
+impl Cli {
+    /// The options this command line gives; only APP is still to be checked here (the flags'
+    /// values were checked as they were parsed).
+    pub(crate) fn into_options(self) -> Result<Options, String> {
+        let app = AppSpec::parse(&self.app).map_err(|err| err.to_string())?;
+        Ok(Options {
+            bind: self.bind,
+            chdir: self.chdir,
+            python: self.python,
+            workers: self.workers,
+            max_requests: (self.max_requests > 0).then_some(self.max_requests),
+            max_requests_jitter: self.max_requests_jitter,
+            worker_timeout: (!self.worker_timeout.is_zero()).then_some(self.worker_timeout),
+            preload: self.preload,
+            stats_path: self.stats_path,
+            stats_bind: self.stats_bind,
+            server_name: self.server_name,
+            threads: self.threads,
+            max_threads: self.max_threads.map(|cap| cap.0),
+            timeout: self.timeout,
+            header_timeout: self.header_timeout,
+            body_timeout: self.body_timeout,
+            shutdown_timeout: self.shutdown_timeout,
+            request_queue_size: self.request_queue_size,
+            accepted_queue_size: self.accepted_queue_size,
+            accepted_queue_timeout: self.accepted_queue_timeout,
+            tls: TlsOptions {
+                adapter: self.ssl_adapter,
+                certificate: self.ssl_certificate,
+                private_key: self.ssl_private_key,
+                private_key_password_file: self.ssl_private_key_password_file,
+                certificate_chain: self.ssl_certificate_chain,
+                ciphers: self.ssl_ciphers,
+                client_verify: self.ssl_client_verify,
+            },
+            max_header_size: self.max_header_size,
+            max_header_fields: self.max_header_fields,
+            max_body_size: self.max_body_size,
+            keep_alive_limit: self.keep_alive_limit.0,
+            reuse_port: self.reuse_port,
+            peercreds: self.peercreds,
+            peercreds_resolve: self.peercreds_resolve,
+            access_log: self.access_log,
+            log_level: self.log_level,
+            log_format: self.log_format,
+            app,
+        })
+    }
+}
+
+/// A count with `-1` for "no limit" (`--max-threads`, `--keep-alive-limit`): `None` then.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cap(Option<usize>);
 
 /// More worker threads than this is a typo, not a configuration.
 const MAX_THREADS: u64 = 100_000;
@@ -453,11 +340,6 @@ fn max_threads() -> u64 {
 const MAX_QUEUE: u64 = 1 << 24;
 /// The longest timeout offered: a day.
 const MAX_SECONDS: f64 = 86_400.0;
-
-/// The flag called `name` (with its dashes).
-pub(crate) fn find(name: &str) -> Option<&'static Flag> {
-    FLAGS.iter().find(|flag| flag.name == name)
-}
 
 /// A decimal integer in `min..=max`, digits only.
 fn integer(v: &str, min: u64, max: u64) -> Result<u64, String> {
@@ -475,6 +357,15 @@ fn integer(v: &str, min: u64, max: u64) -> Result<u64, String> {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
         _ => Err(expected()),
     }
+}
+
+/// An integer in `min..=max`, or `-1` for no limit.
+fn cap(v: &str, min: u64, max: u64) -> Result<Cap, String> {
+    if v == "-1" {
+        return Ok(Cap(None));
+    }
+    let n = integer(v, min, max).map_err(|e| format!("{e}, or -1"))?;
+    Ok(Cap(Some(n as usize)))
 }
 
 /// A number of seconds, fractions allowed (`0.5`), at most a day; zero only if `zero_ok`.
@@ -508,9 +399,62 @@ fn path(v: &str) -> Result<PathBuf, String> {
     Ok(PathBuf::from(v))
 }
 
+/// `--stats-path`: a URL path a request line can carry as is.
+fn url_path(v: &str) -> Result<String, String> {
+    if !v.starts_with('/') || v.bytes().any(|b| b <= b' ' || b == b'?' || b == 0x7f) {
+        return Err("expected a URL path starting with '/', without spaces or '?'".to_owned());
+    }
+    Ok(v.to_owned())
+}
+
+/// `--server-name`: it goes into a header.
+fn server_name(v: &str) -> Result<String, String> {
+    if v.is_empty() || v.chars().any(char::is_control) {
+        return Err("expected a non-empty name without control characters".to_owned());
+    }
+    Ok(v.to_owned())
+}
+
+/// `--ssl-ciphers`.
+fn ciphers(v: &str) -> Result<String, String> {
+    if v.trim().is_empty() {
+        return Err("expected a non-empty cipher list".to_owned());
+    }
+    Ok(v.to_owned())
+}
+
+/// `--ssl-adapter`, with cheroot's adapter names as aliases, in any case.
+fn tls_backend(v: &str) -> Result<TlsBackend, String> {
+    match v.to_ascii_lowercase().as_str() {
+        "rustls" | "builtin" => Ok(TlsBackend::Rustls),
+        "openssl" | "pyopenssl" => Ok(TlsBackend::Openssl),
+        _ => Err("expected rustls, builtin, openssl or pyopenssl".to_owned()),
+    }
+}
+
+/// `--ssl-client-verify`, in any case.
+fn client_verify(v: &str) -> Result<ClientVerify, String> {
+    match v.to_ascii_lowercase().as_str() {
+        "none" => Ok(ClientVerify::None),
+        "optional" => Ok(ClientVerify::Optional),
+        "required" => Ok(ClientVerify::Required),
+        _ => Err("expected none, optional or required".to_owned()),
+    }
+}
+
+/// `--log-format`, in any case.
+fn log_format(v: &str) -> Result<LogFormat, String> {
+    match v.to_ascii_lowercase().as_str() {
+        "text" => Ok(LogFormat::Text),
+        "json" => Ok(LogFormat::Json),
+        _ => Err("expected text or json".to_owned()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory as _;
 
     #[test]
     fn integers() {
@@ -553,14 +497,21 @@ mod tests {
     }
 
     #[test]
-    fn every_flag_is_documented_once() {
-        for (i, flag) in FLAGS.iter().enumerate() {
-            assert!(flag.name.starts_with("--"), "{}", flag.name);
-            assert!(!flag.help.is_empty(), "{}", flag.name);
+    fn the_table_is_consistent() {
+        // clap's own checks: no flag twice, every value parser fits its field.
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_flag_has_help_and_no_short_form() {
+        for arg in Cli::command().get_arguments() {
+            let name = arg.get_id().as_str();
+            assert!(arg.get_help().is_some(), "{name}");
+            // Only -h and -V are short: cheroot's flags have no short forms.
+            let short = arg.get_short();
             assert!(
-                FLAGS[i + 1..].iter().all(|other| other.name != flag.name),
-                "{} twice",
-                flag.name
+                short.is_none() || matches!(name, "help" | "version"),
+                "{name}"
             );
         }
     }

@@ -19,7 +19,7 @@
 //! # Ok::<(), cheroot_cli::UsageError>(())
 //! ```
 //!
-//! The crate has no features.
+//! Features: `rustls` (default) and `openssl`, the TLS backends `--ssl-adapter` can choose.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -40,6 +40,8 @@ pub use app_spec::{AppSpec, AppSpecError, BuiltinApp};
 pub use args::{Command, UsageError, parse_args};
 /// What an [`AppLoader`] may override around the fork of each worker process.
 pub use cheroot_supervisor::{ForkHooks, Forked};
-pub use help::{help_text, version_text};
-pub use options::{ClientVerify, DEFAULT_BIND, LogLevel, Options, TlsBackend, TlsOptions};
+pub use help::{command, help_text, version_text};
+pub use options::{
+    ClientVerify, DEFAULT_BIND, LogFilter, LogFormat, LogLevel, Options, TlsBackend, TlsOptions,
+};
 pub use run::{AppLoader, main_with_args, run_with_loader};

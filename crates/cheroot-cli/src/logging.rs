@@ -1,169 +1,268 @@
-//! A minimal `tracing` subscriber writing one line per event to stderr, filtered by level,
-//! with the access log (`cheroot::access`) switched on or off on its own.
+//! The command's log on `tracing-subscriber`: everything to stderr, one line per event, as text
+//! or JSON, filtered by `--log-level` or `RUST_LOG`; the access log (`cheroot::access`) is on or
+//! off by `--access-log` alone.
+//!
+//! The subscriber starts no thread (the fmt layer writes each line to stderr itself, in one
+//! `write`), so the master stays single-threaded until it forks its workers.
 
-use std::fmt::{self, Write as _};
-use std::io::Write as _;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::io;
 
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Level, Metadata, Subscriber};
+use tracing::{Level, Subscriber};
+use tracing_subscriber::filter::{EnvFilter, Targets};
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::fmt::format::{Format, Json, JsonFields};
+use tracing_subscriber::layer::{Layer, SubscriberExt as _};
+use tracing_subscriber::{Registry, fmt};
 
 use cheroot::server::ACCESS_LOG_TARGET;
-use cheroot::wire::CivilTime;
 
-/// Writes events at `max` or more severe as `TIME LEVEL target: message key=value`, and
-/// access-log events as the bare Common Log Format line when `access_log` is on.
+use crate::options::{LogFilter, LogFormat, Options};
+
+/// The filter when neither `--log-level` nor `RUST_LOG` says otherwise.
+const DEFAULT_FILTER: &str = "info";
+
+/// The filter directives in force, and where they came from (for the error message): an
+/// explicit `--log-level` wins over `RUST_LOG`, which wins over the default `info`.
+fn chosen_filter(given: Option<&LogFilter>, rust_log: Option<String>) -> (String, &'static str) {
+    match (given, rust_log) {
+        (Some(filter), _) => (filter.directives().to_owned(), "--log-level"),
+        (None, Some(env)) if !env.trim().is_empty() => (env, "RUST_LOG"),
+        (None, _) => (DEFAULT_FILTER.to_owned(), "--log-level"),
+    }
+}
+
+/// Parses `directives` as `EnvFilter` does for `RUST_LOG`, refusing any it cannot read (its
+/// lenient reading would drop them with a warning printed nowhere useful).
+pub(crate) fn env_filter(directives: &str) -> Result<EnvFilter, String> {
+    EnvFilter::builder()
+        .parse(directives)
+        .map_err(|err| err.to_string())
+}
+
+/// Makes the command's subscriber the process-wide one (a second call leaves the first).
 ///
-/// Spans are accepted and ignored: nothing in the server needs them on a terminal.
-#[derive(Debug)]
-pub(crate) struct StderrLog {
-    max: Level,
+/// # Errors
+///
+/// A `RUST_LOG` that does not parse, as a usage error's message naming it (a `--log-level`
+/// value was checked when the command line was parsed).
+pub(crate) fn install(options: &Options) -> Result<(), String> {
+    let rust_log = std::env::var("RUST_LOG").ok();
+    let (directives, source) = chosen_filter(options.log_level.as_ref(), rust_log);
+    let filter = env_filter(&directives)
+        .map_err(|err| format!("invalid value {directives:?} for {source}: {err}"))?;
+    let subscriber = subscriber(filter, options.log_format, options.access_log, io::stderr);
+    // Fails only if a subscriber is already set (an embedder's), which then keeps serving.
+    let _ = tracing::subscriber::set_global_default(subscriber);
+    Ok(())
+}
+
+/// The subscriber: the messages `filter` lets through, and the access log when `access_log`
+/// is on, each written by `writer` in `format`.
+fn subscriber<W>(
+    filter: EnvFilter,
+    format: LogFormat,
     access_log: bool,
+    writer: W,
+) -> impl Subscriber + Send + Sync
+where
+    W: for<'w> MakeWriter<'w> + Clone + Send + Sync + 'static,
+{
+    // The access log answers to --access-log only: RUST_LOG=debug must not switch it on,
+    // and --log-level error must not switch it off.
+    let filter = filter.add_directive(
+        format!("{ACCESS_LOG_TARGET}=off")
+            .parse()
+            .expect("a constant directive"),
+    );
+    let messages = match format {
+        LogFormat::Text => fmt::layer()
+            .with_ansi(false)
+            .with_writer(writer.clone())
+            .with_filter(filter)
+            .boxed(),
+        LogFormat::Json => json_lines(writer.clone()).with_filter(filter).boxed(),
+    };
+    let mut layers: Vec<Box<dyn Layer<Registry> + Send + Sync>> = vec![messages];
+    if access_log {
+        let only_access = Targets::new().with_target(ACCESS_LOG_TARGET, Level::INFO);
+        layers.push(match format {
+            // The bare Common Log Format line, as web servers write it.
+            LogFormat::Text => fmt::layer()
+                .with_ansi(false)
+                .without_time()
+                .with_level(false)
+                .with_target(false)
+                .with_writer(writer)
+                .with_filter(only_access)
+                .boxed(),
+            // An object like every other line, the CLF line as its message, so a log
+            // shipper reads stderr as one stream of JSON.
+            LogFormat::Json => json_lines(writer).with_filter(only_access).boxed(),
+        });
+    }
+    Registry::default().with(layers)
 }
 
-impl StderrLog {
-    pub(crate) fn new(max: Level, access_log: bool) -> Self {
-        Self { max, access_log }
-    }
-
-    /// Makes this the process-wide subscriber; a second call is ignored.
-    pub(crate) fn install(self) {
-        // Fails only if a subscriber is already set, which then keeps serving.
-        let _ = tracing::subscriber::set_global_default(self);
-    }
-}
-
-impl Subscriber for StderrLog {
-    fn enabled(&self, meta: &Metadata<'_>) -> bool {
-        if meta.target() == ACCESS_LOG_TARGET {
-            return self.access_log;
-        }
-        // In `tracing`, more verbose levels compare greater.
-        *meta.level() <= self.max
-    }
-
-    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
-        let max = if self.access_log {
-            self.max.max(Level::INFO)
-        } else {
-            self.max
-        };
-        Some(tracing::level_filters::LevelFilter::from_level(max))
-    }
-
-    fn new_span(&self, _span: &Attributes<'_>) -> Id {
-        // Spans are not tracked; every one gets the same (non-zero) id.
-        Id::from_u64(1)
-    }
-
-    fn record(&self, _span: &Id, _values: &Record<'_>) {}
-
-    fn record_follows_from(&self, _span: &Id, _follows: &Id) {}
-
-    fn event(&self, event: &Event<'_>) {
-        let meta = event.metadata();
-        let mut fields = Fields::default();
-        event.record(&mut fields);
-        let line = if meta.target() == ACCESS_LOG_TARGET {
-            format!("{}{}\n", fields.message, fields.rest)
-        } else {
-            format!(
-                "{} {:>5} {}: {}{}\n",
-                Timestamp(SystemTime::now()),
-                meta.level(),
-                meta.target(),
-                fields.message,
-                fields.rest
-            )
-        };
-        // One write per line keeps lines from several threads whole; a closed stderr is
-        // nothing to report.
-        let _ = std::io::stderr().lock().write_all(line.as_bytes());
-    }
-
-    fn enter(&self, _span: &Id) {}
-
-    fn exit(&self, _span: &Id) {}
-}
-
-/// Collects an event's `message` and its other fields as ` key=value`.
-#[derive(Default)]
-struct Fields {
-    message: String,
-    rest: String,
-}
-
-impl Visit for Fields {
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        // Writing into a String cannot fail.
-        if field.name() == "message" {
-            let _ = write!(self.message, "{value:?}");
-        } else {
-            let _ = write!(self.rest, " {}={value:?}", field.name());
-        }
-    }
-
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "message" {
-            self.message.push_str(value);
-        } else {
-            let _ = write!(self.rest, " {}={value:?}", field.name());
-        }
-    }
-}
-
-/// An RFC 3339 UTC time with milliseconds, `2026-11-23T20:41:07.123Z`.
-struct Timestamp(SystemTime);
-
-impl fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let since = self.0.duration_since(UNIX_EPOCH).unwrap_or_default();
-        let c = CivilTime::from_unix_seconds(since.as_secs());
-        write!(
-            f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-            c.year,
-            c.month,
-            c.day,
-            c.hour,
-            c.minute,
-            c.second,
-            since.subsec_millis()
-        )
-    }
+/// A layer writing each event as one JSON object on a line of its own: `timestamp`, `level`,
+/// `message` (and any other fields) and `target`; spans are left out (nothing in the server
+/// records any worth shipping).
+fn json_lines<W>(writer: W) -> fmt::Layer<Registry, JsonFields, Format<Json>, W>
+where
+    W: for<'w> MakeWriter<'w> + 'static,
+{
+    fmt::layer()
+        .json()
+        .flatten_event(true)
+        .with_current_span(false)
+        .with_span_list(false)
+        .with_writer(writer)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
+    use std::sync::{Arc, Mutex};
 
-    #[test]
-    fn dates() {
-        let table: &[(u64, &str)] = &[
-            (0, "1970-01-01T00:00:00.000Z"),
-            (951_782_400, "2000-02-29T00:00:00.000Z"),
-            (1_795_467_667, "2026-11-23T21:01:07.000Z"),
-            (4_107_542_399, "2100-02-28T23:59:59.000Z"),
-        ];
-        for &(secs, want) in table {
-            let t = UNIX_EPOCH + Duration::from_secs(secs);
-            assert_eq!(Timestamp(t).to_string(), want, "{secs}");
+    /// Collects what the subscriber writes.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
         }
     }
 
+    impl<'w> MakeWriter<'w> for Captured {
+        type Writer = Captured;
+        fn make_writer(&'w self) -> Self::Writer {
+            self.clone()
+        }
+    }
+
+    impl Captured {
+        fn text(&self) -> String {
+            String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+        }
+    }
+
+    /// What the events of `emit` write under `directives`, `format` and `access_log`.
+    fn logged(directives: &str, format: LogFormat, access_log: bool, emit: fn()) -> String {
+        let out = Captured::default();
+        let filter = env_filter(directives).unwrap();
+        let subscriber = subscriber(filter, format, access_log, out.clone());
+        tracing::subscriber::with_default(subscriber, emit);
+        out.text()
+    }
+
+    fn events() {
+        tracing::info!(target: "cheroot_supervisor::master", "worker 1 (pid 42) is ready");
+        tracing::debug!(target: "cheroot_server::conn", "a detail");
+        tracing::info!(
+            target: "cheroot::access",
+            "127.0.0.1 - - [03/Dec/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 12"
+        );
+    }
+
     #[test]
-    fn levels_filter() {
-        let log = StderrLog::new(Level::WARN, false);
+    fn text_lines_keep_their_layout() {
+        let out = logged("info", LogFormat::Text, false, events);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 1, "{out}");
+        // 2026-12-03T10:00:00.123456Z  INFO cheroot_supervisor::master: worker 1 ...
+        let (time, rest) = lines[0].split_once(' ').unwrap();
+        assert!(time.ends_with('Z') && time.contains('T'), "{out}");
         assert_eq!(
-            log.max_level_hint(),
-            Some(tracing::level_filters::LevelFilter::WARN)
+            rest,
+            " INFO cheroot_supervisor::master: worker 1 (pid 42) is ready"
         );
-        let with_access = StderrLog::new(Level::ERROR, true);
+    }
+
+    #[test]
+    fn directives_filter_by_target() {
+        // A debug line appears only where it was asked for.
+        let out = logged("info,cheroot_server=debug", LogFormat::Text, false, events);
+        assert!(
+            out.contains("DEBUG cheroot_server::conn: a detail"),
+            "{out}"
+        );
+        let out = logged(
+            "info,cheroot_supervisor=debug",
+            LogFormat::Text,
+            false,
+            events,
+        );
+        assert!(!out.contains("a detail"), "{out}");
+        let out = logged("warn", LogFormat::Text, false, events);
+        assert_eq!(out, "");
+    }
+
+    #[test]
+    fn the_access_log_answers_to_its_flag_only() {
+        let clf = "127.0.0.1 - - [03/Dec/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 12\n";
+        // On although the filter hides INFO: the bare line.
+        let out = logged("error", LogFormat::Text, true, events);
+        assert_eq!(out, clf);
+        // Off although the filter would let it through.
+        let out = logged("trace", LogFormat::Text, false, events);
+        assert!(!out.contains("GET /"), "{out}");
+    }
+
+    #[test]
+    fn json_is_one_object_per_line() {
+        let out = logged("debug", LogFormat::Json, true, events);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 3, "{out}");
+        for line in &lines {
+            assert!(
+                line.starts_with("{\"timestamp\":\"") && line.ends_with('}'),
+                "{line}"
+            );
+        }
+        assert!(lines[0].contains("\"level\":\"INFO\""), "{out}");
+        assert!(
+            lines[0].contains("\"message\":\"worker 1 (pid 42) is ready\""),
+            "{out}"
+        );
+        assert!(
+            lines[0].contains("\"target\":\"cheroot_supervisor::master\""),
+            "{out}"
+        );
+        assert!(lines[1].contains("\"level\":\"DEBUG\""), "{out}");
+        assert!(lines[2].contains("\"target\":\"cheroot::access\""), "{out}");
+        assert!(lines[2].contains("\\\"GET / HTTP/1.1\\\" 200 12"), "{out}");
+    }
+
+    #[test]
+    fn an_explicit_level_wins_over_rust_log() {
+        let debug = LogFilter::Level(crate::options::LogLevel::Debug);
+        let env = || Some("warn,cheroot_server=trace".to_owned());
         assert_eq!(
-            with_access.max_level_hint(),
-            Some(tracing::level_filters::LevelFilter::INFO)
+            chosen_filter(Some(&debug), env()),
+            ("debug".to_owned(), "--log-level")
         );
+        assert_eq!(
+            chosen_filter(None, env()),
+            ("warn,cheroot_server=trace".to_owned(), "RUST_LOG")
+        );
+        assert_eq!(
+            chosen_filter(None, Some(" ".to_owned())),
+            ("info".to_owned(), "--log-level")
+        );
+        assert_eq!(
+            chosen_filter(None, None),
+            ("info".to_owned(), "--log-level")
+        );
+    }
+
+    #[test]
+    fn bad_directives_are_refused() {
+        for bad in ["info,cheroot_server=chatty", "=debug", "info,[", "a=b=c"] {
+            assert!(env_filter(bad).is_err(), "{bad}");
+        }
     }
 }

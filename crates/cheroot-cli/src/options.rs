@@ -76,8 +76,11 @@ pub struct Options {
     pub peercreds_resolve: bool,
     /// `--access-log`: one Common Log Format line per request on stderr.
     pub access_log: bool,
-    /// `--log-level`: the most verbose level written to stderr.
-    pub log_level: LogLevel,
+    /// `--log-level`: which messages are written to stderr (`None`: not given, so `RUST_LOG`
+    /// if it is set, else `info`).
+    pub log_level: Option<LogFilter>,
+    /// `--log-format`: how log lines are written.
+    pub log_format: LogFormat,
     /// APP: the application to serve.
     pub app: AppSpec,
 }
@@ -118,7 +121,8 @@ impl Options {
             peercreds: server.peercreds_enabled,
             peercreds_resolve: server.peercreds_resolve_enabled,
             access_log: false,
-            log_level: LogLevel::Info,
+            log_level: None,
+            log_format: LogFormat::Text,
             app,
         }
     }
@@ -231,7 +235,72 @@ pub enum ClientVerify {
     Required,
 }
 
-/// The most verbose log level written to stderr (`--log-level`).
+/// Which messages `--log-level` lets through: a level, or filter directives as `RUST_LOG`
+/// takes them (`tracing-subscriber`'s `EnvFilter` syntax).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogFilter {
+    /// Everything from this level on (`--log-level debug`).
+    Level(LogLevel),
+    /// Directives (`--log-level info,cheroot_server=debug`), checked when parsed.
+    Directives(String),
+}
+
+impl LogFilter {
+    /// Parses a `--log-level` value: a level name in any case, or directives (a value with `,`
+    /// or `=`, or `off`). A lone word that is no level is refused rather than read as a
+    /// target name: `--log-level loud` is a typo, not "everything from the target `loud`".
+    ///
+    /// # Errors
+    ///
+    /// What was expected, for the usage error.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let expected = "expected error, warn, info, debug or trace, or filter directives such \
+                        as info,cheroot_server=debug";
+        let level = match value.to_ascii_lowercase().as_str() {
+            "error" => Some(LogLevel::Error),
+            "warn" => Some(LogLevel::Warn),
+            "info" => Some(LogLevel::Info),
+            "debug" => Some(LogLevel::Debug),
+            "trace" => Some(LogLevel::Trace),
+            _ => None,
+        };
+        if let Some(level) = level {
+            return Ok(LogFilter::Level(level));
+        }
+        let directives = value.contains([',', '=']) || value.eq_ignore_ascii_case("off");
+        if !directives {
+            return Err(expected.to_owned());
+        }
+        match crate::logging::env_filter(value) {
+            Ok(_) => Ok(LogFilter::Directives(value.to_owned())),
+            Err(err) => Err(format!(
+                "{err} (filter directives look like info,cheroot_server=debug)"
+            )),
+        }
+    }
+
+    /// The filter as `EnvFilter` directives.
+    pub fn directives(&self) -> &str {
+        match self {
+            LogFilter::Level(level) => level.name(),
+            LogFilter::Directives(directives) => directives,
+        }
+    }
+}
+
+/// How log lines are written (`--log-format`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    /// `TIME LEVEL target: message`, and bare Common Log Format lines for the access log (the
+    /// default).
+    #[default]
+    Text,
+    /// One JSON object per line (`timestamp`, `level`, `message`, `target`), the access log
+    /// too.
+    Json,
+}
+
+/// A log level (`--log-level`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LogLevel {
     /// Errors only.

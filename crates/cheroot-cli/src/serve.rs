@@ -13,7 +13,7 @@ use cheroot::BindAddr;
 use cheroot::server::{ListenOptions, ListeningSocket};
 use cheroot_supervisor::{Outcome, Supervisor, SupervisorConfig};
 
-use crate::logging::StderrLog;
+use crate::logging;
 use crate::options::Options;
 use crate::run::{AppLoader, failure, usage_error};
 use crate::signals;
@@ -27,7 +27,9 @@ pub(crate) fn serve(options: &Options, loader: &dyn AppLoader) -> u8 {
     if let Err(err) = signals::block() {
         return failure(&format!("cannot block SIGINT and SIGTERM: {err}"));
     }
-    StderrLog::new(options.log_level.to_tracing(), options.access_log).install();
+    if let Err(message) = logging::install(options) {
+        return usage_error(&message);
+    }
 
     if let Some(dir) = &options.chdir {
         if let Err(err) = std::env::set_current_dir(dir) {

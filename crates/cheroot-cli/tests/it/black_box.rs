@@ -7,7 +7,7 @@ use nix::sys::signal::Signal;
 
 use cheroot_testing::{ServerAddr, TestClient, assert_echo_contract};
 
-use super::process::{Server, run_to_end};
+use super::process::{Server, run_to_end, run_to_end_with};
 
 /// A directory for UNIX sockets, removed on drop.
 struct Dir(std::path::PathBuf);
@@ -255,7 +255,8 @@ fn help_and_version() {
     let run = run_to_end(&["--help"]);
     assert!(run.status.success(), "{run:?}");
     for flag in [
-        "--bind ADDRESS",
+        // clap's form of a value in the help: `--flag <VALUE>`.
+        "--bind <ADDRESS>",
         "[default: [::1]:8000]",
         "--chdir",
         "--server-name",
@@ -288,11 +289,105 @@ fn help_and_version() {
     ] {
         assert!(run.stdout.contains(flag), "--help lacks {flag}");
     }
-    let run = run_to_end(&["--version"]);
-    assert!(run.status.success(), "{run:?}");
-    assert_eq!(
-        run.stdout,
-        format!("cheroot {}\n", env!("CARGO_PKG_VERSION"))
+    for flag in ["--version", "-V"] {
+        let run = run_to_end(&[flag]);
+        assert!(run.status.success(), "{run:?}");
+        assert_eq!(
+            run.stdout,
+            format!("cheroot {}\n", env!("CARGO_PKG_VERSION"))
+        );
+    }
+    // -h prints the same help as --help, even after a bad value.
+    let short = run_to_end(&["--threads", "many", "-h"]);
+    assert!(short.status.success(), "{short:?}");
+    assert_eq!(short.stdout, run_to_end(&["--help"]).stdout);
+}
+
+/// The master's debug line when it forks a worker.
+const WORKER_STARTED: &str = "DEBUG cheroot_supervisor::master: worker 1 started (pid ";
+
+#[test]
+fn rust_log_filters_unless_log_level_is_given() {
+    let serve_and_stop = |args: &[&str], env: &[(&str, &str)]| {
+        let mut all = args.to_vec();
+        all.extend(["--bind", "127.0.0.1:0", "builtin:hello"]);
+        let server = Server::start_with(&all, env);
+        let (status, stderr) = server.stop_with(Signal::SIGTERM);
+        assert!(
+            status.success(),
+            "{args:?} {env:?}: {status}; stderr: {stderr}"
+        );
+        stderr
+    };
+    // By default: info, so no debug line.
+    let stderr = serve_and_stop(&[], &[]);
+    assert!(!stderr.contains(WORKER_STARTED), "{stderr}");
+    assert!(
+        stderr.contains(" INFO cheroot_cli::serve: serving"),
+        "{stderr}"
+    );
+    // RUST_LOG asks for the supervisor's debug lines, and only those.
+    let stderr = serve_and_stop(&[], &[("RUST_LOG", "info,cheroot_supervisor=debug")]);
+    assert!(stderr.contains(WORKER_STARTED), "{stderr}");
+    assert!(!stderr.contains("DEBUG cheroot_cli"), "{stderr}");
+    // An explicit --log-level wins over RUST_LOG.
+    let stderr = serve_and_stop(&["--log-level", "info"], &[("RUST_LOG", "debug")]);
+    assert!(!stderr.contains(WORKER_STARTED), "{stderr}");
+    let stderr = serve_and_stop(
+        &["--log-level", "warn,cheroot_supervisor=debug"],
+        &[("RUST_LOG", "error")],
+    );
+    assert!(stderr.contains(WORKER_STARTED), "{stderr}");
+    assert!(!stderr.contains(" INFO cheroot_cli"), "{stderr}");
+}
+
+#[test]
+fn a_bad_rust_log_or_log_level_is_a_usage_error() {
+    let bad = "info,cheroot=loud";
+    for (args, env, source) in [
+        (&["builtin:echo"][..], &[("RUST_LOG", bad)][..], "RUST_LOG"),
+        (
+            &["--log-level", bad, "builtin:echo"][..],
+            &[][..],
+            "--log-level",
+        ),
+    ] {
+        let run = run_to_end_with(args, env);
+        assert_eq!(run.status.code(), Some(2), "{run:?}");
+        let want = format!("invalid value {bad:?} for {source}");
+        assert!(run.stderr.contains(&want), "{run:?}");
+    }
+}
+
+#[test]
+fn json_log_format_writes_one_object_per_line() {
+    let server = Server::start(&[
+        "--log-format",
+        "json",
+        "--access-log",
+        "--bind",
+        "127.0.0.1:0",
+        "builtin:hello",
+    ]);
+    let mut client = TestClient::new(server.addr().clone());
+    client.get("/json").unwrap().assert_status(200);
+    let (status, stderr) = server.stop_with(Signal::SIGTERM);
+    assert!(status.success(), "{status}; stderr: {stderr}");
+    assert!(stderr.lines().count() >= 3, "{stderr}");
+    for line in stderr.lines() {
+        assert!(
+            line.starts_with("{\"timestamp\":\"") && line.ends_with('}'),
+            "not a JSON object: {line:?}"
+        );
+    }
+    assert!(
+        stderr.contains("\"message\":\"SIGTERM received: stopping every worker gracefully\""),
+        "{stderr}"
+    );
+    // The access line too, its Common Log Format text as the message.
+    assert!(
+        stderr.contains("\\\"GET /json HTTP/1.1\\\" 200 12\",\"target\":\"cheroot::access\""),
+        "{stderr}"
     );
 }
 

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use cheroot::BindAddr;
 use cheroot_cli::{
-    AppSpec, BuiltinApp, ClientVerify, Command, LogLevel, Options, TlsBackend, parse_args,
+    AppSpec, BuiltinApp, ClientVerify, Command, LogFilter, LogFormat, LogLevel, Options,
+    TlsBackend, parse_args,
 };
 
 fn run(args: &[&str]) -> Options {
@@ -91,7 +92,9 @@ fn defaults_are_cheroots() {
     assert_eq!(options.max_header_fields, 128);
     assert_eq!(options.accepted_queue_timeout, Duration::from_secs(10));
     assert_eq!(options.app, AppSpec::Builtin(BuiltinApp::Echo));
-    assert_eq!(options.log_level, LogLevel::Info);
+    // Not given: RUST_LOG if set, else info (decided when the log is set up).
+    assert_eq!(options.log_level, None);
+    assert_eq!(options.log_format, LogFormat::Text);
     assert!(!options.reuse_port && !options.peercreds && !options.access_log);
     assert!(!options.tls.requested());
     assert_eq!(options, Options::new(AppSpec::Builtin(BuiltinApp::Echo)));
@@ -162,7 +165,7 @@ fn every_flag_is_stored() {
     assert_eq!(options.max_body_size, 0);
     assert_eq!(options.keep_alive_limit, Some(4));
     assert!(options.reuse_port && options.peercreds_resolve && options.access_log);
-    assert_eq!(options.log_level, LogLevel::Debug);
+    assert_eq!(options.log_level, Some(LogFilter::Level(LogLevel::Debug)));
     assert_eq!(options.app, AppSpec::Builtin(BuiltinApp::Hello));
 
     let config = options.server_config();
@@ -275,6 +278,17 @@ fn help_and_version_win() {
         );
     }
     assert_eq!(parse_args(["--version"]), Ok(Command::Version));
+    assert_eq!(parse_args(["-V"]), Ok(Command::Version));
+    assert_eq!(
+        parse_args(["--threads", "x", "-V", "builtin:echo"]),
+        Ok(Command::Version)
+    );
+    // After `--`, `-h` is an APP (which is no valid one).
+    let err = error(&["--", "-h"]);
+    assert!(err.contains("invalid APP \"-h\""), "{err}");
+    // A flag's value is skipped when looking for --help past an error.
+    let err = error(&["--bind", "bogus", "--server-name", "--help", "builtin:echo"]);
+    assert!(err.contains("--bind"), "{err}");
     // A flag's value is taken as is, even when it looks like a flag.
     let options = run(&["--server-name", "-h", "builtin:echo"]);
     assert_eq!(options.server_name.as_deref(), Some("-h"));
@@ -377,7 +391,11 @@ fn bad_values_name_the_flag_and_the_value() {
 #[test]
 fn malformed_command_lines() {
     let table: &[(&[&str], &str)] = &[
-        (&[], "missing APP"),
+        // The whole sentences, where clap would have its own.
+        (
+            &[],
+            "missing APP: name the application to serve, e.g. builtin:echo",
+        ),
         (&["--bind", "127.0.0.1:0"], "missing APP"),
         (&["--threads"], "option --threads needs a value (INT)"),
         (
@@ -386,7 +404,7 @@ fn malformed_command_lines() {
         ),
         (
             &["--frobnicate", "builtin:echo"],
-            "unknown option \"--frobnicate\"",
+            "unknown option \"--frobnicate\" (see --help)",
         ),
         (
             &["--frobnicate=1", "builtin:echo"],
@@ -399,7 +417,7 @@ fn malformed_command_lines() {
         ),
         (
             &["builtin:echo", "builtin:hello"],
-            "unexpected argument \"builtin:hello\"",
+            "unexpected argument \"builtin:hello\": only one APP may be given",
         ),
         (
             &["builtin:nope"],
@@ -568,5 +586,80 @@ fn worker_flags_are_stored_and_checked() {
         full.push("builtin:hello");
         let message = error(&full);
         assert!(message.contains(want), "{args:?}: {message}");
+    }
+}
+
+#[test]
+fn log_level_takes_a_level_or_directives() {
+    for (value, want) in [
+        ("warn", LogFilter::Level(LogLevel::Warn)),
+        ("TRACE", LogFilter::Level(LogLevel::Trace)),
+        (
+            "info,cheroot_server=debug",
+            LogFilter::Directives("info,cheroot_server=debug".to_owned()),
+        ),
+        (
+            "cheroot_supervisor=debug",
+            LogFilter::Directives("cheroot_supervisor=debug".to_owned()),
+        ),
+        ("off", LogFilter::Directives("off".to_owned())),
+    ] {
+        let options = run(&["--log-level", value, "builtin:echo"]);
+        assert_eq!(options.log_level, Some(want.clone()), "{value}");
+        let joined = format!("--log-level={value}");
+        assert_eq!(run(&[&joined, "builtin:echo"]).log_level, Some(want));
+    }
+    assert_eq!(
+        LogFilter::parse("info,cheroot_server=debug")
+            .unwrap()
+            .directives(),
+        "info,cheroot_server=debug"
+    );
+    // A bad directive is a usage error naming the flag and the value.
+    for bad in ["info,cheroot_server=chatty", "loud", "=debug", ""] {
+        let err = error(&["--log-level", bad, "builtin:echo"]);
+        assert!(
+            err.starts_with(&format!("invalid value {bad:?} for --log-level: ")),
+            "{err}"
+        );
+        assert!(err.contains("info,cheroot_server=debug"), "{err}");
+    }
+}
+
+#[test]
+fn log_format_is_text_or_json() {
+    let options = run(&["--log-format", "json", "builtin:echo"]);
+    assert_eq!(options.log_format, LogFormat::Json);
+    let options = run(&["--log-format=TEXT", "builtin:echo"]);
+    assert_eq!(options.log_format, LogFormat::Text);
+    let err = error(&["--log-format", "xml", "builtin:echo"]);
+    assert_eq!(
+        err,
+        "invalid value \"xml\" for --log-format: expected text or json"
+    );
+}
+
+#[test]
+fn the_flags_and_their_defaults_are_clap_s() {
+    // The clap command the man page and completions are made from is the parser's.
+    let command = cheroot_cli::command();
+    let long = |name: &str| {
+        command
+            .get_arguments()
+            .find(|arg| arg.get_long() == Some(name))
+            .unwrap_or_else(|| panic!("no --{name}"))
+    };
+    assert_eq!(long("bind").get_default_values(), ["[::1]:8000"]);
+    assert_eq!(long("workers").get_default_values(), ["1"]);
+    assert_eq!(long("log-format").get_default_values(), ["text"]);
+    assert!(long("python").get_default_values().is_empty());
+    // Each default shown parses to the default Options: `--threads 10` changes nothing.
+    let defaults = run(&["builtin:echo"]);
+    for arg in command.get_arguments() {
+        let (Some(name), [default]) = (arg.get_long(), arg.get_default_values()) else {
+            continue;
+        };
+        let flag = format!("--{name}={}", default.to_string_lossy());
+        assert_eq!(run(&[&flag, "builtin:echo"]), defaults, "{flag}");
     }
 }

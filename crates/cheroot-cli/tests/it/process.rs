@@ -23,10 +23,25 @@ pub(crate) struct Finished {
     pub(crate) stderr: String,
 }
 
+/// `cheroot args...` with `env` set, and `RUST_LOG` only if `env` sets it: the tests' own
+/// environment must not change what the command logs.
+fn command(args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cheroot"));
+    command
+        .args(args)
+        .env_remove("RUST_LOG")
+        .envs(env.iter().copied());
+    command
+}
+
 /// Runs `cheroot args...` to completion (for commands that exit at once: bad flags, `--help`).
 pub(crate) fn run_to_end(args: &[&str]) -> Finished {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cheroot"))
-        .args(args)
+    run_to_end_with(args, &[])
+}
+
+/// As [`run_to_end`], with the environment variables `env` set.
+pub(crate) fn run_to_end_with(args: &[&str], env: &[(&str, &str)]) -> Finished {
+    let mut child = command(args, env)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -58,8 +73,12 @@ pub(crate) struct Server {
 impl Server {
     /// Starts `cheroot args...` and waits for the line with the bound address.
     pub(crate) fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cheroot"))
-            .args(args)
+        Server::start_with(args, &[])
+    }
+
+    /// As [`Server::start`], with the environment variables `env` set.
+    pub(crate) fn start_with(args: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut child = command(args, env)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
