@@ -80,7 +80,10 @@ pub(crate) fn tls_adapter(tls: &TlsOptions) -> Result<Arc<dyn SslAdapter>, Strin
 fn name_the_flag(err: &cheroot::tls::TlsError, tls: &TlsOptions, adapter: &str) -> String {
     if err.is_ciphers() {
         let ciphers = tls.ciphers.as_deref().unwrap_or_default();
-        return format!("invalid value {ciphers:?} for --ssl-ciphers ({adapter} adapter): {err}");
+        return format!(
+            "invalid value {ciphers:?} for --ssl-ciphers ({adapter} adapter): {}",
+            err.detail()
+        );
     }
     let flags = [
         ("--ssl-certificate", &tls.certificate),
@@ -90,8 +93,9 @@ fn name_the_flag(err: &cheroot::tls::TlsError, tls: &TlsOptions, adapter: &str) 
     if let Some(path) = err.path() {
         if let Some((flag, _)) = flags.iter().find(|(_, p)| p.as_deref() == Some(path)) {
             return format!(
-                "invalid value {:?} for {flag} ({adapter} adapter): {err}",
-                path.display()
+                "invalid value {:?} for {flag} ({adapter} adapter): {}",
+                path.display(),
+                err.detail()
             );
         }
     }

@@ -101,6 +101,15 @@ impl TlsError {
             _ => None,
         }
     }
+
+    /// What is wrong, without the file's path or the `ciphers:` prefix that `Display` puts
+    /// first: for a caller that names the file or the setting itself (a command-line flag).
+    pub fn detail(&self) -> String {
+        match &self.kind {
+            ErrorKind::File { detail, .. } | ErrorKind::Ciphers(detail) => detail.clone(),
+            _ => self.to_string(),
+        }
+    }
 }
 
 impl fmt::Display for TlsError {
@@ -246,6 +255,18 @@ impl std::error::Error for TlsAcceptError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_detail_leaves_out_what_display_puts_first() {
+        let file = TlsError::file(Path::new("/k.pem"), "no key here");
+        assert_eq!(file.to_string(), "/k.pem: no key here");
+        assert_eq!(file.detail(), "no key here");
+        let ciphers = TlsError::ciphers("unknown: X");
+        assert_eq!(ciphers.to_string(), "ciphers: unknown: X");
+        assert_eq!(ciphers.detail(), "unknown: X");
+        let config = TlsError::config("odd");
+        assert_eq!(config.detail(), "odd");
+    }
 
     #[test]
     fn predicates_and_messages() {
