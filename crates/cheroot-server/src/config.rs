@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use cheroot_tls::SslAdapter;
 
-use crate::bind::BindAddr;
+use crate::listen::bind::BindAddr;
 
 /// The default `listen()` backlog: Linux's `somaxconn` default since 5.4, so the kernel's own
 /// cap decides. cheroot's 5 drops the SYNs of a burst of new connections past the fifth, and

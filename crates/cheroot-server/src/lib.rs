@@ -53,57 +53,48 @@
 // policy) may use `unsafe`; each says so itself.
 #![deny(unsafe_code)]
 
-// Infrastructure: addresses, sockets, threads, counters.
-mod bind;
-mod listener;
-mod pool;
-mod sched;
-mod stats;
+// Listening and accepting: addresses, listening sockets, the accept loop.
+mod listen;
+// The worker pool and how it meets the I/O runtime.
+mod workers;
+// One HTTP exchange as a gateway sees it: request, body, response, gateway.
+mod exchange;
+// The connection driver: one task per connection, reading heads and bodies, keep-alive.
+mod conn;
 
-// The server: settings, lifecycle, the native gateway API and the connection driver.
-mod accept;
-mod access_log;
-mod client_side;
+// Running a server: settings, lifecycle, shared state, counters.
 mod clock;
 mod config;
-mod conn;
-mod conn_info;
 mod error;
-mod file_region;
-mod gateway;
-mod gateway_fn;
-mod handoff;
-mod io_runtime;
 mod live;
-mod request;
-mod request_body;
-mod response;
 mod server;
 mod server_state;
 mod shutdown;
-mod thread_limit;
-mod wake_batch;
-mod zero_copy;
+mod stats;
 
-pub use bind::{BindAddr, BindAddrError};
-pub use listener::{ListenOptions, Listener, PeerAddr, Stream, StreamReadHalf, StreamWriteHalf};
-pub use pool::{DEFAULT_IDLE_TIMEOUT, Job, Overloaded, PoolError, ShutdownReport, WorkerPool};
+pub use listen::bind::{BindAddr, BindAddrError};
+pub use listen::listener::{
+    ListenOptions, Listener, PeerAddr, Stream, StreamReadHalf, StreamWriteHalf,
+};
 pub use stats::{ServerFigures, Stats, StatsSnapshot, WorkerSnapshot};
+pub use workers::pool::{
+    DEFAULT_IDLE_TIMEOUT, Job, Overloaded, PoolError, ShutdownReport, WorkerPool,
+};
 
-pub use access_log::ACCESS_LOG_TARGET;
 pub use config::{
     ConfigError, DEFAULT_BACKLOG, DEFAULT_SERVER_NAME, ExpectContinue, Protocol, ServerConfig,
 };
-pub use conn_info::ConnInfo;
 pub use error::ServerError;
-pub use file_region::FileRegion;
-pub use gateway::{Gateway, GatewayError};
-pub use gateway_fn::{GatewayFn, gateway_fn};
-pub use request::Request;
-pub use request_body::RequestBody;
-pub use response::{HeaderError, Response};
+pub use exchange::access_log::ACCESS_LOG_TARGET;
+pub use exchange::conn_info::ConnInfo;
+pub use exchange::file_region::FileRegion;
+pub use exchange::gateway::{Gateway, GatewayError};
+pub use exchange::gateway_fn::{GatewayFn, gateway_fn};
+pub use exchange::request::Request;
+pub use exchange::request_body::RequestBody;
+pub use exchange::response::{HeaderError, Response};
 pub use server::HttpServer;
-pub use thread_limit::{
+pub use workers::thread_limit::{
     DEFAULT_THREADS_PER_CORE, RESERVED_THREADS, default_maxthreads, machine_thread_limit,
     max_worker_threads,
 };

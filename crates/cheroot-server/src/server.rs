@@ -7,18 +7,18 @@ use std::time::{Duration, Instant};
 
 use tokio::task::JoinHandle;
 
-use crate::accept::accept_loop;
-use crate::bind::BindAddr;
 use crate::config::{Protocol, ServerConfig};
 use crate::error::ServerError;
-use crate::gateway::Gateway;
-use crate::io_runtime::IoRuntime;
-use crate::listener::{ListenOptions, Listener};
+use crate::exchange::gateway::Gateway;
+use crate::listen::accept::accept_loop;
+use crate::listen::bind::BindAddr;
+use crate::listen::listener::{ListenOptions, Listener};
 use crate::live::LiveSettings;
-use crate::pool::{DEFAULT_IDLE_TIMEOUT, WorkerPool};
 use crate::server_state::ServerState;
 use crate::shutdown::Tracker;
 use crate::stats::{ServerFigures, Stats, StatsSnapshot};
+use crate::workers::io_runtime::IoRuntime;
+use crate::workers::pool::{DEFAULT_IDLE_TIMEOUT, WorkerPool};
 
 /// The interrupt a signal sets in [`HttpServer::safe_start`], which it turns into `Ok(())`.
 #[derive(Debug)]

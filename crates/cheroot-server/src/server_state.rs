@@ -5,15 +5,15 @@ use std::sync::Arc;
 
 use cheroot_wire::{Limits, ParseOptions};
 
-use crate::bind::BindAddr;
 use crate::clock::Clock;
 use crate::config::ServerConfig;
-use crate::gateway::Gateway;
+use crate::exchange::gateway::Gateway;
+use crate::listen::bind::BindAddr;
 use crate::live::LiveSettings;
-use crate::pool::WorkerPool;
 use crate::shutdown::Tracker;
 use crate::stats::Stats;
-use crate::wake_batch::WakeBatch;
+use crate::workers::pool::WorkerPool;
+use crate::workers::wake_batch::WakeBatch;
 
 /// One running server's shared state, behind an `Arc` in every connection task.
 pub(crate) struct ServerState {

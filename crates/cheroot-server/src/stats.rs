@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::pool::WorkerPool;
+use crate::workers::pool::WorkerPool;
 
 /// Server statistics, as cheroot's `server.stats` dict. Disabled until
 /// [`set_enabled(true)`](Self::set_enabled).

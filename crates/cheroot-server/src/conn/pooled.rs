@@ -9,20 +9,20 @@ use bytes::Bytes;
 use cheroot_wire::{ParseError, RequestHead};
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use crate::zero_copy::ZeroCopy;
+use crate::conn::zero_copy::ZeroCopy;
 use tokio::sync::{mpsc, oneshot};
 
 use super::body::{BodyDecoder, Step};
 use super::body_deadline::BodyDeadline;
 use super::run_gateway::run_gateway;
 use super::{Conn, Dispatch, log_socket_error};
-use crate::client_side::{client_side, client_side_io};
-use crate::handoff;
-use crate::request::Request;
-use crate::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
-use crate::response::{
+use crate::exchange::client_side::{client_side, client_side_io};
+use crate::exchange::request::Request;
+use crate::exchange::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
+use crate::exchange::response::{
     EVENT_CHANNEL_CAPACITY, Ended, Event, Failure, Outcome, Response, ResponseCtx, ResponseOutput,
 };
+use crate::workers::handoff;
 
 /// Where a request's `100 Continue` stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

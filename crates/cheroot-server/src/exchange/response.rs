@@ -7,9 +7,9 @@ use std::io;
 use std::sync::Arc;
 
 use crate::clock;
-use crate::file_region::FileRegion;
-use crate::handoff::EventSender;
+use crate::exchange::file_region::FileRegion;
 use crate::server_state::ServerState;
+use crate::workers::handoff::EventSender;
 use bytes::{BufMut, Bytes, BytesMut};
 use cheroot_wire::{ResponseFraming, response_framing};
 

@@ -14,7 +14,7 @@ use std::task::{Context, Poll};
 use socket2::Socket;
 use tokio::net::{TcpListener, UnixListener};
 
-use crate::bind::BindAddr;
+use crate::listen::bind::BindAddr;
 
 pub use stream::{PeerAddr, Stream, StreamReadHalf, StreamWriteHalf};
 

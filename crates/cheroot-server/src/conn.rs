@@ -15,6 +15,7 @@ mod pooled;
 mod prebuffer;
 mod read_head;
 mod run_gateway;
+pub(crate) mod zero_copy;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,13 +26,13 @@ use cheroot_makefile::StreamWriter;
 use cheroot_wire::{BodyFraming, HttpDate, ParseError, RequestHead, body_framing};
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use crate::zero_copy::ZeroCopy;
+use crate::conn::zero_copy::ZeroCopy;
 use tokio::sync::watch;
 
-use crate::access_log;
 use crate::config::ExpectContinue;
-use crate::conn_info::ConnInfo;
-use crate::response::{Failure, OVERFLOW_MESSAGE, OutBuf, Outcome, ResponseCtx};
+use crate::exchange::access_log;
+use crate::exchange::conn_info::ConnInfo;
+use crate::exchange::response::{Failure, OVERFLOW_MESSAGE, OutBuf, Outcome, ResponseCtx};
 use crate::server_state::ServerState;
 
 use body::BodyDecoder;

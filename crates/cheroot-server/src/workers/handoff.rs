@@ -13,8 +13,8 @@ use std::future::poll_fn;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::task::{Poll, Waker};
 
-use crate::response::{Ended, Event};
-use crate::wake_batch::WakeBatch;
+use crate::exchange::response::{Ended, Event};
+use crate::workers::wake_batch::WakeBatch;
 
 /// A new channel holding up to `capacity` `Data` messages (at least one); the worker's
 /// wake-ups of the connection task go through `wakes`.
