@@ -168,7 +168,7 @@ mod tests {
 
     /// Set in the child process: what `Listener::bind` should find (`host:port`, or `none`).
     const CHILD_ENV: &str = "CHEROOT_TEST_SYSTEMD_CHILD";
-    const TEST_NAME: &str = "listener::systemd::tests::activation_end_to_end";
+    const TEST_NAME: &str = "listen::listener::systemd::tests::activation_end_to_end";
 
     /// Runs this test binary again as a socket-activated child: the listening socket as fd 3,
     /// `LISTEN_PID` set by the shell to its own pid, which `exec` keeps.
