@@ -9,6 +9,7 @@ pub(crate) mod conn_info;
 pub(crate) mod file_region;
 pub(crate) mod gateway;
 pub(crate) mod gateway_fn;
+pub(crate) mod outcome;
 pub(crate) mod request;
 pub(crate) mod request_body;
 pub(crate) mod response;

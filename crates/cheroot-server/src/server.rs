@@ -261,7 +261,7 @@ impl HttpServer {
     /// cheroot's `can_add_keepalive_connection`: whether a response may keep its connection
     /// open now (the server is ready and fewer than `keep_alive_conn_limit` are parked).
     pub fn can_add_keepalive_connection(&self) -> bool {
-        self.with_shared(ServerState::can_keep_alive)
+        self.with_shared(|shared| shared.response_env.can_keep_alive())
             .unwrap_or(false)
     }
 
@@ -353,7 +353,7 @@ impl HttpServer {
         let ticking = Arc::downgrade(&shared);
         runtime.spawn(async move {
             while let Some(shared) = ticking.upgrade() {
-                shared.clock.tick();
+                shared.response_env.tick();
                 drop(shared);
                 tokio::time::sleep(crate::clock::TICK).await;
             }

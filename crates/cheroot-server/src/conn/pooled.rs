@@ -17,12 +17,12 @@ use super::body_deadline::BodyDeadline;
 use super::run_gateway::run_gateway;
 use super::{Conn, Dispatch, log_socket_error};
 use crate::exchange::client_side::{client_side, client_side_io};
+use crate::exchange::outcome::{Failure, Outcome};
 use crate::exchange::request::Request;
 use crate::exchange::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
-use crate::exchange::response::{
-    EVENT_CHANNEL_CAPACITY, Ended, Event, Failure, Outcome, Response, ResponseCtx, ResponseOutput,
-};
+use crate::exchange::response::{Response, ResponseCtx, ResponseOutput};
 use crate::workers::handoff;
+use crate::workers::handoff::{EVENT_CHANNEL_CAPACITY, Ended, Event};
 
 /// Where a request's `100 Continue` stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

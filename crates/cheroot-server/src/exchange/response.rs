@@ -4,14 +4,17 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::io;
-use std::sync::Arc;
 
 use crate::clock;
 use crate::exchange::file_region::FileRegion;
-use crate::server_state::ServerState;
-use crate::workers::handoff::EventSender;
+use crate::exchange::outcome::{Failure, Outcome};
+use crate::workers::handoff::{Ended, Event, EventSender};
 use bytes::{BufMut, Bytes, BytesMut};
 use cheroot_wire::{ResponseFraming, response_framing};
+
+mod context;
+
+pub(crate) use context::{ResponseCtx, ResponseEnv};
 
 /// Below this size a `Bytes` body piece is copied next to the head rather than queued alone.
 const COPY_THRESHOLD: usize = 4096;
@@ -21,9 +24,6 @@ const FILE_COPY_PIECE: usize = 64 * 1024;
 
 /// A buffered response (see [`Response::set_buffered`]) sends its bytes once this many are held.
 const BUFFER_LIMIT: usize = 64 * 1024;
-
-/// How many response messages may wait between a worker and the connection task.
-pub(crate) const EVENT_CHANNEL_CAPACITY: usize = 8;
 
 /// cheroot's message for a body longer than the declared `Content-Length` (before headers).
 pub(crate) const OVERFLOW_MESSAGE: &str =
@@ -35,68 +35,6 @@ pub(crate) trait OutBuf: Send {
     fn buffer_mut(&mut self) -> &mut BytesMut;
     /// Queues a large piece without copying it.
     fn push_bytes(&mut self, data: Bytes);
-}
-
-/// A message from a worker thread to the connection task.
-#[allow(
-    clippy::large_enum_variant,
-    reason = "never stored in bulk: the channel keeps `End`, the large one, in a slot of its own"
-)]
-#[derive(Debug)]
-pub(crate) enum Event {
-    /// Bytes to send, already framed.
-    Data(Bytes),
-    /// A file region to send as it is (its framing went in the `Data` before it), with
-    /// sendfile(2).
-    File(FileRegion),
-    /// The gateway returned; nothing follows.
-    End(Ended),
-}
-
-/// What a worker hands back when its gateway returned.
-#[derive(Debug)]
-pub(crate) struct Ended {
-    pub(crate) outcome: Outcome,
-    /// The last bytes of the response (often the whole of a small one: one message, one
-    /// wake-up of the connection task), in the buffer the connection lent the worker.
-    pub(crate) last: BytesMut,
-    /// The request head, back to be dropped where it was allocated. Memory allocated by one
-    /// thread and freed by another is slow with malloc's per-thread caches and arenas, and
-    /// the connection task and the workers would otherwise trade every request's buffers.
-    pub(crate) head: Option<cheroot_wire::RequestHead>,
-}
-
-/// How a response ended, for the connection task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Outcome {
-    /// Whether any byte of the response was handed to the connection.
-    pub(crate) head_sent: bool,
-    pub(crate) status: u16,
-    /// Body bytes sent (after framing decisions: discarded HEAD bytes are not counted).
-    pub(crate) body_bytes: u64,
-    /// Whether the connection may serve another request after this response.
-    pub(crate) keep_alive: bool,
-    pub(crate) failure: Option<Failure>,
-}
-
-/// Why a gateway call did not produce a whole response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Failure {
-    /// The gateway returned an error or panicked.
-    Gateway,
-    /// The gateway wrote more than its `Content-Length` before any header was sent.
-    Overflow,
-}
-
-/// The facts about the request a response needs, fixed before the gateway runs.
-#[derive(Debug)]
-pub(crate) struct ResponseCtx {
-    pub(crate) method: http::Method,
-    /// The response protocol: the lower of the request's version and the server's.
-    pub(crate) version: http::Version,
-    /// Whether the request asked to keep the connection (see `conn::keepalive`).
-    pub(crate) wants_keep_alive: bool,
-    pub(crate) shared: Arc<ServerState>,
 }
 
 /// Where a response's bytes go: straight into the connection's write buffer (a gateway run
@@ -625,10 +563,10 @@ impl<'a> Response<'a> {
             && !self.app_close
             && self.status != 413
             && self.framing != ResponseFraming::CloseDelimited
-            && ctx.shared.can_keep_alive();
+            && ctx.env.can_keep_alive();
         self.headers_sent = true;
 
-        let protocol = ctx.shared.config.protocol.as_str();
+        let protocol = ctx.env.protocol().as_str();
         let status = self.status;
         let chunked = self.framing == ResponseFraming::Chunked;
         let keep_alive = self.keep_alive;
@@ -673,12 +611,12 @@ impl<'a> Response<'a> {
             } else if keep_alive {
                 out.put_slice(b"Connection: Keep-Alive\r\n");
                 out.put_slice(b"Keep-Alive: timeout=");
-                put_decimal(out, ctx.shared.live.timeout_secs());
+                put_decimal(out, ctx.env.keep_alive_timeout_secs());
                 out.put_slice(b"\r\n");
             }
         }
-        let now = ctx.shared.clock.now_secs();
-        let server_name = &ctx.shared.config.server_name;
+        let now = ctx.env.now_secs();
+        let server_name = ctx.env.server_name();
         if !has_date && !has_server {
             put_usual_tail(out, now, server_name);
         } else {
