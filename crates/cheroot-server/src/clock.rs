@@ -16,7 +16,9 @@ fn now_secs() -> u64 {
 /// `Date` says for that second).
 #[cfg(test)]
 fn imf_fixdate(secs: u64) -> String {
-    cheroot_wire::HttpDate::from_unix_seconds(secs).as_str().to_owned()
+    cheroot_wire::HttpDate::from_unix_seconds(secs)
+        .as_str()
+        .to_owned()
 }
 
 /// `10/Oct/2000:13:55:36 +0000` for `secs` since the epoch.

@@ -2,8 +2,8 @@
 //! statistics, as `cheroot.server`, `cheroot.connections` and `cheroot.workers` have them.
 //!
 //! [`HttpServer`] serves a [`Gateway`]: each connection is a tokio task that reads request
-//! heads, streams bodies, runs the gateway (on the [`WorkerPool`] if it may block, inline on
-//! the I/O task if not), frames the [`Response`], and keeps the connection alive, pipelined
+//! heads, streams bodies, runs the gateway (on a pool of worker threads if it may block, inline
+//! on the I/O task if not), frames the [`Response`], and keeps the connection alive, pipelined
 //! or parked idle, by cheroot's rules (see `docs/differences.md` for where RFC 9112 wins).
 //! Settings are cheroot's knobs, in [`ServerConfig`].
 //!
@@ -30,22 +30,11 @@
 //! # Ok::<(), cheroot_server::ServerError>(())
 //! ```
 //!
-//! The infrastructure layer binds listening sockets from a [`BindAddr`] (TCP v4/v6, UNIX path,
-//! abstract name, or a socket passed by systemd), accepts connections as [`Stream`]s, and runs
-//! blocking work on a [`WorkerPool`] of OS threads that grows and shrinks with load, and counts
-//! what happens in [`Stats`].
-//!
-//! ```no_run
-//! use cheroot_server::{BindAddr, ListenOptions, Listener};
-//!
-//! # async fn demo() -> std::io::Result<()> {
-//! let addr: BindAddr = "127.0.0.1:8080".parse().expect("a valid bind address");
-//! let listener = Listener::bind(&addr, &ListenOptions::default())?;
-//! let (stream, peer) = listener.accept().await?;
-//! # drop((stream, peer));
-//! # Ok(())
-//! # }
-//! ```
+//! The server binds its listening socket from a [`BindAddr`] (TCP v4/v6, UNIX path, abstract
+//! name, or a socket passed by systemd), runs blocking gateways on a pool of OS threads that
+//! grows and shrinks with load, and counts what happens: [`HttpServer::stats`] gives a
+//! [`StatsSnapshot`] with cheroot's keys. The listener, the pool and the counters themselves
+//! are the server's own, not part of this API.
 //!
 //! The crate has no features.
 #![deny(missing_docs)]
@@ -73,13 +62,8 @@ mod shutdown;
 mod stats;
 
 pub use listen::bind::{BindAddr, BindAddrError};
-pub use listen::listener::{
-    ListenOptions, Listener, PeerAddr, Stream, StreamReadHalf, StreamWriteHalf,
-};
-pub use stats::{ServerFigures, Stats, StatsSnapshot, WorkerSnapshot};
-pub use workers::pool::{
-    DEFAULT_IDLE_TIMEOUT, Job, Overloaded, PoolError, ShutdownReport, WorkerPool,
-};
+pub use listen::listener::{ListenOptions, PeerAddr};
+pub use stats::{StatsSnapshot, WorkerSnapshot};
 
 pub use config::{
     ConfigError, DEFAULT_BACKLOG, DEFAULT_SERVER_NAME, ExpectContinue, Protocol, ServerConfig,

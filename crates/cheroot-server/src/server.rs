@@ -279,9 +279,16 @@ impl HttpServer {
         self.inner.stats.snapshot(&figures)
     }
 
-    /// The statistics recorder itself (to clear it, or read the run time).
-    pub fn stats_recorder(&self) -> &Stats {
-        &self.inner.stats
+    /// Zeroes the counters (cheroot's `clear_stats()`); the enabled flag is kept, and a
+    /// running clock restarts from now.
+    pub fn clear_stats(&self) {
+        self.inner.stats.clear();
+    }
+
+    /// How long the server has served while statistics were on (cheroot's `stats['Run
+    /// time']`), without building a whole [`stats`](Self::stats) snapshot.
+    pub fn stats_run_time(&self) -> Duration {
+        self.inner.stats.run_time()
     }
 
     fn with_shared<T>(&self, f: impl FnOnce(&ServerState) -> T) -> Option<T> {
