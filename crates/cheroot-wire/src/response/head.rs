@@ -350,6 +350,10 @@ fn put_usual_tail(out: &mut BytesMut, now: u64, server_name: &str) {
 mod tests {
     use super::*;
 
+    const BAD_STATUS: ParseError = ParseError::BAD_RESPONSE_STATUS;
+    const BAD_HEADER_NAME: ParseError = ParseError::BAD_RESPONSE_HEADER_NAME;
+    const BAD_HEADER_VALUE: ParseError = ParseError::BAD_RESPONSE_HEADER_VALUE;
+
     #[test]
     fn head_block() {
         let mut out = BytesMut::new();
@@ -377,29 +381,17 @@ mod tests {
         let mut out = BytesMut::new();
         let mut head = ResponseHead::new(&mut out, "HTTP/1.1", 200, "OK").unwrap();
         let bad: &[(&[u8], &[u8], ParseError)] = &[
-            (
-                b"X-Split",
-                b"a\r\nSet-Cookie: evil=1",
-                ParseError::BAD_RESPONSE_HEADER_VALUE,
-            ),
-            (
-                b"X-Split",
-                b"a\r\n\r\n<html>",
-                ParseError::BAD_RESPONSE_HEADER_VALUE,
-            ),
-            (b"X-Split", b"a\nb", ParseError::BAD_RESPONSE_HEADER_VALUE),
-            (b"X-Split", b"a\rb", ParseError::BAD_RESPONSE_HEADER_VALUE),
-            (b"X-Nul", b"a\0b", ParseError::BAD_RESPONSE_HEADER_VALUE),
-            (b"X-Ctl", b"a\x1bb", ParseError::BAD_RESPONSE_HEADER_VALUE),
-            (
-                b"Set-Cookie\r\nX",
-                b"1",
-                ParseError::BAD_RESPONSE_HEADER_NAME,
-            ),
-            (b"Bad Name", b"1", ParseError::BAD_RESPONSE_HEADER_NAME),
-            (b"Bad:Name", b"1", ParseError::BAD_RESPONSE_HEADER_NAME),
-            (b"", b"1", ParseError::BAD_RESPONSE_HEADER_NAME),
-            (b"Caf\xe9", b"1", ParseError::BAD_RESPONSE_HEADER_NAME),
+            (b"X-Split", b"a\r\nSet-Cookie: evil=1", BAD_HEADER_VALUE),
+            (b"X-Split", b"a\r\n\r\n<html>", BAD_HEADER_VALUE),
+            (b"X-Split", b"a\nb", BAD_HEADER_VALUE),
+            (b"X-Split", b"a\rb", BAD_HEADER_VALUE),
+            (b"X-Nul", b"a\0b", BAD_HEADER_VALUE),
+            (b"X-Ctl", b"a\x1bb", BAD_HEADER_VALUE),
+            (b"Set-Cookie\r\nX", b"1", BAD_HEADER_NAME),
+            (b"Bad Name", b"1", BAD_HEADER_NAME),
+            (b"Bad:Name", b"1", BAD_HEADER_NAME),
+            (b"", b"1", BAD_HEADER_NAME),
+            (b"Caf\xe9", b"1", BAD_HEADER_NAME),
         ];
         for (name, value, expected) in bad {
             assert_eq!(
@@ -424,11 +416,7 @@ mod tests {
         ] {
             let mut out = BytesMut::new();
             let got = ResponseHead::new(&mut out, protocol, status, reason).map(|_| ());
-            assert_eq!(
-                got,
-                Err(ParseError::BAD_RESPONSE_STATUS),
-                "{protocol:?} {status} {reason:?}"
-            );
+            assert_eq!(got, Err(BAD_STATUS), "{protocol:?} {status} {reason:?}");
             assert!(out.is_empty());
         }
     }
@@ -504,15 +492,9 @@ mod tests {
         assert_eq!(lines.as_bytes(), b"A: 1\r\nContent-Length: 22\r\nC: \r\n");
         // A CR or LF at an end is refused, not trimmed away.
         for bad in [&b"1\r\n"[..], b"\n1", b"1\r"] {
-            assert_eq!(
-                lines.push("X", bad),
-                Err(ParseError::BAD_RESPONSE_HEADER_VALUE)
-            );
+            assert_eq!(lines.push("X", bad), Err(BAD_HEADER_VALUE));
         }
-        assert_eq!(
-            lines.push("Bad Name", "\r\n"),
-            Err(ParseError::BAD_RESPONSE_HEADER_NAME)
-        );
+        assert_eq!(lines.push("Bad Name", "\r\n"), Err(BAD_HEADER_NAME));
         assert_eq!(lines.len(), 31);
         lines.remove(c);
         lines.remove(b);
