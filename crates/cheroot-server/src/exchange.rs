@@ -1,7 +1,9 @@
 //! One HTTP exchange as a gateway sees it: the [`request`] and its [`request_body`], the
 //! [`response`] (and a [`file_region`] sent as a body), the [`gateway`] trait that answers
-//! them, the connection facts ([`conn_info`]) and the access log line ([`access_log`]). The
-//! connection driver (`conn`) runs these; nothing here touches a socket.
+//! them (and [`gateway_fn`], a closure as one), how the exchange ended ([`outcome`]), the
+//! connection facts ([`conn_info`]), the access log line ([`access_log`]) and which failures
+//! the client caused ([`client_side`]). The connection driver (`conn`) runs these; nothing here
+//! touches a socket.
 
 pub(crate) mod access_log;
 pub(crate) mod client_side;
