@@ -77,9 +77,9 @@ pub use size_check::SizeCheck;
 // Response side.
 pub use date::{CivilTime, HttpDate};
 pub use response::{
-    HeaderLine, HeaderLines, ResponseFraming, ResponseHead, canonical_reason, continue_response,
-    encode_chunk, encode_chunk_end, encode_chunk_size, encode_last_chunk, response_framing,
-    simple_response,
+    HeaderLine, HeaderLines, KnownHeader, ResponseFraming, ResponseHead, canonical_reason,
+    continue_response, encode_chunk, encode_chunk_end, encode_chunk_size, encode_last_chunk,
+    response_framing, simple_response,
 };
 
 /// The outcome of feeding a buffer to a push parser, as `httparse::Status` has it.

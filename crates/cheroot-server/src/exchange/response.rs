@@ -9,7 +9,8 @@ use crate::exchange::outcome::{Failure, Outcome};
 use crate::workers::handoff::{Ended, Event, EventSender};
 use bytes::{BufMut, Bytes, BytesMut};
 use cheroot_wire::{
-    HeaderLine, HeaderLines, ParseError, ResponseFraming, ResponseHead, response_framing,
+    HeaderLine, HeaderLines, KnownHeader, ParseError, ResponseFraming, ResponseHead,
+    response_framing,
 };
 
 mod context;
@@ -194,8 +195,8 @@ impl<'a> Response<'a> {
             })
         })?;
         let value = trim(value);
-        match KnownName::of(name) {
-            KnownName::ContentLength => {
+        match line.known() {
+            KnownHeader::ContentLength => {
                 let declared = cheroot_wire::parse_content_length(value);
                 match (declared, self.content_length) {
                     (Some(len), None) => {
@@ -211,10 +212,10 @@ impl<'a> Response<'a> {
                 }
             }
             // The server frames the body itself.
-            KnownName::TransferEncoding => self.headers.remove(line),
-            KnownName::Date => self.has_date = true,
-            KnownName::Server => self.has_server = true,
-            KnownName::Connection => {
+            KnownHeader::TransferEncoding => self.headers.remove(line),
+            KnownHeader::Date => self.has_date = true,
+            KnownHeader::Server => self.has_server = true,
+            KnownHeader::Connection => {
                 self.has_connection = true;
                 if value
                     .split(|&b| b == b',')
@@ -223,7 +224,7 @@ impl<'a> Response<'a> {
                     self.app_close = true;
                 }
             }
-            KnownName::ContentType | KnownName::Other => {}
+            _ => {}
         }
         Ok(())
     }
@@ -691,44 +692,6 @@ fn trim(value: &[u8]) -> &[u8] {
     value.trim_ascii()
 }
 
-/// The header names [`Response::add_header`] acts on, and `Content-Type`, the most common
-/// other one: all of them tokens, so a name found here needs no byte-by-byte check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KnownName {
-    ContentLength,
-    TransferEncoding,
-    Date,
-    Server,
-    Connection,
-    ContentType,
-    Other,
-}
-
-impl KnownName {
-    /// Which known name `name` is, ASCII case-insensitively; one comparison, picked by length,
-    /// and a plain one first for the usual spelling.
-    fn of(name: &[u8]) -> Self {
-        let (known, usual, lower): (Self, &[u8], &[u8]) = match name.len() {
-            4 => (Self::Date, b"Date", b"date"),
-            6 => (Self::Server, b"Server", b"server"),
-            10 => (Self::Connection, b"Connection", b"connection"),
-            12 => (Self::ContentType, b"Content-Type", b"content-type"),
-            14 => (Self::ContentLength, b"Content-Length", b"content-length"),
-            17 => (
-                Self::TransferEncoding,
-                b"Transfer-Encoding",
-                b"transfer-encoding",
-            ),
-            _ => return Self::Other,
-        };
-        if name == usual || name.eq_ignore_ascii_case(lower) {
-            known
-        } else {
-            Self::Other
-        }
-    }
-}
-
 /// A header the gateway tried to add was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HeaderError(HeaderErrorKind);
@@ -765,33 +728,3 @@ impl fmt::Display for HeaderError {
 }
 
 impl std::error::Error for HeaderError {}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn known_names_ignore_case_and_nothing_else() {
-        let cases: &[(&[u8], KnownName)] = &[
-            (b"Content-Length", KnownName::ContentLength),
-            (b"content-LENGTH", KnownName::ContentLength),
-            (b"Transfer-Encoding", KnownName::TransferEncoding),
-            (b"DATE", KnownName::Date),
-            (b"server", KnownName::Server),
-            (b"Connection", KnownName::Connection),
-            (b"Content-Type", KnownName::ContentType),
-            (b"Content-Lengths", KnownName::Other),
-            (b"Content Length", KnownName::Other),
-            (b"Dat\xc5", KnownName::Other),
-            (b"X-Date", KnownName::Other),
-            (b"", KnownName::Other),
-        ];
-        for (name, expected) in cases {
-            assert_eq!(KnownName::of(name), *expected, "{name:?}");
-            // Every known name is a valid one: skipping the byte check changes nothing.
-            if *expected != KnownName::Other {
-                assert!(cheroot_wire::is_token(name));
-            }
-        }
-    }
-}
