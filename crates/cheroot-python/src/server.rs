@@ -406,15 +406,11 @@ impl NativeServer {
 
     /// Zeroes the counters.
     fn clear_stats(&self) {
-        self.server.http_server().stats_recorder().clear();
+        self.server.http_server().clear_stats();
     }
 
     /// Seconds served while statistics were on.
     fn runtime(&self) -> f64 {
-        self.server
-            .http_server()
-            .stats_recorder()
-            .run_time()
-            .as_secs_f64()
+        self.server.http_server().stats_run_time().as_secs_f64()
     }
 }

@@ -1,11 +1,10 @@
-//! Wall-clock text the server writes: the `Date` header (IMF-fixdate) and the access log's
-//! Common Log Format time, each computed at most once per second per thread.
+//! The server's clock: the current second for `Date` headers, cached by a ticker task (the
+//! text itself is cheroot-wire's `ResponseHead`), and the access log's Common Log Format time.
 
-use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use cheroot_wire::{CivilTime, HttpDate};
+use cheroot_wire::CivilTime;
 
 fn now_secs() -> u64 {
     SystemTime::now()
@@ -13,11 +12,13 @@ fn now_secs() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// `Sun, 06 Nov 1994 08:49:37 GMT` for `secs` since the epoch, as text (the tests' view of
-/// what [`write_http_date`] writes).
+/// `Sun, 06 Nov 1994 08:49:37 GMT` for `secs` since the epoch, as text (what a response's
+/// `Date` says for that second).
 #[cfg(test)]
 fn imf_fixdate(secs: u64) -> String {
-    HttpDate::from_unix_seconds(secs).as_str().to_owned()
+    cheroot_wire::HttpDate::from_unix_seconds(secs)
+        .as_str()
+        .to_owned()
 }
 
 /// `10/Oct/2000:13:55:36 +0000` for `secs` since the epoch.
@@ -60,24 +61,6 @@ impl Clock {
     }
 }
 
-thread_local! {
-    /// The last second rendered on this thread and its date (`HttpDate` is a fixed array).
-    static DATE: Cell<Option<(u64, HttpDate)>> = const { Cell::new(None) };
-}
-
-/// Appends the IMF-fixdate of `now` (seconds since the epoch; for the `Date` header) to `out`.
-pub(crate) fn write_http_date(out: &mut bytes::BytesMut, now: u64) {
-    let date = DATE.with(|cell| match cell.get() {
-        Some((second, date)) if second == now => date,
-        _ => {
-            let date = HttpDate::from_unix_seconds(now);
-            cell.set(Some((now, date)));
-            date
-        }
-    });
-    out.extend_from_slice(date.as_bytes());
-}
-
 /// The current time in Common Log Format.
 pub(crate) fn clf_now() -> String {
     clf_time(now_secs())
@@ -118,13 +101,10 @@ mod tests {
     }
 
     #[test]
-    fn cached_date_has_the_fixed_length() {
+    fn the_clock_reads_the_system_clock_until_it_ticks() {
         let clock = Clock::default();
-        let mut out = bytes::BytesMut::new();
-        write_http_date(&mut out, clock.now_secs());
+        assert!(clock.now_secs() > 1_700_000_000);
         clock.tick();
-        write_http_date(&mut out, clock.now_secs());
-        assert_eq!(out.len(), 58);
         assert!(clock.now_secs() > 1_700_000_000);
     }
 }

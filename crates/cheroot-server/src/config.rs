@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use cheroot_tls::SslAdapter;
 
-use crate::bind::BindAddr;
-use crate::listener::ListeningSocket;
+use crate::listen::bind::BindAddr;
+use crate::listen::listener::ListeningSocket;
 
 /// The default `listen()` backlog: Linux's `somaxconn` default since 5.4, so the kernel's own
 /// cap decides. cheroot's 5 drops the SYNs of a burst of new connections past the fifth, and

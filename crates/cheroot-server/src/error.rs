@@ -6,7 +6,7 @@ use std::fmt;
 use std::io;
 
 use crate::config::ConfigError;
-use crate::pool::PoolError;
+use crate::workers::pool::PoolError;
 
 /// Why `prepare()`, `serve()` or `start()` failed.
 pub struct ServerError {

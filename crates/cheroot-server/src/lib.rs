@@ -2,8 +2,8 @@
 //! statistics, as `cheroot.server`, `cheroot.connections` and `cheroot.workers` have them.
 //!
 //! [`HttpServer`] serves a [`Gateway`]: each connection is a tokio task that reads request
-//! heads, streams bodies, runs the gateway (on the [`WorkerPool`] if it may block, inline on
-//! the I/O task if not), frames the [`Response`], and keeps the connection alive, pipelined
+//! heads, streams bodies, runs the gateway (on a pool of worker threads if it may block, inline
+//! on the I/O task if not), frames the [`Response`], and keeps the connection alive, pipelined
 //! or parked idle, by cheroot's rules (see `docs/differences.md` for where RFC 9112 wins).
 //! Settings are cheroot's knobs, in [`ServerConfig`].
 //!
@@ -30,22 +30,11 @@
 //! # Ok::<(), cheroot_server::ServerError>(())
 //! ```
 //!
-//! The infrastructure layer binds listening sockets from a [`BindAddr`] (TCP v4/v6, UNIX path,
-//! abstract name, or a socket passed by systemd), accepts connections as [`Stream`]s, and runs
-//! blocking work on a [`WorkerPool`] of OS threads that grows and shrinks with load, and counts
-//! what happens in [`Stats`].
-//!
-//! ```no_run
-//! use cheroot_server::{BindAddr, ListenOptions, Listener};
-//!
-//! # async fn demo() -> std::io::Result<()> {
-//! let addr: BindAddr = "127.0.0.1:8080".parse().expect("a valid bind address");
-//! let listener = Listener::bind(&addr, &ListenOptions::default())?;
-//! let (stream, peer) = listener.accept().await?;
-//! # drop((stream, peer));
-//! # Ok(())
-//! # }
-//! ```
+//! The server binds its listening socket from a [`BindAddr`] (TCP v4/v6, UNIX path, abstract
+//! name, or a socket passed by systemd), runs blocking gateways on a pool of OS threads that
+//! grows and shrinks with load, and counts what happens: [`HttpServer::stats`] gives a
+//! [`StatsSnapshot`] with cheroot's keys. The listener, the pool and the counters themselves
+//! are the server's own, not part of this API.
 //!
 //! The crate has no features.
 #![deny(missing_docs)]
@@ -53,59 +42,43 @@
 // policy) may use `unsafe`; each says so itself.
 #![deny(unsafe_code)]
 
-// Infrastructure: addresses, sockets, threads, counters.
-mod bind;
-mod listener;
-mod pool;
-mod sched;
-mod stats;
+// Listening and accepting: addresses, listening sockets, the accept loop.
+mod listen;
+// The worker pool and how it meets the I/O runtime.
+mod workers;
+// One HTTP exchange as a gateway sees it: request, body, response, gateway.
+mod exchange;
+// The connection driver: one task per connection, reading heads and bodies, keep-alive.
+mod conn;
 
-// The server: settings, lifecycle, the native gateway API and the connection driver.
-mod accept;
-mod access_log;
-mod client_side;
+// Running a server: settings, lifecycle, shared state, counters.
 mod clock;
 mod config;
-mod conn;
-mod conn_info;
 mod error;
-mod file_region;
-mod gateway;
-mod gateway_fn;
-mod handoff;
-mod io_runtime;
 mod live;
-mod request;
-mod request_body;
-mod response;
 mod server;
 mod server_state;
 mod shutdown;
-mod thread_limit;
-mod wake_batch;
-mod zero_copy;
+mod stats;
 
-pub use bind::{BindAddr, BindAddrError};
-pub use listener::{
-    ListenOptions, Listener, ListeningSocket, PeerAddr, Stream, StreamReadHalf, StreamWriteHalf,
-};
-pub use pool::{DEFAULT_IDLE_TIMEOUT, Job, Overloaded, PoolError, ShutdownReport, WorkerPool};
-pub use stats::{ServerFigures, Stats, StatsSnapshot, WorkerSnapshot};
+pub use listen::bind::{BindAddr, BindAddrError};
+pub use listen::listener::{ListenOptions, ListeningSocket, PeerAddr};
+pub use stats::{StatsSnapshot, WorkerSnapshot};
 
-pub use access_log::ACCESS_LOG_TARGET;
 pub use config::{
     ConfigError, DEFAULT_BACKLOG, DEFAULT_SERVER_NAME, ExpectContinue, Protocol, ServerConfig,
 };
-pub use conn_info::ConnInfo;
 pub use error::ServerError;
-pub use file_region::FileRegion;
-pub use gateway::{Gateway, GatewayError};
-pub use gateway_fn::{GatewayFn, gateway_fn};
-pub use request::Request;
-pub use request_body::RequestBody;
-pub use response::{HeaderError, Response};
+pub use exchange::access_log::ACCESS_LOG_TARGET;
+pub use exchange::conn_info::ConnInfo;
+pub use exchange::file_region::FileRegion;
+pub use exchange::gateway::{Gateway, GatewayError};
+pub use exchange::gateway_fn::{GatewayFn, gateway_fn};
+pub use exchange::request::Request;
+pub use exchange::request_body::RequestBody;
+pub use exchange::response::{HeaderError, Response};
 pub use server::HttpServer;
-pub use thread_limit::{
+pub use workers::thread_limit::{
     DEFAULT_THREADS_PER_CORE, RESERVED_THREADS, default_maxthreads, machine_thread_limit,
     max_worker_threads,
 };

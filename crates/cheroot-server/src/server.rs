@@ -7,18 +7,18 @@ use std::time::{Duration, Instant};
 
 use tokio::task::JoinHandle;
 
-use crate::accept::accept_loop;
-use crate::bind::BindAddr;
 use crate::config::{Protocol, ServerConfig};
 use crate::error::ServerError;
-use crate::gateway::Gateway;
-use crate::io_runtime::IoRuntime;
-use crate::listener::{ListenOptions, Listener};
+use crate::exchange::gateway::Gateway;
+use crate::listen::accept::accept_loop;
+use crate::listen::bind::BindAddr;
+use crate::listen::listener::{ListenOptions, Listener};
 use crate::live::LiveSettings;
-use crate::pool::{DEFAULT_IDLE_TIMEOUT, WorkerPool};
 use crate::server_state::ServerState;
 use crate::shutdown::Tracker;
 use crate::stats::{ServerFigures, Stats, StatsSnapshot};
+use crate::workers::io_runtime::IoRuntime;
+use crate::workers::pool::{DEFAULT_IDLE_TIMEOUT, WorkerPool};
 
 /// The interrupt a signal sets in [`HttpServer::safe_start`], which it turns into `Ok(())`.
 #[derive(Debug)]
@@ -261,7 +261,7 @@ impl HttpServer {
     /// cheroot's `can_add_keepalive_connection`: whether a response may keep its connection
     /// open now (the server is ready and fewer than `keep_alive_conn_limit` are parked).
     pub fn can_add_keepalive_connection(&self) -> bool {
-        self.with_shared(ServerState::can_keep_alive)
+        self.with_shared(|shared| shared.response_env.can_keep_alive())
             .unwrap_or(false)
     }
 
@@ -279,9 +279,16 @@ impl HttpServer {
         self.inner.stats.snapshot(&figures)
     }
 
-    /// The statistics recorder itself (to clear it, or read the run time).
-    pub fn stats_recorder(&self) -> &Stats {
-        &self.inner.stats
+    /// Zeroes the counters (cheroot's `clear_stats()`); the enabled flag is kept, and a
+    /// running clock restarts from now.
+    pub fn clear_stats(&self) {
+        self.inner.stats.clear();
+    }
+
+    /// How long the server has served while statistics were on (cheroot's `stats['Run
+    /// time']`), without building a whole [`stats`](Self::stats) snapshot.
+    pub fn stats_run_time(&self) -> Duration {
+        self.inner.stats.run_time()
     }
 
     fn with_shared<T>(&self, f: impl FnOnce(&ServerState) -> T) -> Option<T> {
@@ -356,7 +363,7 @@ impl HttpServer {
         let ticking = Arc::downgrade(&shared);
         runtime.spawn(async move {
             while let Some(shared) = ticking.upgrade() {
-                shared.clock.tick();
+                shared.response_env.tick();
                 drop(shared);
                 tokio::time::sleep(crate::clock::TICK).await;
             }

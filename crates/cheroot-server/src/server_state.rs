@@ -5,15 +5,15 @@ use std::sync::Arc;
 
 use cheroot_wire::{Limits, ParseOptions};
 
-use crate::bind::BindAddr;
-use crate::clock::Clock;
 use crate::config::ServerConfig;
-use crate::gateway::Gateway;
+use crate::exchange::gateway::Gateway;
+use crate::exchange::response::ResponseEnv;
+use crate::listen::bind::BindAddr;
 use crate::live::LiveSettings;
-use crate::pool::WorkerPool;
 use crate::shutdown::Tracker;
 use crate::stats::Stats;
-use crate::wake_batch::WakeBatch;
+use crate::workers::pool::WorkerPool;
+use crate::workers::wake_batch::WakeBatch;
 
 /// One running server's shared state, behind an `Arc` in every connection task.
 pub(crate) struct ServerState {
@@ -28,8 +28,9 @@ pub(crate) struct ServerState {
     /// `timeout`, `max_request_body_size` and `keep_alive_conn_limit`, which may change while
     /// the server runs: read them here, not in `config`.
     pub(crate) live: Arc<LiveSettings>,
-    /// The cached current second, for `Date` headers.
-    pub(crate) clock: Clock,
+    /// What every response reads of the server (protocol, server name, timeout, clock,
+    /// keep-alive gate), and nothing else.
+    pub(crate) response_env: Arc<ResponseEnv>,
     /// Wakes connection tasks for the workers (see `wake_batch.rs`); its dispatcher runs on
     /// the I/O runtime.
     pub(crate) wakes: Arc<WakeBatch>,
@@ -70,7 +71,13 @@ impl ServerState {
             strict_mode: config.strict_mode,
             ..ParseOptions::default()
         };
+        let response_env = Arc::new(ResponseEnv::new(
+            &config,
+            Arc::clone(&live),
+            Arc::clone(&tracker),
+        ));
         Self {
+            response_env,
             config,
             gateway,
             pool,
@@ -79,15 +86,7 @@ impl ServerState {
             bind_addr,
             parse_options,
             live,
-            clock: Clock::default(),
             wakes: Arc::new(WakeBatch::default()),
         }
-    }
-
-    /// Whether a response may keep its connection open now (server ready, keep-alive limit
-    /// not reached).
-    pub(crate) fn can_keep_alive(&self) -> bool {
-        self.tracker
-            .can_keep_alive(self.live.keep_alive_conn_limit())
     }
 }

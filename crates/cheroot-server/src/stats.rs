@@ -12,12 +12,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::pool::WorkerPool;
+use crate::workers::pool::WorkerPool;
 
 /// Server statistics, as cheroot's `server.stats` dict. Disabled until
 /// [`set_enabled(true)`](Self::set_enabled).
 #[derive(Debug)]
-pub struct Stats {
+pub(crate) struct Stats {
     /// Tells apart the `Stats` of several servers in the thread-local caches.
     id: u64,
     enabled: AtomicBool,
@@ -97,7 +97,7 @@ thread_local! {
 
 /// The pool's and the server's figures that a snapshot shows beside the counters.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ServerFigures {
+pub(crate) struct ServerFigures {
     /// The bind address, as displayed (`Bind Address`).
     pub bind_address: String,
     /// Jobs waiting in the worker pool's queue (`Queue`).
@@ -110,7 +110,7 @@ pub struct ServerFigures {
 
 impl ServerFigures {
     /// The figures of `pool`, with the bind address to show.
-    pub fn from_pool(pool: &WorkerPool, bind_address: impl Into<String>) -> ServerFigures {
+    pub(crate) fn from_pool(pool: &WorkerPool, bind_address: impl Into<String>) -> ServerFigures {
         ServerFigures {
             bind_address: bind_address.into(),
             queue: pool.queued(),
@@ -222,7 +222,7 @@ impl Default for Stats {
 
 impl Stats {
     /// Disabled statistics with every counter at zero.
-    pub fn new() -> Stats {
+    pub(crate) fn new() -> Stats {
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Stats {
             id: NEXT_ID.fetch_add(1, Relaxed),
@@ -236,17 +236,17 @@ impl Stats {
     }
 
     /// Turns counting on or off (cheroot's `stats['Enabled']`).
-    pub fn set_enabled(&self, enabled: bool) {
+    pub(crate) fn set_enabled(&self, enabled: bool) {
         self.enabled.store(enabled, Relaxed);
     }
 
     /// Whether counting is on.
-    pub fn is_enabled(&self) -> bool {
+    pub(crate) fn is_enabled(&self) -> bool {
         self.enabled.load(Relaxed)
     }
 
     /// Counts an accepted connection (when enabled).
-    pub fn record_accept(&self) {
+    pub(crate) fn record_accept(&self) {
         if self.is_enabled() {
             self.accepts.fetch_add(1, Relaxed);
         }
@@ -254,13 +254,13 @@ impl Stats {
 
     /// Counts a socket error on accept. cheroot counts these even while disabled, and so does
     /// this.
-    pub fn record_socket_error(&self) {
+    pub(crate) fn record_socket_error(&self) {
         self.socket_errors.fetch_add(1, Relaxed);
     }
 
     /// Counts one finished request with its bytes and the time spent on it, for the server
     /// and for the calling thread (when enabled).
-    pub fn record_request(&self, bytes_read: u64, bytes_written: u64, work_time: Duration) {
+    pub(crate) fn record_request(&self, bytes_read: u64, bytes_written: u64, work_time: Duration) {
         if !self.is_enabled() {
             return;
         }
@@ -303,7 +303,7 @@ impl Stats {
     }
 
     /// Starts the run-time clock (the server began serving).
-    pub fn start_run(&self) {
+    pub(crate) fn start_run(&self) {
         let mut run = self.lock_run();
         if run.since.is_none() {
             run.since = Some(Instant::now());
@@ -311,7 +311,7 @@ impl Stats {
     }
 
     /// Stops the run-time clock, keeping the time so far (the server stopped).
-    pub fn stop_run(&self) {
+    pub(crate) fn stop_run(&self) {
         let mut run = self.lock_run();
         if let Some(t) = run.since.take() {
             run.past += t.elapsed();
@@ -319,13 +319,13 @@ impl Stats {
     }
 
     /// The total time spent serving (cheroot's `runtime()`).
-    pub fn run_time(&self) -> Duration {
+    pub(crate) fn run_time(&self) -> Duration {
         self.lock_run().total()
     }
 
     /// Sets every counter and the run time back to zero (cheroot's `clear_stats()`); a
     /// running clock restarts from now. Unlike cheroot, the enabled flag is kept.
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         self.accepts.store(0, Relaxed);
         self.socket_errors.store(0, Relaxed);
         self.totals.clear();
@@ -340,7 +340,7 @@ impl Stats {
     }
 
     /// The figures now, with the pool's and server's `figures` beside them.
-    pub fn snapshot(&self, figures: &ServerFigures) -> StatsSnapshot {
+    pub(crate) fn snapshot(&self, figures: &ServerFigures) -> StatsSnapshot {
         let enabled = self.is_enabled();
         let run_time = self.run_time().as_secs_f64();
         let accepts = self.accepts.load(Relaxed);

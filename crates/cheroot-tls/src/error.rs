@@ -16,8 +16,12 @@ pub struct TlsError {
 
 #[derive(Debug)]
 enum ErrorKind {
-    /// No adapter answers to this name.
-    UnknownAdapter(String),
+    /// No adapter answers to this name; `known` are the names that do, for the message (passed
+    /// in by the registry, so that this module needs nothing of it).
+    UnknownAdapter {
+        name: String,
+        known: &'static [&'static str],
+    },
     /// The adapter exists but its cargo feature is off.
     NotBuilt { adapter: &'static str },
     /// A file is missing, unreadable or malformed, or its key cannot be decrypted.
@@ -29,9 +33,12 @@ enum ErrorKind {
 }
 
 impl TlsError {
-    pub(crate) fn unknown_adapter(name: &str) -> Self {
+    pub(crate) fn unknown_adapter(name: &str, known: &'static [&'static str]) -> Self {
         Self {
-            kind: ErrorKind::UnknownAdapter(name.to_owned()),
+            kind: ErrorKind::UnknownAdapter {
+                name: name.to_owned(),
+                known,
+            },
         }
     }
 
@@ -74,9 +81,9 @@ impl TlsError {
         }
     }
 
-    /// No adapter answers to the name given to [`get_ssl_adapter_class`](crate::get_ssl_adapter_class).
+    /// No adapter answers to the name given to `get_ssl_adapter_class`.
     pub fn is_unknown_adapter(&self) -> bool {
-        matches!(self.kind, ErrorKind::UnknownAdapter(_))
+        matches!(self.kind, ErrorKind::UnknownAdapter { .. })
     }
 
     /// The adapter exists but this binary was built without its cargo feature.
@@ -115,10 +122,10 @@ impl TlsError {
 impl fmt::Display for TlsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            ErrorKind::UnknownAdapter(name) => write!(
+            ErrorKind::UnknownAdapter { name, known } => write!(
                 f,
                 "unknown SSL adapter {name:?}: the adapters are {}",
-                crate::registry::ADAPTER_NAMES.join(", ")
+                known.join(", ")
             ),
             ErrorKind::NotBuilt { adapter } => write!(
                 f,
@@ -212,7 +219,7 @@ impl TlsAcceptError {
     }
 
     /// The handshake did not finish within the timeout given to
-    /// [`SslAdapter::accept`](crate::SslAdapter::accept).
+    /// `SslAdapter::accept`.
     pub fn is_timeout(&self) -> bool {
         matches!(self.kind, AcceptKind::TimedOut)
     }

@@ -79,7 +79,7 @@ pub fn get_ssl_adapter_class(name: &str) -> Result<AdapterKind, TlsError> {
     let kind = match name.to_ascii_lowercase().as_str() {
         "rustls" | "builtin" => AdapterKind::Rustls,
         "openssl" | "pyopenssl" => AdapterKind::OpenSsl,
-        _ => return Err(TlsError::unknown_adapter(name)),
+        _ => return Err(TlsError::unknown_adapter(name, ADAPTER_NAMES)),
     };
     if kind.is_built() {
         Ok(kind)

@@ -11,6 +11,9 @@ const LEN: usize = 29;
 /// 9999-12-31 23:59:59 UTC: the last second with a four-digit year.
 const MAX_SECONDS: u64 = 253_402_300_799;
 
+/// The date of [`MAX_SECONDS`], which every later second is clamped to.
+const LAST_DATE: [u8; LEN] = *b"Fri, 31 Dec 9999 23:59:59 GMT";
+
 const WEEKDAYS: [&[u8; 3]; 7] = [b"Sun", b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat"];
 
 /// An HTTP date in IMF-fixdate form, such as `Sun, 06 Nov 1994 08:49:37 GMT`, as cheroot sends
@@ -30,12 +33,18 @@ pub struct HttpDate {
 impl HttpDate {
     /// The current time, rendered at most once per second per thread.
     pub fn now() -> Self {
+        Self::cached(unix_seconds(SystemTime::now()))
+    }
+
+    /// The date `seconds` after the epoch, from this thread's cache of the last second
+    /// rendered: a server writes the same second into many responses.
+    pub(crate) fn cached(seconds: u64) -> Self {
         thread_local! {
-            // The second last rendered and its text; `u64::MAX` is never a valid second.
+            // The second last rendered and its text; it starts as `u64::MAX`, whose date is
+            // the last one (clamped), so even that second is answered right.
             static CACHE: Cell<(u64, HttpDate)> =
-                const { Cell::new((u64::MAX, HttpDate { text: [b' '; LEN] })) };
+                const { Cell::new((u64::MAX, HttpDate { text: LAST_DATE })) };
         }
-        let seconds = unix_seconds(SystemTime::now());
         CACHE.with(|cache| {
             let (cached_second, cached) = cache.get();
             if cached_second == seconds {
@@ -223,6 +232,8 @@ mod tests {
     fn clamped_at_both_ends() {
         let last = HttpDate::from_unix_seconds(MAX_SECONDS);
         assert_eq!(HttpDate::from_unix_seconds(u64::MAX), last);
+        assert_eq!(last.as_bytes(), LAST_DATE);
+        assert_eq!(HttpDate::cached(u64::MAX), last);
         let before_epoch = UNIX_EPOCH - Duration::from_secs(10);
         assert_eq!(
             HttpDate::from(before_epoch).as_str(),

@@ -131,14 +131,36 @@ fn content_length(headers: &Headers) -> Result<Option<u64>, ParseError> {
     let Some(digits) = agreed else {
         return Ok(None);
     };
-    let mut len: u64 = 0;
-    for &d in digits {
-        len = len
-            .checked_mul(10)
-            .and_then(|l| l.checked_add(u64::from(d - b'0')))
-            .ok_or(CONTENT_LENGTH_TOO_LARGE)?;
+    // All digits (checked above): only a value beyond `u64` fails, and zeros alone are 0.
+    if digits.is_empty() {
+        return Ok(Some(0));
     }
-    Ok(Some(len))
+    parse_content_length(digits)
+        .map(Some)
+        .ok_or(CONTENT_LENGTH_TOO_LARGE)
+}
+
+/// One `Content-Length` value: one or more ASCII digits (no sign, no spaces), at most
+/// `u64::MAX`; `None` otherwise. A request's field may hold a list of equal values, which
+/// [`body_framing`] checks element by element; a response's is one number.
+///
+/// ```
+/// use cheroot_wire::parse_content_length;
+///
+/// assert_eq!(parse_content_length(b"007"), Some(7));
+/// assert_eq!(parse_content_length(b"18446744073709551616"), None);
+/// assert_eq!(parse_content_length(b"+1"), None);
+/// ```
+pub fn parse_content_length(value: &[u8]) -> Option<u64> {
+    if value.is_empty() {
+        return None;
+    }
+    value.iter().try_fold(0u64, |n, &b| {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+    })
 }
 
 fn strip_leading_zeros(mut digits: &[u8]) -> &[u8] {
@@ -221,6 +243,27 @@ mod tests {
                 Ok(Empty),
             ),
         ]);
+    }
+
+    #[test]
+    fn one_content_length_value() {
+        let cases: &[(&[u8], Option<u64>)] = &[
+            (b"0", Some(0)),
+            (b"12", Some(12)),
+            (b"007", Some(7)),
+            (b"18446744073709551615", Some(u64::MAX)),
+            (b"18446744073709551616", None),
+            (b"99999999999999999999", None),
+            (b"", None),
+            (b"1 2", None),
+            (b"+1", None),
+            (b"-1", None),
+            (b"0x10", None),
+            (b"\xd9\xa1", None),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(parse_content_length(value), *expected, "{value:?}");
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::fmt;
 use bytes::Bytes;
 use http::{Method, Version};
 
-use crate::field_syntax::{is_field_value_byte, is_tchar, trim_ows};
+use crate::field_syntax::{TCHAR, is_field_value_byte, is_tchar, trim_ows};
 use crate::headers::{FieldList, FieldSpan};
 use crate::request_line::{self, LineVersion};
 use crate::target::{self, RequestTarget, TargetPlan};
@@ -660,18 +660,6 @@ fn check_field_prefix(line: &[u8]) -> Result<Option<usize>, ParseError> {
     }
     Ok(Some(colon))
 }
-
-/// [`is_tchar`] as a table, for the name loop of [`fast_field_line`], the hottest loop of the
-/// parser: one load per byte instead of a chain of range tests.
-const TCHAR: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = is_tchar(b as u8);
-        b += 1;
-    }
-    table
-};
 
 /// The bytes of a reg-name or IPv4 address in a `Host` value (unreserved, sub-delims and
 /// `%` of percent-escapes), as a table: [`is_valid_host`] runs on every request.

@@ -70,15 +70,16 @@ pub use target::{RequestTarget, TargetForm};
 
 // Body framing and decoding.
 pub use chunked::{ChunkedDecoder, DEFAULT_MAX_TRAILER_SIZE, DecodedChunk};
-pub use framing::{BodyFraming, body_framing};
+pub use framing::{BodyFraming, body_framing, parse_content_length};
 pub use length::LengthDecoder;
 pub use size_check::SizeCheck;
 
 // Response side.
 pub use date::{CivilTime, HttpDate};
 pub use response::{
-    ResponseFraming, ResponseHead, canonical_reason, continue_response, encode_chunk,
-    encode_last_chunk, response_framing, simple_response,
+    HeaderLine, HeaderLines, KnownHeader, ResponseFraming, ResponseHead, canonical_reason,
+    continue_response, encode_chunk, encode_chunk_end, encode_chunk_size, encode_last_chunk,
+    response_framing, simple_response,
 };
 
 /// The outcome of feeding a buffer to a push parser, as `httparse::Status` has it.

@@ -4,7 +4,7 @@
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use crate::zero_copy::ZeroCopy;
+use crate::conn::zero_copy::ZeroCopy;
 
 use super::body::{BodyDecoder, Step};
 use super::body_deadline::BodyDeadline;

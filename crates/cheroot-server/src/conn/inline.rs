@@ -5,15 +5,15 @@ use bytes::Bytes;
 use cheroot_wire::RequestHead;
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use crate::zero_copy::ZeroCopy;
+use crate::conn::zero_copy::ZeroCopy;
 
 use super::body::BodyDecoder;
 use super::body_deadline::BodyDeadline;
 use super::run_gateway::run_gateway;
 use super::{Conn, Dispatch};
-use crate::request::Request;
-use crate::request_body::RequestBody;
-use crate::response::{Response, ResponseCtx, ResponseOutput};
+use crate::exchange::request::Request;
+use crate::exchange::request_body::RequestBody;
+use crate::exchange::response::{Response, ResponseCtx, ResponseOutput};
 
 /// The first allocation of the write buffer for inline responses: sixteen small responses.
 const WRITE_BUFFER_START: usize = 4096;

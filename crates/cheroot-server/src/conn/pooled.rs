@@ -4,25 +4,28 @@
 
 use std::io;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
+use cheroot_makefile::StreamReader;
 use cheroot_wire::{ParseError, RequestHead};
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use crate::zero_copy::ZeroCopy;
+use crate::conn::zero_copy::ZeroCopy;
 use tokio::sync::{mpsc, oneshot};
 
 use super::body::{BodyDecoder, Step};
 use super::body_deadline::BodyDeadline;
 use super::run_gateway::run_gateway;
 use super::{Conn, Dispatch, log_socket_error};
-use crate::client_side::{client_side, client_side_io};
-use crate::handoff;
-use crate::request::Request;
-use crate::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
-use crate::response::{
-    EVENT_CHANNEL_CAPACITY, Ended, Event, Failure, Outcome, Response, ResponseCtx, ResponseOutput,
-};
+use crate::exchange::client_side::{client_side, client_side_io};
+use crate::exchange::file_region::FileRegion;
+use crate::exchange::outcome::{Failure, Outcome};
+use crate::exchange::request::Request;
+use crate::exchange::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
+use crate::exchange::response::{Response, ResponseCtx, ResponseOutput};
+use crate::workers::handoff;
+use crate::workers::handoff::{EVENT_CHANNEL_CAPACITY, Ended, Event, EventReceiver};
 
 /// Where a request's `100 Continue` stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +46,9 @@ where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + ZeroCopy + Unpin + Send + 'static,
 {
+    /// Runs the gateway on the worker pool, then pumps until it returns: the response from
+    /// the worker to the client, the body from the client to the worker, and a withheld
+    /// `100 Continue` once the gateway reads.
     pub(super) async fn respond_pooled(
         &mut self,
         head: RequestHead,
@@ -54,7 +60,7 @@ where
     ) -> Dispatch {
         let shared = Arc::clone(&self.shared);
         // A client waiting for `100 Continue` gets it when the gateway first reads the body.
-        let (demand, mut asked) = match expect {
+        let (demand, asked) = match expect {
             Continue::Withheld => {
                 let (tx, rx) = oneshot::channel();
                 (Some(tx), Some(rx))
@@ -64,7 +70,7 @@ where
         let (event_tx, mut event_rx) =
             handoff::channel(EVENT_CHANNEL_CAPACITY, Arc::clone(&shared.wakes));
         // The body's first part, read before the gateway ran, comes before what streams.
-        let (mut body_tx, request_body) = if body.is_done() {
+        let (body_tx, request_body) = if body.is_done() {
             (None, RequestBody::buffered(first))
         } else {
             let (tx, rx) = mpsc::channel::<BodyMessage>(BODY_CHANNEL_CAPACITY);
@@ -99,144 +105,261 @@ where
         }
 
         let timeout = shared.live.timeout();
-        let mut pending: Option<BodyMessage> = None;
-        let mut body_error: Option<ParseError> = None;
-        let mut head_sent = false;
+        let mut pump = Pump {
+            body_tx,
+            pending: None,
+            body_error: None,
+            head_sent: false,
+            asked,
+        };
         loop {
             let gated = *expect == Continue::Withheld;
-            if body_tx.is_some() && pending.is_none() && !gated {
-                match body.step(&mut self.reader) {
-                    Step::Data(piece) => pending = Some(Ok(Some(piece))),
-                    Step::Done => pending = Some(Ok(None)),
-                    Step::Error(err) => {
-                        body_error = Some(err);
-                        pending = Some(Err(client_side(io::ErrorKind::InvalidData, err.reason())));
-                    }
-                    Step::NeedMore => {}
-                }
+            if !gated {
+                pump.decode_buffered(body, &mut self.reader);
             }
-            let need_bytes = body_tx.is_some() && pending.is_none() && !gated;
+            let need_bytes = pump.needs_bytes(gated);
             // The read waits at most `timeout`, and no longer than the body's budget; only
             // time spent waiting on the client counts against the budget.
             let wait = deadline.next_wait(self.reader.bytes_read(), timeout);
             let waiting_since = tokio::time::Instant::now();
+            // One branch per thing the connection waits on; each step is a method below.
             tokio::select! {
                 biased;
-                event = event_rx.recv() => match event {
-                    Some(Event::Data(data)) => {
-                        head_sent = true;
-                        let written = tokio::time::timeout(timeout, self.writer.write_bytes(data)).await;
-                        if !matches!(written, Ok(Ok(()))) {
-                            if let Ok(Err(err)) = written {
-                                log_socket_error(&err);
-                            }
-                            return Dispatch::Gone;
-                        }
-                        // Stream to the client as the gateway writes, batching what is
-                        // already queued.
-                        if event_rx.is_empty() && !self.flush().await {
-                            return Dispatch::Gone;
-                        }
+                event = event_rx.recv() => {
+                    if let Some(dispatch) = self.forward_event(event, &event_rx, &mut pump, timeout).await {
+                        return dispatch;
                     }
-                    Some(Event::File(region)) => {
-                        head_sent = true;
-                        // The bytes before the file go first, then the kernel sends the file.
-                        if !self.flush().await {
-                            return Dispatch::Gone;
-                        }
-                        let sent = tokio::time::timeout(timeout, self.writer.get_mut().send_file(&region)).await;
-                        match sent {
-                            Ok(Ok(bytes)) => self.writer.count_written(bytes),
-                            Ok(Err(err)) => {
-                                log_socket_error(&err);
-                                return Dispatch::Gone;
-                            }
-                            Err(_) => return Dispatch::Gone,
-                        }
+                }
+                wanted = first_read(&mut pump.asked), if gated => {
+                    if !self.send_withheld_continue(wanted, expect, &mut pump).await {
+                        return Dispatch::Gone;
                     }
-                    Some(Event::End(Ended { outcome, mut last, head })) => {
-                        drop(head);
-                        // Written, not flushed: a pipelined batch goes out in one write.
-                        if !last.is_empty() {
-                            let written = tokio::time::timeout(timeout, self.writer.write_all(&last)).await;
-                            if !matches!(written, Ok(Ok(()))) {
-                                return Dispatch::Gone;
-                            }
-                        }
-                        // Kept for the next response unless a large one grew it: a parked
-                        // connection should not hold much memory.
-                        if last.capacity() <= SCRATCH_KEEP_LIMIT {
-                            last.clear();
-                            self.scratch = last;
-                        }
-                        return Dispatch::Done { outcome, body_error };
-                    }
-                    None => {
-                        // The job ended without a word: it panicked outside the gateway, or
-                        // the pool dropped it while stopping.
-                        let outcome = Outcome {
-                            head_sent,
-                            status: 500,
-                            body_bytes: 0,
-                            keep_alive: false,
-                            failure: Some(Failure::Gateway),
-                        };
-                        return Dispatch::Done { outcome, body_error };
-                    }
-                },
-                wanted = first_read(&mut asked), if gated => {
-                    if wanted {
-                        let protocol = shared.config.protocol.as_str();
-                        cheroot_wire::continue_response(self.writer.buffer_mut(), protocol);
-                        if !self.flush().await {
-                            return Dispatch::Gone;
-                        }
-                        *expect = Continue::Sent;
-                    }
-                    // Without `wanted` the body was dropped unread: it stays withheld.
-                    asked = None;
-                },
-                permit = reserve(body_tx.clone()), if pending.is_some() => match permit {
-                    Some(permit) => {
-                        let message = pending.take().unwrap_or(Ok(None));
-                        let last = !matches!(message, Ok(Some(_)));
-                        permit.send(message);
-                        if last {
-                            body_tx = None;
-                        }
-                    }
-                    None => {
-                        // The gateway dropped the body unread; what is left is drained
-                        // after the response.
-                        body_tx = None;
-                        pending = None;
-                    }
-                },
+                }
+                permit = reserve(pump.body_tx.clone()), if pump.pending.is_some() => {
+                    pump.pass_body(permit);
+                }
                 read = tokio::time::timeout(wait, self.reader.fill()), if need_bytes => {
-                    let failure = match read {
-                        Ok(Ok(0)) => Some(client_side(
-                            io::ErrorKind::UnexpectedEof,
-                            "the client closed the connection mid-body",
-                        )),
-                        Ok(Ok(_)) => None,
-                        Ok(Err(err)) => {
-                            log_socket_error(&err);
-                            Some(client_side_io(err))
-                        }
-                        Err(_) => {
-                            body_error = Some(ParseError::new(408, ""));
-                            Some(client_side(io::ErrorKind::TimedOut, "timed out reading the request body"))
-                        }
-                    };
-                    if let Some(err) = failure {
-                        body_error.get_or_insert(ParseError::new(400, "Incomplete request body."));
-                        pending = Some(Err(err));
-                    }
-                },
+                    pump.note_read(read);
+                }
             }
             if need_bytes {
                 deadline.waited(waiting_since.elapsed());
             }
+        }
+    }
+
+    /// Passes one message of the worker's response on to the client. `Some` when the exchange
+    /// is over: the gateway returned (or its job ended without a word), or the client is gone.
+    async fn forward_event(
+        &mut self,
+        event: Option<Event>,
+        events: &EventReceiver,
+        pump: &mut Pump,
+        timeout: Duration,
+    ) -> Option<Dispatch> {
+        let body_error = pump.body_error;
+        match event {
+            Some(Event::Data(data)) => {
+                pump.head_sent = true;
+                (!self.send_response_bytes(data, events, timeout).await).then_some(Dispatch::Gone)
+            }
+            Some(Event::File(region)) => {
+                pump.head_sent = true;
+                (!self.send_response_file(&region, timeout).await).then_some(Dispatch::Gone)
+            }
+            Some(Event::End(ended)) => Some(match self.finish_response(ended, timeout).await {
+                Some(outcome) => Dispatch::Done {
+                    outcome,
+                    body_error,
+                },
+                None => Dispatch::Gone,
+            }),
+            None => {
+                // The job ended without a word: it panicked outside the gateway, or the pool
+                // dropped it while stopping.
+                let outcome = Outcome {
+                    head_sent: pump.head_sent,
+                    status: 500,
+                    body_bytes: 0,
+                    keep_alive: false,
+                    failure: Some(Failure::Gateway),
+                };
+                Some(Dispatch::Done {
+                    outcome,
+                    body_error,
+                })
+            }
+        }
+    }
+
+    /// Writes response bytes from the worker; false if the client is gone.
+    async fn send_response_bytes(
+        &mut self,
+        data: Bytes,
+        events: &EventReceiver,
+        timeout: Duration,
+    ) -> bool {
+        let written = tokio::time::timeout(timeout, self.writer.write_bytes(data)).await;
+        if !matches!(written, Ok(Ok(()))) {
+            if let Ok(Err(err)) = written {
+                log_socket_error(&err);
+            }
+            return false;
+        }
+        // Stream to the client as the gateway writes, batching what is already queued.
+        !events.is_empty() || self.flush().await
+    }
+
+    /// Sends a file region of the response with sendfile(2); false if the client is gone.
+    async fn send_response_file(&mut self, region: &FileRegion, timeout: Duration) -> bool {
+        // The bytes before the file go first, then the kernel sends the file.
+        if !self.flush().await {
+            return false;
+        }
+        let sent = tokio::time::timeout(timeout, self.writer.get_mut().send_file(region)).await;
+        match sent {
+            Ok(Ok(bytes)) => {
+                self.writer.count_written(bytes);
+                true
+            }
+            Ok(Err(err)) => {
+                log_socket_error(&err);
+                false
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Takes the end of the response: its last bytes (written, not flushed: a pipelined batch
+    /// goes out in one write) and the lent buffer back. `None` if the client is gone.
+    async fn finish_response(&mut self, ended: Ended, timeout: Duration) -> Option<Outcome> {
+        let Ended {
+            outcome,
+            mut last,
+            head,
+        } = ended;
+        drop(head);
+        if !last.is_empty() {
+            let written = tokio::time::timeout(timeout, self.writer.write_all(&last)).await;
+            if !matches!(written, Ok(Ok(()))) {
+                return None;
+            }
+        }
+        // Kept for the next response unless a large one grew it: a parked connection should
+        // not hold much memory.
+        if last.capacity() <= SCRATCH_KEEP_LIMIT {
+            last.clear();
+            self.scratch = last;
+        }
+        Some(outcome)
+    }
+
+    /// The gateway first read the body (`wanted`) or dropped it unread: sends the withheld
+    /// `100 Continue` in the first case. False if the client is gone.
+    async fn send_withheld_continue(
+        &mut self,
+        wanted: bool,
+        expect: &mut Continue,
+        pump: &mut Pump,
+    ) -> bool {
+        if wanted {
+            let protocol = self.shared.config.protocol.as_str();
+            cheroot_wire::continue_response(self.writer.buffer_mut(), protocol);
+            if !self.flush().await {
+                return false;
+            }
+            *expect = Continue::Sent;
+        }
+        // Without `wanted` the body was dropped unread: it stays withheld.
+        pump.asked = None;
+        true
+    }
+}
+
+/// The request body's side of a pooled exchange, between the socket and the worker.
+struct Pump {
+    /// The body's channel to the worker, until its last message is sent or the gateway drops
+    /// the body.
+    body_tx: Option<mpsc::Sender<BodyMessage>>,
+    /// A body message decoded and waiting for room in the channel.
+    pending: Option<BodyMessage>,
+    /// Why the body ended early, if it did.
+    body_error: Option<ParseError>,
+    /// Whether any byte of the response reached the connection.
+    head_sent: bool,
+    /// Resolves when the gateway first reads the body (a withheld `100 Continue`).
+    asked: Option<oneshot::Receiver<()>>,
+}
+
+impl Pump {
+    /// Decodes the next body message from what is buffered, when the worker still wants one
+    /// and none waits.
+    fn decode_buffered<R>(&mut self, body: &mut BodyDecoder, reader: &mut StreamReader<R>) {
+        if self.body_tx.is_none() || self.pending.is_some() {
+            return;
+        }
+        match body.step(reader) {
+            Step::Data(piece) => self.pending = Some(Ok(Some(piece))),
+            Step::Done => self.pending = Some(Ok(None)),
+            Step::Error(err) => {
+                self.body_error = Some(err);
+                self.pending = Some(Err(client_side(io::ErrorKind::InvalidData, err.reason())));
+            }
+            Step::NeedMore => {}
+        }
+    }
+
+    /// Whether the body needs bytes from the socket now.
+    fn needs_bytes(&self, gated: bool) -> bool {
+        self.body_tx.is_some() && self.pending.is_none() && !gated
+    }
+
+    /// Hands the waiting body message to the worker (`permit`: room in the channel), or, when
+    /// the gateway dropped the body unread, stops feeding it (the rest is drained after the
+    /// response).
+    fn pass_body(&mut self, permit: Option<mpsc::OwnedPermit<BodyMessage>>) {
+        match permit {
+            Some(permit) => {
+                let message = self.pending.take().unwrap_or(Ok(None));
+                let last = !matches!(message, Ok(Some(_)));
+                permit.send(message);
+                if last {
+                    self.body_tx = None;
+                }
+            }
+            None => {
+                self.body_tx = None;
+                self.pending = None;
+            }
+        }
+    }
+
+    /// Takes the result of reading the socket for the body: more bytes, or why the body ends
+    /// early (the client closed, failed or was too slow), which the worker then reads as an
+    /// error.
+    fn note_read(&mut self, read: Result<io::Result<usize>, tokio::time::error::Elapsed>) {
+        let failure = match read {
+            Ok(Ok(0)) => Some(client_side(
+                io::ErrorKind::UnexpectedEof,
+                "the client closed the connection mid-body",
+            )),
+            Ok(Ok(_)) => None,
+            Ok(Err(err)) => {
+                log_socket_error(&err);
+                Some(client_side_io(err))
+            }
+            Err(_) => {
+                self.body_error = Some(ParseError::new(408, ""));
+                Some(client_side(
+                    io::ErrorKind::TimedOut,
+                    "timed out reading the request body",
+                ))
+            }
+        };
+        if let Some(err) = failure {
+            self.body_error
+                .get_or_insert(ParseError::new(400, "Incomplete request body."));
+            self.pending = Some(Err(err));
         }
     }
 }

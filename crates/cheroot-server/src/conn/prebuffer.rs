@@ -16,7 +16,7 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use crate::zero_copy::ZeroCopy;
+use crate::conn::zero_copy::ZeroCopy;
 
 use super::body::{BodyDecoder, Step};
 use super::body_deadline::BodyDeadline;

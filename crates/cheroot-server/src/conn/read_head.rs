@@ -8,7 +8,7 @@ use cheroot_wire::{
 };
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use crate::zero_copy::ZeroCopy;
+use crate::conn::zero_copy::ZeroCopy;
 
 use super::{Conn, log_socket_error};
 use crate::shutdown::stopped;

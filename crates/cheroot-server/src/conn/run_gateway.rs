@@ -2,10 +2,11 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::client_side::{is_client_caused, readable_chain};
-use crate::gateway::{Gateway, GatewayError};
-use crate::request::Request;
-use crate::response::{Outcome, Response};
+use crate::exchange::client_side::{is_client_caused, readable_chain};
+use crate::exchange::gateway::{Gateway, GatewayError};
+use crate::exchange::outcome::Outcome;
+use crate::exchange::request::Request;
+use crate::exchange::response::Response;
 
 /// Logs why the gateway failed, once. A failure the client caused (it reset or closed the
 /// connection mid-body, sent a malformed or oversized body) is no fault of the app: debug

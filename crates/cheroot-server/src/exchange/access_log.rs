@@ -3,7 +3,7 @@
 
 use cheroot_wire::RequestHead;
 
-use crate::conn_info::ConnInfo;
+use crate::exchange::conn_info::ConnInfo;
 
 /// The tracing target access lines are emitted on.
 pub const ACCESS_LOG_TARGET: &str = "cheroot::access";

@@ -145,7 +145,7 @@ impl PoolShared {
     /// What a pool thread does first: take the batch policy if the pool was told to.
     pub(super) fn thread_started(&self) {
         if self.batch_scheduling.load(Ordering::Relaxed) {
-            crate::sched::use_batch_scheduling();
+            crate::workers::sched::use_batch_scheduling();
         }
     }
 

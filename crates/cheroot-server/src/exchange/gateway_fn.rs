@@ -2,9 +2,9 @@
 
 use std::fmt;
 
-use crate::gateway::{Gateway, GatewayError};
-use crate::request::Request;
-use crate::response::Response;
+use crate::exchange::gateway::{Gateway, GatewayError};
+use crate::exchange::request::Request;
+use crate::exchange::response::Response;
 
 /// A [`Gateway`] that calls a closure for each request, on the worker pool (it may block).
 /// Made by [`gateway_fn`].

@@ -6,7 +6,7 @@ use std::io::{self, Read};
 use bytes::{Buf, Bytes};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::client_side::client_side;
+use crate::exchange::client_side::client_side;
 
 /// How many body pieces may wait between the connection task and a worker. With pieces of at
 /// most one read buffer (8 KiB), a request holds a few tens of KiB whatever the body size.

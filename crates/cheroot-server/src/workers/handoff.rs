@@ -13,8 +13,43 @@ use std::future::poll_fn;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::task::{Poll, Waker};
 
-use crate::response::{Ended, Event};
-use crate::wake_batch::WakeBatch;
+use bytes::{Bytes, BytesMut};
+
+use crate::exchange::file_region::FileRegion;
+use crate::exchange::outcome::Outcome;
+use crate::workers::wake_batch::WakeBatch;
+
+/// How many response messages may wait between a worker and the connection task.
+pub(crate) const EVENT_CHANNEL_CAPACITY: usize = 8;
+
+/// A message from a worker thread to the connection task.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "never stored in bulk: the channel keeps `End`, the large one, in a slot of its own"
+)]
+#[derive(Debug)]
+pub(crate) enum Event {
+    /// Bytes to send, already framed.
+    Data(Bytes),
+    /// A file region to send as it is (its framing went in the `Data` before it), with
+    /// sendfile(2).
+    File(FileRegion),
+    /// The gateway returned; nothing follows.
+    End(Ended),
+}
+
+/// What a worker hands back when its gateway returned.
+#[derive(Debug)]
+pub(crate) struct Ended {
+    pub(crate) outcome: Outcome,
+    /// The last bytes of the response (often the whole of a small one: one message, one
+    /// wake-up of the connection task), in the buffer the connection lent the worker.
+    pub(crate) last: BytesMut,
+    /// The request head, back to be dropped where it was allocated. Memory allocated by one
+    /// thread and freed by another is slow with malloc's per-thread caches and arenas, and
+    /// the connection task and the workers would otherwise trade every request's buffers.
+    pub(crate) head: Option<cheroot_wire::RequestHead>,
+}
 
 /// A new channel holding up to `capacity` `Data` messages (at least one); the worker's
 /// wake-ups of the connection task go through `wakes`.

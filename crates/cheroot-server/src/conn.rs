@@ -15,6 +15,7 @@ mod pooled;
 mod prebuffer;
 mod read_head;
 mod run_gateway;
+pub(crate) mod zero_copy;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,13 +26,14 @@ use cheroot_makefile::StreamWriter;
 use cheroot_wire::{BodyFraming, HttpDate, ParseError, RequestHead, body_framing};
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use crate::zero_copy::ZeroCopy;
+use crate::conn::zero_copy::ZeroCopy;
 use tokio::sync::watch;
 
-use crate::access_log;
 use crate::config::ExpectContinue;
-use crate::conn_info::ConnInfo;
-use crate::response::{Failure, OVERFLOW_MESSAGE, OutBuf, Outcome, ResponseCtx};
+use crate::exchange::access_log;
+use crate::exchange::conn_info::ConnInfo;
+use crate::exchange::outcome::{Failure, Outcome};
+use crate::exchange::response::{OVERFLOW_MESSAGE, OutBuf, ResponseCtx};
 use crate::server_state::ServerState;
 
 use body::BodyDecoder;
@@ -130,7 +132,8 @@ struct Conn<R, W> {
     head_len: usize,
     /// Header lines of inline responses, reused from one response to the next.
     scratch: BytesMut,
-    /// The response context of the last request served by `handle_now`, kept for the next.
+    /// The response context of the last inline request, kept for the next (see
+    /// [`response_ctx`](Self::response_ctx)).
     inline_ctx: Option<ResponseCtx>,
     /// The gateway's `blocking()`, asked once per connection rather than per request (a
     /// dynamic call on the hottest path; the answer is a property of the gateway).
@@ -238,9 +241,21 @@ where
         let config = &self.shared.config;
         let version = keepalive::response_version(head.version, config.protocol.version());
         let request_line = config.access_log.then(|| access_log::request_line(head));
+        let ctx = self.response_ctx(head, version);
+        let dispatch = self.run_inline(head, &ctx, Bytes::new());
+        self.inline_ctx = Some(ctx);
+        // The body is done, so nothing is left to drain whatever `settle` says.
+        self.settle(dispatch, version, started, request_line, true)
+    }
+
+    /// The response context of a request whose response speaks `version`: the one place one
+    /// is made. The context the last inline request gave back is refilled when there is one,
+    /// so the usual request takes no reference count.
+    // Inlined: on every request; a call of its own showed in instruction counts.
+    #[inline]
+    fn response_ctx(&mut self, head: &RequestHead, version: http::Version) -> ResponseCtx {
         let wants_keep_alive = keepalive::wants_keep_alive(head, version);
-        // The context of the previous request, refilled: no reference count per request.
-        let ctx = match self.inline_ctx.take() {
+        match self.inline_ctx.take() {
             Some(mut ctx) => {
                 ctx.method.clone_from(&head.method);
                 ctx.version = version;
@@ -251,13 +266,9 @@ where
                 method: head.method.clone(),
                 version,
                 wants_keep_alive,
-                shared: Arc::clone(&self.shared),
+                env: Arc::clone(&self.shared.response_env),
             },
-        };
-        let dispatch = self.run_inline(head, &ctx, Bytes::new());
-        self.inline_ctx = Some(ctx);
-        // The body is done, so nothing is left to drain whatever `settle` says.
-        self.settle(dispatch, version, started, request_line, true)
+        }
     }
 
     /// Serves one request whose head was read.
@@ -290,12 +301,7 @@ where
         let mut body = BodyDecoder::new(framing, shared.live.max_request_body_size());
 
         let request_line = config.access_log.then(|| access_log::request_line(&head));
-        let ctx = ResponseCtx {
-            method: head.method.clone(),
-            version,
-            wants_keep_alive: keepalive::wants_keep_alive(&head, version),
-            shared: Arc::clone(&shared),
-        };
+        let ctx = self.response_ctx(&head, version);
         let inline = !self.blocking_gateway && body.is_small(INLINE_BODY_LIMIT);
         let mut expect = if !body.is_done() && keepalive::expects_continue(&head, version) {
             Continue::Withheld
@@ -314,8 +320,11 @@ where
         }
         let mut deadline = BodyDeadline::new(config.body_timeout, self.reader.bytes_read());
         let dispatch = if inline {
-            self.respond_inline(&head, &ctx, &mut body, &mut deadline)
-                .await
+            let dispatch = self
+                .respond_inline(&head, &ctx, &mut body, &mut deadline)
+                .await;
+            self.inline_ctx = Some(ctx);
+            dispatch
         } else {
             // The first part of the body is read here, so a slow client holds no worker
             // thread while it sends it; not when the client waits for `100 Continue`, which
@@ -448,7 +457,7 @@ where
         if status >= 500 && !msg.is_empty() {
             tracing::error!("{} {}", status, msg);
         }
-        let date = HttpDate::from_unix_seconds(self.shared.clock.now_secs());
+        let date = HttpDate::from_unix_seconds(self.shared.response_env.now_secs());
         cheroot_wire::simple_response(
             self.writer.buffer_mut(),
             protocol,

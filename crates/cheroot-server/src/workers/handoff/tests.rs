@@ -3,10 +3,8 @@
 use std::time::Duration;
 
 use super::*;
-use bytes::{Bytes, BytesMut};
 
-use crate::file_region::FileRegion;
-use crate::response::{Failure, Outcome};
+use crate::exchange::outcome::Failure;
 
 /// A wake batch, with its dispatcher spawned when there is a runtime (the tests without one
 /// never wait for a message).

@@ -27,29 +27,30 @@ use tokio::sync::Semaphore;
 use state::{PoolShared, State};
 
 /// A unit of blocking work.
-pub type Job = Box<dyn FnOnce() + Send + 'static>;
+pub(crate) type Job = Box<dyn FnOnce() + Send + 'static>;
 
 /// How long a thread above `min` waits for work before it exits, unless told otherwise.
-pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A pool of worker threads named `cheroot-worker-N`.
 ///
 /// Cloning gives another handle to the same pool.
 #[derive(Clone)]
-pub struct WorkerPool {
+pub(crate) struct WorkerPool {
     shared: Arc<PoolShared>,
 }
 
 /// The pool could not take a job: its queue stayed full for the whole wait, or it is shut
 /// down. The server answers `503 Service Unavailable`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Overloaded {
+pub(crate) struct Overloaded {
     shutdown: bool,
 }
 
 impl Overloaded {
     /// Whether the pool refused because it is shut down, not because it is full.
-    pub fn is_shutdown(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_shutdown(&self) -> bool {
         self.shutdown
     }
 }
@@ -82,7 +83,7 @@ impl Error for PoolError {}
 
 /// What [`WorkerPool::shutdown`] left behind at its deadline.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ShutdownReport {
+pub(crate) struct ShutdownReport {
     /// Names of the threads still running a job; they are left to finish on their own.
     pub still_running: Vec<String>,
     /// Jobs still queued at the deadline, dropped without running.
@@ -91,7 +92,8 @@ pub struct ShutdownReport {
 
 impl ShutdownReport {
     /// Whether every thread finished in time and no job was dropped.
-    pub fn is_clean(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_clean(&self) -> bool {
         self.still_running.is_empty() && self.dropped_jobs == 0
     }
 }
@@ -106,7 +108,7 @@ impl WorkerPool {
     /// cheroot's messages: `min=0 must be > 0`; `Expected an integer or the infinity value for
     /// the `max` argument but got 0.`; `max=M must be > min=N (or infinity for no max)` when
     /// `max < min`; and `queue_size=0 must be > 0`.
-    pub fn new(
+    pub(crate) fn new(
         min: usize,
         max: Option<usize>,
         queue_size: usize,
@@ -171,7 +173,7 @@ impl WorkerPool {
     ///
     /// `Threadpools can only be started once.` on a second call, or after
     /// [`shutdown`](Self::shutdown); a thread that cannot be created.
-    pub fn start(&self) -> Result<(), PoolError> {
+    pub(crate) fn start(&self) -> Result<(), PoolError> {
         if self.shared.started.swap(true, Ordering::SeqCst) || self.lock().stopping {
             return Err(PoolError {
                 msg: "Threadpools can only be started once.".to_owned(),
@@ -215,7 +217,7 @@ impl WorkerPool {
     /// wake-up preemption), as the server does when it has one core: the thread that queues
     /// jobs and the workers then take turns at natural pauses instead of a context switch per
     /// hand-off. Call it before [`start`](Self::start).
-    pub fn set_batch_scheduling(&self, on: bool) {
+    pub(crate) fn set_batch_scheduling(&self, on: bool) {
         self.shared.batch_scheduling.store(on, Ordering::Relaxed);
     }
 
@@ -226,7 +228,7 @@ impl WorkerPool {
     /// # Errors
     ///
     /// [`Overloaded`] if the queue stayed full for `wait`, or the pool is shut down.
-    pub async fn submit(&self, job: Job, wait: Duration) -> Result<(), Overloaded> {
+    pub(crate) async fn submit(&self, job: Job, wait: Duration) -> Result<(), Overloaded> {
         // The common case, room now, without arming a timer.
         if wait.is_zero() || self.shared.room.available_permits() > 0 {
             return self.try_submit(job);
@@ -246,7 +248,7 @@ impl WorkerPool {
     /// # Errors
     ///
     /// [`Overloaded`] if the queue is full or the pool is shut down.
-    pub fn try_submit(&self, job: Job) -> Result<(), Overloaded> {
+    pub(crate) fn try_submit(&self, job: Job) -> Result<(), Overloaded> {
         match self.shared.room.try_acquire() {
             Ok(permit) => permit.forget(),
             Err(tokio::sync::TryAcquireError::Closed) => {
@@ -277,33 +279,36 @@ impl WorkerPool {
     }
 
     /// How many threads there are now.
-    pub fn threads(&self) -> usize {
+    pub(crate) fn threads(&self) -> usize {
         self.lock().threads
     }
 
     /// How many threads are waiting for work.
-    pub fn idle(&self) -> usize {
+    pub(crate) fn idle(&self) -> usize {
         let st = self.lock();
         st.idle.saturating_sub(st.queue.len())
     }
 
     /// How many jobs wait in the queue.
-    pub fn queued(&self) -> usize {
+    pub(crate) fn queued(&self) -> usize {
         self.lock().queue.len()
     }
 
     /// The configured minimum number of threads.
-    pub fn min(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn min(&self) -> usize {
         self.shared.min
     }
 
     /// The configured maximum number of threads (`None`: no limit).
-    pub fn max(&self) -> Option<usize> {
+    #[cfg(test)]
+    pub(crate) fn max(&self) -> Option<usize> {
         self.shared.max
     }
 
     /// The configured queue size.
-    pub fn queue_size(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn queue_size(&self) -> usize {
         self.shared.queue_size
     }
 
@@ -313,7 +318,7 @@ impl WorkerPool {
     ///
     /// Blocks the calling thread until every thread exits or the deadline passes: from async
     /// code, call it through `spawn_blocking`.
-    pub fn shutdown(&self, deadline: Instant) -> ShutdownReport {
+    pub(crate) fn shutdown(&self, deadline: Instant) -> ShutdownReport {
         self.shared.room.close();
         let mut st = self.lock();
         st.stopping = true;

@@ -4,8 +4,8 @@ use std::net::SocketAddr;
 use std::os::fd::RawFd;
 use std::sync::{Arc, OnceLock};
 
-use crate::bind::BindAddr;
 use crate::config::Protocol;
+use crate::listen::bind::BindAddr;
 
 /// Facts about one client connection, shared by every request on it.
 ///

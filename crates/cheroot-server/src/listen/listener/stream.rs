@@ -22,7 +22,7 @@ pub enum PeerAddr {
 
 /// An accepted connection.
 #[derive(Debug)]
-pub enum Stream {
+pub(crate) enum Stream {
     /// A TCP connection.
     Tcp(TcpStream),
     /// A UNIX socket connection.
@@ -35,7 +35,8 @@ impl Stream {
     /// # Errors
     ///
     /// `getpeername()` failed, e.g. the peer already disconnected (`ENOTCONN`).
-    pub fn peer_addr(&self) -> io::Result<PeerAddr> {
+    #[cfg(test)]
+    pub(crate) fn peer_addr(&self) -> io::Result<PeerAddr> {
         match self {
             Stream::Tcp(s) => s.peer_addr().map(PeerAddr::Tcp),
             Stream::Unix(_) => Ok(PeerAddr::Unix),
@@ -47,7 +48,7 @@ impl Stream {
     /// # Errors
     ///
     /// `getsockname()` failed.
-    pub fn local_addr(&self) -> io::Result<PeerAddr> {
+    pub(crate) fn local_addr(&self) -> io::Result<PeerAddr> {
         match self {
             Stream::Tcp(s) => s.local_addr().map(PeerAddr::Tcp),
             Stream::Unix(_) => Ok(PeerAddr::Unix),
@@ -55,20 +56,8 @@ impl Stream {
     }
 
     /// Whether this is a UNIX socket connection.
-    pub fn is_unix(&self) -> bool {
+    pub(crate) fn is_unix(&self) -> bool {
         matches!(self, Stream::Unix(_))
-    }
-
-    /// Sets `TCP_NODELAY`; does nothing on a UNIX socket.
-    ///
-    /// # Errors
-    ///
-    /// `setsockopt()` failed.
-    pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
-        match self {
-            Stream::Tcp(s) => s.set_nodelay(nodelay),
-            Stream::Unix(_) => Ok(()),
-        }
     }
 
     /// Splits the connection into a read half and a write half that can live in separate
@@ -76,7 +65,7 @@ impl Stream {
     ///
     /// Dropping the write half shuts the write side down (`SHUT_WR`); the socket closes when
     /// both halves are dropped.
-    pub fn into_split(self) -> (StreamReadHalf, StreamWriteHalf) {
+    pub(crate) fn into_split(self) -> (StreamReadHalf, StreamWriteHalf) {
         match self {
             Stream::Tcp(s) => {
                 let (r, w) = s.into_split();
@@ -86,19 +75,6 @@ impl Stream {
                 let (r, w) = s.into_split();
                 (StreamReadHalf::Unix(r), StreamWriteHalf::Unix(w))
             }
-        }
-    }
-
-    /// Waits until the socket is readable (or closed), without reading: a parked keep-alive
-    /// connection can wait for its next request holding no buffer.
-    ///
-    /// # Errors
-    ///
-    /// The socket's pending error.
-    pub async fn readable(&self) -> io::Result<()> {
-        match self {
-            Stream::Tcp(s) => s.readable().await,
-            Stream::Unix(s) => s.readable().await,
         }
     }
 }
@@ -120,7 +96,7 @@ impl AsRawFd for Stream {
 
 /// The read half of a [`Stream`], from [`Stream::into_split`].
 #[derive(Debug)]
-pub enum StreamReadHalf {
+pub(crate) enum StreamReadHalf {
     /// Of a TCP connection.
     Tcp(tcp::OwnedReadHalf),
     /// Of a UNIX socket connection.
@@ -129,25 +105,11 @@ pub enum StreamReadHalf {
 
 /// The write half of a [`Stream`], from [`Stream::into_split`].
 #[derive(Debug)]
-pub enum StreamWriteHalf {
+pub(crate) enum StreamWriteHalf {
     /// Of a TCP connection.
     Tcp(tcp::OwnedWriteHalf),
     /// Of a UNIX socket connection.
     Unix(unix::OwnedWriteHalf),
-}
-
-impl StreamReadHalf {
-    /// Waits until the socket is readable (or closed), without reading.
-    ///
-    /// # Errors
-    ///
-    /// The socket's pending error.
-    pub async fn readable(&self) -> io::Result<()> {
-        match self {
-            StreamReadHalf::Tcp(s) => s.readable().await,
-            StreamReadHalf::Unix(s) => s.readable().await,
-        }
-    }
 }
 
 impl AsFd for StreamReadHalf {

@@ -23,7 +23,7 @@ use nix::fcntl::{FcntlArg, fcntl};
 use socket2::{Socket, Type};
 
 use super::ListenOptions;
-use crate::bind::BindAddr;
+use crate::listen::bind::BindAddr;
 
 /// The first descriptor systemd passes (`SD_LISTEN_FDS_START`).
 const LISTEN_FDS_START: RawFd = 3;
@@ -164,11 +164,11 @@ mod tests {
     use std::process::{Command, Stdio};
     use std::time::Duration;
 
-    use crate::listener::{ListenOptions, Listener};
+    use crate::listen::listener::{ListenOptions, Listener};
 
     /// Set in the child process: what `Listener::bind` should find (`host:port`, or `none`).
     const CHILD_ENV: &str = "CHEROOT_TEST_SYSTEMD_CHILD";
-    const TEST_NAME: &str = "listener::systemd::tests::activation_end_to_end";
+    const TEST_NAME: &str = "listen::listener::systemd::tests::activation_end_to_end";
 
     /// Runs this test binary again as a socket-activated child: the listening socket as fd 3,
     /// `LISTEN_PID` set by the shell to its own pid, which `exec` keeps.

@@ -8,8 +8,8 @@ use std::os::fd::AsFd;
 
 use tokio::io::Interest;
 
-use crate::file_region::FileRegion;
-use crate::listener::StreamWriteHalf;
+use crate::exchange::file_region::FileRegion;
+use crate::listen::listener::StreamWriteHalf;
 
 /// At most this much per sendfile(2) call, so one large file does not starve the other
 /// connections of this I/O thread.

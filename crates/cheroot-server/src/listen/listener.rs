@@ -14,10 +14,11 @@ use std::task::{Context, Poll};
 
 use tokio::net::{TcpListener, UnixListener};
 
-use crate::bind::BindAddr;
+use crate::listen::bind::BindAddr;
 
 pub use listening_socket::ListeningSocket;
-pub use stream::{PeerAddr, Stream, StreamReadHalf, StreamWriteHalf};
+pub use stream::PeerAddr;
+pub(crate) use stream::{Stream, StreamWriteHalf};
 
 /// How a listening socket is set up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +55,7 @@ impl ListenOptions {
 ///
 /// Every socket it owns, and every connection it accepts, has `FD_CLOEXEC` set, so a child
 /// process never inherits them.
-pub struct Listener {
+pub(crate) struct Listener {
     kind: Kind,
     bind_addr: BindAddr,
     nodelay: bool,
@@ -87,7 +88,7 @@ impl Listener {
     /// - `InvalidInput` for `reuse_port` with port 0 or a UNIX address, or no runtime;
     /// - otherwise the bind or listen error. When no address could be bound, the message is
     ///   cheroot's `No socket could be created -- (addr: err) ...`, naming each address tried.
-    pub fn bind(addr: &BindAddr, opts: &ListenOptions) -> io::Result<Listener> {
+    pub(crate) fn bind(addr: &BindAddr, opts: &ListenOptions) -> io::Result<Listener> {
         ensure_runtime()?;
         Listener::register(ListeningSocket::bind(addr, opts)?, opts)
     }
@@ -98,7 +99,7 @@ impl Listener {
     /// # Errors
     ///
     /// The descriptor cannot be duplicated or set up, or there is no runtime.
-    pub fn from_listening_socket(
+    pub(crate) fn from_listening_socket(
         socket: &ListeningSocket,
         opts: &ListenOptions,
     ) -> io::Result<Listener> {
@@ -124,12 +125,13 @@ impl Listener {
 
     /// The address really listened on: the requested one with port 0 replaced by the port the
     /// kernel chose; for an activated socket, the socket's own address.
-    pub fn local_bind_addr(&self) -> BindAddr {
+    pub(crate) fn local_bind_addr(&self) -> BindAddr {
         self.bind_addr.clone()
     }
 
     /// Whether this socket came from systemd socket activation.
-    pub fn is_activated(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_activated(&self) -> bool {
         self.activated
     }
 
@@ -140,7 +142,7 @@ impl Listener {
     ///
     /// The `accept()` error (e.g. `EMFILE`, or an aborted connection); the listener stays
     /// usable.
-    pub async fn accept(&self) -> io::Result<(Stream, PeerAddr)> {
+    pub(crate) async fn accept(&self) -> io::Result<(Stream, PeerAddr)> {
         std::future::poll_fn(|cx| self.poll_accept(cx)).await
     }
 
@@ -149,7 +151,7 @@ impl Listener {
     /// # Errors
     ///
     /// As [`accept`](Self::accept).
-    pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(Stream, PeerAddr)>> {
+    pub(crate) fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(Stream, PeerAddr)>> {
         match &self.kind {
             Kind::Tcp(l) => l.poll_accept(cx).map_ok(|(s, peer)| {
                 if self.nodelay {

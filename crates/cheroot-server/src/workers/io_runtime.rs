@@ -64,7 +64,7 @@ impl IoRuntime {
             .name(THREAD_NAME.to_owned())
             .spawn(move || {
                 // The one core is shared with the worker pool's threads: see `sched.rs`.
-                crate::sched::use_batch_scheduling();
+                crate::workers::sched::use_batch_scheduling();
                 // Spawned tasks run while this thread is inside `block_on`.
                 match runtime.block_on(stopped) {
                     Ok(Some(grace)) => runtime.shutdown_timeout(grace),

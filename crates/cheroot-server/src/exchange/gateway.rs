@@ -3,8 +3,8 @@
 use std::error::Error as StdError;
 use std::fmt;
 
-use crate::request::Request;
-use crate::response::Response;
+use crate::exchange::request::Request;
+use crate::exchange::response::Response;
 
 /// An application answering requests, as cheroot's `Gateway` subclasses do.
 ///
@@ -121,8 +121,8 @@ impl From<std::io::Error> for GatewayError {
     }
 }
 
-impl From<crate::response::HeaderError> for GatewayError {
-    fn from(err: crate::response::HeaderError) -> Self {
+impl From<crate::exchange::response::HeaderError> for GatewayError {
+    fn from(err: crate::exchange::response::HeaderError) -> Self {
         Self::new(err)
     }
 }

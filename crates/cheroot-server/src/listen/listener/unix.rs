@@ -11,7 +11,7 @@ use nix::sys::stat::{Mode, fchmod};
 use socket2::{Domain, SockAddr, Socket, Type};
 
 use super::{ListenOptions, no_socket_error};
-use crate::bind::BindAddr;
+use crate::listen::bind::BindAddr;
 
 /// Binds a UNIX path or abstract address; a nonblocking, listening socket.
 pub(super) fn bind(

@@ -7,7 +7,7 @@ use std::os::fd::{AsFd, BorrowedFd};
 use socket2::Socket;
 
 use super::{ListenOptions, systemd, tcp, unix};
-use crate::bind::BindAddr;
+use crate::listen::bind::BindAddr;
 
 /// A bound, listening socket not tied to any tokio runtime.
 ///
@@ -24,12 +24,12 @@ pub struct ListeningSocket {
 }
 
 impl ListeningSocket {
-    /// Binds `addr` as [`Listener::bind`](super::Listener::bind) does (adopting the socket
+    /// Binds `addr` as [`HttpServer::prepare`](crate::HttpServer::prepare) does (adopting the socket
     /// systemd passed, if any), without a runtime.
     ///
     /// # Errors
     ///
-    /// As `Listener::bind`: the bind or listen error, with cheroot's "No socket could be
+    /// As `prepare`: the bind or listen error, with cheroot's "No socket could be
     /// created" message when no address could be bound.
     pub fn bind(addr: &BindAddr, opts: &ListenOptions) -> io::Result<ListeningSocket> {
         if let Some(socket) = systemd::take_activated_socket()? {

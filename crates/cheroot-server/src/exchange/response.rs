@@ -1,17 +1,21 @@
 //! The response a gateway writes: status, validated headers and body, framed by the server
 //! (head assembly, chunking, `Content-Length` accounting) and sent to the connection.
 
-use std::cell::RefCell;
 use std::fmt;
 use std::io;
-use std::sync::Arc;
 
-use crate::clock;
-use crate::file_region::FileRegion;
-use crate::handoff::EventSender;
-use crate::server_state::ServerState;
+use crate::exchange::file_region::FileRegion;
+use crate::exchange::outcome::{Failure, Outcome};
+use crate::workers::handoff::{Ended, Event, EventSender};
 use bytes::{BufMut, Bytes, BytesMut};
-use cheroot_wire::{ResponseFraming, response_framing};
+use cheroot_wire::{
+    HeaderLine, HeaderLines, KnownHeader, ParseError, ResponseFraming, ResponseHead,
+    response_framing,
+};
+
+mod context;
+
+pub(crate) use context::{ResponseCtx, ResponseEnv};
 
 /// Below this size a `Bytes` body piece is copied next to the head rather than queued alone.
 const COPY_THRESHOLD: usize = 4096;
@@ -21,9 +25,6 @@ const FILE_COPY_PIECE: usize = 64 * 1024;
 
 /// A buffered response (see [`Response::set_buffered`]) sends its bytes once this many are held.
 const BUFFER_LIMIT: usize = 64 * 1024;
-
-/// How many response messages may wait between a worker and the connection task.
-pub(crate) const EVENT_CHANNEL_CAPACITY: usize = 8;
 
 /// cheroot's message for a body longer than the declared `Content-Length` (before headers).
 pub(crate) const OVERFLOW_MESSAGE: &str =
@@ -35,68 +36,6 @@ pub(crate) trait OutBuf: Send {
     fn buffer_mut(&mut self) -> &mut BytesMut;
     /// Queues a large piece without copying it.
     fn push_bytes(&mut self, data: Bytes);
-}
-
-/// A message from a worker thread to the connection task.
-#[allow(
-    clippy::large_enum_variant,
-    reason = "never stored in bulk: the channel keeps `End`, the large one, in a slot of its own"
-)]
-#[derive(Debug)]
-pub(crate) enum Event {
-    /// Bytes to send, already framed.
-    Data(Bytes),
-    /// A file region to send as it is (its framing went in the `Data` before it), with
-    /// sendfile(2).
-    File(FileRegion),
-    /// The gateway returned; nothing follows.
-    End(Ended),
-}
-
-/// What a worker hands back when its gateway returned.
-#[derive(Debug)]
-pub(crate) struct Ended {
-    pub(crate) outcome: Outcome,
-    /// The last bytes of the response (often the whole of a small one: one message, one
-    /// wake-up of the connection task), in the buffer the connection lent the worker.
-    pub(crate) last: BytesMut,
-    /// The request head, back to be dropped where it was allocated. Memory allocated by one
-    /// thread and freed by another is slow with malloc's per-thread caches and arenas, and
-    /// the connection task and the workers would otherwise trade every request's buffers.
-    pub(crate) head: Option<cheroot_wire::RequestHead>,
-}
-
-/// How a response ended, for the connection task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Outcome {
-    /// Whether any byte of the response was handed to the connection.
-    pub(crate) head_sent: bool,
-    pub(crate) status: u16,
-    /// Body bytes sent (after framing decisions: discarded HEAD bytes are not counted).
-    pub(crate) body_bytes: u64,
-    /// Whether the connection may serve another request after this response.
-    pub(crate) keep_alive: bool,
-    pub(crate) failure: Option<Failure>,
-}
-
-/// Why a gateway call did not produce a whole response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Failure {
-    /// The gateway returned an error or panicked.
-    Gateway,
-    /// The gateway wrote more than its `Content-Length` before any header was sent.
-    Overflow,
-}
-
-/// The facts about the request a response needs, fixed before the gateway runs.
-#[derive(Debug)]
-pub(crate) struct ResponseCtx {
-    pub(crate) method: http::Method,
-    /// The response protocol: the lower of the request's version and the server's.
-    pub(crate) version: http::Version,
-    /// Whether the request asked to keep the connection (see `conn::keepalive`).
-    pub(crate) wants_keep_alive: bool,
-    pub(crate) shared: Arc<ServerState>,
 }
 
 /// Where a response's bytes go: straight into the connection's write buffer (a gateway run
@@ -131,12 +70,12 @@ pub struct Response<'a> {
     output: ResponseOutput<'a>,
     status: u16,
     reason: String,
-    /// The gateway's header lines, already rendered as `name: value\r\n`.
-    headers: BytesMut,
+    /// The gateway's header lines, checked and rendered as they are added.
+    headers: HeaderLines,
     content_length: Option<u64>,
-    /// Where the gateway's `Content-Length` line sits in `headers`, to leave it out of
-    /// responses that must not carry one (1xx, 204).
-    content_length_line: Option<(usize, usize)>,
+    /// The gateway's `Content-Length` line in `headers`, to leave it out of responses that
+    /// must not carry one (1xx, 204).
+    content_length_line: Option<HeaderLine>,
     has_date: bool,
     has_server: bool,
     has_connection: bool,
@@ -175,15 +114,14 @@ impl<'a> Response<'a> {
     pub(crate) fn with_scratch(
         ctx: &'a ResponseCtx,
         output: ResponseOutput<'a>,
-        mut scratch: BytesMut,
+        scratch: BytesMut,
     ) -> Self {
-        scratch.clear();
         Self {
             ctx,
             output,
             status: 200,
             reason: String::new(),
-            headers: scratch,
+            headers: HeaderLines::from_buffer(scratch),
             content_length: None,
             content_length_line: None,
             has_date: false,
@@ -203,9 +141,7 @@ impl<'a> Response<'a> {
 
     /// Gives back the header scratch buffer.
     pub(crate) fn into_scratch(self) -> BytesMut {
-        let mut scratch = self.headers;
-        scratch.clear();
-        scratch
+        self.headers.into_buffer()
     }
 
     /// Sets the status code and reason phrase (default `200 OK`; an empty reason is replaced
@@ -249,34 +185,37 @@ impl<'a> Response<'a> {
         if self.headers_sent {
             return Err(HeaderError(HeaderErrorKind::AlreadySent));
         }
-        let known = KnownName::of(name);
-        if known == KnownName::Other && !cheroot_wire::is_token(name) {
-            return Err(HeaderError(HeaderErrorKind::Name));
-        }
-        if !cheroot_wire::is_field_value(value) {
-            return Err(HeaderError(HeaderErrorKind::Value));
-        }
+        // Checked (name, then value) and written in one step; a line the server must not
+        // keep is taken out again below.
+        let line = self.headers.push(name, value).map_err(|err| {
+            HeaderError(if err == ParseError::BAD_RESPONSE_HEADER_NAME {
+                HeaderErrorKind::Name
+            } else {
+                HeaderErrorKind::Value
+            })
+        })?;
         let value = trim(value);
-        match known {
-            KnownName::ContentLength => {
-                let len = parse_length(value).ok_or(HeaderError(HeaderErrorKind::ContentLength))?;
-                match self.content_length {
-                    Some(old) if old != len => {
-                        return Err(HeaderError(HeaderErrorKind::ContentLength));
+        match line.known() {
+            KnownHeader::ContentLength => {
+                let declared = cheroot_wire::parse_content_length(value);
+                match (declared, self.content_length) {
+                    (Some(len), None) => {
+                        self.content_length = Some(len);
+                        self.content_length_line = Some(line);
                     }
                     // The same length again: one line is enough.
-                    Some(_) => return Ok(()),
-                    None => {}
+                    (Some(len), Some(old)) if len == old => self.headers.remove(line),
+                    _ => {
+                        self.headers.remove(line);
+                        return Err(HeaderError(HeaderErrorKind::ContentLength));
+                    }
                 }
-                self.content_length = Some(len);
-                let start = self.headers.len();
-                let end = start + name.len() + value.len() + 4;
-                self.content_length_line = Some((start, end));
             }
-            KnownName::TransferEncoding => return Ok(()),
-            KnownName::Date => self.has_date = true,
-            KnownName::Server => self.has_server = true,
-            KnownName::Connection => {
+            // The server frames the body itself.
+            KnownHeader::TransferEncoding => self.headers.remove(line),
+            KnownHeader::Date => self.has_date = true,
+            KnownHeader::Server => self.has_server = true,
+            KnownHeader::Connection => {
                 self.has_connection = true;
                 if value
                     .split(|&b| b == b',')
@@ -285,13 +224,8 @@ impl<'a> Response<'a> {
                     self.app_close = true;
                 }
             }
-            KnownName::ContentType | KnownName::Other => {}
+            _ => {}
         }
-        self.headers.reserve(name.len() + value.len() + 4);
-        self.headers.put_slice(name);
-        self.headers.put_slice(b": ");
-        self.headers.put_slice(value);
-        self.headers.put_slice(b"\r\n");
         Ok(())
     }
 
@@ -394,9 +328,7 @@ impl<'a> Response<'a> {
                 if len == 0 {
                     return Ok(());
                 }
-                let out = self.out();
-                put_hex(out, len);
-                out.put_slice(b"\r\n");
+                cheroot_wire::encode_chunk_size(self.out(), len);
             }
             ResponseFraming::CloseDelimited => {}
         }
@@ -410,7 +342,7 @@ impl<'a> Response<'a> {
             }
         }
         if self.framing == ResponseFraming::Chunked {
-            self.out().put_slice(b"\r\n");
+            cheroot_wire::encode_chunk_end(self.out());
         }
         result
     }
@@ -490,11 +422,9 @@ impl<'a> Response<'a> {
             }
             ResponseFraming::Chunked => {
                 if len > 0 {
-                    let out = self.out();
-                    put_hex(out, len);
-                    out.put_slice(b"\r\n");
+                    cheroot_wire::encode_chunk_size(self.out(), len);
                     self.emit(piece);
-                    self.out().put_slice(b"\r\n");
+                    cheroot_wire::encode_chunk_end(self.out());
                     self.written += len;
                 }
                 Ok(())
@@ -554,7 +484,7 @@ impl<'a> Response<'a> {
             }
         }
         match self.framing {
-            ResponseFraming::Chunked if !self.broken => self.out().put_slice(b"0\r\n\r\n"),
+            ResponseFraming::Chunked if !self.broken => cheroot_wire::encode_last_chunk(self.out()),
             ResponseFraming::Length(declared) if self.written < declared => {
                 tracing::warn!(
                     "Response body shorter than its Content-Length ({} of {declared} bytes); \
@@ -606,101 +536,65 @@ impl<'a> Response<'a> {
 
     /// Decides framing and keep-alive, and writes the head into the output.
     fn start(&mut self) -> io::Result<()> {
-        if !(100..=999).contains(&self.status) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "Invalid status code",
-            ));
-        }
-        if !cheroot_wire::is_field_value(self.reason.as_bytes()) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "Invalid reason phrase",
-            ));
-        }
         let ctx = self.ctx;
-        let version = ctx.version;
-        self.framing = response_framing(&ctx.method, version, self.status, self.content_length);
-        self.keep_alive = ctx.wants_keep_alive
-            && !self.app_close
-            && self.status != 413
-            && self.framing != ResponseFraming::CloseDelimited
-            && ctx.shared.can_keep_alive();
-        self.headers_sent = true;
-
-        let protocol = ctx.shared.config.protocol.as_str();
+        let env = &*ctx.env;
         let status = self.status;
-        let chunked = self.framing == ResponseFraming::Chunked;
-        let keep_alive = self.keep_alive;
-        let (has_connection, has_date, has_server) =
-            (self.has_connection, self.has_date, self.has_server);
-        let content_length_line = self.content_length_line;
-        let mut headers = std::mem::take(&mut self.headers);
-        let reason = std::mem::take(&mut self.reason);
-        let out = self.out();
-        out.reserve(128 + headers.len());
-        out.put_slice(protocol.as_bytes());
-        if status == 200 && reason.is_empty() {
-            // The usual status line in one piece.
-            out.put_slice(b" 200 OK\r\n");
+        let version = ctx.version;
+        let framing = response_framing(&ctx.method, version, status, self.content_length);
+        let reason = if self.reason.is_empty() {
+            cheroot_wire::canonical_reason(status)
         } else {
-            out.put_u8(b' ');
-            put_decimal(out, u64::from(status));
-            out.put_u8(b' ');
-            if reason.is_empty() {
-                out.put_slice(cheroot_wire::canonical_reason(status).as_bytes());
-            } else {
-                out.put_slice(reason.as_bytes());
-            }
-            out.put_slice(b"\r\n");
-        }
-        match content_length_line {
+            &self.reason
+        };
+        let out = output_buffer(&mut self.output);
+        out.reserve(128 + self.headers.len());
+        // Checks the status code and the reason phrase; nothing is written if they fail.
+        let mut head =
+            ResponseHead::new(out, env.protocol().as_str(), status, reason).map_err(|_| {
+                let what = if (100..=999).contains(&status) {
+                    "Invalid reason phrase"
+                } else {
+                    "Invalid status code"
+                };
+                io::Error::new(io::ErrorKind::InvalidInput, what)
+            })?;
+        let keep_alive = ctx.wants_keep_alive
+            && !self.app_close
+            && status != 413
+            && framing != ResponseFraming::CloseDelimited
+            && env.can_keep_alive();
+        if let Some(line) = self.content_length_line {
             // RFC 9110 §8.6: no Content-Length in a 1xx or 204 response.
-            Some((start, end)) if status < 200 || status == 204 => {
-                out.put_slice(&headers[..start]);
-                out.put_slice(&headers[end..]);
+            if status < 200 || status == 204 {
+                self.headers.remove(line);
             }
-            _ => out.put_slice(&headers),
         }
-        if chunked {
-            out.put_slice(b"Transfer-Encoding: chunked\r\n");
+        head.lines(&self.headers);
+        if framing == ResponseFraming::Chunked {
+            head.chunked();
         }
-        if !has_connection {
+        if !self.has_connection {
             if version == http::Version::HTTP_11 {
                 if !keep_alive {
-                    out.put_slice(b"Connection: close\r\n");
+                    head.connection_close();
                 }
             } else if keep_alive {
-                out.put_slice(b"Connection: Keep-Alive\r\n");
-                out.put_slice(b"Keep-Alive: timeout=");
-                put_decimal(out, ctx.shared.live.timeout_secs());
-                out.put_slice(b"\r\n");
+                head.keep_alive(env.keep_alive_timeout_secs());
             }
         }
-        let now = ctx.shared.clock.now_secs();
-        let server_name = &ctx.shared.config.server_name;
-        if !has_date && !has_server {
-            put_usual_tail(out, now, server_name);
-        } else {
-            if !has_date {
-                put_date(out, now);
-            }
-            if !has_server {
-                put_server(out, server_name);
-            }
-            out.put_slice(b"\r\n");
-        }
-        self.reason = reason;
-        headers.clear();
-        self.headers = headers;
+        head.finish_with_date_and_server(
+            (!self.has_date).then(|| env.now_secs()),
+            (!self.has_server).then(|| env.server_name()),
+        );
+        self.framing = framing;
+        self.keep_alive = keep_alive;
+        self.headers_sent = true;
+        self.headers.clear();
         Ok(())
     }
 
     fn out(&mut self) -> &mut BytesMut {
-        match &mut self.output {
-            ResponseOutput::Inline(buf) => buf.buffer_mut(),
-            ResponseOutput::Channel { pending, .. } => pending,
-        }
+        output_buffer(&mut self.output)
     }
 
     fn emit(&mut self, piece: Piece<'_>) {
@@ -781,89 +675,13 @@ impl Piece<'_> {
     }
 }
 
-/// Appends the `Date` line for `now` (seconds since the epoch).
-fn put_date(out: &mut BytesMut, now: u64) {
-    out.put_slice(b"Date: ");
-    clock::write_http_date(out, now);
-    out.put_slice(b"\r\n");
-}
-
-/// Appends the `Server` line.
-fn put_server(out: &mut BytesMut, server_name: &str) {
-    out.put_slice(b"Server: ");
-    out.put_slice(server_name.as_bytes());
-    out.put_slice(b"\r\n");
-}
-
-/// The end of a head whose gateway set neither `Date` nor `Server`, as last built on this
-/// thread: the two lines and the empty line, for one second and one server name.
-struct UsualTail {
-    now: u64,
-    server_name: String,
-    bytes: BytesMut,
-}
-
-thread_local! {
-    static USUAL_TAIL: RefCell<UsualTail> = RefCell::new(UsualTail {
-        now: u64::MAX,
-        server_name: String::new(),
-        bytes: BytesMut::new(),
-    });
-}
-
-/// Appends `Date`, `Server` and the empty line that ends the head: one copy of a piece built
-/// once a second, instead of seven small ones per response.
-fn put_usual_tail(out: &mut BytesMut, now: u64, server_name: &str) {
-    USUAL_TAIL.with(|cell| {
-        let mut tail = cell.borrow_mut();
-        if tail.now != now || tail.server_name != server_name {
-            let UsualTail {
-                now: at,
-                server_name: name,
-                bytes,
-            } = &mut *tail;
-            *at = now;
-            name.clear();
-            name.push_str(server_name);
-            bytes.clear();
-            put_date(bytes, now);
-            put_server(bytes, server_name);
-            bytes.put_slice(b"\r\n");
-        }
-        out.put_slice(&tail.bytes);
-    });
-}
-
-/// Appends `n` in decimal without allocating.
-fn put_decimal(out: &mut BytesMut, n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+/// The buffer small pieces of a response go into: the connection's write buffer (inline), or
+/// the worker's pending bytes (pooled).
+fn output_buffer<'b>(output: &'b mut ResponseOutput<'_>) -> &'b mut BytesMut {
+    match output {
+        ResponseOutput::Inline(buf) => buf.buffer_mut(),
+        ResponseOutput::Channel { pending, .. } => pending,
     }
-    out.put_slice(&digits[i..]);
-}
-
-/// Appends `n` in lower-case hexadecimal (a chunk size) without allocating.
-fn put_hex(out: &mut BytesMut, n: u64) {
-    let mut digits = [0u8; 16];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b"0123456789abcdef"[(n & 0xf) as usize];
-        n >>= 4;
-        if n == 0 {
-            break;
-        }
-    }
-    out.put_slice(&digits[i..]);
 }
 
 fn gone() -> io::Error {
@@ -872,57 +690,6 @@ fn gone() -> io::Error {
 
 fn trim(value: &[u8]) -> &[u8] {
     value.trim_ascii()
-}
-
-/// A `Content-Length` value: one or more ASCII digits, at most `u64::MAX`.
-fn parse_length(value: &[u8]) -> Option<u64> {
-    if value.is_empty() {
-        return None;
-    }
-    value.iter().try_fold(0u64, |n, &b| {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
-    })
-}
-
-/// The header names [`Response::add_header`] acts on, and `Content-Type`, the most common
-/// other one: all of them tokens, so a name found here needs no byte-by-byte check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KnownName {
-    ContentLength,
-    TransferEncoding,
-    Date,
-    Server,
-    Connection,
-    ContentType,
-    Other,
-}
-
-impl KnownName {
-    /// Which known name `name` is, ASCII case-insensitively; one comparison, picked by length,
-    /// and a plain one first for the usual spelling.
-    fn of(name: &[u8]) -> Self {
-        let (known, usual, lower): (Self, &[u8], &[u8]) = match name.len() {
-            4 => (Self::Date, b"Date", b"date"),
-            6 => (Self::Server, b"Server", b"server"),
-            10 => (Self::Connection, b"Connection", b"connection"),
-            12 => (Self::ContentType, b"Content-Type", b"content-type"),
-            14 => (Self::ContentLength, b"Content-Length", b"content-length"),
-            17 => (
-                Self::TransferEncoding,
-                b"Transfer-Encoding",
-                b"transfer-encoding",
-            ),
-            _ => return Self::Other,
-        };
-        if name == usual || name.eq_ignore_ascii_case(lower) {
-            known
-        } else {
-            Self::Other
-        }
-    }
 }
 
 /// A header the gateway tried to add was refused.
@@ -961,68 +728,3 @@ impl fmt::Display for HeaderError {
 }
 
 impl std::error::Error for HeaderError {}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn content_length_values() {
-        let cases: &[(&[u8], Option<u64>)] = &[
-            (b"0", Some(0)),
-            (b"12", Some(12)),
-            (b"007", Some(7)),
-            (b"18446744073709551615", Some(u64::MAX)),
-            (b"18446744073709551616", None),
-            (b"99999999999999999999", None),
-            (b"", None),
-            (b"1 2", None),
-            (b"+1", None),
-            (b"-1", None),
-            (b"0x10", None),
-            (b"\xd9\xa1", None),
-        ];
-        for (value, expected) in cases {
-            assert_eq!(parse_length(value), *expected, "{value:?}");
-        }
-    }
-
-    #[test]
-    fn usual_tail_follows_the_second_and_the_name() {
-        // (now, server name) in an order that hits the cache and misses it both ways.
-        for (now, name) in [(0, "A"), (0, "A"), (0, "Bb"), (86_400, "Bb"), (0, "A")] {
-            let mut got = BytesMut::new();
-            put_usual_tail(&mut got, now, name);
-            let mut expected = BytesMut::new();
-            put_date(&mut expected, now);
-            put_server(&mut expected, name);
-            expected.put_slice(b"\r\n");
-            assert_eq!(got, expected, "{now} {name}");
-        }
-    }
-
-    #[test]
-    fn known_names_ignore_case_and_nothing_else() {
-        let cases: &[(&[u8], KnownName)] = &[
-            (b"Content-Length", KnownName::ContentLength),
-            (b"content-LENGTH", KnownName::ContentLength),
-            (b"Transfer-Encoding", KnownName::TransferEncoding),
-            (b"DATE", KnownName::Date),
-            (b"server", KnownName::Server),
-            (b"Connection", KnownName::Connection),
-            (b"Content-Type", KnownName::ContentType),
-            (b"Content-Lengths", KnownName::Other),
-            (b"Content Length", KnownName::Other),
-            (b"Dat\xc5", KnownName::Other),
-            (b"X-Date", KnownName::Other),
-            (b"", KnownName::Other),
-        ];
-        for (name, expected) in cases {
-            assert_eq!(KnownName::of(name), *expected, "{name:?}");
-            // Every known name is a valid one: skipping the byte check changes nothing.
-            if *expected != KnownName::Other {
-                assert!(cheroot_wire::is_token(name));
-            }
-        }
-    }
-}

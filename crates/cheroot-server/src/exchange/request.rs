@@ -5,8 +5,8 @@ use std::io::{self, Read};
 use bytes::Bytes;
 use cheroot_wire::{Headers, RequestHead, RequestTarget};
 
-use crate::conn_info::ConnInfo;
-use crate::request_body::RequestBody;
+use crate::exchange::conn_info::ConnInfo;
+use crate::exchange::request_body::RequestBody;
 
 /// A request handed to [`Gateway::respond`](crate::Gateway::respond).
 ///

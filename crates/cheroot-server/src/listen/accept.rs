@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::conn::serve_connection;
-use crate::conn_info::ConnInfo;
-use crate::listener::{Listener, PeerAddr, Stream};
+use crate::exchange::conn_info::ConnInfo;
+use crate::listen::listener::{Listener, PeerAddr, Stream};
 use crate::server_state::ServerState;
 use crate::shutdown::stopped;
 

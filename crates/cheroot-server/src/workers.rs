@@ -1,0 +1,11 @@
+//! The worker threads that run blocking gateways, and how they meet the I/O runtime: the
+//! [`pool`] itself, the [`handoff`] channel a worker answers through, [`wake_batch`] (a burst of
+//! worker wake-ups crosses into the runtime once), [`sched`] (`SCHED_BATCH` on one core), the
+//! I/O runtime ([`io_runtime`]) and the default thread cap ([`thread_limit`]).
+
+pub(crate) mod handoff;
+pub(crate) mod io_runtime;
+pub(crate) mod pool;
+pub(crate) mod sched;
+pub(crate) mod thread_limit;
+pub(crate) mod wake_batch;
