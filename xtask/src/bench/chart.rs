@@ -1,6 +1,8 @@
 //! The benchmark's picture: one horizontal bar per scenario and gateway, cheroot-rs's
 //! requests/s over hyper's, with the 1.0 line (parity) marked, as a self-contained SVG that
-//! docs/benchmarks.md and the README show.
+//! docs/benchmarks.md and the README show. The scale is logarithmic and bars start at parity
+//! (right: faster than hyper, left: slower), so 0.5x and 2x look as far from even and a 7x
+//! bar does not squash the others.
 
 use std::fmt::Write as _;
 
@@ -21,10 +23,17 @@ const BOTTOM: f64 = 36.0;
 
 /// The chart for `bars`, titled `title` (one line, escaped here).
 pub(crate) fn svg(title: &str, bars: &[Bar]) -> String {
-    // The scale ends past the largest ratio and never before 1.5, so the parity line always
-    // shows with room on both sides.
-    let max = bars.iter().map(|b| b.ratio).fold(1.5_f64, f64::max) * 1.05;
-    let x = |ratio: f64| LABEL_WIDTH + ratio / max * PLOT_WIDTH;
+    // The scale covers every ratio with a margin, and at least 0.5x to 2x.
+    let lo = bars
+        .iter()
+        .map(|b| b.ratio)
+        .fold(0.5_f64, f64::min)
+        .max(0.01)
+        / 1.1;
+    let hi = bars.iter().map(|b| b.ratio).fold(2.0_f64, f64::max) * 1.1;
+    let x = |ratio: f64| {
+        LABEL_WIDTH + (ratio.max(lo).log2() - lo.log2()) / (hi.log2() - lo.log2()) * PLOT_WIDTH
+    };
     let width = LABEL_WIDTH + PLOT_WIDTH + RIGHT_MARGIN;
     let plot_height = bars.len() as f64 * (BAR_HEIGHT + BAR_GAP);
     let height = TOP + plot_height + BOTTOM;
@@ -32,7 +41,7 @@ pub(crate) fn svg(title: &str, bars: &[Bar]) -> String {
     let _ = writeln!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" \
-         viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"sans-serif\" font-size=\"12\">"
+         viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">"
     );
     let _ = writeln!(out, "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
     let _ = writeln!(
@@ -41,8 +50,10 @@ pub(crate) fn svg(title: &str, bars: &[Bar]) -> String {
         LABEL_WIDTH,
         escape(title)
     );
+    let parity = x(1.0);
     for (i, bar) in bars.iter().enumerate() {
         let y = TOP + i as f64 * (BAR_HEIGHT + BAR_GAP);
+        let end = x(bar.ratio);
         let colour = if bar.ratio >= 1.0 {
             "#2a7ab0"
         } else {
@@ -57,19 +68,19 @@ pub(crate) fn svg(title: &str, bars: &[Bar]) -> String {
         );
         let _ = writeln!(
             out,
-            "<rect x=\"{LABEL_WIDTH:.0}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{BAR_HEIGHT:.0}\" \
+            "<rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{BAR_HEIGHT:.0}\" \
              fill=\"{colour}\"/>",
-            (x(bar.ratio) - LABEL_WIDTH).max(0.0)
+            parity.min(end),
+            (end - parity).abs()
         );
         let _ = writeln!(
             out,
             "<text x=\"{:.1}\" y=\"{:.1}\">{:.2}x</text>",
-            x(bar.ratio) + 4.0,
+            parity.max(end) + 4.0,
             y + BAR_HEIGHT * 0.75,
             bar.ratio
         );
     }
-    let parity = x(1.0);
     let axis_y = TOP + plot_height;
     let _ = writeln!(
         out,
@@ -84,7 +95,7 @@ pub(crate) fn svg(title: &str, bars: &[Bar]) -> String {
     );
     let _ = writeln!(
         out,
-        "<text x=\"{:.0}\" y=\"{:.1}\" fill=\"#555\">cheroot-rs requests/s over hyper's, same run</text>",
+        "<text x=\"{:.0}\" y=\"{:.1}\" fill=\"#555\">cheroot-rs requests/s over hyper's, same run (log scale)</text>",
         LABEL_WIDTH,
         axis_y + 30.0
     );
@@ -141,17 +152,28 @@ mod tests {
     }
 
     #[test]
-    fn bars_are_proportional_and_parity_sits_at_one() {
+    fn bars_grow_from_parity_on_a_log_scale() {
         let chart = svg("t", &bars());
-        let width_of = |ratio: f64| {
-            let max = 6.47 * 1.05;
-            ratio / max * PLOT_WIDTH
-        };
-        assert!(
-            chart.contains(&format!("width=\"{:.1}\"", width_of(1.47))),
-            "{chart}"
-        );
-        let parity = LABEL_WIDTH + width_of(1.0);
+        let lo = 0.5_f64 / 1.1;
+        let hi = 6.47_f64 * 1.1;
+        let x =
+            |r: f64| LABEL_WIDTH + (r.log2() - lo.log2()) / (hi.log2() - lo.log2()) * PLOT_WIDTH;
+        let parity = x(1.0);
         assert!(chart.contains(&format!("x1=\"{parity:.1}\"")), "{chart}");
+        // Faster: from parity to the right; slower: ending at parity, from the left.
+        let faster = format!(
+            "<rect x=\"{parity:.1}\" y=\"40.0\" width=\"{:.1}\"",
+            x(1.47) - parity
+        );
+        assert!(chart.contains(&faster), "{faster} missing from {chart}");
+        let slower = format!(
+            "<rect x=\"{:.1}\" y=\"64.0\" width=\"{:.1}\"",
+            x(0.88),
+            parity - x(0.88)
+        );
+        assert!(chart.contains(&slower), "{slower} missing from {chart}");
+        // 2x and 0.5x sit as far from parity.
+        assert!(((x(2.0) - parity) - (parity - x(0.5))).abs() < 1e-9);
     }
 }
+
