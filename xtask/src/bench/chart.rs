@@ -176,4 +176,3 @@ mod tests {
         assert!(((x(2.0) - parity) - (parity - x(0.5))).abs() < 1e-9);
     }
 }
-
