@@ -160,6 +160,11 @@ impl<'a> Response<'a> {
         }
     }
 
+    /// [`set_status`](Self::set_status) with a typed status: its code and standard reason.
+    pub fn set_status_code(&mut self, status: http::StatusCode) {
+        self.set_status(status.as_u16(), status.canonical_reason().unwrap_or(""));
+    }
+
     /// The status code set so far.
     pub fn status(&self) -> u16 {
         self.status
@@ -227,6 +232,21 @@ impl<'a> Response<'a> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// [`add_header`](Self::add_header) with a typed name and value (`http`'s, re-exported as
+    /// `cheroot::http`): the same rules apply (a `Content-Length` sets the length, and so on).
+    ///
+    /// # Errors
+    ///
+    /// As `add_header` (a typed value cannot hold a control byte, but a `Content-Length` that is
+    /// not a number, or headers already sent, are still errors).
+    pub fn add_typed_header(
+        &mut self,
+        name: &http::header::HeaderName,
+        value: &http::HeaderValue,
+    ) -> Result<(), HeaderError> {
+        self.add_header(name.as_str(), value.as_bytes())
     }
 
     /// Holds body bytes back until the gateway returns (or 64 KiB accumulate) instead of

@@ -241,3 +241,28 @@ fn a_closure_serves_as_the_gateway() {
         .expect("a response");
     assert_eq!((resp.status, resp.body_text().as_str()), (200, "PUT /a/b"));
 }
+
+// The typed setters beside the string ones: `http`'s status and header types, same rules.
+#[test]
+fn typed_status_and_headers() {
+    use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+
+    let gateway = cheroot_server::gateway_fn(|_req, resp| {
+        resp.set_status_code(http::StatusCode::CREATED);
+        resp.add_typed_header(&CONTENT_TYPE, &HeaderValue::from_static("application/json"))?;
+        resp.add_typed_header(&CONTENT_LENGTH, &HeaderValue::from_static("2"))?;
+        // A typed value is still held to the server's rules: a second, different length.
+        let refused = resp.add_typed_header(&CONTENT_LENGTH, &HeaderValue::from_static("3"));
+        assert!(refused.is_err());
+        resp.write(b"{}")?;
+        Ok(())
+    });
+    let server = start(gateway, test_config());
+    let resp = connect(&server)
+        .request("GET", "/", &[("Host", "test")], b"")
+        .expect("a response");
+    assert_eq!(resp.status_line(), "HTTP/1.1 201 Created");
+    assert_eq!(resp.header("Content-Type"), Some("application/json"));
+    assert_eq!(resp.header_all("Content-Length"), ["2"]);
+    assert_eq!(resp.body_text(), "{}");
+}
