@@ -11,8 +11,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use cheroot::BindAddr;
+use cheroot::server::AccessLogFormat;
 use clap::Parser;
 
+use crate::access_log::AccessLogDest;
 use crate::app_spec::AppSpec;
 use crate::options::{
     ClientVerify, DEFAULT_BIND, LogFilter, LogFormat, MAX_WORKERS, Options, TlsBackend, TlsOptions,
@@ -239,10 +241,22 @@ pub(crate) struct Cli {
     #[arg(long, verbatim_doc_comment)]
     peercreds_resolve: bool,
 
-    /// Write one Common Log Format line per request to stderr (whatever
-    /// --log-level and RUST_LOG say)
-    #[arg(long, verbatim_doc_comment)]
-    access_log: bool,
+    /// Write one line per request to FILE (appended to, and reopened on
+    /// SIGUSR1 for logrotate), or to stdout with -, whatever --log-level
+    /// and RUST_LOG say; requests the server refuses are logged too
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true, verbatim_doc_comment,
+        value_parser = |v: &str| AccessLogDest::parse(v))]
+    access_log: Option<AccessLogDest>,
+
+    /// How the access log's lines are written: common (Common Log
+    /// Format), combined (with Referer, User-Agent and the request's
+    /// duration in microseconds) or json (one object per line)
+    ///
+    /// [default: common]
+    // No clap default: given without --access-log it is refused (see `into_options`).
+    #[arg(long, value_name = "FORMAT", allow_hyphen_values = true, verbatim_doc_comment,
+        value_parser = access_log_format)]
+    access_log_format: Option<AccessLogFormat>,
 
     /// Which messages are written to stderr: the most verbose level
     /// (error, warn, info, debug or trace), or filter directives as in
@@ -278,6 +292,9 @@ impl Cli {
     /// values were checked as they were parsed).
     pub(crate) fn into_options(self) -> Result<Options, String> {
         let app = AppSpec::parse(&self.app).map_err(|err| err.to_string())?;
+        if self.access_log_format.is_some() && self.access_log.is_none() {
+            return Err("--access-log-format needs --access-log FILE (or - for stdout)".to_owned());
+        }
         Ok(Options {
             bind: self.bind,
             chdir: self.chdir,
@@ -316,6 +333,7 @@ impl Cli {
             peercreds: self.peercreds,
             peercreds_resolve: self.peercreds_resolve,
             access_log: self.access_log,
+            access_log_format: self.access_log_format.unwrap_or_default(),
             log_level: self.log_level,
             log_format: self.log_format,
             app,
@@ -443,6 +461,15 @@ fn client_verify(v: &str) -> Result<ClientVerify, String> {
 }
 
 /// `--log-format`, in any case.
+fn access_log_format(v: &str) -> Result<AccessLogFormat, String> {
+    match v.to_ascii_lowercase().as_str() {
+        "common" => Ok(AccessLogFormat::Common),
+        "combined" => Ok(AccessLogFormat::Combined),
+        "json" => Ok(AccessLogFormat::Json),
+        _ => Err("expected common, combined or json".to_owned()),
+    }
+}
+
 fn log_format(v: &str) -> Result<LogFormat, String> {
     match v.to_ascii_lowercase().as_str() {
         "text" => Ok(LogFormat::Text),

@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod access_log;
 mod app_spec;
 mod args;
 mod builtin;
@@ -36,8 +37,11 @@ mod serve;
 mod signals;
 mod tls_setup;
 
+pub use access_log::AccessLogDest;
 pub use app_spec::{AppSpec, AppSpecError, BuiltinApp};
 pub use args::{Command, UsageError, parse_args};
+/// `--access-log-format`'s values.
+pub use cheroot::server::AccessLogFormat;
 /// What an [`AppLoader`] may override around the fork of each worker process.
 pub use cheroot_supervisor::{ForkHooks, Forked};
 pub use help::{command, help_text, version_text};

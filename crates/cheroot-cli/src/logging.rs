@@ -1,11 +1,13 @@
-//! The command's log on `tracing-subscriber`: everything to stderr, one line per event, as text
+//! The command's log on `tracing-subscriber`: messages to stderr, one line per event, as text
 //! or JSON, filtered by `--log-level` or `RUST_LOG`; the access log (`cheroot::access`) is on or
-//! off by `--access-log` alone.
+//! off by `--access-log` alone, and goes where that flag says, each line as the server wrote it
+//! (in `--access-log-format`).
 //!
 //! The subscriber starts no thread (the fmt layer writes each line to stderr itself, in one
 //! `write`), so the master stays single-threaded until it forks its workers.
 
 use std::io;
+use std::sync::Arc;
 
 use tracing::{Level, Subscriber};
 use tracing_subscriber::filter::{EnvFilter, Targets};
@@ -16,6 +18,7 @@ use tracing_subscriber::{Registry, fmt};
 
 use cheroot::server::ACCESS_LOG_TARGET;
 
+use crate::access_log::{AccessFile, AccessLogDest, AccessWriter};
 use crate::options::{LogFilter, LogFormat, Options};
 
 /// The filter when neither `--log-level` nor `RUST_LOG` says otherwise.
@@ -39,33 +42,47 @@ pub(crate) fn env_filter(directives: &str) -> Result<EnvFilter, String> {
         .map_err(|err| err.to_string())
 }
 
-/// Makes the command's subscriber the process-wide one (a second call leaves the first).
+/// Makes the command's subscriber the process-wide one (a second call leaves the first), and
+/// opens the access log's file, if it has one (returned, for reopening).
 ///
 /// # Errors
 ///
-/// A `RUST_LOG` that does not parse, as a usage error's message naming it (a `--log-level`
-/// value was checked when the command line was parsed).
-pub(crate) fn install(options: &Options) -> Result<(), String> {
+/// A `RUST_LOG` that does not parse, or an access log file that cannot be opened, as a usage
+/// error's message naming it (a `--log-level` value was checked when the command line was
+/// parsed).
+pub(crate) fn install(options: &Options) -> Result<Option<Arc<AccessFile>>, String> {
     let rust_log = std::env::var("RUST_LOG").ok();
     let (directives, source) = chosen_filter(options.log_level.as_ref(), rust_log);
     let filter = env_filter(&directives)
         .map_err(|err| format!("invalid value {directives:?} for {source}: {err}"))?;
-    let subscriber = subscriber(filter, options.log_format, options.access_log, io::stderr);
+    let (access, file) = match &options.access_log {
+        None => (None, None),
+        Some(AccessLogDest::Stdout) => (Some(AccessWriter::Stdout), None),
+        Some(AccessLogDest::File(path)) => {
+            let file = AccessFile::open(path).map_err(|err| {
+                format!("invalid value {:?} for --access-log: {err}", path.display())
+            })?;
+            let file = Arc::new(file);
+            (Some(AccessWriter::File(Arc::clone(&file))), Some(file))
+        }
+    };
+    let subscriber = subscriber(filter, options.log_format, access, io::stderr);
     // Fails only if a subscriber is already set (an embedder's), which then keeps serving.
     let _ = tracing::subscriber::set_global_default(subscriber);
-    Ok(())
+    Ok(file)
 }
 
-/// The subscriber: the messages `filter` lets through, and the access log when `access_log`
-/// is on, each written by `writer` in `format`.
-fn subscriber<W>(
+/// The subscriber: the messages `filter` lets through, written by `writer` in `format`, and
+/// the access log's lines, bare, by `access` when there is one.
+fn subscriber<W, A>(
     filter: EnvFilter,
     format: LogFormat,
-    access_log: bool,
+    access: Option<A>,
     writer: W,
 ) -> impl Subscriber + Send + Sync
 where
     W: for<'w> MakeWriter<'w> + Clone + Send + Sync + 'static,
+    A: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
     // The access log answers to --access-log only: RUST_LOG=debug must not switch it on,
     // and --log-level error must not switch it off.
@@ -77,28 +94,26 @@ where
     let messages = match format {
         LogFormat::Text => fmt::layer()
             .with_ansi(false)
-            .with_writer(writer.clone())
+            .with_writer(writer)
             .with_filter(filter)
             .boxed(),
-        LogFormat::Json => json_lines(writer.clone()).with_filter(filter).boxed(),
+        LogFormat::Json => json_lines(writer).with_filter(filter).boxed(),
     };
     let mut layers: Vec<Box<dyn Layer<Registry> + Send + Sync>> = vec![messages];
-    if access_log {
+    if let Some(access) = access {
         let only_access = Targets::new().with_target(ACCESS_LOG_TARGET, Level::INFO);
-        layers.push(match format {
-            // The bare Common Log Format line, as web servers write it.
-            LogFormat::Text => fmt::layer()
+        // The line as the server formatted it (Common, combined or a JSON object), nothing
+        // added: what log readers of each format expect.
+        layers.push(
+            fmt::layer()
                 .with_ansi(false)
                 .without_time()
                 .with_level(false)
                 .with_target(false)
-                .with_writer(writer)
+                .with_writer(access)
                 .with_filter(only_access)
                 .boxed(),
-            // An object like every other line, the CLF line as its message, so a log
-            // shipper reads stderr as one stream of JSON.
-            LogFormat::Json => json_lines(writer).with_filter(only_access).boxed(),
-        });
+        );
     }
     Registry::default().with(layers)
 }
@@ -150,11 +165,13 @@ mod tests {
         }
     }
 
-    /// What the events of `emit` write under `directives`, `format` and `access_log`.
+    /// What the events of `emit` write under `directives` and `format`, with the access log
+    /// on (to the same writer) when `access_log`.
     fn logged(directives: &str, format: LogFormat, access_log: bool, emit: fn()) -> String {
         let out = Captured::default();
         let filter = env_filter(directives).unwrap();
-        let subscriber = subscriber(filter, format, access_log, out.clone());
+        let access = access_log.then(|| out.clone());
+        let subscriber = subscriber(filter, format, access, out.clone());
         tracing::subscriber::with_default(subscriber, emit);
         out.text()
     }
@@ -214,9 +231,9 @@ mod tests {
 
     #[test]
     fn json_is_one_object_per_line() {
-        let out = logged("debug", LogFormat::Json, true, events);
+        let out = logged("debug", LogFormat::Json, false, events);
         let lines: Vec<&str> = out.lines().collect();
-        assert_eq!(lines.len(), 3, "{out}");
+        assert_eq!(lines.len(), 2, "{out}");
         for line in &lines {
             assert!(
                 line.starts_with("{\"timestamp\":\"") && line.ends_with('}'),
@@ -233,8 +250,14 @@ mod tests {
             "{out}"
         );
         assert!(lines[1].contains("\"level\":\"DEBUG\""), "{out}");
-        assert!(lines[2].contains("\"target\":\"cheroot::access\""), "{out}");
-        assert!(lines[2].contains("\\\"GET / HTTP/1.1\\\" 200 12"), "{out}");
+    }
+
+    #[test]
+    fn access_lines_stay_bare_whatever_the_log_format() {
+        // The server formats the line (Common, combined or JSON): the log adds nothing.
+        let clf = "127.0.0.1 - - [03/Dec/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 12";
+        let out = logged("error", LogFormat::Json, true, events);
+        assert_eq!(out, format!("{clf}\n"));
     }
 
     #[test]

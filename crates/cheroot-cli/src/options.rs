@@ -3,8 +3,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use cheroot::server::AccessLogFormat;
 use cheroot::{BindAddr, ServerConfig};
 
+use crate::access_log::AccessLogDest;
 use crate::app_spec::AppSpec;
 
 /// The most worker processes `--workers` takes (the supervisor's scoreboard size).
@@ -74,8 +76,10 @@ pub struct Options {
     pub peercreds: bool,
     /// `--peercreds-resolve`: resolve them to user and group names (implies `--peercreds`).
     pub peercreds_resolve: bool,
-    /// `--access-log`: one Common Log Format line per request on stderr.
-    pub access_log: bool,
+    /// `--access-log`: where one line per request is written (`None`: no access log).
+    pub access_log: Option<AccessLogDest>,
+    /// `--access-log-format`: how those lines are written.
+    pub access_log_format: AccessLogFormat,
     /// `--log-level`: which messages are written to stderr (`None`: not given, so `RUST_LOG`
     /// if it is set, else `info`).
     pub log_level: Option<LogFilter>,
@@ -120,7 +124,8 @@ impl Options {
             reuse_port: server.reuse_port,
             peercreds: server.peercreds_enabled,
             peercreds_resolve: server.peercreds_resolve_enabled,
-            access_log: false,
+            access_log: None,
+            access_log_format: AccessLogFormat::Common,
             log_level: None,
             log_format: LogFormat::Text,
             app,
@@ -158,7 +163,7 @@ impl Options {
             reuse_port: self.reuse_port,
             peercreds_enabled: self.peercreds || self.peercreds_resolve,
             peercreds_resolve_enabled: self.peercreds_resolve,
-            access_log: self.access_log,
+            access_log: self.access_log.as_ref().map(|_| self.access_log_format),
             ..ServerConfig::default()
         };
         if let Some(name) = &self.server_name {
@@ -291,12 +296,10 @@ impl LogFilter {
 /// How log lines are written (`--log-format`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum LogFormat {
-    /// `TIME LEVEL target: message`, and bare Common Log Format lines for the access log (the
-    /// default).
+    /// `TIME LEVEL target: message` (the default).
     #[default]
     Text,
-    /// One JSON object per line (`timestamp`, `level`, `message`, `target`), the access log
-    /// too.
+    /// One JSON object per line (`timestamp`, `level`, `message`, `target`).
     Json,
 }
 

@@ -25,10 +25,15 @@ pub(crate) fn serve(options: &Options, loader: &dyn AppLoader) -> u8 {
     // Before anything else, so a signal can never take its default action (killing the
     // process) while the server starts; the supervisor then takes the signals it handles.
     if let Err(err) = signals::block() {
-        return failure(&format!("cannot block SIGINT and SIGTERM: {err}"));
+        return failure(&format!("cannot block SIGINT, SIGTERM and SIGUSR1: {err}"));
     }
-    if let Err(message) = logging::install(options) {
-        return usage_error(&message);
+    let access_file = match logging::install(options) {
+        Ok(file) => file,
+        Err(message) => return usage_error(&message),
+    };
+    if let Some(file) = &access_file {
+        // Opened to check the flag; each worker opens its own (see `access_log.rs`).
+        file.close();
     }
 
     if let Some(dir) = &options.chdir {
@@ -89,6 +94,7 @@ pub(crate) fn serve(options: &Options, loader: &dyn AppLoader) -> u8 {
         preloaded,
         socket,
         stats_socket,
+        access_file,
     };
     let supervisor = Supervisor::new(SupervisorConfig {
         workers: options.worker_count(),

@@ -1,22 +1,23 @@
-//! SIGINT and SIGTERM in a worker process: blocked in every thread and taken by one thread
-//! with `sigwait`, which stops the server gracefully. A second signal changes nothing: the
-//! master kills a worker that does not stop in time (and a second signal to the master does
-//! it at once).
+//! SIGINT, SIGTERM and SIGUSR1 in a worker process: blocked in every thread and taken by one
+//! thread with `sigwait`. SIGINT and SIGTERM stop the server gracefully; a second one changes
+//! nothing (the master kills a worker that does not stop in time, and a second signal to the
+//! master does it at once). SIGUSR1, which the master forwards, reopens the access log.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI32, Ordering};
 
 use nix::sys::signal::{SigSet, Signal};
 
-/// The signals a worker stops on.
+/// The signals a worker acts on.
 fn handled() -> SigSet {
     let mut set = SigSet::empty();
     set.add(Signal::SIGINT);
     set.add(Signal::SIGTERM);
+    set.add(Signal::SIGUSR1);
     set
 }
 
-/// Blocks SIGINT and SIGTERM in the calling thread, and so in every thread it starts after
+/// Blocks SIGINT, SIGTERM and SIGUSR1 in the calling thread, and so in every thread it starts after
 /// (the mask is inherited, across fork too). Call it first, before any thread exists, so a
 /// signal can never take its default action (killing the process) while the server starts.
 ///
@@ -41,14 +42,18 @@ impl Received {
 /// What stops the server gracefully (blocking until it has stopped).
 pub(crate) type Stop = Arc<dyn Fn() + Send + Sync>;
 
-/// Starts the thread that waits for SIGINT or SIGTERM (they must already be blocked): the
-/// first one calls `stop`; later ones are noted in the debug log only (Ctrl-C in a terminal
-/// reaches the workers and the master, which then sends SIGTERM too).
+/// What reopens the log files (SIGUSR1).
+pub(crate) type Reopen = Arc<dyn Fn() + Send + Sync>;
+
+/// Starts the thread that waits for SIGINT, SIGTERM and SIGUSR1 (they must already be
+/// blocked): the first SIGINT or SIGTERM calls `stop`; later ones are noted in the debug log
+/// only (Ctrl-C in a terminal reaches the workers and the master, which then sends SIGTERM
+/// too). Each SIGUSR1 calls `reopen`.
 ///
 /// # Errors
 ///
 /// The thread could not be started.
-pub(crate) fn watch(stop: Stop) -> std::io::Result<Received> {
+pub(crate) fn watch(stop: Stop, reopen: Reopen) -> std::io::Result<Received> {
     let received = Received::default();
     let seen = received.clone();
     std::thread::Builder::new()
@@ -64,6 +69,10 @@ pub(crate) fn watch(stop: Stop) -> std::io::Result<Received> {
                         return;
                     }
                 };
+                if signal == Signal::SIGUSR1 {
+                    reopen();
+                    continue;
+                }
                 if stopping {
                     tracing::debug!("{signal} again: already stopping");
                     continue;

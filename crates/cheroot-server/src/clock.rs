@@ -1,5 +1,6 @@
 //! The server's clock: the current second for `Date` headers, cached by a ticker task (the
-//! text itself is cheroot-wire's `ResponseHead`), and the access log's Common Log Format time.
+//! text itself is cheroot-wire's `ResponseHead`), and the access log's times (Common Log
+//! Format and RFC 3339).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -22,7 +23,7 @@ fn imf_fixdate(secs: u64) -> String {
 }
 
 /// `10/Oct/2000:13:55:36 +0000` for `secs` since the epoch.
-fn clf_time(secs: u64) -> String {
+pub(crate) fn clf_time(secs: u64) -> String {
     let c = CivilTime::from_unix_seconds(secs);
     format!(
         "{:02}/{}/{}:{:02}:{:02}:{:02} +0000",
@@ -61,9 +62,20 @@ impl Clock {
     }
 }
 
-/// The current time in Common Log Format.
-pub(crate) fn clf_now() -> String {
-    clf_time(now_secs())
+/// `2000-10-10T13:55:36.042Z` for `time` (RFC 3339, UTC, milliseconds).
+pub(crate) fn rfc3339_millis(time: SystemTime) -> String {
+    let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let c = CivilTime::from_unix_seconds(since.as_secs());
+    format!(
+        "{}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        c.year,
+        c.month,
+        c.day,
+        c.hour,
+        c.minute,
+        c.second,
+        since.subsec_millis()
+    )
 }
 
 #[cfg(test)]
@@ -98,6 +110,8 @@ mod tests {
             assert_eq!(imf_fixdate(secs), imf);
             assert_eq!(clf_time(secs), clf);
         }
+        let leap_day = UNIX_EPOCH + Duration::from_millis(951_782_400_007);
+        assert_eq!(rfc3339_millis(leap_day), "2000-02-29T00:00:00.007Z");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use cheroot_tls::SslAdapter;
 
+use crate::exchange::access_log::AccessLogFormat;
 use crate::listen::bind::BindAddr;
 use crate::listen::listener::ListeningSocket;
 
@@ -137,9 +138,9 @@ pub struct ServerConfig {
     pub proxy_mode: bool,
     /// cheroot's `HTTPRequest.strict_mode` (default true; see `cheroot_wire::ParseOptions`).
     pub strict_mode: bool,
-    /// Emit one Common Log Format line per request on the `cheroot::access` tracing target
-    /// (default false: cheroot has no access log).
-    pub access_log: bool,
+    /// Emit one line per request, in this format, on the `cheroot::access` tracing target
+    /// (default none: cheroot has no access log).
+    pub access_log: Option<AccessLogFormat>,
     /// Count requests and bytes in the server's stats (cheroot `stats['Enabled']`, default
     /// false).
     pub stats_enabled: bool,
@@ -175,7 +176,7 @@ impl Default for ServerConfig {
             expect_continue: ExpectContinue::OnFirstRead,
             proxy_mode: false,
             strict_mode: true,
-            access_log: false,
+            access_log: None,
             stats_enabled: false,
             listening_socket: None,
         }

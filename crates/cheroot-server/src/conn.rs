@@ -30,7 +30,7 @@ use crate::conn::zero_copy::ZeroCopy;
 use tokio::sync::watch;
 
 use crate::config::ExpectContinue;
-use crate::exchange::access_log;
+use crate::exchange::access_log::{self, AccessEntry, Answered};
 use crate::exchange::conn_info::ConnInfo;
 use crate::exchange::outcome::{Failure, Outcome};
 use crate::exchange::response::{OVERFLOW_MESSAGE, OutBuf, ResponseCtx};
@@ -81,6 +81,7 @@ pub(crate) async fn serve_connection<R, W>(
         inline_ctx: None,
         blocking_gateway,
         pending: None,
+        access: None,
     };
     let ending = conn.run().await;
     conn.close(ending).await;
@@ -142,6 +143,9 @@ struct Conn<R, W> {
     /// Boxed: a head is over 200 bytes, and every connection, parked ones included, would
     /// carry the room for one.
     pending: Option<Box<Result<RequestHead, NoHead>>>,
+    /// The access log's entry for the request being served, when the log is on; boxed for
+    /// the same reason as `pending`.
+    access: Option<Box<AccessEntry>>,
 }
 
 impl<W: AsyncWrite + Unpin + Send> OutBuf for StreamWriter<W> {
@@ -177,10 +181,12 @@ where
                 Err(NoHead::Gone) => return Ending::Abort,
                 Err(NoHead::TimedOut) => {
                     // test_conn.py::test_HTTP11_Timeout: 408 with an empty body, then close.
+                    self.access = None;
                     self.simple_response(408, "", false);
                     return Ending::Clean;
                 }
                 Err(NoHead::Rejected(err)) => {
+                    self.access = None;
                     // Before the version is known cheroot names the close only on a head too
                     // large (its 413, our 431); a 414 goes without
                     // (docs/cheroot-reference.md#request-line-too-long).
@@ -240,12 +246,14 @@ where
         let started = self.stats_start();
         let config = &self.shared.config;
         let version = keepalive::response_version(head.version, config.protocol.version());
-        let request_line = config.access_log.then(|| access_log::request_line(head));
+        if config.access_log.is_some() {
+            self.access = Some(Box::new(AccessEntry::new(head)));
+        }
         let ctx = self.response_ctx(head, version);
         let dispatch = self.run_inline(head, &ctx, Bytes::new());
         self.inline_ctx = Some(ctx);
         // The body is done, so nothing is left to drain whatever `settle` says.
-        self.settle(dispatch, version, started, request_line, true)
+        self.settle(dispatch, version, started, true)
     }
 
     /// The response context of a request whose response speaks `version`: the one place one
@@ -278,6 +286,10 @@ where
         let _in_flight = shared.tracker.request();
         let config = &shared.config;
         let version = keepalive::response_version(head.version, config.protocol.version());
+        if config.access_log.is_some() {
+            // Before the checks below, whose refusals are logged too.
+            self.access = Some(Box::new(AccessEntry::new(&head)));
+        }
 
         let framing = match body_framing(head.version, head.headers()) {
             Ok(framing) => framing,
@@ -300,7 +312,6 @@ where
         }
         let mut body = BodyDecoder::new(framing, shared.live.max_request_body_size());
 
-        let request_line = config.access_log.then(|| access_log::request_line(&head));
         let ctx = self.response_ctx(&head, version);
         let inline = !self.blocking_gateway && body.is_small(INLINE_BODY_LIMIT);
         let mut expect = if !body.is_done() && keepalive::expects_continue(&head, version) {
@@ -348,7 +359,7 @@ where
             }
         };
 
-        let next = self.settle(dispatch, version, started, request_line, body.is_done());
+        let next = self.settle(dispatch, version, started, body.is_done());
         if next == Next::KeepAlive && expect == Continue::Withheld {
             // The gateway answered without the body the client is still holding back (RFC
             // 9110 10.1.1): whether it sends it now is up to the client, so the connection
@@ -378,7 +389,6 @@ where
         dispatch: Dispatch,
         version: http::Version,
         started: Option<(Instant, u64, u64)>,
-        request_line: Option<String>,
         body_done: bool,
     ) -> Next {
         let (outcome, body_error) = match dispatch {
@@ -416,8 +426,9 @@ where
                 }
             }
         }
-        if let Some(line) = request_line {
-            access_log::log(&self.info, &line, status, outcome.body_bytes);
+        // Unless `simple_response` above answered (and logged) for the gateway.
+        if self.access.is_some() {
+            self.log_access(status, outcome.body_bytes);
         }
         if let Some((at, read_before, written_before)) = started {
             let read = self.reader.bytes_read().saturating_sub(read_before) + self.head_len as u64;
@@ -453,10 +464,11 @@ where
     /// connection and meets an EOF (RFC 9112 section 9.6), so every answer to a parsed
     /// HTTP/1.1 request that ends the connection says so.
     fn simple_response(&mut self, status: u16, msg: &str, close: bool) {
-        let protocol = self.shared.config.protocol.as_str();
         if status >= 500 && !msg.is_empty() {
             tracing::error!("{} {}", status, msg);
         }
+        self.log_access(status, msg.len() as u64);
+        let protocol = self.shared.config.protocol.as_str();
         let date = HttpDate::from_unix_seconds(self.shared.response_env.now_secs());
         cheroot_wire::simple_response(
             self.writer.buffer_mut(),
@@ -466,6 +478,18 @@ where
             close,
             &date,
         );
+    }
+
+    /// Writes the access log's line for the request being served, once (the entry is
+    /// taken); without one (the server refused bytes that never made a request line) the
+    /// line says `-` for the request.
+    fn log_access(&mut self, status: u16, body_bytes: u64) {
+        let Some(format) = self.shared.config.access_log else {
+            return;
+        };
+        let entry = self.access.take();
+        let answered = Answered { status, body_bytes };
+        access_log::log(format, &self.info, entry.as_deref(), answered);
     }
 
     /// Writes everything pending, within `timeout`; false if the client is gone.

@@ -69,7 +69,7 @@ pub use config::{
     ConfigError, DEFAULT_BACKLOG, DEFAULT_SERVER_NAME, ExpectContinue, Protocol, ServerConfig,
 };
 pub use error::ServerError;
-pub use exchange::access_log::ACCESS_LOG_TARGET;
+pub use exchange::access_log::{ACCESS_LOG_TARGET, AccessLogFormat};
 pub use exchange::conn_info::ConnInfo;
 pub use exchange::file_region::FileRegion;
 pub use exchange::gateway::{Gateway, GatewayError};

@@ -199,8 +199,8 @@ impl HttpServer {
         set_peercreds_resolve_enabled: peercreds_resolve_enabled: bool;
         /// Sets the TLS adapter (`None`: plain HTTP).
         set_ssl_adapter: ssl_adapter: Option<std::sync::Arc<dyn cheroot_tls::SslAdapter>>;
-        /// Switches the Common Log Format access log on the `cheroot::access` target.
-        set_access_log: access_log: bool;
+        /// Sets the access log's format on the `cheroot::access` target (`None`: off).
+        set_access_log: access_log: Option<crate::AccessLogFormat>;
     }
 
     /// Sets `timeout`; a running server uses it from the next socket wait on.

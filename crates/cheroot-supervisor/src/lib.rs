@@ -5,7 +5,8 @@
 //!   ready, so a broken application never makes a fork loop); the log says how it ended.
 //! - SIGTERM or SIGINT stops every worker gracefully; SIGHUP starts a new generation of
 //!   workers and stops the old one only once every new worker is ready, so a reload refuses
-//!   no connection; SIGTTIN and SIGTTOU add and remove a worker.
+//!   no connection; SIGTTIN and SIGTTOU add and remove a worker; SIGUSR1 is passed on to every
+//!   worker (to reopen its log files).
 //! - A worker asks to be replaced after `max_requests` (its replacement starts first), and a
 //!   worker whose oldest request has run longer than `worker_timeout` is killed.
 //!

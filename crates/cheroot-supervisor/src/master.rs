@@ -105,9 +105,9 @@ impl Supervisor {
     /// each fork).
     ///
     /// Each worker process runs `worker` and exits with the status it returns; it must call
-    /// [`WorkerContext::set_ready`] once it serves, and stop gracefully on SIGTERM (SIGINT
-    /// and SIGTERM are blocked in it: wait for them with `sigwait`). `on_ready` runs once in
-    /// the master, when every first worker is ready.
+    /// [`WorkerContext::set_ready`] once it serves, and stop gracefully on SIGTERM (SIGINT,
+    /// SIGTERM and SIGUSR1 are blocked in it: wait for them with `sigwait`). `on_ready` runs
+    /// once in the master, when every first worker is ready.
     pub fn run(
         self,
         hooks: &dyn ForkHooks,
@@ -250,6 +250,15 @@ impl Master<'_> {
             Signal::SIGTTOU if self.stopping.is_none() => {
                 self.target = self.target.saturating_sub(1).max(1);
                 tracing::info!("SIGTTOU received: {} worker(s) wanted", self.target);
+            }
+            Signal::SIGUSR1 => {
+                // The master writes no log file of its own: the workers reopen theirs.
+                tracing::info!("SIGUSR1 received: the workers reopen their log files");
+                for worker in &self.workers {
+                    if let Err(err) = kill(worker.pid, Signal::SIGUSR1) {
+                        tracing::debug!("SIGUSR1 to worker {}: {err}", worker.number);
+                    }
+                }
             }
             _ => {}
         }

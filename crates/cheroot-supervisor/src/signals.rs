@@ -11,19 +11,20 @@ use nix::sys::signal::{SigSet, SigmaskHow, Signal, pthread_sigmask};
 use nix::sys::signalfd::{SfdFlags, SignalFd};
 
 /// Every signal the master acts on.
-const MASTER: [Signal; 7] = [
+const MASTER: [Signal; 8] = [
     Signal::SIGINT,
     Signal::SIGTERM,
     Signal::SIGQUIT,
     Signal::SIGHUP,
     Signal::SIGTTIN,
     Signal::SIGTTOU,
+    Signal::SIGUSR1,
     Signal::SIGCHLD,
 ];
 
 /// The signals a worker takes back after the fork: it waits for SIGCHLD like any process
-/// (an application's subprocesses), and SIGINT and SIGTERM stay blocked for the worker's own
-/// signal thread. SIGHUP, SIGQUIT, SIGTTIN and SIGTTOU stay blocked: they are the master's.
+/// (an application's subprocesses), and SIGINT, SIGTERM and SIGUSR1 stay blocked for the
+/// worker's own signal thread. SIGHUP, SIGQUIT, SIGTTIN and SIGTTOU stay blocked: they are the master's.
 const WORKER_UNBLOCKED: [Signal; 1] = [Signal::SIGCHLD];
 
 fn set_of(signals: &[Signal]) -> SigSet {

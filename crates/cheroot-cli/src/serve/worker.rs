@@ -14,6 +14,7 @@ use cheroot_supervisor::WorkerContext;
 
 use super::stats_page::StatsPage;
 use super::supervised_app::{StatsOnly, SupervisedApp};
+use crate::access_log::AccessFile;
 use crate::app_spec::AppSpec;
 use crate::builtin;
 use crate::options::Options;
@@ -35,6 +36,8 @@ pub(crate) struct WorkerPlan<'a> {
     pub(crate) socket: Option<Arc<ListeningSocket>>,
     /// The statistics page's own socket (`--stats-bind`).
     pub(crate) stats_socket: Option<Arc<ListeningSocket>>,
+    /// The access log's file (`--access-log FILE`), closed in the master.
+    pub(crate) access_file: Option<Arc<AccessFile>>,
 }
 
 /// Loads the application `options` names.
@@ -54,6 +57,13 @@ pub(crate) fn load_app(
 pub(crate) fn run(context: WorkerContext, plan: &WorkerPlan<'_>) -> u8 {
     let options = plan.options;
     let number = context.number();
+    if let Some(file) = &plan.access_file {
+        if let Err(err) = file.reopen() {
+            let path = file.path().display();
+            tracing::error!("worker {number}: cannot open --access-log {path}: {err}");
+            return 1;
+        }
+    }
     let mut config = options.server_config();
     if options.tls.requested() {
         match tls_adapter(&options.tls) {
@@ -120,13 +130,27 @@ pub(crate) fn run(context: WorkerContext, plan: &WorkerPlan<'_>) -> u8 {
     let stopping = Arc::clone(&server);
     let stop_stats = Mutex::new(stats_server.clone());
     let stop_publishing = Arc::clone(&publishing);
-    let received = match signals::watch(Arc::new(move || {
+    let stop: signals::Stop = Arc::new(move || {
         stop_publishing.store(false, Ordering::Relaxed);
         if let Some(stats) = stop_stats.lock().ok().and_then(|mut s| s.take()) {
             stats.stop();
         }
         stopping.stop();
-    })) {
+    });
+    let access_file = plan.access_file.clone();
+    let reopen: signals::Reopen = Arc::new(move || {
+        if let Some(file) = &access_file {
+            match file.reopen() {
+                Ok(()) => tracing::info!("worker {number} reopened {}", file.path().display()),
+                Err(err) => tracing::error!(
+                    "worker {number}: cannot reopen --access-log {}: {err}; still writing to \
+                     the file open before",
+                    file.path().display()
+                ),
+            }
+        }
+    });
+    let received = match signals::watch(stop, reopen) {
         Ok(received) => received,
         Err(err) => {
             server.stop();

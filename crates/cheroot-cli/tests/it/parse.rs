@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use cheroot::BindAddr;
 use cheroot_cli::{
-    AppSpec, BuiltinApp, ClientVerify, Command, LogFilter, LogFormat, LogLevel, Options,
-    TlsBackend, parse_args,
+    AccessLogDest, AccessLogFormat, AppSpec, BuiltinApp, ClientVerify, Command, LogFilter,
+    LogFormat, LogLevel, Options, TlsBackend, parse_args,
 };
 
 fn run(args: &[&str]) -> Options {
@@ -95,7 +95,7 @@ fn defaults_are_cheroots() {
     // Not given: RUST_LOG if set, else info (decided when the log is set up).
     assert_eq!(options.log_level, None);
     assert_eq!(options.log_format, LogFormat::Text);
-    assert!(!options.reuse_port && !options.peercreds && !options.access_log);
+    assert!(!options.reuse_port && !options.peercreds && options.access_log.is_none());
     assert!(!options.tls.requested());
     assert_eq!(options, Options::new(AppSpec::Builtin(BuiltinApp::Echo)));
 }
@@ -136,6 +136,9 @@ fn every_flag_is_stored() {
         "--reuse-port",
         "--peercreds-resolve",
         "--access-log",
+        "logs/access.log",
+        "--access-log-format",
+        "JSON",
         "--log-level",
         "DEBUG",
         "builtin:hello",
@@ -164,7 +167,11 @@ fn every_flag_is_stored() {
     assert_eq!(options.server_config().max_request_header_fields, 300);
     assert_eq!(options.max_body_size, 0);
     assert_eq!(options.keep_alive_limit, Some(4));
-    assert!(options.reuse_port && options.peercreds_resolve && options.access_log);
+    assert!(options.reuse_port && options.peercreds_resolve);
+    assert_eq!(
+        options.access_log,
+        Some(AccessLogDest::File(PathBuf::from("logs/access.log")))
+    );
     assert_eq!(options.log_level, Some(LogFilter::Level(LogLevel::Debug)));
     assert_eq!(options.app, AppSpec::Builtin(BuiltinApp::Hello));
 
@@ -175,7 +182,8 @@ fn every_flag_is_stored() {
     assert!(config.peercreds_enabled && config.peercreds_resolve_enabled);
     assert_eq!(config.keep_alive_conn_limit, Some(4));
     assert_eq!(config.max_request_body_size, 0);
-    assert!(config.access_log && config.reuse_port);
+    assert_eq!(config.access_log, Some(AccessLogFormat::Json));
+    assert!(config.reuse_port);
 }
 
 #[test]

@@ -67,6 +67,8 @@ pub(crate) struct Server {
     child: Child,
     addr: ServerAddr,
     printed: String,
+    /// What the server writes to stdout after the address line.
+    stdout: Collected,
     stderr: Collected,
 }
 
@@ -90,12 +92,13 @@ impl Server {
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
             let mut line = String::new();
-            let _ = tx.send(reader.read_line(&mut line).map(|_| line));
-            // Keep reading so the server never blocks on a full pipe.
-            let _ = std::io::copy(&mut reader, &mut std::io::sink());
+            let read = reader.read_line(&mut line).map(|_| line);
+            let _ = tx.send((read, reader));
         });
         let line = match rx.recv_timeout(WAIT) {
-            Ok(Ok(line)) if !line.is_empty() => line,
+            // The rest is kept (the access log may go to stdout), and read so the server
+            // never blocks on a full pipe.
+            Ok((Ok(line), rest)) if !line.is_empty() => (line, drain(rest)),
             other => {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -105,6 +108,7 @@ impl Server {
                 );
             }
         };
+        let (line, stdout) = line;
         let printed = line.trim_end().to_owned();
         let addr = printed
             .parse()
@@ -113,6 +117,7 @@ impl Server {
             child,
             addr,
             printed,
+            stdout,
             stderr,
         }
     }
@@ -135,6 +140,14 @@ impl Server {
     pub(crate) fn stop_with(self, signal: Signal) -> (ExitStatus, String) {
         kill(Pid::from_raw(self.pid()), signal).expect("the signal is delivered");
         self.wait_exit()
+    }
+
+    /// Sends `signal` and waits for the exit; returns the status and everything on stdout
+    /// after the address line.
+    pub(crate) fn stop_for_stdout(self, signal: Signal) -> (ExitStatus, String) {
+        let stdout = self.stdout.clone();
+        let (status, _) = self.stop_with(signal);
+        (status, stdout.take_all())
     }
 
     /// Waits for the exit (after a signal sent elsewhere); returns the status and stderr.

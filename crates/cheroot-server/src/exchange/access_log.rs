@@ -1,5 +1,13 @@
-//! The access log: one Common Log Format line per request on the `cheroot::access` tracing
-//! target (cheroot has none; CherryPy logs requests itself).
+//! The access log: one line per request on the `cheroot::access` tracing target, in the
+//! [`AccessLogFormat`] the server is set to (cheroot has none; CherryPy logs requests itself).
+//!
+//! Requests the server answers itself are logged like the ones a gateway answers: a head the
+//! parser refused (400, 414, 431), a head or body too slow (408), a body too large (413), an
+//! overloaded pool (503). A refusal before any request line was read logs `-` for it.
+
+mod line;
+
+use std::time::{Instant, SystemTime};
 
 use cheroot_wire::RequestHead;
 
@@ -8,64 +16,71 @@ use crate::exchange::conn_info::ConnInfo;
 /// The tracing target access lines are emitted on.
 pub const ACCESS_LOG_TARGET: &str = "cheroot::access";
 
-/// The quoted part of a CLF line: `GET /path?q HTTP/1.1`, non-printable bytes escaped.
-pub(crate) fn request_line(head: &RequestHead) -> String {
-    let version = if head.version == http::Version::HTTP_10 {
-        "HTTP/1.0"
-    } else {
-        "HTTP/1.1"
-    };
-    format!("{} {} {version}", head.method, escape(head.target().raw()))
+/// How each access log line is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AccessLogFormat {
+    /// Common Log Format, as web servers write it:
+    /// `127.0.0.1 - - [03/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 12`.
+    #[default]
+    Common,
+    /// The combined format (Common, then the quoted `Referer` and `User-Agent`), then how long
+    /// the request took in microseconds (Apache's `%D`).
+    Combined,
+    /// One JSON object per line: `time` (RFC 3339, UTC), `remote_addr`, `method`, `target`,
+    /// `protocol`, `status`, `bytes`, `duration_us`, `referer`, `user_agent`; request fields
+    /// are `null` when the server refused the request before reading them.
+    Json,
 }
 
-/// Emits `host - - [time] "request line" status bytes`.
-pub(crate) fn log(info: &ConnInfo, request_line: &str, status: u16, body_bytes: u64) {
-    let host = match info.remote() {
-        Some(addr) => addr.ip().to_string(),
-        None => "-".to_owned(),
-    };
-    let bytes = if body_bytes == 0 {
-        "-".to_owned()
-    } else {
-        body_bytes.to_string()
-    };
-    tracing::info!(
-        target: "cheroot::access",
-        "{host} - - [{}] \"{request_line}\" {status} {bytes}",
-        crate::clock::clf_now()
-    );
+/// What the log keeps of a request from the moment its head is parsed: only made when the
+/// access log is on.
+#[derive(Debug)]
+pub(crate) struct AccessEntry {
+    method: http::Method,
+    target: Vec<u8>,
+    version: http::Version,
+    referer: Option<Vec<u8>>,
+    user_agent: Option<Vec<u8>>,
+    started: Instant,
 }
 
-/// Escapes bytes a log line must not carry raw (quotes, backslashes, controls, non-ASCII).
-fn escape(raw: &[u8]) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for &b in raw {
-        match b {
-            b'"' | b'\\' => {
-                out.push('\\');
-                out.push(b as char);
-            }
-            0x21..=0x7e => out.push(b as char),
-            _ => out.push_str(&format!("\\x{b:02x}")),
+impl AccessEntry {
+    /// The entry of the request `head` starts, timed from now.
+    pub(crate) fn new(head: &RequestHead) -> Self {
+        let field = |name| head.headers().get(name).map(|value| value.into_owned());
+        AccessEntry {
+            method: head.method.clone(),
+            target: head.target().raw().to_vec(),
+            version: head.version,
+            referer: field("Referer"),
+            user_agent: field("User-Agent"),
+            started: Instant::now(),
         }
     }
-    out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// What one response to log was: its status and the bytes of its body.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Answered {
+    pub(crate) status: u16,
+    pub(crate) body_bytes: u64,
+}
 
-    #[test]
-    fn escapes_what_a_log_line_must_not_carry() {
-        let cases: [(&[u8], &str); 4] = [
-            (b"/plain?a=1", "/plain?a=1"),
-            (b"/q\"uote", "/q\\\"uote"),
-            (b"/\xd0\x96", "/\\xd0\\x96"),
-            (b"/a b", "/a\\x20b"),
-        ];
-        for (raw, want) in cases {
-            assert_eq!(escape(raw), want);
-        }
-    }
+/// Emits the line for a request answered as `answered`; `entry` is `None` when the server
+/// refused the connection's bytes before a request line could be read.
+pub(crate) fn log(
+    format: AccessLogFormat,
+    info: &ConnInfo,
+    entry: Option<&AccessEntry>,
+    answered: Answered,
+) {
+    let record = line::Record {
+        remote: info.remote(),
+        entry,
+        answered,
+        now: SystemTime::now(),
+        duration: entry.map(|entry| entry.started.elapsed()),
+    };
+    let line = line::format(format, &record);
+    tracing::info!(target: "cheroot::access", "{line}");
 }

@@ -3,7 +3,7 @@
 use std::sync::{Mutex, Once};
 use std::time::Duration;
 
-use cheroot_server::ServerConfig;
+use cheroot_server::{AccessLogFormat, ServerConfig};
 
 use super::apps::TestApp;
 use super::support::{connect, start, test_config, wait_until};
@@ -58,40 +58,132 @@ impl tracing::Subscriber for Capture {
     fn exit(&self, _: &tracing::span::Id) {}
 }
 
+/// The access lines that contain `needle`, waiting (bounded) until there are `count`.
+fn access_lines(needle: &str, count: usize) -> Vec<String> {
+    let matching = || -> Vec<String> {
+        let lines = LINES.lock().unwrap();
+        lines
+            .iter()
+            .filter(|l| l.contains(needle))
+            .cloned()
+            .collect()
+    };
+    wait_until(Duration::from_secs(5), || matching().len() >= count);
+    matching()
+}
+
 #[test]
-fn access_log_in_common_log_format() {
+fn access_log_in_each_format() {
     install_capture();
+    for (format, name) in [
+        (AccessLogFormat::Common, "common"),
+        (AccessLogFormat::Combined, "combined"),
+        (AccessLogFormat::Json, "json"),
+    ] {
+        let config = ServerConfig {
+            access_log: Some(format),
+            ..test_config()
+        };
+        let server = start(TestApp::new(false), config);
+        let mut client = connect(&server);
+        let target = format!("/query?format={name}");
+        let headers = [
+            ("Host", "test"),
+            ("Referer", "http://example.test/from"),
+            ("User-Agent", "probe/1.0 (\"quoted\")"),
+        ];
+        let response = client
+            .request("GET", &target, &headers, b"")
+            .expect("a response");
+        assert_eq!(response.status, 200);
+        let lines = access_lines(&target, 1);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        let line = &lines[0];
+        // The test app answers with the query string.
+        let bytes = response.body.len();
+        let clf = format!(" +0000] \"GET {target} HTTP/1.1\" 200 {bytes}");
+        match format {
+            AccessLogFormat::Common => {
+                // host - - [dd/Mon/yyyy:hh:mm:ss +0000] "GET /query?format=common HTTP/1.1" 200 10
+                assert!(line.starts_with("127.0.0.1 - - ["), "{line}");
+                assert!(line.ends_with(&clf), "{line}");
+            }
+            AccessLogFormat::Combined => {
+                let (head, micros) = line.rsplit_once(' ').expect("a duration");
+                let tail = "\"http://example.test/from\" \"probe/1.0 (\\\"quoted\\\")\"";
+                assert!(head.ends_with(&format!("{clf} {tail}")), "{line}");
+                let micros: u64 = micros.parse().expect("microseconds");
+                assert!(micros < 5_000_000, "{line}");
+            }
+            AccessLogFormat::Json => {
+                assert!(line.starts_with("{\"time\":\"20"), "{line}");
+                let fields = format!(
+                    "\"remote_addr\":\"127.0.0.1\",\"method\":\"GET\",\"target\":\"{target}\",\
+                     \"protocol\":\"HTTP/1.1\",\"status\":200,\"bytes\":{bytes},\"duration_us\":"
+                );
+                assert!(line.contains(&fields), "{line}");
+                assert!(
+                    line.ends_with(
+                        ",\"referer\":\"http://example.test/from\",\
+                         \"user_agent\":\"probe/1.0 (\\\"quoted\\\")\"}"
+                    ),
+                    "{line}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn requests_the_server_refuses_are_logged() {
+    install_capture();
+    // The one test whose server logs refusals as JSON: lines without a request carry no
+    // target to tell them apart by, and no other test writes JSON lines with a null method.
     let config = ServerConfig {
-        access_log: true,
+        access_log: Some(AccessLogFormat::Json),
+        max_request_body_size: 100,
+        max_request_header_size: 2048,
         ..test_config()
     };
     let server = start(TestApp::new(false), config);
-    let mut client = connect(&server);
-    assert_eq!(
-        client
-            .request("GET", "/query?logged=yes", &[("Host", "test")], b"")
-            .expect("a response")
-            .status,
-        200
+    let refused = |raw: &[u8]| {
+        let mut client = connect(&server);
+        client.send_raw(raw).expect("send");
+        client.read_response().expect("a response").status
+    };
+    // Refused before any request line was read: logged with nulls.
+    assert_eq!(refused(b"NOT A REQUEST\r\n\r\n"), 400);
+    let long_target = format!("GET /{} HTTP/1.1\r\nHost: t\r\n\r\n", "a".repeat(70_000));
+    assert_eq!(refused(long_target.as_bytes()), 414);
+    let big_head = format!(
+        "GET /big HTTP/1.1\r\nHost: t\r\nX-Big: {}\r\n\r\n",
+        "b".repeat(4096)
     );
-    assert!(wait_until(Duration::from_secs(5), || {
-        LINES
-            .lock()
-            .unwrap()
-            .iter()
-            .any(|l| l.contains("/query?logged=yes"))
-    }));
-    let lines = LINES.lock().unwrap();
-    let line = lines
-        .iter()
-        .find(|l| l.contains("/query?logged=yes"))
-        .expect("the line");
-    // host - - [dd/Mon/yyyy:hh:mm:ss +0000] "GET /query?logged=yes HTTP/1.1" 200 10
-    assert!(line.starts_with("127.0.0.1 - - ["), "{line}");
-    assert!(
-        line.contains(" +0000] \"GET /query?logged=yes HTTP/1.1\" 200 10"),
-        "{line}"
-    );
+    assert_eq!(refused(big_head.as_bytes()), 431);
+    // A connection that sends nothing: 408 once `timeout` (1 s) passes.
+    assert_eq!(refused(b""), 408);
+    // Refused after the head was read: logged with the request.
+    let too_large = b"POST /refuse-413 HTTP/1.1\r\nHost: t\r\nContent-Length: 101\r\n\r\n";
+    assert_eq!(refused(too_large), 413);
+    let bad_length = b"POST /refuse-400 HTTP/1.1\r\nHost: t\r\nContent-Length: x\r\n\r\n";
+    assert_eq!(refused(bad_length), 400);
+
+    for status in [400, 414, 431, 408] {
+        let needle =
+            format!("\"method\":null,\"target\":null,\"protocol\":null,\"status\":{status},");
+        let lines = access_lines(&needle, 1);
+        assert_eq!(lines.len(), 1, "{status}: {lines:?}");
+        assert!(lines[0].contains("\"duration_us\":null"), "{}", lines[0]);
+    }
+    for (target, status) in [("/refuse-413", 413), ("/refuse-400", 400)] {
+        let lines = access_lines(&format!("\"target\":\"{target}\""), 1);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(
+            lines[0].contains(&format!("\"method\":\"POST\",\"target\":\"{target}\",\"protocol\":\"HTTP/1.1\",\"status\":{status},")),
+            "{}",
+            lines[0]
+        );
+    }
 }
 
 #[test]
