@@ -249,11 +249,13 @@ impl fmt::Display for TlsAcceptError {
     }
 }
 
+/// `Display` already shows the alert or socket error, so `source()` goes on from *its*
+/// source: an error-chain printer says each cause once.
 impl std::error::Error for TlsAcceptError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.kind {
-            AcceptKind::Alert(alert) => Some(alert),
-            AcceptKind::Io(err) => Some(err),
+            AcceptKind::Alert(alert) => alert.source(),
+            AcceptKind::Io(err) => err.source(),
             _ => None,
         }
     }
@@ -288,6 +290,23 @@ mod tests {
         for err in [plain, timeout, eof, alert] {
             assert!(!err.to_string().contains('\n'), "{err}");
         }
+    }
+
+    #[test]
+    fn chains_say_each_cause_once() {
+        let chain = |err: &TlsAcceptError| {
+            let mut texts = vec![err.to_string()];
+            let mut next = std::error::Error::source(err);
+            while let Some(source) = next {
+                texts.push(source.to_string());
+                next = source.source();
+            }
+            texts
+        };
+        let reset = TlsAcceptError::io(io::Error::from_raw_os_error(104));
+        assert_eq!(chain(&reset).len(), 1, "{:?}", chain(&reset));
+        let alert = TlsAcceptError::alert("handshake failure");
+        assert_eq!(chain(&alert), ["fatal TLS error: handshake failure"]);
     }
 
     #[test]

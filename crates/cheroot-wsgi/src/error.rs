@@ -162,9 +162,12 @@ impl fmt::Display for AppError {
     }
 }
 
+/// Transparent: `Display` is the wrapped error's, so `source()` goes on from *its* source
+/// (the wrapped error itself is [`get_ref`](AppError::get_ref)); an error-chain printer says
+/// each cause once.
 impl StdError for AppError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(&*self.inner.source)
+        self.inner.source.source()
     }
 }
 
@@ -224,6 +227,31 @@ mod tests {
             AppError::write_before_start_response().to_string(),
             "WSGI write called before start_response."
         );
+    }
+
+    #[test]
+    fn chains_say_each_cause_once() {
+        #[derive(Debug)]
+        struct Loading(io::Error);
+        impl fmt::Display for Loading {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("loading the template failed")
+            }
+        }
+        impl StdError for Loading {
+            fn source(&self) -> Option<&(dyn StdError + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let err = AppError::new(Loading(io::Error::other("no such file")));
+        let mut chain = vec![err.to_string()];
+        let mut next = err.source();
+        while let Some(source) = next {
+            chain.push(source.to_string());
+            next = source.source();
+        }
+        assert_eq!(chain, ["loading the template failed", "no such file"]);
+        assert!(err.get_ref().is::<Loading>());
     }
 
     #[test]

@@ -119,8 +119,10 @@ impl Gateway for WsgiGateway {
         if let Some(body) = back.take() {
             *req.body() = body;
         }
-        // The server logs the error (cheroot logs the traceback at ERROR).
-        result.map_err(GatewayError::new)
+        // The server logs the error (cheroot logs the traceback at ERROR). It gets the error
+        // the `AppError` wraps, whose text the `AppError` shows: the server walks that error's
+        // chain to tell a client that went away from an application failure.
+        result.map_err(|err| GatewayError::new(err.into_inner()))
     }
 
     fn blocking(&self) -> bool {
