@@ -130,18 +130,9 @@ fn unix_seconds(time: SystemTime) -> u64 {
 /// Appends `raw` for a quoted CLF field: printable ASCII and spaces as they are, quotes and
 /// backslashes escaped with a backslash, any other byte as `\xNN` (Apache's rule).
 fn clf_escape(out: &mut String, raw: &[u8]) {
-    for &b in raw {
-        match b {
-            b'"' | b'\\' => {
-                out.push('\\');
-                out.push(b as char);
-            }
-            0x20..=0x7e => out.push(b as char),
-            _ => {
-                let _ = write!(out, "\\x{b:02x}");
-            }
-        }
-    }
+    escape_into(out, raw, |out, b| {
+        let _ = write!(out, "\\x{b:02x}");
+    });
 }
 
 /// Appends `raw` as a JSON string (`null` for `None`). Bytes are read as latin-1, the way a
@@ -153,6 +144,15 @@ fn json_string(out: &mut String, raw: Option<&[u8]>) {
         return;
     };
     out.push('"');
+    escape_into(out, raw, |out, b| {
+        let _ = write!(out, "\\u{b:04x}");
+    });
+    out.push('"');
+}
+
+/// The escaping both formats share: printable ASCII and spaces as they are, `"` and `\` after
+/// a backslash, any other byte as `other` writes it.
+fn escape_into(out: &mut String, raw: &[u8], other: fn(&mut String, u8)) {
     for &b in raw {
         match b {
             b'"' | b'\\' => {
@@ -160,12 +160,9 @@ fn json_string(out: &mut String, raw: Option<&[u8]>) {
                 out.push(b as char);
             }
             0x20..=0x7e => out.push(b as char),
-            _ => {
-                let _ = write!(out, "\\u{b:04x}");
-            }
+            _ => other(out, b),
         }
     }
-    out.push('"');
 }
 
 #[cfg(test)]
