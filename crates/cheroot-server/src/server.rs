@@ -1,7 +1,11 @@
 //! `HttpServer`: the lifecycle of one server (prepare, serve, stop, interrupt) around the
 //! runtime, listener, worker pool and connection tasks it owns.
 
+// The same server on its caller's runtime.
+mod current_runtime;
+
 use std::error::Error as StdError;
+use std::io;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -18,7 +22,7 @@ use crate::server_state::ServerState;
 use crate::shutdown::Tracker;
 use crate::stats::{ServerFigures, Stats, StatsSnapshot};
 use crate::workers::io_runtime::IoRuntime;
-use crate::workers::pool::{DEFAULT_IDLE_TIMEOUT, WorkerPool};
+use crate::workers::pool::{DEFAULT_IDLE_TIMEOUT, PoolError, WorkerPool};
 
 /// The interrupt a signal sets in [`HttpServer::safe_start`], which it turns into `Ok(())`.
 #[derive(Debug)]
@@ -78,6 +82,8 @@ struct Inner {
     stats: Arc<Stats>,
     state: Mutex<State>,
     changed: Condvar,
+    /// `changed` for async waiters (`start_on_current_runtime`): told when a stop finishes.
+    stopped: tokio::sync::Notify,
     interrupt: Mutex<Option<Box<dyn StdError + Send + Sync>>>,
 }
 
@@ -91,6 +97,13 @@ struct State {
     stopped_unserved: bool,
     /// Connections the last stop closed with work in flight, when `shutdown_timeout` ran out.
     cut_at_last_stop: usize,
+}
+
+impl State {
+    /// Whether the server is neither running nor being stopped.
+    fn is_stopped(&self) -> bool {
+        self.running.is_none() && !self.stopping
+    }
 }
 
 struct Running {
@@ -146,6 +159,7 @@ impl HttpServer {
                 stats: Arc::new(Stats::new()),
                 state: Mutex::new(State::default()),
                 changed: Condvar::new(),
+                stopped: tokio::sync::Notify::new(),
                 interrupt: Mutex::new(None),
             }),
         }
@@ -306,6 +320,19 @@ impl HttpServer {
     /// could be created -- ..."), a runtime or pool that cannot start, or a server already
     /// prepared.
     pub fn prepare(&self) -> Result<(), ServerError> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.prepare_on(|| IoRuntime::new(cores), WorkerPool::start)
+            .map(drop)
+    }
+
+    /// `prepare()` on the runtime `runtime` makes once the settings are checked;
+    /// `start_pool` starts the worker pool before the server is made ready (or does not:
+    /// then the caller starts it). Returns the running server's shared state.
+    fn prepare_on(
+        &self,
+        runtime: impl FnOnce() -> io::Result<IoRuntime>,
+        start_pool: impl FnOnce(&WorkerPool) -> Result<(), PoolError>,
+    ) -> Result<Arc<ServerState>, ServerError> {
         let mut state = lock(&self.inner.state);
         if state.running.is_some() || state.stopping {
             return Err(ServerError::already_prepared());
@@ -317,7 +344,7 @@ impl HttpServer {
         config.validate(&requested)?;
 
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let runtime = IoRuntime::new(cores)?;
+        let runtime = runtime()?;
         let options = ListenOptions {
             backlog: config.request_queue_size,
             nodelay: config.nodelay,
@@ -339,15 +366,21 @@ impl HttpServer {
             config.accepted_queue_size,
             DEFAULT_IDLE_TIMEOUT,
         )?;
-        // One core: the I/O thread and the workers take turns on it (see `sched.rs`).
-        pool.set_batch_scheduling(cores == 1);
-        pool.start()?;
+        // One core: the I/O thread and the workers take turns on it (see `sched.rs`); not on
+        // a runtime whose threads are the caller's.
+        pool.set_batch_scheduling(cores == 1 && !runtime.is_borrowed());
+        start_pool(&pool)?;
 
         self.inner.stats.set_enabled(config.stats_enabled);
         self.inner.stats.start_run();
         // `set_config` may have replaced what the live settings were set from.
         self.inner.live.load(&config);
-        let tracker = Arc::new(Tracker::new());
+        let tracker = if runtime.is_borrowed() {
+            Tracker::new().with_cut()
+        } else {
+            Tracker::new()
+        };
+        let tracker = Arc::new(tracker);
         tracker.set_ready(true);
         let shared = Arc::new(ServerState::new(
             config,
@@ -358,24 +391,15 @@ impl HttpServer {
             bind_addr,
             Arc::clone(&self.inner.live),
         ));
-        runtime.spawn(Arc::clone(&shared.wakes).dispatch());
-        // Keeps the Date cache current for as long as the runtime lives.
-        let ticking = Arc::downgrade(&shared);
-        runtime.spawn(async move {
-            while let Some(shared) = ticking.upgrade() {
-                shared.response_env.tick();
-                drop(shared);
-                tokio::time::sleep(crate::clock::TICK).await;
-            }
-        });
+        runtime.spawn(shared.housekeeping());
         state.running = Some(Running {
             runtime,
-            shared,
+            shared: Arc::clone(&shared),
             listener: Some(listener),
             accept: None,
         });
         self.inner.changed.notify_all();
-        Ok(())
+        Ok(shared)
     }
 
     /// Accepts and serves connections until `stop()`; blocks the calling thread.
@@ -385,30 +409,44 @@ impl HttpServer {
     /// The interrupt set by [`interrupt`](HttpServer::interrupt), or a lifecycle error if the
     /// server was not prepared.
     pub fn serve(&self) -> Result<(), ServerError> {
-        {
-            let mut state = lock(&self.inner.state);
-            let Some(running) = state.running.as_mut() else {
-                let stopped = std::mem::take(&mut state.stopped_unserved);
-                drop(state);
-                return match self.take_interrupt() {
-                    Some(err) => Err(err),
-                    None if stopped => Ok(()),
-                    None => Err(ServerError::not_prepared()),
-                };
-            };
-            if let Some(listener) = running.listener.take() {
-                let shared = Arc::clone(&running.shared);
-                running.accept = Some(running.runtime.spawn(accept_loop(listener, shared)));
-            }
-            // Wait until stop() has torn everything down.
-            while state.running.is_some() || state.stopping {
-                state = self
-                    .inner
-                    .changed
-                    .wait(state)
-                    .unwrap_or_else(PoisonError::into_inner);
-            }
+        if let Some(result) = self.start_accepting() {
+            return result;
         }
+        // Wait until stop() has torn everything down.
+        let mut state = lock(&self.inner.state);
+        while !state.is_stopped() {
+            state = self
+                .inner
+                .changed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        drop(state);
+        self.served()
+    }
+
+    /// Hands a prepared server's listener to the accept loop. `Some` is what serving returns
+    /// at once instead: the server is not prepared, or was stopped before it served.
+    fn start_accepting(&self) -> Option<Result<(), ServerError>> {
+        let mut state = lock(&self.inner.state);
+        let Some(running) = state.running.as_mut() else {
+            let stopped = std::mem::take(&mut state.stopped_unserved);
+            drop(state);
+            return Some(match self.take_interrupt() {
+                Some(err) => Err(err),
+                None if stopped => Ok(()),
+                None => Err(ServerError::not_prepared()),
+            });
+        };
+        if let Some(listener) = running.listener.take() {
+            let shared = Arc::clone(&running.shared);
+            running.accept = Some(running.runtime.spawn(accept_loop(listener, shared)));
+        }
+        None
+    }
+
+    /// What serving returns once the server has stopped: the interrupt, if one was set.
+    fn served(&self) -> Result<(), ServerError> {
         match self.take_interrupt() {
             Some(err) => Err(err),
             None => Ok(()),
@@ -573,7 +611,13 @@ impl HttpServer {
             }
         });
         // Dropping the runtime's tasks closes the remaining connections, which ends the
-        // channels their workers block on.
+        // channels their workers block on; on the caller's runtime, which is not ours to
+        // stop, each connection task watches the cut signal instead.
+        if shared.tracker.cut_connections() {
+            running
+                .runtime
+                .block_on(shared.tracker.wait_all_closed(ABORT_GRACE));
+        }
         running.runtime.shutdown_timeout(ABORT_GRACE);
         let report = shared
             .pool
@@ -593,6 +637,7 @@ impl HttpServer {
         state.cut_at_last_stop = cut;
         state.stopping = false;
         self.inner.changed.notify_all();
+        self.inner.stopped.notify_waiters();
     }
 }
 
@@ -602,6 +647,7 @@ impl Drop for Inner {
         let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
         if let Some(running) = state.running.take() {
             running.shared.tracker.signal_stop();
+            running.shared.tracker.cut_connections();
             running.runtime.shutdown_background();
             let _ = running.shared.pool.shutdown(Instant::now());
         }

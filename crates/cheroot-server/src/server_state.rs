@@ -1,6 +1,7 @@
 //! The state every connection task of one running server shares: settings, gateway, worker
 //! pool, stats and the stop bookkeeping.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use cheroot_wire::{Limits, ParseOptions};
@@ -87,6 +88,29 @@ impl ServerState {
             parse_options,
             live,
             wakes: Arc::new(WakeBatch::default()),
+        }
+    }
+
+    /// The task a running server keeps beside its connections: the ticker of the `Date`
+    /// clock and the dispatcher that wakes connection tasks for the workers (`wake_batch.rs`).
+    /// Spawn it once on the runtime the connections run on. It ends within a clock tick of
+    /// the state's last user, so it never outlives the server on a runtime the server does
+    /// not own.
+    pub(crate) fn housekeeping(self: &Arc<Self>) -> impl Future<Output = ()> + Send + 'static {
+        let dispatch = Arc::clone(&self.wakes).dispatch();
+        let ticking = Arc::downgrade(self);
+        let tick = async move {
+            while let Some(shared) = ticking.upgrade() {
+                shared.response_env.tick();
+                drop(shared);
+                tokio::time::sleep(crate::clock::TICK).await;
+            }
+        };
+        async move {
+            tokio::select! {
+                () = dispatch => {}
+                () = tick => {}
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Graceful-stop bookkeeping: the stop signal every connection watches, and counts of live and
 //! idle (parked) connections that `stop()` and the keep-alive limit read.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -20,6 +21,9 @@ pub(crate) struct Tracker {
     /// (the inline ones without a body finish without a pause, so a stop cannot cut them).
     in_flight: AtomicUsize,
     all_closed: Notify,
+    /// On a runtime the server does not own (see [`with_cut`](Self::with_cut)): flips to
+    /// true once `shutdown_timeout` has run out, and the connections still open end at once.
+    cut_tx: Option<watch::Sender<bool>>,
 }
 
 impl Tracker {
@@ -32,7 +36,32 @@ impl Tracker {
             idle: AtomicUsize::new(0),
             in_flight: AtomicUsize::new(0),
             all_closed: Notify::new(),
+            cut_tx: None,
         }
+    }
+
+    /// A tracker that can cut its connections, for a server on a runtime it does not own: a
+    /// runtime of its own cuts them by dropping their tasks, which this one cannot do. Off
+    /// otherwise, since a connection task that watches the signal pays for it at every poll.
+    pub(crate) fn with_cut(mut self) -> Self {
+        self.cut_tx = Some(watch::channel(false).0);
+        self
+    }
+
+    /// Ends every connection still open, if this tracker can (see [`with_cut`]); returns
+    /// whether it could.
+    ///
+    /// [`with_cut`]: Self::with_cut
+    pub(crate) fn cut_connections(&self) -> bool {
+        self.cut_tx
+            .as_ref()
+            .map(|tx| tx.send_replace(true))
+            .is_some()
+    }
+
+    /// A receiver for [`until_cut`], if this tracker can cut (see [`with_cut`](Self::with_cut)).
+    pub(crate) fn cut_signal(&self) -> Option<watch::Receiver<bool>> {
+        self.cut_tx.as_ref().map(watch::Sender::subscribe)
     }
 
     pub(crate) fn set_ready(&self, ready: bool) {
@@ -107,10 +136,25 @@ impl Tracker {
     }
 }
 
-/// Resolves once the stop signal is raised (at once if it already is).
+/// Resolves once the stop (or cut) signal is raised (at once if it already is).
 pub(crate) async fn stopped(rx: &mut watch::Receiver<bool>) {
     // An error means the server (the sender) is gone: that is a stop too.
     let _ = rx.wait_for(|stop| *stop).await;
+}
+
+/// Serves `connection` until it ends or the cut signal (if any: [`Tracker::cut_signal`]) is
+/// raised, which drops it and so closes its socket.
+pub(crate) async fn until_cut(
+    cut: Option<watch::Receiver<bool>>,
+    connection: impl Future<Output = ()>,
+) {
+    match cut {
+        None => connection.await,
+        Some(mut cut) => tokio::select! {
+            () = connection => {}
+            () = stopped(&mut cut) => {}
+        },
+    }
 }
 
 /// Holds one count of live connections.

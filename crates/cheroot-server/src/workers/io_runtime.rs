@@ -7,6 +7,9 @@
 //! looks at every few dozen polls. Connections that land there wait many rounds: with 500
 //! connections on one core p99 latency was ~15x the median (57 ms against hyper's 4 ms on the
 //! current-thread scheduler, whose one FIFO queue serves woken tasks in order).
+//!
+//! A third kind is the caller's own runtime (`HttpServer::start_on_current_runtime`): the server
+//! spawns on it but never shuts it down.
 
 use std::future::Future;
 use std::io;
@@ -37,6 +40,8 @@ enum Kind {
         stop: oneshot::Sender<StopOrder>,
         thread: ThreadHandle<()>,
     },
+    /// The runtime the server was started from, which is its caller's to stop.
+    Borrowed,
 }
 
 impl IoRuntime {
@@ -78,6 +83,30 @@ impl IoRuntime {
         })
     }
 
+    /// The runtime this is called from, borrowed: spawning works as on the others, stopping
+    /// does nothing.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` outside a tokio runtime.
+    pub(crate) fn current() -> io::Result<Self> {
+        let handle = Handle::try_current().map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a server on the current runtime must be started inside a tokio runtime",
+            )
+        })?;
+        Ok(Self {
+            handle,
+            kind: Kind::Borrowed,
+        })
+    }
+
+    /// Whether this is the caller's runtime rather than the server's own.
+    pub(crate) fn is_borrowed(&self) -> bool {
+        matches!(self.kind, Kind::Borrowed)
+    }
+
     /// Spawns a task on the runtime.
     pub(crate) fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
     where
@@ -96,8 +125,9 @@ impl IoRuntime {
     pub(crate) fn block_on<F: Future>(&self, future: F) -> F::Output {
         match &self.kind {
             Kind::Multi(runtime) => runtime.block_on(future),
-            // The runtime's own thread drives I/O and timers meanwhile.
-            Kind::Single { .. } => self.handle.block_on(future),
+            // The runtime's own thread drives I/O and timers meanwhile (a borrowed
+            // current-thread runtime: the caller's thread, awaiting the server).
+            Kind::Single { .. } | Kind::Borrowed => self.handle.block_on(future),
         }
     }
 
@@ -110,6 +140,7 @@ impl IoRuntime {
                     let _ = thread.join();
                 }
             }
+            Kind::Borrowed => {}
         }
     }
 
@@ -120,6 +151,7 @@ impl IoRuntime {
             Kind::Single { stop, .. } => {
                 let _ = stop.send(None);
             }
+            Kind::Borrowed => {}
         }
     }
 }
