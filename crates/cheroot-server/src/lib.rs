@@ -50,6 +50,8 @@ mod workers;
 mod exchange;
 // The connection driver: one task per connection, reading heads and bodies, keep-alive.
 mod conn;
+// Serving connections the caller accepted, on the caller's runtime.
+mod embed;
 
 // Running a server: settings, lifecycle, shared state, counters.
 mod clock;
@@ -68,6 +70,7 @@ pub use stats::{StatsSnapshot, WorkerSnapshot};
 pub use config::{
     ConfigError, DEFAULT_BACKLOG, DEFAULT_SERVER_NAME, ExpectContinue, Protocol, ServerConfig,
 };
+pub use embed::{ConnectionServer, serve_connection};
 pub use error::ServerError;
 pub use exchange::access_log::{ACCESS_LOG_TARGET, AccessLogFormat};
 pub use exchange::conn_info::ConnInfo;

@@ -1,6 +1,7 @@
 //! Sending a file region to a connection without copying it: sendfile(2) on plain TCP and
-//! UNIX sockets. A TLS connection must encrypt every byte, so it cannot; a worker then reads
-//! the file and writes it as ordinary body bytes (`Response::send_file`).
+//! UNIX sockets. A TLS connection must encrypt every byte, so it cannot, nor can a connection
+//! the server knows only as a byte stream (`ConnectionServer`); a worker then reads the file
+//! and writes it as ordinary body bytes (`Response::send_file`).
 
 use std::future::Future;
 use std::io;
@@ -71,6 +72,7 @@ impl ZeroCopy for StreamWriteHalf {
     }
 }
 
+/// A stream split by `tokio::io::split`: a TLS stream, or any stream an embedder hands over.
 impl<T> ZeroCopy for tokio::io::WriteHalf<T>
 where
     T: Send,
@@ -82,7 +84,7 @@ where
     async fn send_file(&mut self, _region: &FileRegion) -> io::Result<u64> {
         Err(io::Error::new(
             io::ErrorKind::Unsupported,
-            "a TLS connection cannot send a file without copying it",
+            "this connection cannot send a file without copying it",
         ))
     }
 }

@@ -5,6 +5,7 @@ use std::io;
 use std::os::fd::{AsFd, AsRawFd};
 
 use cheroot_peercreds::{ConnPeerCreds, environ_pairs};
+use cheroot_tls::{AsyncReadWrite, SslAdapter};
 use nix::errno::Errno;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +14,7 @@ use crate::conn::serve_connection;
 use crate::exchange::conn_info::ConnInfo;
 use crate::listen::listener::{Listener, PeerAddr, Stream};
 use crate::server_state::ServerState;
-use crate::shutdown::stopped;
+use crate::shutdown::{stopped, until_cut};
 
 /// Accepts until the stop signal; the listener closes when this returns.
 pub(crate) async fn accept_loop(listener: Listener, shared: Arc<ServerState>) {
@@ -45,10 +46,11 @@ pub(crate) async fn accept_loop(listener: Listener, shared: Arc<ServerState>) {
                 .with_raw_fd(stream.as_raw_fd())
                 .with_server_protocol(shared.config.protocol);
                 let guard = shared.tracker.connection();
+                let cut = shared.tracker.cut_signal();
                 let shared = Arc::clone(&shared);
                 tokio::spawn(async move {
                     let _guard = guard;
-                    start_connection(stream, info, shared).await;
+                    until_cut(cut, start_connection(stream, info, shared)).await;
                 });
             }
             Err(err) => {
@@ -86,24 +88,34 @@ async fn start_connection(stream: Stream, mut info: ConnInfo, shared: Arc<Server
             let (reader, writer) = stream.into_split();
             serve_connection(reader, writer, Arc::new(info), shared).await;
         }
-        Some(adapter) => match adapter
-            .accept(Box::new(stream), shared.live.timeout())
-            .await
-        {
-            Ok((tls, tls_env)) => {
-                env.extend(tls_env.into_pairs());
-                let info = info.with_url_scheme("https").with_extra_env(env);
-                let (reader, writer) = tokio::io::split(tls);
-                serve_connection(reader, writer, Arc::new(info), shared).await;
+        Some(adapter) => serve_tls(stream, Arc::clone(adapter), info, env, shared).await,
+    }
+}
+
+/// Completes the TLS handshake on `io` in the connection's task (the live `timeout` bounds
+/// it), then serves the connection with the TLS environ (after the pairs already in `env`)
+/// in its [`ConnInfo`].
+pub(crate) async fn serve_tls(
+    io: impl AsyncReadWrite,
+    adapter: Arc<dyn SslAdapter>,
+    info: ConnInfo,
+    mut env: Vec<(String, String)>,
+    shared: Arc<ServerState>,
+) {
+    match adapter.accept(Box::new(io), shared.live.timeout()).await {
+        Ok((tls, tls_env)) => {
+            env.extend(tls_env.into_pairs());
+            let info = info.with_url_scheme("https").with_extra_env(env);
+            let (reader, writer) = tokio::io::split(tls);
+            serve_connection(reader, writer, Arc::new(info), shared).await;
+        }
+        Err(err) => {
+            // A plain-HTTP request was already answered 400; a client that closed has
+            // nothing to hear. Anything else is one line, as cheroot's FatalSSLAlert.
+            if !(err.is_plain_http() || err.is_closed()) {
+                tracing::info!("TLS handshake with {} failed: {err}", info.remote_addr());
             }
-            Err(err) => {
-                // A plain-HTTP request was already answered 400; a client that closed has
-                // nothing to hear. Anything else is one line, as cheroot's FatalSSLAlert.
-                if !(err.is_plain_http() || err.is_closed()) {
-                    tracing::info!("TLS handshake with {} failed: {err}", info.remote_addr());
-                }
-            }
-        },
+        }
     }
 }
 
