@@ -7,6 +7,7 @@ mod it {
     pub(crate) mod support;
 
     mod body;
+    mod embed;
     mod errors;
     mod files;
     mod keepalive;
