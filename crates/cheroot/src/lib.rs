@@ -2,7 +2,10 @@
 //! re-exporting the layers below it under one flat surface.
 //!
 //! - [`HttpServer`] and the native [`Gateway`] trait (from `cheroot-server`): bind, serve,
-//!   stop gracefully.
+//!   stop gracefully; on a runtime of its own, or on yours
+//!   ([`HttpServer::start_on_current_runtime`]).
+//! - [`ConnectionServer`] and [`serve_connection`]: serve connections your own code accepted
+//!   (any `AsyncRead + AsyncWrite` stream), as tasks of your tokio runtime, hyper-style.
 //! - [`wsgi`]: the WSGI-style application interface (`cheroot-wsgi`): [`wsgi::WsgiApp`],
 //!   [`wsgi::Environ`], [`wsgi::StartResponse`], [`wsgi::Body`], and [`wsgi::Server`], which
 //!   serves an app the way `cheroot.wsgi.Server` does.
@@ -54,6 +57,34 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! On your own tokio runtime, hyper-style: accept the connections yourself and spawn a task
+//! for each (`examples/own_runtime.rs`). [`serve_connection`] does it for one connection with
+//! a server of its own; a [`ConnectionServer`] shares one worker pool, the settings and the
+//! statistics among all of them, and passes the client's address to the gateway:
+//!
+//! ```no_run
+//! use cheroot::{BindAddr, ConnectionServer, ServerConfig, gateway_fn};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! let local = listener.local_addr()?;
+//! let hello = gateway_fn(|_req, resp| {
+//!     resp.add_header("Content-Length", "12")?;
+//!     resp.write(b"Hello world!")?;
+//!     Ok(())
+//! });
+//! let bind_addr = BindAddr::tcp(local.ip().to_string(), local.port())?;
+//! let server = ConnectionServer::new(bind_addr, hello, ServerConfig::default())?;
+//! loop {
+//!     let (stream, peer) = listener.accept().await?;
+//!     tokio::spawn(server.serve_connection(stream, Some(peer)));
+//! }
+//! # }
+//! ```
+//!
+//! To run a whole [`HttpServer`] (its listener, TLS, UNIX sockets, `stop()`) on your runtime
+//! instead, await [`HttpServer::start_on_current_runtime`].
+//!
 //! # Features
 //!
 //! - `rustls`: the rustls TLS backend (ring provider), cheroot's `builtin` adapter.
@@ -72,10 +103,10 @@
 pub use http;
 
 pub use cheroot_server::{
-    BindAddr, BindAddrError, ConfigError, ConnInfo, DEFAULT_BACKLOG, DEFAULT_SERVER_NAME,
-    ExpectContinue, FileRegion, Gateway, GatewayError, GatewayFn, HeaderError, HttpServer,
-    PeerAddr, Protocol, Request, RequestBody, Response, ServerConfig, ServerError, StatsSnapshot,
-    default_maxthreads, gateway_fn, max_worker_threads,
+    BindAddr, BindAddrError, ConfigError, ConnInfo, ConnectionServer, DEFAULT_BACKLOG,
+    DEFAULT_SERVER_NAME, ExpectContinue, FileRegion, Gateway, GatewayError, GatewayFn, HeaderError,
+    HttpServer, PeerAddr, Protocol, Request, RequestBody, Response, ServerConfig, ServerError,
+    StatsSnapshot, default_maxthreads, gateway_fn, max_worker_threads, serve_connection,
 };
 
 /// The server's building blocks below [`HttpServer`]: listeners, streams, the worker pool and

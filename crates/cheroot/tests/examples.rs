@@ -15,6 +15,9 @@ mod hello;
 #[allow(dead_code, reason = "the example's `main` is never called here")]
 #[path = "../examples/json_api.rs"]
 mod json_api;
+#[allow(dead_code, reason = "the example's `main` is never called here")]
+#[path = "../examples/own_runtime.rs"]
+mod own_runtime;
 
 /// Stops the server when dropped, so a failing assertion does not leave `serve()` running
 /// (and the test hanging).
@@ -178,6 +181,36 @@ fn json_api_head_has_the_length_and_no_body() {
         "{head}"
     );
     assert_eq!(body, "");
+}
+
+#[tokio::test]
+async fn own_runtime_serves_on_the_callers_runtime() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("the listener binds");
+    let port = listener.local_addr().expect("its address").port();
+    let serving = tokio::spawn(own_runtime::serve(listener));
+    // The blocking client on a thread of its own: the server's tasks need this runtime.
+    let response = tokio::task::spawn_blocking(move || get(port, "/"))
+        .await
+        .expect("the client does not panic");
+    assert!(!serving.is_finished(), "still accepting");
+    serving.abort();
+    let body = "Hello 127.0.0.1!\n";
+    assert_eq!(
+        without_date(&response),
+        format!(
+            "HTTP/1.1 200 OK\r\n\
+             Content-Type: text/plain\r\n\
+             Content-Length: {}\r\n\
+             Connection: close\r\n\
+             Date: <date>\r\n\
+             Server: Cheroot/0.1.0\r\n\
+             \r\n\
+             {body}",
+            body.len()
+        )
+    );
 }
 
 /// The README shows `examples/hello.rs` below its `//!` header: the two must not drift apart.

@@ -183,7 +183,10 @@ async fn malformed_request_gets_400_and_the_connection_ends() {
         .await
         .expect("read");
     let answer = String::from_utf8_lossy(&answer);
-    assert!(answer.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{answer}");
+    assert!(
+        answer.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+        "{answer}"
+    );
     // The client keeps its end open: the server stops lingering on its own.
     within("the connection's end", serving)
         .await
@@ -226,15 +229,21 @@ async fn embedded_server_stops_gracefully() {
     held.write_all(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
         .await
         .expect("send");
-    wait_for("the held request", || probe.held.load(Ordering::SeqCst) == 1).await;
+    wait_for("the held request", || {
+        probe.held.load(Ordering::SeqCst) == 1
+    })
+    .await;
 
     // From a task of the runtime the server runs on: must not block it.
     server.stop();
     assert!(!server.ready());
     let mut rest = Vec::new();
-    within("the parked connection's close", parked.read_to_end(&mut rest))
-        .await
-        .expect("read");
+    within(
+        "the parked connection's close",
+        parked.read_to_end(&mut rest),
+    )
+    .await
+    .expect("read");
     assert!(rest.is_empty(), "closed without a word: {rest:?}");
     probe.open_gate();
     let (head, body) = read_response(&mut held).await;
@@ -245,7 +254,10 @@ async fn embedded_server_stops_gracefully() {
         .expect("the server task")
         .expect("a clean stop");
     assert_eq!(server.requests_cut_at_stop(), 0);
-    assert!(TcpStream::connect(addr).await.is_err(), "no longer listening");
+    assert!(
+        TcpStream::connect(addr).await.is_err(),
+        "no longer listening"
+    );
 }
 
 #[tokio::test]
@@ -273,7 +285,10 @@ async fn embedded_server_cuts_what_outlives_shutdown_timeout() {
         .write_all(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
         .await
         .expect("send");
-    wait_for("the held request", || probe.held.load(Ordering::SeqCst) == 1).await;
+    wait_for("the held request", || {
+        probe.held.load(Ordering::SeqCst) == 1
+    })
+    .await;
     server.stop();
     within("the server's stop", serving)
         .await
@@ -296,6 +311,23 @@ async fn dropping_the_future_stops_the_server() {
     wait_for("the stop", || !server.ready()).await;
     wait_for("the listener's close", || {
         std::net::TcpStream::connect(addr).is_err()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_dropped_connection_server_leaves_no_task_behind() {
+    let metrics = tokio::runtime::Handle::current().metrics();
+    let before = metrics.num_alive_tasks();
+    let server =
+        ConnectionServer::new(loopback(), TestApp::new(true), test_config()).expect("server");
+    assert!(
+        metrics.num_alive_tasks() > before,
+        "the clock ticks on this runtime"
+    );
+    drop(server);
+    wait_for("the server's tasks to end", || {
+        metrics.num_alive_tasks() == before
     })
     .await;
 }
