@@ -47,6 +47,8 @@ const ABORT_GRACE: Duration = Duration::from_millis(200);
 /// core) and the worker pool, and makes the server [`ready`](HttpServer::ready); `serve()`
 /// accepts connections until `stop()`; `start()` is both. Every method takes `&self`, so an
 /// `Arc<HttpServer>` can be served on one thread and stopped from another.
+/// [`start_on_current_runtime`](HttpServer::start_on_current_runtime) is `start()` as a future,
+/// on the caller's tokio runtime instead of one of the server's own.
 ///
 /// ```no_run
 /// use std::sync::Arc;
@@ -597,26 +599,32 @@ impl HttpServer {
         let deadline = Instant::now() + shared.config.shutdown_timeout;
         let accept = running.accept.take();
         drop(running.listener.take());
-        let mut cut = running.runtime.block_on(async {
-            if let Some(accept) = accept {
-                accept.abort();
-                let _ = accept.await;
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if shared.tracker.wait_all_closed(left).await {
-                0
-            } else {
-                // Connections left only to linger or close are not work lost.
-                shared.tracker.requests_in_flight()
-            }
-        });
+        let tracker = Arc::clone(&shared.tracker);
+        let mut cut = running
+            .runtime
+            .block_on(async move {
+                if let Some(accept) = accept {
+                    accept.abort();
+                    let _ = accept.await;
+                }
+                let left = deadline.saturating_duration_since(Instant::now());
+                if tracker.wait_all_closed(left).await {
+                    0
+                } else {
+                    // Connections left only to linger or close are not work lost.
+                    tracker.requests_in_flight()
+                }
+            })
+            // The caller's runtime is gone, and its tasks with it.
+            .unwrap_or_else(|| shared.tracker.requests_in_flight());
         // Dropping the runtime's tasks closes the remaining connections, which ends the
         // channels their workers block on; on the caller's runtime, which is not ours to
         // stop, each connection task watches the cut signal instead.
         if shared.tracker.cut_connections() {
+            let tracker = Arc::clone(&shared.tracker);
             running
                 .runtime
-                .block_on(shared.tracker.wait_all_closed(ABORT_GRACE));
+                .block_on(async move { tracker.wait_all_closed(ABORT_GRACE).await });
         }
         running.runtime.shutdown_timeout(ABORT_GRACE);
         let report = shared

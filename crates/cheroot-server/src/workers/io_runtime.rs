@@ -121,13 +121,26 @@ impl IoRuntime {
         self.handle.enter()
     }
 
-    /// Runs `future` to completion from a thread outside the runtime.
-    pub(crate) fn block_on<F: Future>(&self, future: F) -> F::Output {
+    /// Runs `future` to completion from a thread outside the runtime; `None` if a borrowed
+    /// runtime was shut down by its owner first.
+    pub(crate) fn block_on<F>(&self, future: F) -> Option<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send,
+    {
         match &self.kind {
-            Kind::Multi(runtime) => runtime.block_on(future),
-            // The runtime's own thread drives I/O and timers meanwhile (a borrowed
-            // current-thread runtime: the caller's thread, awaiting the server).
-            Kind::Single { .. } | Kind::Borrowed => self.handle.block_on(future),
+            Kind::Multi(runtime) => Some(runtime.block_on(future)),
+            // The runtime's own thread drives I/O and timers meanwhile.
+            Kind::Single { .. } => Some(self.handle.block_on(future)),
+            // As a task, not `Handle::block_on`, whose timers panic once the runtime is shut
+            // down: a shut-down runtime drops the task, and with it the sender.
+            Kind::Borrowed => {
+                let (done, result) = std::sync::mpsc::sync_channel(1);
+                self.handle.spawn(async move {
+                    let _ = done.send(future.await);
+                });
+                result.recv().ok()
+            }
         }
     }
 
@@ -169,7 +182,7 @@ mod tests {
                 tokio::time::sleep(Duration::from_millis(1)).await;
                 std::thread::current().name().map(str::to_owned)
             });
-            let name = runtime.block_on(task).expect("task");
+            let name = runtime.block_on(task).expect("ran").expect("task");
             assert_eq!(name.as_deref(), Some(THREAD_NAME), "cores {cores}");
             let listener = {
                 let _entered = runtime.enter();
@@ -180,6 +193,26 @@ mod tests {
             assert!(listener.is_ok(), "cores {cores}");
             runtime.shutdown_timeout(Duration::from_millis(100));
         }
+    }
+
+    /// A borrowed runtime that its owner shut down: `block_on` says so instead of panicking
+    /// on the timer or waiting forever.
+    #[test]
+    fn block_on_a_borrowed_runtime_gone() {
+        let owner = Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let borrowed = {
+            let _entered = owner.enter();
+            IoRuntime::current().expect("inside a runtime")
+        };
+        assert_eq!(borrowed.block_on(async { 7 }), Some(7));
+        drop(owner);
+        let late = borrowed.block_on(async { tokio::time::sleep(Duration::from_millis(10)).await });
+        assert_eq!(late, None);
+        assert!(IoRuntime::current().is_err(), "no runtime here");
     }
 
     /// A runtime stopped without waiting, or dropped, lets its thread end.
