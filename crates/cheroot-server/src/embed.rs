@@ -194,6 +194,19 @@ impl ConnectionServer {
     pub fn connections(&self) -> usize {
         self.inner.shared.tracker.live_connections()
     }
+
+    /// Stops gracefully, as [`HttpServer::stop`](crate::HttpServer::stop) does with its
+    /// connections: parked connections close now, a request in flight finishes with
+    /// `Connection: close`, and so does a request already waiting on a connection handed over
+    /// from now on (as on a connection `HttpServer` accepted just before its stop). Returns at
+    /// once; each [`serve_connection`](Self::serve_connection) future resolves as its
+    /// connection closes (the tasks are the caller's: abort those that outlive a deadline of
+    /// your own). Idempotent.
+    pub fn stop(&self) {
+        let tracker = &self.inner.shared.tracker;
+        tracker.set_ready(false);
+        tracker.signal_stop();
+    }
 }
 
 impl Drop for Inner {

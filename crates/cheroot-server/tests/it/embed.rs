@@ -194,6 +194,50 @@ async fn malformed_request_gets_400_and_the_connection_ends() {
     assert_eq!(server.connections(), 0);
 }
 
+#[tokio::test]
+async fn connection_server_stops_gracefully() {
+    let app = TestApp::new(true);
+    let probe = Arc::clone(&app.probe);
+    probe.close_gate();
+    let server = ConnectionServer::new(loopback(), app, test_config()).expect("server");
+    let (mut parked, parked_end) = tokio::io::duplex(64 * 1024);
+    let parked_serving = tokio::spawn(server.serve_connection(parked_end, None));
+    let (head, _) = exchange(&mut parked, GET_HELLO).await;
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+    let (mut held, held_end) = tokio::io::duplex(64 * 1024);
+    let held_serving = tokio::spawn(server.serve_connection(held_end, None));
+    held.write_all(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
+        .await
+        .expect("send");
+    wait_for("the held request", || {
+        probe.held.load(Ordering::SeqCst) == 1
+    })
+    .await;
+
+    server.stop();
+    within("the parked connection's end", parked_serving)
+        .await
+        .expect("the connection task");
+    probe.open_gate();
+    let (head, body) = read_response(&mut held).await;
+    assert!(head.contains("Connection: close\r\n"), "{head}");
+    assert_eq!(body, b"released");
+    within("the held connection's end", held_serving)
+        .await
+        .expect("the connection task");
+    // Handed over after the stop with a request waiting: answered, then closed.
+    let (mut late, late_end) = tokio::io::duplex(1024);
+    late.write_all(GET_HELLO).await.expect("send");
+    within(
+        "the late connection's end",
+        server.serve_connection(late_end, None),
+    )
+    .await;
+    let (head, _) = read_response(&mut late).await;
+    assert!(head.contains("Connection: close\r\n"), "{head}");
+    assert_eq!(late.read(&mut [0u8; 16]).await.expect("read"), 0, "closed");
+}
+
 /// `HttpServer::start_on_current_runtime` for `app`, with its address once it is ready.
 async fn start_embedded(
     app: TestApp,
