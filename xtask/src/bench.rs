@@ -31,7 +31,7 @@ use std::time::Duration;
 use idle::IdleConns;
 use options::{Options, Parsed};
 use report::{Figures, Idle, Outcome, Row};
-use scenario::{Load, PIPELINE_DEPTH, Scenario, Server};
+use scenario::{Gateway, Load, PIPELINE_DEPTH, Scenario, Server};
 use server::ServerProcess;
 use setup::Machine;
 use tls_cert::TlsFiles;
@@ -62,7 +62,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         }
         Parsed::Run(opts) => opts,
     };
-    let root = repo_root();
+    let root = crate::workspace::root();
     if opts.python {
         return python::run(&opts, args, &root);
     }
@@ -74,6 +74,15 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     } else {
         setup::build(&root, &logs)?
     };
+    if opts.gateways.contains(&Gateway::Command) {
+        if !opts.no_build {
+            crate::dist::build_command()?;
+        }
+        let command = crate::dist::command_binary();
+        if !command.is_file() {
+            return Err(format!("no {}: run without --no-build", command.display()));
+        }
+    }
     let pipeline_script = wrk::write_pipeline_script(&logs, PIPELINE_DEPTH, "/hello")?;
     let tls = if opts.scenarios.iter().any(|s| s.tls) {
         Some(tls_cert::generate(&logs.join("tls"))?)
@@ -204,14 +213,16 @@ fn write_chart(opts: &Options, rows: &[Row], root: &Path) -> Result<(), String> 
     Ok(())
 }
 
-/// The repository root: the xtask lives in `<root>/xtask`.
-fn repo_root() -> PathBuf {
-    let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
-    xtask.parent().unwrap_or(xtask).to_path_buf()
-}
-
 /// Measures one server in one scenario, reporting progress; a failure becomes a table cell.
 fn measure(ctx: &Context, server: Server, scenario: &Scenario, round: u32) -> Outcome {
+    if scenario.path != "/hello" && !server.serves_big() {
+        println!(
+            "bench:   {}: serves /hello only, not in {}",
+            server.label(),
+            scenario.id
+        );
+        return Outcome::NotMeasured;
+    }
     match try_measure(ctx, server, scenario, round) {
         Ok(f) => {
             let idle = f.idle.as_ref().map_or(String::new(), |i| {
@@ -261,6 +272,12 @@ fn try_measure(
         let key = files.key.clone().into_os_string();
         match server {
             Server::Hyper => extra.extend(["--cert".into(), cert, "--key".into(), key]),
+            Server::Cheroot(Gateway::Command) => extra.extend([
+                "--ssl-certificate".into(),
+                cert,
+                "--ssl-private-key".into(),
+                key,
+            ]),
             Server::Cheroot(_) => extra.extend(["--tls".into(), cert, key]),
         }
     }
@@ -273,9 +290,9 @@ fn try_measure(
         &log("server"),
     )?;
     if scenario.tls {
-        check::routes_https(proc.addr())
+        check::routes_https(proc.addr(), server.serves_big())
     } else {
-        check::routes(proc.addr())
+        check::routes(proc.addr(), server.serves_big())
     }
     .map_err(|e| format!("wrong answer: {e}"))?;
 

@@ -1,5 +1,7 @@
 //! `cargo xtask dist`: what a packager installs for the `cheroot` command, in `target/dist/`:
-//! the release binary, its shell completions (bash, zsh, fish) and its man page `cheroot.1`.
+//! the binary (the `production` profile), its shell completions (bash, zsh, fish) and its man
+//! page `cheroot.1`. [`build_command`] is also how the benchmarks get the command they measure,
+//! so what they report is what users run.
 //!
 //! The completions and the man page are rendered from the command's own clap definition
 //! (`cheroot_cli::command()`), so they list exactly the flags the binary takes; the generators
@@ -21,24 +23,16 @@ const SHELLS: [(Shell, &str); 3] = [
     (Shell::Fish, "cheroot.fish"),
 ];
 
-/// Builds the release binary and writes `target/dist/` (or `$CARGO_TARGET_DIR/dist/`).
+/// The Cargo profile of the binary users run (`[profile.production]` in Cargo.toml).
+const PROFILE: &str = "production";
+
+/// Builds the binary and writes `target/dist/` (or `$CARGO_TARGET_DIR/dist/`).
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     if let Some(arg) = args.first() {
         return Err(format!("`dist` takes no arguments, got `{arg}`"));
     }
-    Cmd::cargo()
-        .args([
-            "build",
-            "--release",
-            "--locked",
-            "-p",
-            "cheroot-cli",
-            "--bin",
-            BIN,
-        ])
-        .run()?;
-    let target = target_dir();
-    let dist = target.join("dist");
+    let binary = build_command()?;
+    let dist = target_dir().join("dist");
     // Start empty, so nothing stale from an older run ships.
     if dist.exists() {
         std::fs::remove_dir_all(&dist)
@@ -47,7 +41,6 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let completions = dist.join("completions");
     std::fs::create_dir_all(&completions)
         .map_err(|e| format!("cannot create {}: {e}", completions.display()))?;
-    let binary = target.join("release").join(BIN);
     copy(&binary, &dist.join(BIN))?;
     for (shell, name) in SHELLS {
         write(&completions.join(name), &completion(shell))?;
@@ -57,9 +50,33 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// `$CARGO_TARGET_DIR`, else the workspace's `target` (xtask runs from the workspace root).
+/// Builds the `cheroot` command as users install it (default features, the `production`
+/// profile); returns its path.
+pub(crate) fn build_command() -> Result<PathBuf, String> {
+    println!("xtask: building the cheroot command (profile {PROFILE}: fat LTO)");
+    Cmd::cargo()
+        .args([
+            "build",
+            "--profile",
+            PROFILE,
+            "--locked",
+            "-p",
+            "cheroot-cli",
+        ])
+        .args(["--bin", BIN])
+        .run()?;
+    Ok(command_binary())
+}
+
+/// Where [`build_command`] puts the command (built or not).
+pub(crate) fn command_binary() -> PathBuf {
+    target_dir().join(PROFILE).join(BIN)
+}
+
+/// `$CARGO_TARGET_DIR`, else the workspace's `target`.
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from)
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| crate::workspace::root().join("target"), PathBuf::from)
 }
 
 /// The completion script of `shell` for `cheroot`.

@@ -41,7 +41,7 @@ commands:
                            run each fuzz target (or the named ones) for N seconds (default 60)
   bench [args]             benchmarks against hyper, or with --python the WSGI hosting one
                            against granian, cheroot and gunicorn (see bench --help)
-  dist                     the release binary, its shell completions (bash, zsh, fish)
+  dist                     the production binary, its shell completions (bash, zsh, fish)
                            and man page, in target/dist/ (docs/deploying.md installs them)
   msrv                     cargo check with the declared rust-version's toolchain (installs it)
   release --dry-run [--bump patch|minor|major]

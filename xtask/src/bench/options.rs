@@ -16,14 +16,17 @@ certificate made with the openssl command; TH's req/s are handshakes/s).
 
 options:
   --scenario A,B,..   scenarios to run (default: all of A,B,C,D,P,I,T,TH)
-  --gateway native,pool,wsgi
-                      cheroot gateways to run (default: all three)
+  --gateway native,pool,wsgi,command
+                      cheroot gateways to run (default: all four; command is the
+                      `cheroot builtin:hello` users install, target/production/cheroot,
+                      which serves /hello only and so sits out D)
   --duration S        measured seconds per run (default 10)
   --warmup S          warm-up seconds per run (default 2)
   --quick             1 s warm-up, 3 s runs: a smoke test
   --rounds N          measure each server N times, alternating, and report the median run
                       (default 1; use 3 on a busy machine)
-  --no-build          use the binaries already in bench/target/release
+  --no-build          use the binaries already in bench/target/release (and
+                      target/production/cheroot)
   --idle N            idle connections held in scenario I (default 10000)
   --no-docs           do not redraw docs/benchmarks.svg (also implied by --quick; a run
                       of every scenario redraws it otherwise)
@@ -37,7 +40,7 @@ Python hosting: --python runs the WSGI apps of bench/python/apps.py on cheroot-r
 worker process each pinned to core 0, wrk on core 1, with the Rust `cheroot builtin:hello` as
 the baseline of the bridge's cost, and writes the figures into docs/benchmarks.md.
 --duration, --warmup, --quick, --rounds and --no-build (use the installed wheel and
-target/release/cheroot) apply; --scenario, --gateway, --idle and --hyper-pipeline-flush do not.
+target/production/cheroot) apply; --scenario, --gateway, --idle and --hyper-pipeline-flush do not.
 
   --python            run the Python hosting benchmark instead of the hyper one
   --app A,B,..        apps to run (default: all of hello,flask,big,file)
@@ -80,7 +83,12 @@ pub(crate) enum Parsed {
 pub(crate) fn parse(args: &[String]) -> Result<Parsed, String> {
     let mut opts = Options {
         scenarios: SCENARIOS.iter().collect(),
-        gateways: vec![Gateway::Native, Gateway::Pool, Gateway::Wsgi],
+        gateways: vec![
+            Gateway::Native,
+            Gateway::Pool,
+            Gateway::Wsgi,
+            Gateway::Command,
+        ],
         warmup: Duration::from_secs(2),
         duration: Duration::from_secs(10),
         idle: 10_000,
@@ -240,7 +248,12 @@ fn parse_gateways(v: &str) -> Result<Vec<Gateway>, String> {
             "native" => Gateway::Native,
             "pool" => Gateway::Pool,
             "wsgi" => Gateway::Wsgi,
-            _ => return Err(format!("unknown gateway {name:?}; known: native,pool,wsgi")),
+            "command" => Gateway::Command,
+            _ => {
+                return Err(format!(
+                    "unknown gateway {name:?}; known: native,pool,wsgi,command"
+                ));
+            }
         };
         if !out.contains(&g) {
             out.push(g);
@@ -269,7 +282,15 @@ mod tests {
         let o = run(&[]).unwrap();
         let ids: Vec<&str> = o.scenarios.iter().map(|s| s.id).collect();
         assert_eq!(ids, ["A", "B", "C", "D", "P", "I", "T", "TH"]);
-        assert_eq!(o.gateways, [Gateway::Native, Gateway::Pool, Gateway::Wsgi]);
+        assert_eq!(
+            o.gateways,
+            [
+                Gateway::Native,
+                Gateway::Pool,
+                Gateway::Wsgi,
+                Gateway::Command
+            ]
+        );
         assert_eq!((o.warmup.as_secs(), o.duration.as_secs()), (2, 10));
         assert_eq!(o.idle, 10_000);
         assert!(!o.hyper_pipeline_flush);

@@ -1,5 +1,9 @@
 //! The benchmark scenarios of issues 3 and 5 and the servers each one is run against.
 
+use std::ffi::OsString;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
 /// How wrk loads the server in one scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Load {
@@ -123,6 +127,10 @@ pub(crate) enum Gateway {
     Pool,
     /// The routes as a WSGI-style app (cheroot-wsgi), on the worker pool.
     Wsgi,
+    /// The `cheroot` command users install (`cheroot builtin:hello`, the `production`
+    /// profile): a master and one worker process, the app on the worker pool like every
+    /// hosted app. It serves `/hello` only, so it sits out scenario D.
+    Command,
 }
 
 impl Gateway {
@@ -132,6 +140,7 @@ impl Gateway {
             Gateway::Native => "native",
             Gateway::Pool => "pool",
             Gateway::Wsgi => "wsgi",
+            Gateway::Command => "command",
         }
     }
 }
@@ -151,17 +160,47 @@ impl Server {
         match (self, tls) {
             (Server::Hyper, false) => "hyper-hello",
             (Server::Hyper, true) => "hyper-tls-hello",
+            (Server::Cheroot(Gateway::Command), _) => "cheroot",
             (Server::Cheroot(_), _) => "cheroot-hello",
         }
     }
 
-    /// Arguments after the listen address.
-    pub(crate) fn extra_args(self) -> &'static [&'static str] {
-        match self {
-            Server::Hyper | Server::Cheroot(Gateway::Native) => &[],
-            Server::Cheroot(Gateway::Pool) => &["--pool"],
-            Server::Cheroot(Gateway::Wsgi) => &["--wsgi"],
-        }
+    /// The program and its arguments to serve on `addr`: a harness binary from `bin_dir`
+    /// with the address first and `extra` last, or the `cheroot` command with `extra`
+    /// (its TLS flags) before the app.
+    pub(crate) fn command_line(
+        self,
+        bin_dir: &Path,
+        tls: bool,
+        addr: SocketAddr,
+        extra: &[OsString],
+    ) -> (PathBuf, Vec<OsString>) {
+        let mut args: Vec<OsString> = Vec::new();
+        let program = match self {
+            Server::Cheroot(Gateway::Command) => {
+                args.extend(["--bind".into(), addr.to_string().into()]);
+                args.extend(extra.iter().cloned());
+                args.push("builtin:hello".into());
+                crate::dist::command_binary()
+            }
+            _ => {
+                args.push(addr.to_string().into());
+                let mode: &[&str] = match self {
+                    Server::Cheroot(Gateway::Pool) => &["--pool"],
+                    Server::Cheroot(Gateway::Wsgi) => &["--wsgi"],
+                    _ => &[],
+                };
+                args.extend(mode.iter().map(OsString::from));
+                args.extend(extra.iter().cloned());
+                bin_dir.join(self.binary(tls))
+            }
+        };
+        (program, args)
+    }
+
+    /// Whether it serves `/big` (scenario D) besides `/hello`.
+    pub(crate) fn serves_big(self) -> bool {
+        self != Server::Cheroot(Gateway::Command)
     }
 
     /// Short name for logs and messages.
@@ -171,6 +210,7 @@ impl Server {
             Server::Cheroot(Gateway::Native) => "cheroot-native",
             Server::Cheroot(Gateway::Pool) => "cheroot-pool",
             Server::Cheroot(Gateway::Wsgi) => "cheroot-wsgi",
+            Server::Cheroot(Gateway::Command) => "cheroot-command",
         }
     }
 }

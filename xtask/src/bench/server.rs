@@ -26,8 +26,8 @@ pub(crate) struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts `server` from `bin_dir` (its HTTPS binary when `tls`) on a free loopback port
-    /// with `extra` arguments after the address, pinned to `core` when given, with its standard
+    /// Starts `server` (see [`Server::command_line`]: its HTTPS binary when `tls`) on a free
+    /// loopback port with `extra` arguments, pinned to `core` when given, with its standard
     /// error in `log`, and waits until it accepts connections.
     pub(crate) fn start(
         bin_dir: &Path,
@@ -38,10 +38,9 @@ impl ServerProcess {
         log: &Path,
     ) -> Result<ServerProcess, String> {
         let addr = free_loopback_port()?;
-        let mut cmd = pinned(core, bin_dir.join(server.binary(tls)));
-        cmd.arg(addr.to_string())
-            .args(server.extra_args())
-            .args(extra);
+        let (program, args) = server.command_line(bin_dir, tls, addr, extra);
+        let mut cmd = pinned(core, program);
+        cmd.args(args);
         ServerProcess::spawn(cmd, addr, server.label(), log)
     }
 

@@ -134,7 +134,7 @@ mod tests {
             venv: PathBuf::from("/v"),
             python: PathBuf::from("/v/bin/python"),
             venv_bin: PathBuf::from("/v/bin"),
-            cheroot: PathBuf::from("/r/target/release/cheroot"),
+            cheroot: PathBuf::from("/r/target/production/cheroot"),
             apps_dir: PathBuf::from("/r/bench/python"),
             file: PathBuf::from("/r/target/f"),
         }

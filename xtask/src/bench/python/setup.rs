@@ -1,6 +1,6 @@
 //! What the Python benchmark needs before it starts a server: its own virtualenv with the
 //! test suite's pinned packages and the bench's, cheroot-rs built into it as a release wheel,
-//! the Rust `cheroot` command in release mode, and the 1 MiB file.
+//! the Rust `cheroot` command as users run it (the `production` profile), and the 1 MiB file.
 
 use std::path::{Path, PathBuf};
 
@@ -27,7 +27,7 @@ pub(crate) struct Tools {
     pub(crate) venv: PathBuf,
     pub(crate) python: PathBuf,
     pub(crate) venv_bin: PathBuf,
-    /// target/release/cheroot.
+    /// The `cheroot` command (target/production/cheroot).
     pub(crate) cheroot: PathBuf,
     /// bench/python, where apps.py is.
     pub(crate) apps_dir: PathBuf,
@@ -41,23 +41,22 @@ pub(crate) fn prepare(root: &Path, no_build: bool) -> Result<Tools, String> {
         python: venv.python(),
         venv_bin: venv.bin(),
         venv: venv.dir().to_owned(),
-        cheroot: root.join("target").join("release").join("cheroot"),
+        cheroot: crate::dist::command_binary(),
         apps_dir: root.join("bench").join("python"),
         file: root.join(FILE),
     };
     println!("bench: the virtualenv {VENV} (pinned packages)");
     venv.ensure(&REQUIREMENTS)?;
     if no_build {
-        println!("bench: --no-build: the installed cheroot_rs and target/release/cheroot");
+        println!(
+            "bench: --no-build: the installed cheroot_rs and {}",
+            tools.cheroot.display()
+        );
     } else {
-        println!("bench: building cheroot-rs (release wheel) and cheroot (release)");
+        println!("bench: building cheroot-rs (release wheel)");
         venv.install_package("release")?;
         check_installed_release(root, &tools)?;
-        Cmd::cargo()
-            .args(["build", "--release", "--locked", "-p", "cheroot-cli"])
-            // The wheel's feature set, so the command reuses the wheel's compiled crates.
-            .args(["--bin", "cheroot", "--features", "openssl,cheroot/full"])
-            .run()?;
+        crate::dist::build_command()?;
     }
     if !tools.cheroot.is_file() {
         return Err(format!(
