@@ -179,6 +179,12 @@ impl Server {
         let program = match self {
             Server::Cheroot(Gateway::Command) => {
                 args.extend(["--bind".into(), addr.to_string().into()]);
+                // The two settings the harness binaries also change, for the same reasons:
+                // cheroot's backlog of 5 leaves wrk's connections in SYN retries, and its
+                // 10 s timeout would close scenario I's idle connections mid-run.
+                for flag in ["--request-queue-size", "1024", "--timeout", "300"] {
+                    args.push(flag.into());
+                }
                 args.extend(extra.iter().cloned());
                 args.push("builtin:hello".into());
                 crate::dist::command_binary()
