@@ -1,9 +1,10 @@
 """Worker processes on the Python path: a hosted app served by several workers
 (``wsgi.multiprocess`` true), ``--preload`` importing the app once in the master with
-CPython's fork hooks run, SIGHUP re-importing it, and systemd socket activation feeding every
-worker. Every loop is bounded."""
+CPython's fork hooks run, SIGHUP re-importing it, systemd socket activation feeding every
+worker, and the access log file each worker reopens on SIGUSR1. Every loop is bounded."""
 
 import http.client
+import json
 import os
 import signal
 import socket
@@ -149,3 +150,31 @@ def test_socket_activation_feeds_every_worker(tmp_path):
     finally:
         assert command.stop() == 0
     assert 'listening on the socket passed by systemd' in command.stderr
+
+
+def test_access_log_file_in_json_reopened_on_sigusr1(tmp_path):
+    access = tmp_path / 'access.log'
+    command, _ = serve(tmp_path, '--workers', '2', '--access-log', str(access), '--access-log-format', 'json')
+    try:
+        host, port = command.host_port()
+        for _ in range(3):
+            ask(host, port)
+        wait_until(lambda: access.exists() and len(access.read_text().splitlines()) == 3, 'three access lines')
+        # logrotate's way: rename, then SIGUSR1 to the master, which each worker gets too.
+        rotated = tmp_path / 'access.log.1'
+        access.rename(rotated)
+        command.proc.send_signal(signal.SIGUSR1)
+        wait_until(access.exists, 'the reopened access log')
+        # Both workers must have reopened before the next requests count.
+        time.sleep(0.3)
+        pids_answering(host, port, 2)
+        wait_until(lambda: len(access.read_text().splitlines()) >= 2, 'lines in the new file')
+    finally:
+        assert command.stop() == 0, command.stderr
+    old = [json.loads(line) for line in rotated.read_text().splitlines()]
+    new = [json.loads(line) for line in access.read_text().splitlines()]
+    assert len(old) == 3, old
+    assert {(r['method'], r['target'], r['protocol'], r['status']) for r in old + new} == {('GET', '/', 'HTTP/1.1', 200)}
+    assert all(r['remote_addr'] == '127.0.0.1' and r['duration_us'] >= 0 for r in old + new)
+    assert len(new) >= 2
+    assert command.stderr.count(' reopened ') == 2, command.stderr
