@@ -24,7 +24,7 @@ use crate::exchange::outcome::{Failure, Outcome};
 use crate::exchange::request::Request;
 use crate::exchange::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
 use crate::exchange::response::{Response, ResponseCtx, ResponseOutput};
-use crate::workers::handoff;
+use crate::workers::{handoff, header_scratch};
 use crate::workers::handoff::{EVENT_CHANNEL_CAPACITY, Ended, Event, EventReceiver};
 
 /// Where a request's `100 Continue` stands.
@@ -58,7 +58,6 @@ where
         first: Bytes,
         mut deadline: BodyDeadline,
     ) -> Dispatch {
-        let shared = Arc::clone(&self.shared);
         // A client waiting for `100 Continue` gets it when the gateway first reads the body.
         let (demand, asked) = match expect {
             Continue::Withheld => {
@@ -68,7 +67,7 @@ where
             _ => (None, None),
         };
         let (event_tx, mut event_rx) =
-            handoff::channel(EVENT_CHANNEL_CAPACITY, Arc::clone(&shared.wakes));
+            handoff::channel(EVENT_CHANNEL_CAPACITY, Arc::clone(&self.shared.wakes));
         // The body's first part, read before the gateway ran, comes before what streams.
         let (body_tx, request_body) = if body.is_done() {
             (None, RequestBody::buffered(first))
@@ -76,7 +75,9 @@ where
             let (tx, rx) = mpsc::channel::<BodyMessage>(BODY_CHANNEL_CAPACITY);
             (Some(tx), RequestBody::channel(rx, demand, first))
         };
-        let gateway = Arc::clone(&shared.gateway);
+        // The job reaches the gateway through the server state: one reference count taken
+        // per request rather than two (this one and the gateway's).
+        let shared = Arc::clone(&self.shared);
         let info = Arc::clone(&self.info);
         // The worker writes the response into the connection's scratch buffer, which comes
         // back with `End`: allocated, filled, and reused without a free on another thread
@@ -91,20 +92,23 @@ where
                 pending,
                 zero_copy,
             };
-            let mut resp = Response::new(&ctx, output);
-            let outcome = run_gateway(&*gateway, &mut req, &mut resp);
+            // Header lines go into this worker's own buffer (see `header_scratch.rs`).
+            let mut resp = Response::with_scratch(&ctx, output, header_scratch::take());
+            let outcome = run_gateway(&*shared.gateway, &mut req, &mut resp);
             resp.send_end(outcome, head);
+            header_scratch::keep(resp.into_scratch());
         };
-        if shared
+        if self
+            .shared
             .pool
-            .submit(Box::new(job), shared.config.accepted_queue_timeout)
+            .submit(Box::new(job), self.shared.config.accepted_queue_timeout)
             .await
             .is_err()
         {
             return Dispatch::Overloaded;
         }
 
-        let timeout = shared.live.timeout();
+        let timeout = self.shared.live.timeout();
         let mut pump = Pump {
             body_tx,
             pending: None,
