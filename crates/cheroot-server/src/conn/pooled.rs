@@ -123,9 +123,16 @@ where
             }
             let need_bytes = pump.needs_bytes(gated);
             // The read waits at most `timeout`, and no longer than the body's budget; only
-            // time spent waiting on the client counts against the budget.
-            let wait = deadline.next_wait(self.reader.bytes_read(), timeout);
-            let waiting_since = tokio::time::Instant::now();
+            // time spent waiting on the client counts against the budget. Neither clock is
+            // read when no body byte is wanted (the usual request): `select!` builds every
+            // branch's future, enabled or not, and a `timeout` built eagerly read the clock
+            // and looked up the runtime's timer on each pass of this loop.
+            let (wait, waiting_since) = if need_bytes {
+                let wait = deadline.next_wait(self.reader.bytes_read(), timeout);
+                (wait, Some(tokio::time::Instant::now()))
+            } else {
+                (Duration::ZERO, None)
+            };
             // One branch per thing the connection waits on; each step is a method below.
             tokio::select! {
                 biased;
@@ -142,12 +149,12 @@ where
                 permit = reserve(pump.body_tx.clone()), if pump.pending.is_some() => {
                     pump.pass_body(permit);
                 }
-                read = tokio::time::timeout(wait, self.reader.fill()), if need_bytes => {
+                read = fill_within(wait, &mut self.reader), if need_bytes => {
                     pump.note_read(read);
                 }
             }
-            if need_bytes {
-                deadline.waited(waiting_since.elapsed());
+            if let Some(since) = waiting_since {
+                deadline.waited(since.elapsed());
             }
         }
     }
@@ -366,6 +373,15 @@ impl Pump {
             self.pending = Some(Err(err));
         }
     }
+}
+
+/// Reads more of the body, waiting at most `wait`. An `async fn`, so that building it (as
+/// `select!` does for a disabled branch too) costs nothing until it is polled.
+async fn fill_within<R: AsyncRead + Unpin>(
+    wait: Duration,
+    reader: &mut StreamReader<R>,
+) -> Result<io::Result<usize>, tokio::time::error::Elapsed> {
+    tokio::time::timeout(wait, reader.fill()).await
 }
 
 /// Whether the gateway started reading the body (false: it dropped the body unread). With no
