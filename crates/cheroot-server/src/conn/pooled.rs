@@ -244,12 +244,7 @@ where
     /// Takes the end of the response: its last bytes (written, not flushed: a pipelined batch
     /// goes out in one write) and the lent buffer back. `None` if the client is gone.
     async fn finish_response(&mut self, ended: Ended, timeout: Duration) -> Option<Outcome> {
-        let Ended {
-            outcome,
-            mut last,
-            head,
-        } = ended;
-        drop(head);
+        let Ended { outcome, mut last } = ended;
         if !last.is_empty() {
             let written = tokio::time::timeout(timeout, self.writer.write_all(&last)).await;
             if !matches!(written, Ok(Ok(()))) {

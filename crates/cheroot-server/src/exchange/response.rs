@@ -531,12 +531,7 @@ impl<'a> Response<'a> {
     pub(crate) fn send_end(&mut self, outcome: Outcome, head: cheroot_wire::RequestHead) {
         if let ResponseOutput::Channel { tx, pending, .. } = &mut self.output {
             let last = std::mem::take(pending);
-            let ended = Ended {
-                outcome,
-                last,
-                head: Some(head),
-            };
-            let _ = tx.blocking_send(Event::End(ended));
+            let _ = tx.send_end(Ended { outcome, last }, head);
         }
     }
 

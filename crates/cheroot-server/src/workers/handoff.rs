@@ -18,6 +18,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::task::{Poll, Waker};
 
 use bytes::{Bytes, BytesMut};
+use cheroot_wire::RequestHead;
 
 use crate::exchange::file_region::FileRegion;
 use crate::exchange::outcome::Outcome;
@@ -50,10 +51,6 @@ pub(crate) struct Ended {
     /// The last bytes of the response (often the whole of a small one: one message, one
     /// wake-up of the connection task), in the buffer the connection lent the worker.
     pub(crate) last: BytesMut,
-    /// The request head, back to be dropped where it was allocated. Memory allocated by one
-    /// thread and freed by another is slow with malloc's per-thread caches and arenas, and
-    /// the connection task and the workers would otherwise trade every request's buffers.
-    pub(crate) head: Option<cheroot_wire::RequestHead>,
 }
 
 /// A new channel holding up to `capacity` `Data` messages (at least one, at most
@@ -65,6 +62,7 @@ pub(crate) fn channel(capacity: usize, wakes: Arc<WakeBatch>) -> (EventSender, E
         state: Mutex::new(State {
             data: Ring::default(),
             end: None,
+            head: None,
             capacity: capacity.clamp(1, EVENT_CHANNEL_CAPACITY),
             waker: None,
             sender_gone: false,
@@ -109,6 +107,9 @@ struct State {
     /// `Data` and `File` messages, in order (`End` has its own slot).
     data: Ring,
     end: Option<Ended>,
+    /// The request head, sent back with `End` (see [`EventSender::send_end`]) and dropped by
+    /// the receiver.
+    head: Option<RequestHead>,
     capacity: usize,
     /// The connection task, waiting for a message.
     waker: Option<Waker>,
@@ -195,23 +196,45 @@ impl EventSender {
     ///
     /// [`Closed`] if the receiver is gone.
     pub(crate) fn blocking_send(&self, event: Event) -> Result<(), Closed> {
-        let mut st = self.inner.lock();
         match event {
-            Event::End(ended) => {
-                if st.receiver_gone {
-                    return Err(Closed);
-                }
-                st.end = Some(ended);
-                self.inner.wake_receiver(st);
-            }
-            Event::Data(data) => self.queue(st, Queued::Data(data))?,
-            Event::File(region) => self.queue(st, Queued::File(region))?,
+            Event::End(ended) => self.end(ended, None),
+            Event::Data(data) => self.queue(Queued::Data(data)),
+            Event::File(region) => self.queue(Queued::File(region)),
         }
+    }
+
+    /// Sends `End`, with the request head, back to be dropped where it was allocated: memory
+    /// allocated by one thread and freed by another is slow with malloc's per-thread caches
+    /// and arenas, and the connection task and the workers would otherwise trade every
+    /// request's buffers.
+    ///
+    /// The head waits in the channel beside `End` rather than inside it: `Event` is moved
+    /// several times on its way to the connection (into `select!`'s output, the call that
+    /// forwards it, the one that finishes the response), and with the head inside, each
+    /// move copied over 200 bytes: about 300 instructions per pooled response (callgrind;
+    /// docs/benchmarks.md, issue 16).
+    ///
+    /// # Errors
+    ///
+    /// [`Closed`] if the receiver is gone.
+    pub(crate) fn send_end(&self, ended: Ended, head: RequestHead) -> Result<(), Closed> {
+        self.end(ended, Some(head))
+    }
+
+    fn end(&self, ended: Ended, head: Option<RequestHead>) -> Result<(), Closed> {
+        let mut st = self.inner.lock();
+        if st.receiver_gone {
+            return Err(Closed);
+        }
+        st.end = Some(ended);
+        st.head = head;
+        self.inner.wake_receiver(st);
         Ok(())
     }
 
     /// Queues a `Data` or `File` message once there is room, and wakes the receiver.
-    fn queue(&self, mut st: MutexGuard<'_, State>, queued: Queued) -> Result<(), Closed> {
+    fn queue(&self, queued: Queued) -> Result<(), Closed> {
+        let mut st = self.inner.lock();
         loop {
             if st.receiver_gone {
                 return Err(Closed);
@@ -252,6 +275,10 @@ impl EventReceiver {
                 return Poll::Ready(Some(queued.into()));
             }
             if let Some(ended) = st.end.take() {
+                // Dropped here, on the receiver's thread, after the lock.
+                let head = st.head.take();
+                drop(st);
+                drop(head);
                 return Poll::Ready(Some(Event::End(ended)));
             }
             if st.sender_gone {
@@ -277,7 +304,8 @@ impl Drop for EventReceiver {
     fn drop(&mut self) {
         let mut st = self.inner.lock();
         st.receiver_gone = true;
-        let dropped = std::mem::take(&mut st.data);
+        // Taken only when something is left: moving the ring out copies all its slots.
+        let dropped = (!st.data.is_empty()).then(|| std::mem::take(&mut st.data));
         let waiting = st.sender_waiting;
         drop(st);
         if waiting {
