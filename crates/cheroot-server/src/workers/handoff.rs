@@ -264,33 +264,43 @@ impl EventReceiver {
     /// The next message: every `Data` and `File` in order, then `End`; `None` once the sender is gone
     /// and nothing is left.
     pub(crate) async fn recv(&mut self) -> Option<Event> {
-        poll_fn(|cx| {
-            let mut st = self.inner.lock();
-            if let Some(queued) = st.data.pop_front() {
-                let waiting = st.sender_waiting;
-                drop(st);
-                if waiting {
-                    self.inner.room.notify_one();
-                }
-                return Poll::Ready(Some(queued.into()));
+        poll_fn(|cx| self.poll_next(Some(cx.waker()))).await
+    }
+
+    /// The next message if one is there now, as [`recv`](Self::recv) would give it; `Pending`
+    /// when none is (and then nobody is woken for the next one).
+    pub(crate) fn try_recv(&mut self) -> Poll<Option<Event>> {
+        self.poll_next(None)
+    }
+
+    /// The next message, or `Pending` with `waker` left to be woken when one comes.
+    fn poll_next(&self, waker: Option<&Waker>) -> Poll<Option<Event>> {
+        let mut st = self.inner.lock();
+        if let Some(queued) = st.data.pop_front() {
+            let waiting = st.sender_waiting;
+            drop(st);
+            if waiting {
+                self.inner.room.notify_one();
             }
-            if let Some(ended) = st.end.take() {
-                // Dropped here, on the receiver's thread, after the lock.
-                let head = st.head.take();
-                drop(st);
-                drop(head);
-                return Poll::Ready(Some(Event::End(ended)));
-            }
-            if st.sender_gone {
-                return Poll::Ready(None);
-            }
+            return Poll::Ready(Some(queued.into()));
+        }
+        if let Some(ended) = st.end.take() {
+            // Dropped here, on the receiver's thread, after the lock.
+            let head = st.head.take();
+            drop(st);
+            drop(head);
+            return Poll::Ready(Some(Event::End(ended)));
+        }
+        if st.sender_gone {
+            return Poll::Ready(None);
+        }
+        if let Some(waker) = waker {
             match &mut st.waker {
-                Some(waker) if waker.will_wake(cx.waker()) => {}
-                slot => *slot = Some(cx.waker().clone()),
+                Some(left) if left.will_wake(waker) => {}
+                slot => *slot = Some(waker.clone()),
             }
-            Poll::Pending
-        })
-        .await
+        }
+        Poll::Pending
     }
 
     /// Whether no message waits now.
