@@ -10,8 +10,9 @@
 //!
 //! The queue is a ring inside the channel's one allocation, not a `VecDeque`: an unbuffered
 //! response's body goes out as one `Data` before `End`, and the `VecDeque`'s first push
-//! allocated (and its drop freed) on every such request, about 550 of a pooled hello
-//! response's 14,000 instructions (callgrind; docs/benchmarks.md, issue 16).
+//! allocated (and its drop freed) on every such request: 700 of a pooled hello response's
+//! 13,600 instructions under 50 keep-alive connections, 470 of 10,300 pipelined (callgrind;
+//! docs/benchmarks.md, issue 16).
 
 use std::future::poll_fn;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -211,8 +212,8 @@ impl EventSender {
     /// The head waits in the channel beside `End` rather than inside it: `Event` is moved
     /// several times on its way to the connection (into `select!`'s output, the call that
     /// forwards it, the one that finishes the response), and with the head inside, each
-    /// move copied over 200 bytes: about 300 instructions per pooled response (callgrind;
-    /// docs/benchmarks.md, issue 16).
+    /// move copied its 216 bytes: 490 instructions more per pooled response, 600 pipelined
+    /// (callgrind; docs/benchmarks.md, issue 16).
     ///
     /// # Errors
     ///
