@@ -88,6 +88,13 @@ impl<W> StreamWriter<W> {
         self.queue.push_back(data);
     }
 
+    /// Whether `len` more bytes stay pending: [`write_all`](Self::write_all) and
+    /// [`write_bytes`](Self::write_bytes) of that many write nothing to the stream, so they
+    /// cannot wait (a caller may then skip the timer it would put around them).
+    pub fn has_room(&self, len: usize) -> bool {
+        self.buffered_len() + len <= self.batch_size
+    }
+
     /// How many bytes are pending, not yet written to the stream.
     pub fn buffered_len(&self) -> usize {
         self.queued + self.buf.len()

@@ -4,6 +4,7 @@
 
 use std::io;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -24,8 +25,8 @@ use crate::exchange::outcome::{Failure, Outcome};
 use crate::exchange::request::Request;
 use crate::exchange::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
 use crate::exchange::response::{Response, ResponseCtx, ResponseOutput};
-use crate::workers::handoff;
 use crate::workers::handoff::{EVENT_CHANNEL_CAPACITY, Ended, Event, EventReceiver};
+use crate::workers::{handoff, header_scratch};
 
 /// Where a request's `100 Continue` stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +59,6 @@ where
         first: Bytes,
         mut deadline: BodyDeadline,
     ) -> Dispatch {
-        let shared = Arc::clone(&self.shared);
         // A client waiting for `100 Continue` gets it when the gateway first reads the body.
         let (demand, asked) = match expect {
             Continue::Withheld => {
@@ -68,7 +68,7 @@ where
             _ => (None, None),
         };
         let (event_tx, mut event_rx) =
-            handoff::channel(EVENT_CHANNEL_CAPACITY, Arc::clone(&shared.wakes));
+            handoff::channel(EVENT_CHANNEL_CAPACITY, Arc::clone(&self.shared.wakes));
         // The body's first part, read before the gateway ran, comes before what streams.
         let (body_tx, request_body) = if body.is_done() {
             (None, RequestBody::buffered(first))
@@ -76,7 +76,9 @@ where
             let (tx, rx) = mpsc::channel::<BodyMessage>(BODY_CHANNEL_CAPACITY);
             (Some(tx), RequestBody::channel(rx, demand, first))
         };
-        let gateway = Arc::clone(&shared.gateway);
+        // The job reaches the gateway through the server state: one reference count taken
+        // per request rather than two (this one and the gateway's).
+        let shared = Arc::clone(&self.shared);
         let info = Arc::clone(&self.info);
         // The worker writes the response into the connection's scratch buffer, which comes
         // back with `End`: allocated, filled, and reused without a free on another thread
@@ -91,20 +93,23 @@ where
                 pending,
                 zero_copy,
             };
-            let mut resp = Response::new(&ctx, output);
-            let outcome = run_gateway(&*gateway, &mut req, &mut resp);
+            // Header lines go into this worker's own buffer (see `header_scratch.rs`).
+            let mut resp = Response::with_scratch(&ctx, output, header_scratch::take());
+            let outcome = run_gateway(&*shared.gateway, &mut req, &mut resp);
             resp.send_end(outcome, head);
+            header_scratch::keep(resp.into_scratch());
         };
-        if shared
+        if self
+            .shared
             .pool
-            .submit(Box::new(job), shared.config.accepted_queue_timeout)
+            .submit(Box::new(job), self.shared.config.accepted_queue_timeout)
             .await
             .is_err()
         {
             return Dispatch::Overloaded;
         }
 
-        let timeout = shared.live.timeout();
+        let timeout = self.shared.live.timeout();
         let mut pump = Pump {
             body_tx,
             pending: None,
@@ -119,15 +124,37 @@ where
             }
             let need_bytes = pump.needs_bytes(gated);
             // The read waits at most `timeout`, and no longer than the body's budget; only
-            // time spent waiting on the client counts against the budget.
-            let wait = deadline.next_wait(self.reader.bytes_read(), timeout);
-            let waiting_since = tokio::time::Instant::now();
+            // time spent waiting on the client counts against the budget. Neither clock is
+            // read when no body byte is wanted (the usual request): `select!` builds every
+            // branch's future, enabled or not, and a `timeout` built eagerly read the clock
+            // and looked up the runtime's timer on each pass of this loop: 350 of a pooled
+            // hello response's 14,000 instructions, 1,170 of 11,500 pipelined (callgrind;
+            // docs/benchmarks.md, issue 16).
+            let (wait, waiting_since) = if need_bytes {
+                let wait = deadline.next_wait(self.reader.bytes_read(), timeout);
+                (wait, Some(tokio::time::Instant::now()))
+            } else {
+                (Duration::ZERO, None)
+            };
             // One branch per thing the connection waits on; each step is a method below.
             tokio::select! {
                 biased;
                 event = event_rx.recv() => {
-                    if let Some(dispatch) = self.forward_event(event, &event_rx, &mut pump, timeout).await {
-                        return dispatch;
+                    let mut event = event;
+                    loop {
+                        if let Some(dispatch) = self.forward_event(event, &event_rx, &mut pump, timeout).await {
+                            return dispatch;
+                        }
+                        // A message already waiting (`End` right behind the body of an
+                        // unbuffered response) is taken without another pass of `select!`,
+                        // which builds and drops every branch's future: 290 instructions fewer
+                        // per pipelined pooled response (callgrind; docs/benchmarks.md, issue
+                        // 16). The event branch comes first in `select!` anyway, so no other
+                        // branch loses a turn it would have had.
+                        match event_rx.try_recv() {
+                            Poll::Ready(next) => event = next,
+                            Poll::Pending => break,
+                        }
                     }
                 }
                 wanted = first_read(&mut pump.asked), if gated => {
@@ -138,12 +165,12 @@ where
                 permit = reserve(pump.body_tx.clone()), if pump.pending.is_some() => {
                     pump.pass_body(permit);
                 }
-                read = tokio::time::timeout(wait, self.reader.fill()), if need_bytes => {
+                read = fill_within(wait, &mut self.reader), if need_bytes => {
                     pump.note_read(read);
                 }
             }
-            if need_bytes {
-                deadline.waited(waiting_since.elapsed());
+            if let Some(since) = waiting_since {
+                deadline.waited(since.elapsed());
             }
         }
     }
@@ -199,12 +226,17 @@ where
         events: &EventReceiver,
         timeout: Duration,
     ) -> bool {
-        let written = tokio::time::timeout(timeout, self.writer.write_bytes(data)).await;
-        if !matches!(written, Ok(Ok(()))) {
-            if let Ok(Err(err)) = written {
-                log_socket_error(&err);
+        if self.writer.has_room(data.len()) {
+            // Nothing is written yet, so there is nothing to time (see `finish_response`).
+            self.writer.push_bytes(data);
+        } else {
+            let written = tokio::time::timeout(timeout, self.writer.write_bytes(data)).await;
+            if !matches!(written, Ok(Ok(()))) {
+                if let Ok(Err(err)) = written {
+                    log_socket_error(&err);
+                }
+                return false;
             }
-            return false;
         }
         // Stream to the client as the gateway writes, batching what is already queued.
         !events.is_empty() || self.flush().await
@@ -233,13 +265,14 @@ where
     /// Takes the end of the response: its last bytes (written, not flushed: a pipelined batch
     /// goes out in one write) and the lent buffer back. `None` if the client is gone.
     async fn finish_response(&mut self, ended: Ended, timeout: Duration) -> Option<Outcome> {
-        let Ended {
-            outcome,
-            mut last,
-            head,
-        } = ended;
-        drop(head);
-        if !last.is_empty() {
+        let Ended { outcome, mut last } = ended;
+        if self.writer.has_room(last.len()) {
+            // The usual case: the bytes join the write buffer, and go out with the next flush.
+            // Without the `timeout` around a write that cannot wait, which read the clock and
+            // looked up the runtime's timer for nothing: here and for a body piece, about 200
+            // instructions a pooled response (callgrind; docs/benchmarks.md, issue 16).
+            self.writer.push(&last);
+        } else {
             let written = tokio::time::timeout(timeout, self.writer.write_all(&last)).await;
             if !matches!(written, Ok(Ok(()))) {
                 return None;
@@ -362,6 +395,15 @@ impl Pump {
             self.pending = Some(Err(err));
         }
     }
+}
+
+/// Reads more of the body, waiting at most `wait`. An `async fn`, so that building it (as
+/// `select!` does for a disabled branch too) costs nothing until it is polled.
+async fn fill_within<R: AsyncRead + Unpin>(
+    wait: Duration,
+    reader: &mut StreamReader<R>,
+) -> Result<io::Result<usize>, tokio::time::error::Elapsed> {
+    tokio::time::timeout(wait, reader.fill()).await
 }
 
 /// Whether the gateway started reading the body (false: it dropped the body unread). With no

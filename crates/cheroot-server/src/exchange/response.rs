@@ -105,10 +105,6 @@ impl fmt::Debug for Response<'_> {
 }
 
 impl<'a> Response<'a> {
-    pub(crate) fn new(ctx: &'a ResponseCtx, output: ResponseOutput<'a>) -> Self {
-        Self::with_scratch(ctx, output, BytesMut::new())
-    }
-
     /// A response whose header lines go into `scratch` (cleared), so a connection can reuse
     /// one allocation for every response; [`into_scratch`](Self::into_scratch) gives it back.
     pub(crate) fn with_scratch(
@@ -535,12 +531,7 @@ impl<'a> Response<'a> {
     pub(crate) fn send_end(&mut self, outcome: Outcome, head: cheroot_wire::RequestHead) {
         if let ResponseOutput::Channel { tx, pending, .. } = &mut self.output {
             let last = std::mem::take(pending);
-            let ended = Ended {
-                outcome,
-                last,
-                head: Some(head),
-            };
-            let _ = tx.blocking_send(Event::End(ended));
+            let _ = tx.send_end(Ended { outcome, last }, head);
         }
     }
 

@@ -7,19 +7,26 @@
 //! channel keeps `End` in a slot of its own and allocates nothing for it; `Data` messages
 //! queue up to a capacity, and a worker that finds the queue full waits on a condition
 //! variable until the connection task takes one.
+//!
+//! The queue is a ring inside the channel's one allocation, not a `VecDeque`: an unbuffered
+//! response's body goes out as one `Data` before `End`, and the `VecDeque`'s first push
+//! allocated (and its drop freed) on every such request: 700 of a pooled hello response's
+//! 13,600 instructions under 50 keep-alive connections, 470 of 10,300 pipelined (callgrind;
+//! docs/benchmarks.md, issue 16).
 
-use std::collections::VecDeque;
 use std::future::poll_fn;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::task::{Poll, Waker};
 
 use bytes::{Bytes, BytesMut};
+use cheroot_wire::RequestHead;
 
 use crate::exchange::file_region::FileRegion;
 use crate::exchange::outcome::Outcome;
 use crate::workers::wake_batch::WakeBatch;
 
-/// How many response messages may wait between a worker and the connection task.
+/// How many response messages may wait between a worker and the connection task: the most
+/// a [`channel`] holds.
 pub(crate) const EVENT_CHANNEL_CAPACITY: usize = 8;
 
 /// A message from a worker thread to the connection task.
@@ -45,21 +52,19 @@ pub(crate) struct Ended {
     /// The last bytes of the response (often the whole of a small one: one message, one
     /// wake-up of the connection task), in the buffer the connection lent the worker.
     pub(crate) last: BytesMut,
-    /// The request head, back to be dropped where it was allocated. Memory allocated by one
-    /// thread and freed by another is slow with malloc's per-thread caches and arenas, and
-    /// the connection task and the workers would otherwise trade every request's buffers.
-    pub(crate) head: Option<cheroot_wire::RequestHead>,
 }
 
-/// A new channel holding up to `capacity` `Data` messages (at least one); the worker's
-/// wake-ups of the connection task go through `wakes`.
+/// A new channel holding up to `capacity` `Data` messages (at least one, at most
+/// [`EVENT_CHANNEL_CAPACITY`]); the worker's wake-ups of the connection task go through
+/// `wakes`.
 pub(crate) fn channel(capacity: usize, wakes: Arc<WakeBatch>) -> (EventSender, EventReceiver) {
     let inner = Arc::new(Inner {
         wakes,
         state: Mutex::new(State {
-            data: VecDeque::new(),
+            data: Ring::default(),
             end: None,
-            capacity: capacity.max(1),
+            head: None,
+            capacity: capacity.clamp(1, EVENT_CHANNEL_CAPACITY),
             waker: None,
             sender_gone: false,
             receiver_gone: false,
@@ -100,9 +105,12 @@ struct Inner {
 }
 
 struct State {
-    /// `Data` and `File` messages, in order (never `End`, which has its own slot).
-    data: VecDeque<Event>,
+    /// `Data` and `File` messages, in order (`End` has its own slot).
+    data: Ring,
     end: Option<Ended>,
+    /// The request head, sent back with `End` (see [`EventSender::send_end`]) and dropped by
+    /// the receiver.
+    head: Option<RequestHead>,
     capacity: usize,
     /// The connection task, waiting for a message.
     waker: Option<Waker>,
@@ -111,6 +119,58 @@ struct State {
     /// Whether the worker waits on `room`: only then is there anyone to notify (a notify is a
     /// system call even with no one waiting).
     sender_waiting: bool,
+}
+
+/// A message that queues: `End` is kept apart, and its size (it carries the request head)
+/// would make every slot of the ring that large.
+enum Queued {
+    Data(Bytes),
+    File(FileRegion),
+}
+
+impl From<Queued> for Event {
+    fn from(queued: Queued) -> Event {
+        match queued {
+            Queued::Data(data) => Event::Data(data),
+            Queued::File(region) => Event::File(region),
+        }
+    }
+}
+
+/// Up to [`EVENT_CHANNEL_CAPACITY`] queued messages, oldest first, held in place.
+#[derive(Default)]
+struct Ring {
+    slots: [Option<Queued>; EVENT_CHANNEL_CAPACITY],
+    /// The slot of the oldest message.
+    first: usize,
+    len: usize,
+}
+
+impl Ring {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Appends `queued`; the caller has checked there is room.
+    fn push_back(&mut self, queued: Queued) {
+        let at = (self.first + self.len) % EVENT_CHANNEL_CAPACITY;
+        self.slots[at] = Some(queued);
+        self.len += 1;
+    }
+
+    fn pop_front(&mut self) -> Option<Queued> {
+        if self.len == 0 {
+            return None;
+        }
+        let queued = self.slots[self.first].take();
+        self.first = (self.first + 1) % EVENT_CHANNEL_CAPACITY;
+        self.len -= 1;
+        queued
+    }
 }
 
 impl Inner {
@@ -137,26 +197,56 @@ impl EventSender {
     ///
     /// [`Closed`] if the receiver is gone.
     pub(crate) fn blocking_send(&self, event: Event) -> Result<(), Closed> {
-        let mut st = self.inner.lock();
         match event {
-            Event::End(ended) => {
-                if st.receiver_gone {
-                    return Err(Closed);
-                }
-                st.end = Some(ended);
+            Event::End(ended) => self.end(ended, None),
+            Event::Data(data) => self.queue(Queued::Data(data)),
+            Event::File(region) => self.queue(Queued::File(region)),
+        }
+    }
+
+    /// Sends `End`, with the request head, back to be dropped where it was allocated: memory
+    /// allocated by one thread and freed by another is slow with malloc's per-thread caches
+    /// and arenas, and the connection task and the workers would otherwise trade every
+    /// request's buffers.
+    ///
+    /// The head waits in the channel beside `End` rather than inside it: `Event` is moved
+    /// several times on its way to the connection (into `select!`'s output, the call that
+    /// forwards it, the one that finishes the response), and with the head inside, each
+    /// move copied its 216 bytes: 490 instructions more per pooled response, 600 pipelined
+    /// (callgrind; docs/benchmarks.md, issue 16).
+    ///
+    /// # Errors
+    ///
+    /// [`Closed`] if the receiver is gone.
+    pub(crate) fn send_end(&self, ended: Ended, head: RequestHead) -> Result<(), Closed> {
+        self.end(ended, Some(head))
+    }
+
+    fn end(&self, ended: Ended, head: Option<RequestHead>) -> Result<(), Closed> {
+        let mut st = self.inner.lock();
+        if st.receiver_gone {
+            return Err(Closed);
+        }
+        st.end = Some(ended);
+        st.head = head;
+        self.inner.wake_receiver(st);
+        Ok(())
+    }
+
+    /// Queues a `Data` or `File` message once there is room, and wakes the receiver.
+    fn queue(&self, queued: Queued) -> Result<(), Closed> {
+        let mut st = self.inner.lock();
+        loop {
+            if st.receiver_gone {
+                return Err(Closed);
             }
-            queued => loop {
-                if st.receiver_gone {
-                    return Err(Closed);
-                }
-                if st.data.len() < st.capacity {
-                    st.data.push_back(queued);
-                    break;
-                }
-                st.sender_waiting = true;
-                st = self.inner.room.wait(st).unwrap_or_else(|p| p.into_inner());
-                st.sender_waiting = false;
-            },
+            if st.data.len() < st.capacity {
+                st.data.push_back(queued);
+                break;
+            }
+            st.sender_waiting = true;
+            st = self.inner.room.wait(st).unwrap_or_else(|p| p.into_inner());
+            st.sender_waiting = false;
         }
         self.inner.wake_receiver(st);
         Ok(())
@@ -175,29 +265,43 @@ impl EventReceiver {
     /// The next message: every `Data` and `File` in order, then `End`; `None` once the sender is gone
     /// and nothing is left.
     pub(crate) async fn recv(&mut self) -> Option<Event> {
-        poll_fn(|cx| {
-            let mut st = self.inner.lock();
-            if let Some(queued) = st.data.pop_front() {
-                let waiting = st.sender_waiting;
-                drop(st);
-                if waiting {
-                    self.inner.room.notify_one();
-                }
-                return Poll::Ready(Some(queued));
+        poll_fn(|cx| self.poll_next(Some(cx.waker()))).await
+    }
+
+    /// The next message if one is there now, as [`recv`](Self::recv) would give it; `Pending`
+    /// when none is (and then nobody is woken for the next one).
+    pub(crate) fn try_recv(&mut self) -> Poll<Option<Event>> {
+        self.poll_next(None)
+    }
+
+    /// The next message, or `Pending` with `waker` left to be woken when one comes.
+    fn poll_next(&self, waker: Option<&Waker>) -> Poll<Option<Event>> {
+        let mut st = self.inner.lock();
+        if let Some(queued) = st.data.pop_front() {
+            let waiting = st.sender_waiting;
+            drop(st);
+            if waiting {
+                self.inner.room.notify_one();
             }
-            if let Some(ended) = st.end.take() {
-                return Poll::Ready(Some(Event::End(ended)));
-            }
-            if st.sender_gone {
-                return Poll::Ready(None);
-            }
+            return Poll::Ready(Some(queued.into()));
+        }
+        if let Some(ended) = st.end.take() {
+            // Dropped here, on the receiver's thread, after the lock.
+            let head = st.head.take();
+            drop(st);
+            drop(head);
+            return Poll::Ready(Some(Event::End(ended)));
+        }
+        if st.sender_gone {
+            return Poll::Ready(None);
+        }
+        if let Some(waker) = waker {
             match &mut st.waker {
-                Some(waker) if waker.will_wake(cx.waker()) => {}
-                slot => *slot = Some(cx.waker().clone()),
+                Some(left) if left.will_wake(waker) => {}
+                slot => *slot = Some(waker.clone()),
             }
-            Poll::Pending
-        })
-        .await
+        }
+        Poll::Pending
     }
 
     /// Whether no message waits now.
@@ -211,7 +315,8 @@ impl Drop for EventReceiver {
     fn drop(&mut self) {
         let mut st = self.inner.lock();
         st.receiver_gone = true;
-        let dropped = std::mem::take(&mut st.data);
+        // Taken only when something is left: moving the ring out copies all its slots.
+        let dropped = (!st.data.is_empty()).then(|| std::mem::take(&mut st.data));
         let waiting = st.sender_waiting;
         drop(st);
         if waiting {

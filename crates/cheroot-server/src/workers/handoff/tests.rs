@@ -30,7 +30,6 @@ fn end(status: u16, last: &[u8]) -> Event {
     Event::End(Ended {
         outcome: outcome(status),
         last: BytesMut::from(last),
-        head: None,
     })
 }
 

@@ -309,6 +309,30 @@ async fn on_one_core_a_stalled_queue_grows_the_pool() {
     assert!(p.shutdown(Instant::now() + LONG).is_clean());
 }
 
+#[tokio::test]
+async fn on_one_core_a_worker_yields_after_a_job_then_waits_and_is_called_again() {
+    let p = WorkerPool::with_cores(1, Some(1), 16, LONG, 1);
+    p.set_batch_scheduling(true);
+    p.start().unwrap();
+    // One job at a time, each queued after the last ended (as one pipelining connection
+    // does): the worker takes each, whether it is still yielding or already waits.
+    for i in 0..50 {
+        let (tx, rx) = mpsc::channel();
+        p.submit(Box::new(move || tx.send(i).unwrap()), LONG)
+            .await
+            .unwrap();
+        assert_eq!(rx.recv_timeout(LONG).unwrap(), i);
+    }
+    // With nothing more to do it waits as before, and is called for the next job.
+    assert!(eventually(|| p.idle() == 1));
+    let (tx, rx) = mpsc::channel();
+    p.submit(Box::new(move || tx.send(()).unwrap()), LONG)
+        .await
+        .unwrap();
+    rx.recv_timeout(LONG).unwrap();
+    assert!(p.shutdown(Instant::now() + LONG).is_clean());
+}
+
 /// The state of a pool with `threads` threads of which `idle` wait, `busy` run a job,
 /// `pending` wake-ups are on their way, and `queued` jobs wait.
 fn state(threads: usize, idle: usize, busy: usize, pending: usize, queued: usize) -> State {
