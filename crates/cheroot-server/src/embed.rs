@@ -21,7 +21,7 @@ use crate::server_state::ServerState;
 use crate::shutdown::Tracker;
 use crate::stats::Stats;
 use crate::workers::io_runtime::IoRuntime;
-use crate::workers::pool::{DEFAULT_IDLE_TIMEOUT, WorkerPool};
+use crate::workers::pool::WorkerPool;
 
 /// Serves connections its caller accepted (from a `tokio::net::TcpListener`, a UNIX socket,
 /// an in-memory `tokio::io::duplex` pipe, a stream of its own TLS...) on the caller's tokio
@@ -104,12 +104,7 @@ impl ConnectionServer {
     ) -> Result<Self, ServerError> {
         config.validate(&bind_addr)?;
         let runtime = IoRuntime::current()?;
-        let pool = WorkerPool::new(
-            config.minthreads,
-            config.maxthreads,
-            config.accepted_queue_size,
-            DEFAULT_IDLE_TIMEOUT,
-        )?;
+        let pool = WorkerPool::for_config(&config)?;
         if gateway.blocking() {
             let pool = pool.clone();
             runtime.spawn(async move {

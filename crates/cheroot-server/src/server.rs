@@ -22,7 +22,7 @@ use crate::server_state::ServerState;
 use crate::shutdown::Tracker;
 use crate::stats::{ServerFigures, Stats, StatsSnapshot};
 use crate::workers::io_runtime::IoRuntime;
-use crate::workers::pool::{DEFAULT_IDLE_TIMEOUT, PoolError, WorkerPool};
+use crate::workers::pool::{PoolError, WorkerPool};
 
 /// The interrupt a signal sets in [`HttpServer::safe_start`], which it turns into `Ok(())`.
 #[derive(Debug)]
@@ -362,12 +362,7 @@ impl HttpServer {
         let bind_addr = listener.local_bind_addr();
         *lock(&self.inner.bind_addr) = bind_addr.clone();
 
-        let pool = WorkerPool::new(
-            config.minthreads,
-            config.maxthreads,
-            config.accepted_queue_size,
-            DEFAULT_IDLE_TIMEOUT,
-        )?;
+        let pool = WorkerPool::for_config(&config)?;
         // One core: the I/O thread and the workers take turns on it (see `sched.rs`); not on
         // a runtime whose threads are the caller's.
         pool.set_batch_scheduling(cores == 1 && !runtime.is_borrowed());

@@ -24,6 +24,8 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 
+use crate::config::ServerConfig;
+
 use state::{PoolShared, State};
 
 /// A unit of blocking work.
@@ -99,6 +101,21 @@ impl ShutdownReport {
 }
 
 impl WorkerPool {
+    /// The pool a server with `config` runs: `minthreads` to `maxthreads` threads, room for
+    /// `accepted_queue_size` jobs, [`DEFAULT_IDLE_TIMEOUT`].
+    ///
+    /// # Errors
+    ///
+    /// As [`new`](Self::new).
+    pub(crate) fn for_config(config: &ServerConfig) -> Result<WorkerPool, PoolError> {
+        WorkerPool::new(
+            config.minthreads,
+            config.maxthreads,
+            config.accepted_queue_size,
+            DEFAULT_IDLE_TIMEOUT,
+        )
+    }
+
     /// A pool of `min` to `max` threads (`None`: no limit) with room for `queue_size` waiting
     /// jobs; threads above `min` exit after `idle_timeout` without work. No thread runs until
     /// [`start`](Self::start) or the first job.
