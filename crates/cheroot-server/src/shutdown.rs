@@ -142,18 +142,15 @@ pub(crate) async fn stopped(rx: &mut watch::Receiver<bool>) {
     let _ = rx.wait_for(|stop| *stop).await;
 }
 
-/// Serves `connection` until it ends or the cut signal (if any: [`Tracker::cut_signal`]) is
-/// raised, which drops it and so closes its socket.
+/// Serves `connection` until it ends or the cut signal ([`Tracker::cut_signal`]) is raised,
+/// which drops it and so closes its socket.
 pub(crate) async fn until_cut(
-    cut: Option<watch::Receiver<bool>>,
+    mut cut: watch::Receiver<bool>,
     connection: impl Future<Output = ()>,
 ) {
-    match cut {
-        None => connection.await,
-        Some(mut cut) => tokio::select! {
-            () = connection => {}
-            () = stopped(&mut cut) => {}
-        },
+    tokio::select! {
+        () = connection => {}
+        () = stopped(&mut cut) => {}
     }
 }
 

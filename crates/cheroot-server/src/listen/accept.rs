@@ -48,10 +48,20 @@ pub(crate) async fn accept_loop(listener: Listener, shared: Arc<ServerState>) {
                 let guard = shared.tracker.connection();
                 let cut = shared.tracker.cut_signal();
                 let shared = Arc::clone(&shared);
-                tokio::spawn(async move {
-                    let _guard = guard;
-                    until_cut(cut, start_connection(stream, info, shared)).await;
-                });
+                // Two task types, not one with an optional cut: a future passed by value and
+                // awaited is stored twice in the wrapping future's state, and every idle
+                // connection's task carries that (scenario I: 3.5 KB per idle connection with
+                // the plain task, 5.8 KB with the connection inside `until_cut`).
+                match cut {
+                    None => tokio::spawn(async move {
+                        let _guard = guard;
+                        start_connection(stream, info, shared).await;
+                    }),
+                    Some(cut) => tokio::spawn(async move {
+                        let _guard = guard;
+                        until_cut(cut, start_connection(stream, info, shared)).await;
+                    }),
+                };
             }
             Err(err) => {
                 shared.stats.record_socket_error();

@@ -13,7 +13,7 @@ use cheroot_server::{
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::apps::TestApp;
+use super::apps::{Probe, TestApp};
 use super::support::test_config;
 
 /// A bound on every wait, so a hang fails the test instead of stalling it.
@@ -38,6 +38,17 @@ async fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
         while !cond() {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
+    })
+    .await;
+}
+
+/// Sends `GET /hold` on `io` and waits until the test app holds it (its gate closed).
+async fn send_hold(io: &mut (impl AsyncWrite + Unpin), probe: &Probe) {
+    io.write_all(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
+        .await
+        .expect("send");
+    wait_for("the held request", || {
+        probe.held.load(Ordering::SeqCst) == 1
     })
     .await;
 }
@@ -206,13 +217,7 @@ async fn connection_server_stops_gracefully() {
     assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
     let (mut held, held_end) = tokio::io::duplex(64 * 1024);
     let held_serving = tokio::spawn(server.serve_connection(held_end, None));
-    held.write_all(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
-        .await
-        .expect("send");
-    wait_for("the held request", || {
-        probe.held.load(Ordering::SeqCst) == 1
-    })
-    .await;
+    send_hold(&mut held, &probe).await;
 
     server.stop();
     within("the parked connection's end", parked_serving)
@@ -270,13 +275,7 @@ async fn embedded_server_stops_gracefully() {
     let (head, _) = exchange(&mut parked, GET_HELLO).await;
     assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
     let mut held = TcpStream::connect(addr).await.expect("connect");
-    held.write_all(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
-        .await
-        .expect("send");
-    wait_for("the held request", || {
-        probe.held.load(Ordering::SeqCst) == 1
-    })
-    .await;
+    send_hold(&mut held, &probe).await;
 
     // From a task of the runtime the server runs on: must not block it.
     server.stop();
@@ -325,14 +324,7 @@ async fn embedded_server_cuts_what_outlives_shutdown_timeout() {
     };
     let (server, addr, serving) = start_embedded(app, config).await;
     let mut stuck = TcpStream::connect(addr).await.expect("connect");
-    stuck
-        .write_all(b"GET /hold HTTP/1.1\r\nHost: t\r\n\r\n")
-        .await
-        .expect("send");
-    wait_for("the held request", || {
-        probe.held.load(Ordering::SeqCst) == 1
-    })
-    .await;
+    send_hold(&mut stuck, &probe).await;
     server.stop();
     within("the server's stop", serving)
         .await
