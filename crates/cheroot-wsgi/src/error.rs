@@ -204,16 +204,48 @@ mod tests {
 
     #[test]
     fn kinds_are_told_apart() {
-        assert!(AppError::start_response_twice().is_start_response_twice());
-        assert!(!AppError::msg("x").is_start_response_twice());
-        assert!(AppError::write_before_start_response().is_write_before_start_response());
-        assert!(AppError::invalid_response("bad").is_invalid_response());
-        assert!(AppError::content_length_exceeded("over").is_content_length_exceeded());
-        let io = AppError::io(io::Error::new(io::ErrorKind::BrokenPipe, "gone"));
-        assert!(io.is_io());
+        // Each error answers yes to its own predicate and no to every other.
+        type Predicate = fn(&AppError) -> bool;
+        let predicates: [(&str, Predicate); 5] = [
+            ("start_response_twice", AppError::is_start_response_twice),
+            ("write_before", AppError::is_write_before_start_response),
+            ("invalid_response", AppError::is_invalid_response),
+            ("content_length", AppError::is_content_length_exceeded),
+            ("io", AppError::is_io),
+        ];
+        let errors = [
+            (
+                AppError::start_response_twice(),
+                Some("start_response_twice"),
+            ),
+            (
+                AppError::write_before_start_response(),
+                Some("write_before"),
+            ),
+            (AppError::invalid_response("bad"), Some("invalid_response")),
+            (
+                AppError::content_length_exceeded("over"),
+                Some("content_length"),
+            ),
+            (
+                AppError::io(io::Error::new(io::ErrorKind::BrokenPipe, "gone")),
+                Some("io"),
+            ),
+            (AppError::msg("the app's own"), None),
+        ];
+        for (err, own) in &errors {
+            for (name, predicate) in predicates {
+                assert_eq!(predicate(err), *own == Some(name), "{name} of {err:?}");
+            }
+        }
+        let io = &errors[4].0;
         assert_eq!(
             io.io_error().map(io::Error::kind),
             Some(io::ErrorKind::BrokenPipe)
+        );
+        assert_eq!(
+            format!("{io:?}"),
+            "AppError { kind: Io, source: Custom { kind: BrokenPipe, error: \"gone\" } }"
         );
     }
 
