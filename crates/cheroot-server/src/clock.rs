@@ -8,9 +8,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use cheroot_wire::CivilTime;
 
 fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    unix_seconds(SystemTime::now())
+}
+
+/// Whole seconds since the epoch (0 before it).
+fn unix_seconds(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 /// `Sun, 06 Nov 1994 08:49:37 GMT` for `secs` since the epoch, as text (what a response's
@@ -22,9 +25,9 @@ fn imf_fixdate(secs: u64) -> String {
         .to_owned()
 }
 
-/// `10/Oct/2000:13:55:36 +0000` for `secs` since the epoch.
-pub(crate) fn clf_time(secs: u64) -> String {
-    let c = CivilTime::from_unix_seconds(secs);
+/// `10/Oct/2000:13:55:36 +0000` for `time`.
+pub(crate) fn clf_time(time: SystemTime) -> String {
+    let c = CivilTime::from_unix_seconds(unix_seconds(time));
     format!(
         "{:02}/{}/{}:{:02}:{:02}:{:02} +0000",
         c.day,
@@ -108,7 +111,7 @@ mod tests {
         ];
         for (secs, imf, clf) in cases {
             assert_eq!(imf_fixdate(secs), imf);
-            assert_eq!(clf_time(secs), clf);
+            assert_eq!(clf_time(UNIX_EPOCH + Duration::from_secs(secs)), clf);
         }
         let leap_day = UNIX_EPOCH + Duration::from_millis(951_782_400_007);
         assert_eq!(rfc3339_millis(leap_day), "2000-02-29T00:00:00.007Z");

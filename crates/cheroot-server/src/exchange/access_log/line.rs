@@ -50,7 +50,7 @@ fn common(record: &Record<'_>) -> String {
         0 => "-".to_owned(),
         n => n.to_string(),
     };
-    let time = clock::clf_time(unix_seconds(record.now));
+    let time = clock::clf_time(record.now);
     format!("{host} - - [{time}] \"{request}\" {status} {bytes}")
 }
 
@@ -120,11 +120,6 @@ fn protocol(version: http::Version) -> &'static str {
     } else {
         "HTTP/1.1"
     }
-}
-
-fn unix_seconds(time: SystemTime) -> u64 {
-    time.duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 /// Appends `raw` for a quoted CLF field: printable ASCII and spaces as they are, quotes and
