@@ -39,10 +39,15 @@ pub(crate) fn from_result<'r>(
             }));
         }
     }
-    let has_close = match result.hasattr(intern!(py, "close")) {
-        Ok(has) => has,
-        Err(err) => return Err(host.failed(py, err)),
-    };
+    // A plain list or tuple has no `close`: asking would make Python build and drop an
+    // AttributeError, 4,000 of a hello request's 47,000 instructions (callgrind;
+    // docs/benchmarks.md, issue 10). Subclasses may define one, so they are asked.
+    let plain = result.is_exact_instance_of::<PyList>() || result.is_exact_instance_of::<PyTuple>();
+    let has_close = !plain
+        && match result.hasattr(intern!(py, "close")) {
+            Ok(has) => has,
+            Err(err) => return Err(host.failed(py, err)),
+        };
     if !has_close {
         // A list or tuple is read whole now, under the GIL the app call holds.
         let items = if let Ok(list) = result.cast::<PyList>() {

@@ -200,6 +200,9 @@ where
             // `handle`'s future, which is over a kilobyte to set up and copy per request.
             let next = if self.serves_now(&head) {
                 self.handle_now(&head)
+            } else if self.pools_now(&head) {
+                // Boxed for the same reason as `handle` below, but a much smaller future.
+                Box::pin(self.handle_pooled_now(head)).await
             } else {
                 // Boxed: `handle`'s future is over a kilobyte, and kept inline it would make
                 // every connection's task that much larger, parked ones included (scenario I
@@ -233,11 +236,30 @@ where
     /// Whether [`handle_now`](Self::handle_now) can serve this request: it has no body and
     /// the gateway runs inline.
     fn serves_now(&self, head: &RequestHead) -> bool {
-        !self.blocking_gateway
-            && matches!(
-                body_framing(head.version, head.headers()),
-                Ok(BodyFraming::Empty | BodyFraming::Length(0))
-            )
+        !self.blocking_gateway && has_no_body(head)
+    }
+
+    /// Whether [`handle_pooled_now`](Self::handle_pooled_now) can serve this request: it has
+    /// no body and the gateway runs on the worker pool.
+    fn pools_now(&self, head: &RequestHead) -> bool {
+        self.blocking_gateway && has_no_body(head)
+    }
+
+    /// Serves a request that [`pools_now`](Self::pools_now) accepted: with no body there is
+    /// no size check, no `100 Continue`, nothing to read before or during the gateway call and
+    /// nothing to drain after it, so [`handle`](Self::handle)'s state (over a kilobyte, set up
+    /// and moved per request) and its body pump are not built.
+    async fn handle_pooled_now(&mut self, head: RequestHead) -> Next {
+        let started = self.stats_start();
+        let shared = Arc::clone(&self.shared);
+        let _in_flight = shared.tracker.request();
+        let version = keepalive::response_version(head.version, shared.config.protocol.version());
+        if shared.config.access_log.is_some() {
+            self.access = Some(Box::new(AccessEntry::new(&head)));
+        }
+        let ctx = self.response_ctx(&head, version);
+        let dispatch = self.respond_pooled_bodyless(head, ctx).await;
+        self.settle(dispatch, version, started, true)
     }
 
     /// Serves a request that [`serves_now`](Self::serves_now) accepted: every step of it is
@@ -532,6 +554,14 @@ where
             let _ = tokio::time::timeout(LINGER_TIME.min(timeout), linger).await;
         }
     }
+}
+
+/// Whether the request has no body (no framing headers, or `Content-Length: 0`).
+fn has_no_body(head: &RequestHead) -> bool {
+    matches!(
+        body_framing(head.version, head.headers()),
+        Ok(BodyFraming::Empty | BodyFraming::Length(0))
+    )
 }
 
 /// Logs a socket error unless cheroot would ignore it (resets, broken pipes, timeouts).

@@ -22,7 +22,9 @@ use crate::error::AppError;
 ///
 /// It also implements [`std::io::Read`] and [`std::io::BufRead`].
 pub struct WsgiInput {
-    slot: Arc<Mutex<Slot>>,
+    /// The body's slot; `None` for an input made empty, which needs none (every request's
+    /// environ starts with one before the gateway puts the body in: no allocation for it).
+    slot: Option<Arc<Mutex<Slot>>>,
     /// Bytes taken from the body but not yet returned to the app.
     buf: Bytes,
     failed: Option<(io::ErrorKind, String)>,
@@ -76,7 +78,11 @@ impl Default for WsgiInput {
 impl WsgiInput {
     /// An input with no body.
     pub fn empty() -> Self {
-        Self::from_bytes(Bytes::new())
+        Self {
+            slot: None,
+            buf: Bytes::new(),
+            failed: None,
+        }
     }
 
     /// An input over bytes already in memory (tests, middleware that buffered a body).
@@ -88,7 +94,7 @@ impl WsgiInput {
     pub(crate) fn from_body(body: RequestBody) -> (Self, InputReturn) {
         let slot = Arc::new(Mutex::new(Slot { body: Some(body) }));
         let input = Self {
-            slot: Arc::clone(&slot),
+            slot: Some(Arc::clone(&slot)),
             buf: Bytes::new(),
             failed: None,
         };
@@ -103,8 +109,11 @@ impl WsgiInput {
         if let Some((kind, message)) = &self.failed {
             return Err(AppError::io(io::Error::new(*kind, message.clone())));
         }
+        let Some(slot) = &self.slot else {
+            return Ok(false);
+        };
         let next = {
-            let mut slot = lock(&self.slot);
+            let mut slot = lock(slot);
             match slot.body.as_mut() {
                 Some(body) => body.read_chunk(),
                 None => Err(io::Error::new(

@@ -47,6 +47,33 @@ where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + ZeroCopy + Unpin + Send + 'static,
 {
+    /// Runs the gateway on the worker pool for a request without a body, then passes the
+    /// response on until it returns: [`respond_pooled`](Self::respond_pooled) without the
+    /// body's side, whose state would be set up, moved and dropped for nothing.
+    pub(super) async fn respond_pooled_bodyless(
+        &mut self,
+        head: RequestHead,
+        ctx: ResponseCtx,
+    ) -> Dispatch {
+        let Some(mut event_rx) = self
+            .submit_job(head, ctx, RequestBody::buffered(Bytes::new()))
+            .await
+        else {
+            return Dispatch::Overloaded;
+        };
+        let timeout = self.shared.live.timeout();
+        let mut pump = Pump::without_body();
+        loop {
+            let event = event_rx.recv().await;
+            if let Some(dispatch) = self
+                .forward_events(event, &mut event_rx, &mut pump, timeout)
+                .await
+            {
+                return dispatch;
+            }
+        }
+    }
+
     /// Runs the gateway on the worker pool, then pumps until it returns: the response from
     /// the worker to the client, the body from the client to the worker, and a withheld
     /// `100 Continue` once the gateway reads.
@@ -67,8 +94,6 @@ where
             }
             _ => (None, None),
         };
-        let (event_tx, mut event_rx) =
-            handoff::channel(EVENT_CHANNEL_CAPACITY, Arc::clone(&self.shared.wakes));
         // The body's first part, read before the gateway ran, comes before what streams.
         let (body_tx, request_body) = if body.is_done() {
             (None, RequestBody::buffered(first))
@@ -76,46 +101,15 @@ where
             let (tx, rx) = mpsc::channel::<BodyMessage>(BODY_CHANNEL_CAPACITY);
             (Some(tx), RequestBody::channel(rx, demand, first))
         };
-        // The job reaches the gateway through the server state: one reference count taken
-        // per request rather than two (this one and the gateway's).
-        let shared = Arc::clone(&self.shared);
-        let info = Arc::clone(&self.info);
-        // The worker writes the response into the connection's scratch buffer, which comes
-        // back with `End`: allocated, filled, and reused without a free on another thread
-        // (malloc's arenas make a buffer allocated by one thread and freed by another slow).
-        let pending = std::mem::take(&mut self.scratch);
-        let zero_copy = self.writer.get_ref().can_send_file();
-        let job = move || {
-            let mut request_body = request_body;
-            let mut req = Request::new(&head, &info, &mut request_body);
-            let output = ResponseOutput::Channel {
-                tx: event_tx,
-                pending,
-                zero_copy,
-            };
-            // Header lines go into this worker's own buffer (see `header_scratch.rs`).
-            let mut resp = Response::with_scratch(&ctx, output, header_scratch::take());
-            let outcome = run_gateway(&*shared.gateway, &mut req, &mut resp);
-            resp.send_end(outcome, head);
-            header_scratch::keep(resp.into_scratch());
-        };
-        if self
-            .shared
-            .pool
-            .submit(Box::new(job), self.shared.config.accepted_queue_timeout)
-            .await
-            .is_err()
-        {
+        let Some(mut event_rx) = self.submit_job(head, ctx, request_body).await else {
             return Dispatch::Overloaded;
-        }
+        };
 
         let timeout = self.shared.live.timeout();
         let mut pump = Pump {
             body_tx,
-            pending: None,
-            body_error: None,
-            head_sent: false,
             asked,
+            ..Pump::without_body()
         };
         loop {
             let gated = *expect == Continue::Withheld;
@@ -140,21 +134,8 @@ where
             tokio::select! {
                 biased;
                 event = event_rx.recv() => {
-                    let mut event = event;
-                    loop {
-                        if let Some(dispatch) = self.forward_event(event, &event_rx, &mut pump, timeout).await {
-                            return dispatch;
-                        }
-                        // A message already waiting (`End` right behind the body of an
-                        // unbuffered response) is taken without another pass of `select!`,
-                        // which builds and drops every branch's future: 290 instructions fewer
-                        // per pipelined pooled response (callgrind; docs/benchmarks.md, issue
-                        // 16). The event branch comes first in `select!` anyway, so no other
-                        // branch loses a turn it would have had.
-                        match event_rx.try_recv() {
-                            Poll::Ready(next) => event = next,
-                            Poll::Pending => break,
-                        }
+                    if let Some(dispatch) = self.forward_events(event, &mut event_rx, &mut pump, timeout).await {
+                        return dispatch;
                     }
                 }
                 wanted = first_read(&mut pump.asked), if gated => {
@@ -171,6 +152,72 @@ where
             }
             if let Some(since) = waiting_since {
                 deadline.waited(since.elapsed());
+            }
+        }
+    }
+
+    /// Sends the job that runs the gateway for `head` to the worker pool; the receiver of its
+    /// response, or `None` when the pool's queue stayed full for `accepted_queue_timeout`.
+    async fn submit_job(
+        &mut self,
+        head: RequestHead,
+        ctx: ResponseCtx,
+        request_body: RequestBody,
+    ) -> Option<EventReceiver> {
+        let (event_tx, event_rx) =
+            handoff::channel(EVENT_CHANNEL_CAPACITY, Arc::clone(&self.shared.wakes));
+        // The job reaches the gateway through the server state: one reference count taken
+        // per request rather than two (this one and the gateway's).
+        let shared = Arc::clone(&self.shared);
+        let info = Arc::clone(&self.info);
+        // The worker writes the response into the connection's scratch buffer, which comes
+        // back with `End`: allocated, filled, and reused without a free on another thread
+        // (malloc's arenas make a buffer allocated by one thread and freed by another slow).
+        let pending = std::mem::take(&mut self.scratch);
+        let zero_copy = self.writer.get_ref().can_send_file();
+        let job = move || {
+            let mut request_body = request_body;
+            let mut req = Request::new(&head, &info, &mut request_body);
+            let output = ResponseOutput::Channel {
+                tx: event_tx,
+                pending,
+                zero_copy,
+            };
+            // Header lines go into this worker's own buffer (see `header_scratch.rs`).
+            let mut resp = Response::with_scratch(&ctx, output, header_scratch::take());
+            let outcome = run_gateway(&*shared.gateway, &mut req, &mut resp);
+            resp.send_end(outcome, head);
+            header_scratch::keep(resp.into_scratch());
+        };
+        let submitted = self
+            .shared
+            .pool
+            .submit(Box::new(job), self.shared.config.accepted_queue_timeout)
+            .await;
+        submitted.is_ok().then_some(event_rx)
+    }
+
+    /// Passes `event` and the messages already waiting behind it on to the client; `Some`
+    /// when the exchange is over (see [`forward_event`](Self::forward_event)).
+    async fn forward_events(
+        &mut self,
+        mut event: Option<Event>,
+        events: &mut EventReceiver,
+        pump: &mut Pump,
+        timeout: Duration,
+    ) -> Option<Dispatch> {
+        loop {
+            if let Some(dispatch) = self.forward_event(event, events, pump, timeout).await {
+                return Some(dispatch);
+            }
+            // A message already waiting (`End` right behind the body of an unbuffered
+            // response) is taken without another wait (and, in `respond_pooled`, without
+            // another pass of `select!`, which builds and drops every branch's future: 290
+            // instructions fewer per pipelined pooled response; callgrind, docs/benchmarks.md,
+            // issue 16).
+            match events.try_recv() {
+                Poll::Ready(next) => event = next,
+                Poll::Pending => return None,
             }
         }
     }
@@ -325,6 +372,17 @@ struct Pump {
 }
 
 impl Pump {
+    /// The pump of a request without a body: only the response's side is used.
+    fn without_body() -> Self {
+        Self {
+            body_tx: None,
+            pending: None,
+            body_error: None,
+            head_sent: false,
+            asked: None,
+        }
+    }
+
     /// Decodes the next body message from what is buffered, when the worker still wants one
     /// and none waits.
     fn decode_buffered<R>(&mut self, body: &mut BodyDecoder, reader: &mut StreamReader<R>) {
