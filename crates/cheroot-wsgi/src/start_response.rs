@@ -266,12 +266,24 @@ fn latin1_owned(text: String, what: &str) -> Result<Vec<u8>, AppError> {
 
 /// An app's `Content-Length` value: digits, with optional whitespace around them.
 fn parse_content_length(value: &[u8]) -> Result<u64, AppError> {
-    let text = cheroot_compat::bton(value);
-    let trimmed = text.trim();
-    (!trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| trimmed.parse::<u64>().ok())
+    // Read from the latin-1 bytes without making the text (on every response that declares a
+    // length): the characters `str.strip` and Rust's `trim` remove, as bytes, are the ASCII
+    // spaces and controls below and U+0085 and U+00A0.
+    let is_space = |b: &u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0x85 | 0xa0);
+    let start = value
+        .iter()
+        .position(|b| !is_space(b))
+        .unwrap_or(value.len());
+    let end = value
+        .iter()
+        .rposition(|b| !is_space(b))
+        .map_or(start, |at| at + 1);
+    let digits = &value[start..end];
+    (!digits.is_empty() && digits.iter().all(u8::is_ascii_digit))
+        .then(|| std::str::from_utf8(digits).ok()?.parse::<u64>().ok())
         .flatten()
         .ok_or_else(|| {
+            let text = cheroot_compat::bton(value);
             AppError::invalid_response(format!(
                 "WSGI response Content-Length {text:?} is not a number."
             ))
@@ -627,6 +639,33 @@ pub(crate) mod tests {
                 core.ensure_headers_sent().unwrap();
             }
             assert_eq!(rec.status, Some((code, reason.to_owned())));
+        }
+    }
+
+    #[test]
+    fn content_length_is_digits_between_python_whitespace() {
+        let cases: [(&[u8], Option<u64>); 12] = [
+            (b"12", Some(12)),
+            (b"0012", Some(12)),
+            (b" \t12 ", Some(12)),
+            // U+00A0 and U+0085, as latin-1 bytes: `str.strip` removes them too.
+            (b"\xa012\x85", Some(12)),
+            (b"18446744073709551615", Some(u64::MAX)),
+            (b"", None),
+            (b"  ", None),
+            (b"1 2", None),
+            (b"+12", None),
+            (b"-1", None),
+            (b"12a", None),
+            (b"18446744073709551616", None),
+        ];
+        for (value, expected) in cases {
+            let parsed = parse_content_length(value);
+            assert_eq!(parsed.as_ref().ok().copied(), expected, "{value:?}");
+            if let Err(err) = parsed {
+                assert!(err.is_invalid_response(), "{value:?}");
+                assert!(err.to_string().contains("is not a number"), "{err}");
+            }
         }
     }
 
