@@ -14,6 +14,7 @@ mod keepalive;
 mod pooled;
 mod prebuffer;
 mod read_head;
+mod read_timer;
 mod run_gateway;
 pub(crate) mod zero_copy;
 
@@ -41,6 +42,7 @@ use body_deadline::BodyDeadline;
 use pooled::Continue;
 use prebuffer::{PREBUFFER_LIMIT, PREBUFFER_PATIENCE};
 use read_head::NoHead;
+use read_timer::ReadTimer;
 
 /// Bodies of at most this many bytes (declared) are read before an inline gateway runs;
 /// larger or chunked ones send the request to the worker pool.
@@ -82,6 +84,7 @@ pub(crate) async fn serve_connection<R, W>(
         blocking_gateway,
         pending: None,
         access: None,
+        read_timer: ReadTimer::new(),
     };
     let ending = conn.run().await;
     conn.close(ending).await;
@@ -146,6 +149,8 @@ struct Conn<R, W> {
     /// The access log's entry for the request being served, when the log is on; boxed for
     /// the same reason as `pending`.
     access: Option<Box<AccessEntry>>,
+    /// Times the waits for the next request's bytes.
+    read_timer: ReadTimer,
 }
 
 impl<W: AsyncWrite + Unpin + Send> OutBuf for StreamWriter<W> {

@@ -115,7 +115,7 @@ where
                 // both buffers per request.
                 let first = PARK_AFTER.min(timeout);
                 let quick = tokio::select! {
-                    read = tokio::time::timeout(first, self.reader.fill()) => read,
+                    read = self.read_timer.within(first, self.reader.fill()) => read,
                     () = stopped(&mut self.stop) => return Err(NoHead::Closed),
                 };
                 match quick {
@@ -126,21 +126,21 @@ where
                         self.writer.shrink();
                         let _parked = self.shared.tracker.idle();
                         tokio::select! {
-                            read = tokio::time::timeout(timeout - first, self.reader.fill()) => read,
+                            read = self.read_timer.within(timeout - first, self.reader.fill()) => read,
                             () = stopped(&mut self.stop) => return Err(NoHead::Closed),
                         }
                     }
                 }
             } else {
                 tokio::select! {
-                    read = tokio::time::timeout(timeout, self.reader.fill()) => read,
+                    read = self.read_timer.within(timeout, self.reader.fill()) => read,
                     // A connection accepted just before the stop has not sent its request yet,
                     // but its client connected to send one: closing it now would lose that
                     // request (a worker stopping at a reload would drop it while the new
                     // workers are ready to serve). It gets a moment to arrive, and is then
                     // served with `Connection: close`.
                     () = stopped(&mut self.stop), if !started => {
-                        match tokio::time::timeout(FIRST_REQUEST_GRACE.min(timeout), self.reader.fill()).await {
+                        match self.read_timer.within(FIRST_REQUEST_GRACE.min(timeout), self.reader.fill()).await {
                             Ok(read) => Ok(read),
                             Err(_) => return Err(NoHead::Closed),
                         }
