@@ -229,6 +229,18 @@ impl<W: AsyncWrite + Unpin> StreamWriter<W> {
     /// shortening `extra` as its bytes go out. Progress survives a `Pending`.
     fn poll_send(&mut self, cx: &mut Context<'_>, extra: &mut &[u8]) -> Poll<io::Result<()>> {
         loop {
+            // The usual case, only the buffer pending (a response written into it), is one
+            // plain write: the slice array below is a kilobyte to fill on every pass, the pass
+            // that finds nothing left included (400 of a native hello response's 6,500
+            // instructions; callgrind, docs/benchmarks.md, issue 16).
+            if self.queue.is_empty() && extra.is_empty() {
+                if self.buf.is_empty() {
+                    return Poll::Ready(Ok(()));
+                }
+                let n = ready!(Pin::new(&mut self.inner).poll_write(cx, &self.buf))?;
+                self.wrote(n, extra)?;
+                continue;
+            }
             let n = {
                 let mut slices = [IoSlice::new(&[]); MAX_SLICES];
                 let count = gather(&self.queue, &self.buf, &mut slices, extra);
