@@ -4,7 +4,8 @@
 //! Phases, one file each: [`read_head`] waits for and parses a request head (and parks an
 //! idle keep-alive connection), [`body`] decodes a request body, [`inline`] and [`pooled`] run
 //! the gateway on the I/O task or on the worker pool, [`drain`] skips an unread body before the
-//! next request, [`keepalive`] holds the persistence rules and [`run_gateway`] calls the gateway.
+//! next request, [`keepalive`] holds the persistence rules and [`run_gateway`] calls the gateway;
+//! [`read_timer`] times the waits for a request.
 
 mod body;
 mod body_deadline;
