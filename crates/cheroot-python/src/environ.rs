@@ -27,31 +27,22 @@ pub(crate) fn to_dict<'py>(
     environ: &mut Environ,
     server: &ServerValues,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let flag = |on: bool| PyBool::new(py, on).to_owned().into_any();
     // Every entry but the input, in the order cheroot's gateway sets them.
     let wsgi = [
         (
             intern!(py, "wsgi.version"),
             version(py, environ.wsgi_version())?.into_any(),
         ),
-        (
-            intern!(py, "wsgi.multithread"),
-            PyBool::new(py, environ.multithread()).to_owned().into_any(),
-        ),
+        (intern!(py, "wsgi.multithread"), flag(environ.multithread())),
         (
             intern!(py, "wsgi.multiprocess"),
-            PyBool::new(py, server.multiprocess || environ.multiprocess())
-                .to_owned()
-                .into_any(),
+            flag(server.multiprocess || environ.multiprocess()),
         ),
-        (
-            intern!(py, "wsgi.run_once"),
-            PyBool::new(py, environ.run_once()).to_owned().into_any(),
-        ),
+        (intern!(py, "wsgi.run_once"), flag(environ.run_once())),
         (
             intern!(py, "wsgi.input_terminated"),
-            PyBool::new(py, environ.input_terminated())
-                .to_owned()
-                .into_any(),
+            flag(environ.input_terminated()),
         ),
         (
             intern!(py, "wsgi.errors"),

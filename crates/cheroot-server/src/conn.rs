@@ -202,18 +202,18 @@ where
                 }
             };
             self.requests_seen += 1;
-            // The usual request (no body, inline gateway) never waits: served without building
-            // `handle`'s future, which is over a kilobyte to set up and copy per request.
-            let next = if self.serves_now(&head) {
-                self.handle_now(&head)
-            } else if self.pools_now(&head) {
-                // Boxed for the same reason as `handle` below, but a much smaller future.
-                Box::pin(self.handle_pooled_now(head)).await
-            } else {
+            let next = if !has_no_body(&head) {
                 // Boxed: `handle`'s future is over a kilobyte, and kept inline it would make
                 // every connection's task that much larger, parked ones included (scenario I
                 // measured ~1.3 KiB more per idle connection).
                 Box::pin(self.handle(head)).await
+            } else if self.blocking_gateway {
+                // Boxed for the same reason as `handle` above, but a much smaller future.
+                Box::pin(self.handle_pooled_now(head)).await
+            } else {
+                // The usual request (no body, inline gateway) never waits: served without
+                // building a future at all.
+                self.handle_now(&head)
             };
             match next {
                 Next::KeepAlive => {}
@@ -245,24 +245,29 @@ where
         !self.blocking_gateway && has_no_body(head)
     }
 
-    /// Whether [`handle_pooled_now`](Self::handle_pooled_now) can serve this request: it has
-    /// no body and the gateway runs on the worker pool.
-    fn pools_now(&self, head: &RequestHead) -> bool {
-        self.blocking_gateway && has_no_body(head)
+    /// What every request starts with: the stats' starting figures (when counted), the
+    /// version the response speaks, and the access log's entry (when the log is on).
+    fn begin_request(
+        &mut self,
+        head: &RequestHead,
+    ) -> (Option<(Instant, u64, u64)>, http::Version) {
+        let started = self.stats_start();
+        let config = &self.shared.config;
+        let version = keepalive::response_version(head.version, config.protocol.version());
+        if config.access_log.is_some() {
+            self.access = Some(Box::new(AccessEntry::new(head)));
+        }
+        (started, version)
     }
 
-    /// Serves a request that [`pools_now`](Self::pools_now) accepted: with no body there is
+    /// Serves a request without a body for a gateway on the worker pool: with no body there is
     /// no size check, no `100 Continue`, nothing to read before or during the gateway call and
     /// nothing to drain after it, so [`handle`](Self::handle)'s state (over a kilobyte, set up
     /// and moved per request) and its body pump are not built.
     async fn handle_pooled_now(&mut self, head: RequestHead) -> Next {
-        let started = self.stats_start();
         let shared = Arc::clone(&self.shared);
         let _in_flight = shared.tracker.request();
-        let version = keepalive::response_version(head.version, shared.config.protocol.version());
-        if shared.config.access_log.is_some() {
-            self.access = Some(Box::new(AccessEntry::new(&head)));
-        }
+        let (started, version) = self.begin_request(&head);
         let ctx = self.response_ctx(&head, version);
         let dispatch = self.respond_pooled_bodyless(head, ctx).await;
         self.settle(dispatch, version, started, true)
@@ -271,12 +276,7 @@ where
     /// Serves a request that [`serves_now`](Self::serves_now) accepted: every step of it is
     /// synchronous.
     fn handle_now(&mut self, head: &RequestHead) -> Next {
-        let started = self.stats_start();
-        let config = &self.shared.config;
-        let version = keepalive::response_version(head.version, config.protocol.version());
-        if config.access_log.is_some() {
-            self.access = Some(Box::new(AccessEntry::new(head)));
-        }
+        let (started, version) = self.begin_request(head);
         let ctx = self.response_ctx(head, version);
         let dispatch = self.run_inline(head, &ctx, Bytes::new());
         self.inline_ctx = Some(ctx);
@@ -309,15 +309,11 @@ where
 
     /// Serves one request whose head was read.
     async fn handle(&mut self, head: RequestHead) -> Next {
-        let started = self.stats_start();
         let shared = Arc::clone(&self.shared);
         let _in_flight = shared.tracker.request();
         let config = &shared.config;
-        let version = keepalive::response_version(head.version, config.protocol.version());
-        if config.access_log.is_some() {
-            // Before the checks below, whose refusals are logged too.
-            self.access = Some(Box::new(AccessEntry::new(&head)));
-        }
+        // The access log's entry is made before the checks below, whose refusals are logged too.
+        let (started, version) = self.begin_request(&head);
 
         let framing = match body_framing(head.version, head.headers()) {
             Ok(framing) => framing,

@@ -42,10 +42,8 @@ pub(super) fn environ_dict<'py>(
     CACHE.with(|cache| {
         let cache = &mut *cache.borrow_mut();
         let reused = match &mut cache.template {
-            Some(template) if template.fits(environ, wsgi.len()) => {
-                template.update(py, environ, wsgi)
-            }
-            _ => Err(Stale),
+            Some(template) => template.update(py, environ, wsgi),
+            None => Err(Stale),
         };
         if reused.is_err() {
             cache.template = Some(Template::new(py, &mut cache.keys, environ, wsgi)?);
@@ -66,7 +64,8 @@ struct Template {
     wsgi: Vec<Py<PyAny>>,
 }
 
-/// A template that could not be updated (a Python error on the way): made afresh.
+/// A template that does not fit the request (other keys, or another order) or could not be
+/// updated (a Python error on the way): made afresh.
 struct Stale;
 
 impl Template {
@@ -102,25 +101,24 @@ impl Template {
         })
     }
 
-    /// Whether `environ` has the template's keys, in its order.
-    fn fits(&self, environ: &Environ, wsgi_entries: usize) -> bool {
-        self.ids.len() == environ.len()
-            && self.wsgi.len() == wsgi_entries
-            && environ
-                .vars_in_order()
-                .zip(&self.ids)
-                .all(|((key, _), id)| id.is(key))
-    }
-
-    /// Sets the values that differ from the last request's (`fits` said the keys match).
+    /// Sets the values that differ from the last request's, in one pass that also checks the
+    /// keys are the template's, in its order (`Stale` when not: the caller makes it afresh,
+    /// so a half-updated template is never used).
     fn update(
         &mut self,
         py: Python<'_>,
         environ: &Environ,
         wsgi: &[(&Bound<'_, PyString>, Bound<'_, PyAny>)],
     ) -> Result<(), Stale> {
+        if self.ids.len() != environ.len() || self.wsgi.len() != wsgi.len() {
+            return Err(Stale);
+        }
         let dict = self.dict.bind(py);
-        for ((_, value), (py_key, py_value)) in environ.vars_in_order().zip(&mut self.vars) {
+        let known = self.ids.iter().zip(&mut self.vars);
+        for ((key, value), (id, (py_key, py_value))) in environ.vars_in_order().zip(known) {
+            if !id.is(key) {
+                return Err(Stale);
+            }
             if py_value.bind(py).to_str().is_ok_and(|kept| kept == value) {
                 continue;
             }
