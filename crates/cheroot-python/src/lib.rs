@@ -12,6 +12,7 @@
 //! life (`attach.rs`), lending the request's `start_response` to Python (`lend.rs`), and
 //! CPython's fork hooks around the fork of each worker process (`cli.rs`).
 
+mod allocator;
 mod app;
 mod attach;
 mod body;
