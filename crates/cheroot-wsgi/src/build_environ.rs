@@ -7,8 +7,9 @@ use cheroot_compat::bton;
 use cheroot_server::{BindAddr, ConnInfo, RequestHead};
 use cheroot_wire::{BodyFraming, request_body_framing};
 
-use crate::environ::{Environ, WsgiVersion, header_key};
+use crate::environ::{Environ, WsgiVersion};
 use crate::environ_vars::Text;
+use crate::header_var::header_var;
 use crate::input::WsgiInput;
 
 /// What the gateway knows about the server beyond the connection.
@@ -144,13 +145,7 @@ pub(crate) fn build(
             continue;
         };
         if let Some(value) = head.headers().get(name) {
-            let key = header_key(name);
-            let key = match key.as_str() {
-                "HTTP_CONTENT_TYPE" => Text::Static("CONTENT_TYPE"),
-                "HTTP_CONTENT_LENGTH" => Text::Static("CONTENT_LENGTH"),
-                _ => Text::Owned(key),
-            };
-            env.put(key, bton(&value));
+            env.put(header_var(name), bton(&value));
         }
     }
 

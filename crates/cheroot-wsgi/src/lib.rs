@@ -51,6 +51,7 @@ mod environ_vars;
 mod error;
 mod errors_stream;
 mod gateway;
+mod header_var;
 mod input;
 mod invoke;
 mod server;
