@@ -24,7 +24,7 @@ const SHELLS: [(Shell, &str); 3] = [
 ];
 
 /// The Cargo profile of the binary users run (`[profile.production]` in Cargo.toml).
-const PROFILE: &str = "production";
+pub(crate) const PROFILE: &str = "production";
 
 /// Builds the binary and writes `target/dist/` (or `$CARGO_TARGET_DIR/dist/`).
 pub(crate) fn run(args: &[String]) -> Result<(), String> {

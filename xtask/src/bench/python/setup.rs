@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::apps::BIG_LEN;
 use crate::cmd::Cmd;
+use crate::dist::PROFILE;
 use crate::python::Venv;
 
 /// The bench's virtualenv. Not CI's `target/python-venv`: `cargo xtask ci` reinstalls the
@@ -53,9 +54,10 @@ pub(crate) fn prepare(root: &Path, no_build: bool) -> Result<Tools, String> {
             tools.cheroot.display()
         );
     } else {
-        println!("bench: building cheroot-rs (release wheel)");
-        venv.install_package("release")?;
-        check_installed_release(root, &tools)?;
+        // The profile `pip install .` uses (pyproject.toml): what users run is what we measure.
+        println!("bench: building cheroot-rs (the wheel's {PROFILE} profile)");
+        venv.install_package(PROFILE)?;
+        check_installed_build(root, &tools)?;
         crate::dist::build_command()?;
     }
     if !tools.cheroot.is_file() {
@@ -75,8 +77,8 @@ pub(crate) fn prepare(root: &Path, no_build: bool) -> Result<Tools, String> {
 /// Fails unless the extension module now installed is the one cargo just built in release
 /// mode (maturin copies it into the wheel as it is), so the figures are never those of
 /// another build.
-fn check_installed_release(root: &Path, tools: &Tools) -> Result<(), String> {
-    let built = root.join("target").join("release").join("lib_native.so");
+fn check_installed_build(root: &Path, tools: &Tools) -> Result<(), String> {
+    let built = root.join("target").join(PROFILE).join("lib_native.so");
     let installed = Cmd::new(&tools.python)
         .args(["-c", "import cheroot_rs._native as n; print(n.__file__)"])
         .read()?;
@@ -89,7 +91,7 @@ fn check_installed_release(root: &Path, tools: &Tools) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "the installed {installed} is not the release build {}",
+            "the installed {installed} is not the {PROFILE} build {}",
             built.display()
         ))
     }
