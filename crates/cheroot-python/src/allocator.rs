@@ -11,9 +11,9 @@
 //!
 //! Built with `local_dynamic_tls`: CPython loads the extension with `dlopen`, where mimalloc's
 //! default thread-local model takes room from a fixed static block that other extensions may
-//! have used up (the import would then fail); the general model costs about 360 instructions
-//! a request. `cheroot_rs/__init__.py` turns off the up-front commit of mimalloc's arena, which
-//! cost 14 MiB of resident memory per process.
+//! have used up (the import would then fail). `cheroot_rs/__init__.py` turns off the up-front
+//! commit of mimalloc's arena, which cost 14 MiB of resident memory per process. The two
+//! settings together cost 360 instructions a request (26,923 -> 27,281).
 //!
 //! Only this extension's Rust code is affected: CPython keeps its own allocator, and the Rust
 //! crates leave the choice to the program that links them.
