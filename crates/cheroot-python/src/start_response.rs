@@ -10,6 +10,8 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyBytes, PyString, PyTuple};
 
+use cheroot::wsgi::AppError;
+
 use crate::error::{to_app, to_py};
 use crate::lend::Loan;
 
@@ -48,11 +50,19 @@ impl StartResponseFn {
             Some(info) if !info.is_none() => Some(to_app(exception_of(info)?)),
             _ => None,
         };
+        // The names and values go to the gateway as the Python strings' own UTF-8, without a
+        // copy; one that cannot be UTF-8 (a lone surrogate) fails the call as its error.
+        let texts = headers.iter().map(|(name, value)| {
+            Ok::<_, AppError>((
+                name.to_str().map_err(to_app)?,
+                value.to_str().map_err(to_app)?,
+            ))
+        });
         let started = self
             .loan
             .with_start(|start| {
                 start
-                    .call(&status, headers, exc)
+                    .call_with(&status, texts, exc)
                     .map(|write| self.loan.set_write(write))
             })
             .ok_or_else(|| PyRuntimeError::new_err(ENDED))?;
@@ -76,7 +86,9 @@ fn exception_of(info: &Bound<'_, PyAny>) -> PyResult<PyErr> {
 }
 
 /// The `(name, value)` pairs of a headers list, each checked to be a pair of `str`.
-fn header_pairs(headers: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+fn header_pairs<'py>(
+    headers: &Bound<'py, PyAny>,
+) -> PyResult<Vec<(Bound<'py, PyString>, Bound<'py, PyString>)>> {
     if headers.is_instance_of::<PyString>() || headers.is_instance_of::<PyBytes>() {
         return Err(PyTypeError::new_err(
             "WSGI response headers must be a list of (name, value) tuples.",
@@ -85,25 +97,29 @@ fn header_pairs(headers: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
     let mut pairs = Vec::with_capacity(headers.len().unwrap_or(8));
     for item in headers.try_iter()? {
         let item = item?;
-        let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
-            PyTypeError::new_err(format!(
-                "WSGI response header {} is not a (name, value) tuple.",
-                repr(&item)
-            ))
-        })?;
-        let Ok(key) = key.cast::<PyString>() else {
-            return Err(PyTypeError::new_err(format!(
-                "WSGI response header key {} is not of type str.",
-                repr(&key)
-            )));
+        let (key, value): (Bound<'py, PyAny>, Bound<'py, PyAny>) =
+            item.extract().map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "WSGI response header {} is not a (name, value) tuple.",
+                    repr(&item)
+                ))
+            })?;
+        let (key, value) = match (key.cast_into::<PyString>(), value.cast_into::<PyString>()) {
+            (Ok(key), Ok(value)) => (key, value),
+            (Err(key), _) => {
+                return Err(PyTypeError::new_err(format!(
+                    "WSGI response header key {} is not of type str.",
+                    repr(&key.into_inner())
+                )));
+            }
+            (_, Err(value)) => {
+                return Err(PyTypeError::new_err(format!(
+                    "WSGI response header value {} is not of type str.",
+                    repr(&value.into_inner())
+                )));
+            }
         };
-        let Ok(value) = value.cast::<PyString>() else {
-            return Err(PyTypeError::new_err(format!(
-                "WSGI response header value {} is not of type str.",
-                repr(&value)
-            )));
-        };
-        pairs.push((key.to_cow()?.into_owned(), value.to_cow()?.into_owned()));
+        pairs.push((key, value));
     }
     Ok(pairs)
 }

@@ -4,13 +4,13 @@
 use std::io;
 
 use bytes::Bytes;
-use cheroot_server::{FileRegion, HeaderError};
+use cheroot_server::FileRegion;
 
 use crate::app::WsgiApp;
 use crate::environ::Environ;
 use crate::error::AppError;
 use crate::gateway;
-use crate::start_response::{Core, ResponseTarget};
+use crate::start_response::{Core, Refused, ResponseTarget};
 
 /// A response recorded by [`invoke`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -80,10 +80,16 @@ impl ResponseTarget for Recorder {
         self.status = Some((code, reason.to_owned()));
     }
 
-    fn add_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HeaderError> {
+    fn add_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), Refused> {
+        Refused::check(name, value)?;
         self.headers
             .push((cheroot_compat::bton(name), cheroot_compat::bton(value)));
         Ok(())
+    }
+
+    fn clear_head(&mut self) {
+        self.status = None;
+        self.headers.clear();
     }
 
     fn send_headers(&mut self) -> io::Result<()> {

@@ -1,6 +1,7 @@
 //! `start_response` and the `write` callable: the status and headers an app chooses, held
 //! back until the first body byte, validated, and written through the server's response.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
 use std::io;
@@ -18,9 +19,14 @@ const OVERFLOW_AFTER_HEADERS: &str = "Response body exceeds the declared Content
 
 /// Where the response goes: the server's [`Response`], or the recorder of
 /// [`invoke`](crate::invoke()) and of the tests.
+///
+/// `start_response` hands status and headers over at once (the head still goes out with the
+/// first body byte); a target checks each header with the one rule of `cheroot-wire`.
 pub(crate) trait ResponseTarget {
     fn set_status(&mut self, code: u16, reason: &str);
-    fn add_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HeaderError>;
+    fn add_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), Refused>;
+    /// Forgets the status and headers handed over so far (the head has not gone out).
+    fn clear_head(&mut self);
     fn send_headers(&mut self) -> io::Result<()>;
     fn write_bytes(&mut self, data: Bytes) -> io::Result<()>;
     /// Writes a file region (without copying it where the connection allows).
@@ -34,8 +40,20 @@ impl ResponseTarget for Response<'_> {
         Response::set_status(self, code, reason);
     }
 
-    fn add_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HeaderError> {
-        Response::add_header(self, name, value)
+    fn add_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), Refused> {
+        Response::add_header(self, name, value).map_err(|err| {
+            if err.is_invalid_name() {
+                Refused::Name
+            } else if err.is_invalid_value() {
+                Refused::Value
+            } else {
+                Refused::Other(err)
+            }
+        })
+    }
+
+    fn clear_head(&mut self) {
+        Response::clear_head(self);
     }
 
     fn send_headers(&mut self) -> io::Result<()> {
@@ -55,6 +73,31 @@ impl ResponseTarget for Response<'_> {
     }
 }
 
+/// Why a target refused a header.
+#[derive(Debug)]
+pub(crate) enum Refused {
+    /// The name is not a token.
+    Name,
+    /// The value holds a control byte (but HTAB) or DEL.
+    Value,
+    /// The server's own rule (two different `Content-Length`s, the head already sent).
+    Other(HeaderError),
+}
+
+impl Refused {
+    /// The refusal of a header line by `cheroot-wire`'s rule, for targets that keep the line
+    /// themselves (the recorders).
+    pub(crate) fn check(name: &[u8], value: &[u8]) -> Result<(), Refused> {
+        if !cheroot_wire::is_token(name) {
+            Err(Refused::Name)
+        } else if !cheroot_wire::is_field_value(value) {
+            Err(Refused::Value)
+        } else {
+            Ok(())
+        }
+    }
+}
+
 /// The response state of one request, shared by its [`StartResponse`] and [`Write`]
 /// handles; lives on the gateway's stack for the duration of the request.
 pub(crate) struct Core<'r> {
@@ -63,10 +106,9 @@ pub(crate) struct Core<'r> {
 
 struct State<'r> {
     target: &'r mut dyn ResponseTarget,
-    /// Set by `start_response`: code, reason, headers (already latin-1 bytes).
+    /// Set by a `start_response` call that succeeded, whose status and headers the target
+    /// holds; none while the target holds none.
     started: Option<Started>,
-    /// Whether the status and headers were handed to the target (they go out with the head).
-    staged: bool,
     headers_sent: bool,
     /// Body bytes the app handed over (before any truncation).
     written: u64,
@@ -74,9 +116,7 @@ struct State<'r> {
 
 #[derive(Debug)]
 struct Started {
-    code: u16,
-    reason: String,
-    headers: Vec<(Vec<u8>, Vec<u8>)>,
+    /// The declared `Content-Length`, which the writes are held to.
     content_length: Option<u64>,
 }
 
@@ -86,7 +126,6 @@ impl<'r> Core<'r> {
             state: RefCell::new(State {
                 target,
                 started: None,
-                staged: false,
                 headers_sent: false,
                 written: 0,
             }),
@@ -103,12 +142,16 @@ impl<'r> Core<'r> {
         self.state.borrow().headers_sent
     }
 
-    fn start_response(
+    fn start_response<N, V>(
         &self,
         status: &str,
-        headers: Vec<(String, String)>,
+        headers: impl IntoIterator<Item = Result<(N, V), AppError>>,
         exc_info: Option<AppError>,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), AppError>
+    where
+        N: AsRef<str>,
+        V: AsRef<str>,
+    {
         let mut state = self.state.borrow_mut();
         match exc_info {
             None if state.started.is_some() => return Err(AppError::start_response_twice()),
@@ -117,42 +160,24 @@ impl<'r> Core<'r> {
             _ => {}
         }
         let (code, reason) = parse_status(status)?;
-        let mut content_length = None;
-        // Collected in place: the pairs of `String`s become pairs of byte vectors in the same
-        // allocation, and an ASCII string (nearly every header) keeps its own buffer.
-        let encoded = headers
-            .into_iter()
-            .map(|(name, value)| {
-                let name = latin1_owned(name, "header name")?;
-                let value = latin1_owned(value, "header value")?;
-                let shown = || cheroot_compat::bton(&name);
-                if !cheroot_wire::is_token(&name) {
-                    return Err(AppError::invalid_response(format!(
-                        "WSGI response header name {:?} is not a token.",
-                        shown()
-                    )));
-                }
-                if !cheroot_wire::is_field_value(&value) {
-                    return Err(AppError::invalid_response(format!(
-                        "WSGI response header {:?} has a value with a control character.",
-                        shown()
-                    )));
-                }
-                if name.eq_ignore_ascii_case(b"content-length") {
-                    content_length = Some(parse_content_length(&value)?);
-                }
-                Ok((name, value))
-            })
-            .collect::<Result<Vec<_>, AppError>>()?;
         // PEP 3333: a call with exc_info before the head went out replaces the response
         // (cheroot appends the new headers to the old ones; see docs/differences.md).
-        state.started = Some(Started {
-            code,
-            reason,
-            headers: encoded,
-            content_length,
-        });
-        Ok(())
+        if state.started.take().is_some() {
+            state.target.clear_head();
+        }
+        // Handed to the target as they come, each checked once, by the target's rule: no
+        // copy of the list is kept. A refused header leaves no response started.
+        state.target.set_status(code, reason);
+        match state.add_headers(headers) {
+            Ok(content_length) => {
+                state.started = Some(Started { content_length });
+                Ok(())
+            }
+            Err(err) => {
+                state.target.clear_head();
+                Err(err)
+            }
+        }
     }
 
     /// Sends the held-back head if it has not gone out.
@@ -228,21 +253,47 @@ impl Core<'_> {
 }
 
 impl State<'_> {
-    /// Hands status and headers to the target (once).
-    fn stage(&mut self) -> Result<(), AppError> {
-        if self.staged {
-            return Ok(());
-        }
-        let Some(started) = &self.started else {
-            return Err(AppError::no_start_response());
-        };
-        self.target.set_status(started.code, &started.reason);
-        for (name, value) in &started.headers {
+    /// Hands `headers` to the target; the declared `Content-Length`.
+    fn add_headers<N, V>(
+        &mut self,
+        headers: impl IntoIterator<Item = Result<(N, V), AppError>>,
+    ) -> Result<Option<u64>, AppError>
+    where
+        N: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let mut content_length = None;
+        for pair in headers {
+            let (name, value) = pair?;
+            let name = latin1(name.as_ref(), "header name")?;
+            let value = latin1(value.as_ref(), "header value")?;
+            // Read here, for cheroot's message and the overflow checks of the writes.
+            if name.eq_ignore_ascii_case(b"content-length") {
+                content_length = Some(parse_content_length(&value)?);
+            }
+            let shown = || cheroot_compat::bton(&name);
             self.target
-                .add_header(name, value)
-                .map_err(|err| AppError::invalid_response(err.to_string()))?;
+                .add_header(&name, &value)
+                .map_err(|refused| match refused {
+                    Refused::Name => AppError::invalid_response(format!(
+                        "WSGI response header name {:?} is not a token.",
+                        shown()
+                    )),
+                    Refused::Value => AppError::invalid_response(format!(
+                        "WSGI response header {:?} has a value with a control character.",
+                        shown()
+                    )),
+                    Refused::Other(err) => AppError::invalid_response(err.to_string()),
+                })?;
         }
-        self.staged = true;
+        Ok(content_length)
+    }
+
+    /// Checks the target holds a status and headers (a `start_response` call succeeded).
+    fn stage(&mut self) -> Result<(), AppError> {
+        if self.started.is_none() {
+            return Err(AppError::no_start_response());
+        }
         Ok(())
     }
 
@@ -254,14 +305,6 @@ impl State<'_> {
         self.headers_sent = true;
         self.target.send_headers().map_err(AppError::io)
     }
-}
-
-/// The ISO-8859-1 bytes of `text`, reusing its buffer when it is ASCII.
-fn latin1_owned(text: String, what: &str) -> Result<Vec<u8>, AppError> {
-    if text.is_ascii() {
-        return Ok(text.into_bytes());
-    }
-    latin1(&text, what)
 }
 
 /// An app's `Content-Length` value: digits, with optional whitespace around them.
@@ -290,8 +333,11 @@ fn parse_content_length(value: &[u8]) -> Result<u64, AppError> {
         })
 }
 
-fn latin1(text: &str, what: &str) -> Result<Vec<u8>, AppError> {
-    cheroot_compat::ntob(text).map_err(|err| {
+fn latin1<'t>(text: &'t str, what: &str) -> Result<Cow<'t, [u8]>, AppError> {
+    if text.is_ascii() {
+        return Ok(Cow::Borrowed(text.as_bytes()));
+    }
+    cheroot_compat::ntob(text).map(Cow::Owned).map_err(|err| {
         AppError::invalid_response(format!(
             "WSGI response {what} {text:?} is not ISO-8859-1: {err}"
         ))
@@ -300,7 +346,7 @@ fn latin1(text: &str, what: &str) -> Result<Vec<u8>, AppError> {
 
 /// Splits `"200 OK"` into code and reason. cheroot only reads `int(status[:3])`; this also
 /// refuses what cannot go on a status line (CR, LF, NUL, non-latin-1, no space after the code).
-fn parse_status(status: &str) -> Result<(u16, String), AppError> {
+fn parse_status(status: &str) -> Result<(u16, &str), AppError> {
     let bad =
         || AppError::invalid_response(format!("WSGI response status {status:?} is not valid."));
     if !status.is_ascii() {
@@ -321,7 +367,7 @@ fn parse_status(status: &str) -> Result<(u16, String), AppError> {
     if !cheroot_wire::is_field_value(reason.as_bytes()) {
         return Err(bad());
     }
-    Ok((code, reason.to_owned()))
+    Ok((code, reason))
 }
 
 /// WSGI's `start_response` callable, handed to [`WsgiApp::call`](crate::WsgiApp::call).
@@ -372,6 +418,27 @@ impl<'r> StartResponse<'r> {
         headers: Vec<(String, String)>,
         exc_info: Option<AppError>,
     ) -> Result<Write<'r>, AppError> {
+        self.call_with(status, headers.into_iter().map(Ok), exc_info)
+    }
+
+    /// [`call`](StartResponse::call) with the headers read one by one, each from a source
+    /// that may fail (a host language's list, whose items are checked as they are read): the
+    /// first `Err` ends the call with that error, and no response is started. Nothing is
+    /// copied into a list of its own.
+    ///
+    /// # Errors
+    ///
+    /// As [`call`](StartResponse::call), and the first error of `headers`.
+    pub fn call_with<N, V>(
+        &self,
+        status: &str,
+        headers: impl IntoIterator<Item = Result<(N, V), AppError>>,
+        exc_info: Option<AppError>,
+    ) -> Result<Write<'r>, AppError>
+    where
+        N: AsRef<str>,
+        V: AsRef<str>,
+    {
         self.core.start_response(status, headers, exc_info)?;
         Ok(Write { core: self.core })
     }
@@ -387,14 +454,10 @@ impl<'r> StartResponse<'r> {
         headers: impl IntoIterator<Item = (N, V)>,
     ) -> Result<Write<'r>, AppError>
     where
-        N: Into<String>,
-        V: Into<String>,
+        N: AsRef<str>,
+        V: AsRef<str>,
     {
-        let headers = headers
-            .into_iter()
-            .map(|(n, v)| (n.into(), v.into()))
-            .collect();
-        self.call(status, headers, None)
+        self.call_with(status, headers.into_iter().map(Ok), None)
     }
 
     /// Whether the response was started.
@@ -479,9 +542,15 @@ pub(crate) mod tests {
             self.status = Some((code, reason.to_owned()));
         }
 
-        fn add_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), HeaderError> {
+        fn add_header(&mut self, name: &[u8], value: &[u8]) -> Result<(), Refused> {
+            Refused::check(name, value)?;
             self.headers.push((name.to_vec(), value.to_vec()));
             Ok(())
+        }
+
+        fn clear_head(&mut self) {
+            self.status = None;
+            self.headers.clear();
         }
 
         fn send_headers(&mut self) -> io::Result<()> {
@@ -564,6 +633,52 @@ pub(crate) mod tests {
         }
         assert_eq!(rec.status, Some((500, "Oops".to_owned())));
         assert_eq!(rec.headers, vec![(b"X-New".to_vec(), b"2".to_vec())]);
+    }
+
+    #[test]
+    fn a_refused_header_leaves_no_response_started() {
+        // The headers before the bad one reached the target; they must not stay there.
+        let mut rec = Recorder::default();
+        {
+            let core = Core::new(&mut rec);
+            let sr = StartResponse::new(&core);
+            let err = sr
+                .call("200 OK", pairs(&[("X-Good", "1"), ("Bad Name", "v")]), None)
+                .unwrap_err();
+            assert!(err.is_invalid_response(), "{err}");
+            assert!(!sr.started());
+            assert!(
+                core.write(Bytes::from_static(b"x"))
+                    .unwrap_err()
+                    .is_write_before_start_response()
+            );
+            // Not a second call: nothing was started.
+            sr.call("201 Created", pairs(&[("X-Next", "2")]), None)
+                .unwrap()
+                .write(b"")
+                .unwrap();
+        }
+        assert_eq!(rec.status, Some((201, "Created".to_owned())));
+        assert_eq!(rec.headers, vec![(b"X-Next".to_vec(), b"2".to_vec())]);
+    }
+
+    #[test]
+    fn an_error_from_the_header_source_is_the_call_s_error() {
+        let mut rec = Recorder::default();
+        {
+            let core = Core::new(&mut rec);
+            let sr = StartResponse::new(&core);
+            let source = vec![
+                Ok(("X-A", "1")),
+                Err(AppError::msg("not a str")),
+                Ok(("X-B", "2")),
+            ];
+            let err = sr.call_with("200 OK", source, None).unwrap_err();
+            assert_eq!(err.to_string(), "not a str");
+            assert!(!sr.started());
+        }
+        assert!(rec.headers.is_empty(), "{:?}", rec.headers);
+        assert_eq!(rec.status, None);
     }
 
     #[test]

@@ -230,6 +230,23 @@ impl<'a> Response<'a> {
         Ok(())
     }
 
+    /// Forgets the status and headers set so far, as if none had been set: what a WSGI
+    /// `start_response` called again with `exc_info` needs. Ignored once the headers are sent.
+    pub fn clear_head(&mut self) {
+        if self.headers_sent {
+            return;
+        }
+        self.status = 200;
+        self.reason.clear();
+        self.headers.clear();
+        self.content_length = None;
+        self.content_length_line = None;
+        self.has_date = false;
+        self.has_server = false;
+        self.has_connection = false;
+        self.app_close = false;
+    }
+
     /// [`add_header`](Self::add_header) with a typed name and value (`http`'s, re-exported as
     /// `cheroot::http`): the same rules apply (a `Content-Length` sets the length, and so on).
     ///
@@ -716,6 +733,11 @@ enum HeaderErrorKind {
 }
 
 impl HeaderError {
+    /// Whether the name was not a token.
+    pub fn is_invalid_name(&self) -> bool {
+        self.0 == HeaderErrorKind::Name
+    }
+
     /// Whether the value held a control byte (CR or LF: a response-splitting attempt).
     pub fn is_invalid_value(&self) -> bool {
         self.0 == HeaderErrorKind::Value

@@ -266,3 +266,32 @@ fn typed_status_and_headers() {
     assert_eq!(resp.header_all("Content-Length"), ["2"]);
     assert_eq!(resp.body_text(), "{}");
 }
+
+// `clear_head` forgets the status and every header with its effect (a declared length, an
+// app's `Connection: close`), as a WSGI `start_response` with `exc_info` needs.
+#[test]
+fn a_cleared_head_leaves_nothing_behind() {
+    let gateway = cheroot_server::gateway_fn(|_req, resp| {
+        resp.set_status(404, "Gone Fishing");
+        resp.add_header("X-Old", "1")?;
+        resp.add_header("Content-Length", "100")?;
+        resp.add_header("Connection", "close")?;
+        resp.clear_head();
+        assert_eq!(resp.status(), 200);
+        resp.add_header("Content-Length", "2")?;
+        resp.write(b"ok")?;
+        Ok(())
+    });
+    let server = start(gateway, test_config());
+    let mut conn = connect(&server);
+    for _ in 0..2 {
+        let resp = conn
+            .request("GET", "/", &[("Host", "test")], b"")
+            .expect("a response on the kept connection");
+        assert_eq!(resp.status_line(), "HTTP/1.1 200 OK");
+        assert_eq!(resp.header("X-Old"), None);
+        assert_eq!(resp.header_all("Content-Length"), ["2"]);
+        assert_eq!(resp.header("Connection"), None);
+        assert_eq!(resp.body_text(), "ok");
+    }
+}
