@@ -10,11 +10,12 @@ the next request shows here.
 import wire
 
 REQUESTS = [
-    # (path, headers): the first two share their keys, the third adds one and drops one,
-    # the fourth is the first again, the fifth has a latin-1 header value, the sixth as many
-    # keys as the fifth but one of them another.
+    # (path, headers): the first three share their keys, the third going back to the first's
+    # values, the fourth adds one and drops one, the fifth is the first again, the sixth has
+    # a latin-1 header value, the seventh as many keys as the sixth but one of them another.
     ('/a?x=1', [('X-A', 'one'), ('User-Agent', 'ua-1')]),
     ('/bb?y=22', [('X-A', 'two'), ('User-Agent', 'ua-2')]),
+    ('/a?x=1', [('X-A', 'one'), ('User-Agent', 'ua-1')]),
     ('/c', [('X-B', 'three'), ('User-Agent', 'ua-2'), ('Content-Type', 'text/plain')]),
     ('/a?x=1', [('X-A', 'one'), ('User-Agent', 'ua-1')]),
     ('/d', [('X-A', 'caf\xe9'), ('User-Agent', 'ua-1')]),
