@@ -95,6 +95,33 @@ def test_write_callable_app(serve):
     assert response.body == b'piece 0;piece 1;piece 2;piece 3;piece 4;'
 
 
+class Reversed(list):
+    """A list whose own ``__iter__`` gives its items last first."""
+
+    def __iter__(self):
+        return iter(list(reversed(self)))
+
+
+@pytest.mark.parametrize(
+    ('body', 'expected'),
+    [
+        ([b'a', b'', b'bc'], b'abc'),
+        ((b'a', b'bc'), b'abc'),
+        (Reversed([b'a', b'bc']), b'bca'),
+    ],
+    ids=['list', 'tuple', 'list-subclass'],
+)
+def test_a_list_or_tuple_body_is_sent_as_its_iteration_gives_it(serve, body, expected):
+    def app(environ, start_response):
+        start_response('200 OK', TEXT)
+        return body
+
+    with serve(app, validate=False) as srv:
+        response = srv.raw(wire.build_request('GET', '/'))
+    assert response.status == 200
+    assert response.body == expected
+
+
 def test_write_callable_with_content_length(serve):
     def writes_declared_length(environ, start_response):
         write = start_response('200 OK', TEXT + [('Content-Length', '10')])

@@ -49,26 +49,20 @@ pub(crate) fn from_result<'r>(
             Err(err) => return Err(host.failed(py, err)),
         };
     if !has_close {
-        // A list or tuple is read whole now, under the GIL the app call holds.
-        let items = if let Ok(list) = result.cast::<PyList>() {
-            Some(list.as_sequence().try_iter())
-        } else if let Ok(tuple) = result.cast::<PyTuple>() {
-            Some(tuple.as_sequence().try_iter())
+        // A list or tuple is read whole now, under the GIL the app call holds: a plain one
+        // item by item, without a Python iterator object (a list by index, so an app thread
+        // changing it meanwhile cannot make the read go past its end); a subclass through its
+        // own `__iter__`.
+        let collected = if let Ok(list) = result.cast_exact::<PyList>() {
+            Some(chunks_of(list.iter()))
+        } else if let Ok(tuple) = result.cast_exact::<PyTuple>() {
+            Some(chunks_of(tuple.iter()))
+        } else if result.is_instance_of::<PyList>() || result.is_instance_of::<PyTuple>() {
+            Some(result.try_iter().and_then(chunks_of_fallible))
         } else {
             None
         };
-        if let Some(items) = items {
-            let collected = items.and_then(|items| {
-                let mut chunks = VecDeque::new();
-                for item in items {
-                    let chunk = chunk_bytes(&item?)?;
-                    // cheroot's filter(None, ...): an empty chunk sends nothing.
-                    if !chunk.is_empty() {
-                        chunks.push_back(chunk);
-                    }
-                }
-                Ok(chunks)
-            });
+        if let Some(collected) = collected {
             return match collected {
                 Ok(chunks) => Ok(Body::new(Chunks {
                     chunks,
@@ -88,6 +82,26 @@ pub(crate) fn from_result<'r>(
         host,
         _lease: lease,
     }))
+}
+
+/// The non-empty chunks of a list's or tuple's items.
+fn chunks_of<'py>(items: impl Iterator<Item = Bound<'py, PyAny>>) -> PyResult<VecDeque<Bytes>> {
+    chunks_of_fallible(items.map(Ok))
+}
+
+/// The non-empty chunks of items that may fail to come (a Python iterator).
+fn chunks_of_fallible<'py>(
+    items: impl Iterator<Item = PyResult<Bound<'py, PyAny>>>,
+) -> PyResult<VecDeque<Bytes>> {
+    let mut chunks = VecDeque::new();
+    for item in items {
+        let chunk = chunk_bytes(&item?)?;
+        // cheroot's filter(None, ...): an empty chunk sends nothing.
+        if !chunk.is_empty() {
+            chunks.push_back(chunk);
+        }
+    }
+    Ok(chunks)
 }
 
 /// The next non-empty chunk of `iter`, `None` at its end.

@@ -208,16 +208,12 @@ impl<'r> Core<'r> {
             // Nothing went out: hand the head and the chunk to the server, whose own check
             // refuses the chunk, sends nothing and answers cheroot's 500 when this error
             // reaches it.
-            state.stage()?;
             let _ = state.target.write_bytes(data);
             return Err(AppError::content_length_exceeded(OVERFLOW_BEFORE_HEADERS));
         }
         // The head goes out with the chunk, in one message to the connection (the target
         // starts the response itself on its first write).
-        if !state.headers_sent {
-            state.stage()?;
-            state.headers_sent = true;
-        }
+        state.headers_sent = true;
         state.written += len;
         match state.target.write_bytes(data) {
             Ok(()) if !over => Ok(()),
@@ -237,10 +233,8 @@ impl Core<'_> {
         if state.started.is_none() {
             return Err(AppError::write_before_start_response());
         }
-        if !state.headers_sent {
-            state.stage()?;
-            state.headers_sent = true;
-        }
+        // The target sends the head before the file's first byte.
+        state.headers_sent = true;
         state.written += region.len();
         state.target.send_file(region).map_err(|err| {
             if err.kind() == io::ErrorKind::InvalidData {
@@ -289,19 +283,13 @@ impl State<'_> {
         Ok(content_length)
     }
 
-    /// Checks the target holds a status and headers (a `start_response` call succeeded).
-    fn stage(&mut self) -> Result<(), AppError> {
-        if self.started.is_none() {
-            return Err(AppError::no_start_response());
-        }
-        Ok(())
-    }
-
     fn send_head(&mut self) -> Result<(), AppError> {
         if self.headers_sent {
             return Ok(());
         }
-        self.stage()?;
+        if self.started.is_none() {
+            return Err(AppError::no_start_response());
+        }
         self.headers_sent = true;
         self.target.send_headers().map_err(AppError::io)
     }
@@ -741,6 +729,7 @@ pub(crate) mod tests {
     fn status_forms_accepted() {
         let table = [
             ("204", 204, ""),
+            ("100 Continue", 100, "Continue"),
             ("200 OK", 200, "OK"),
             ("599 Caf\u{e9}", 599, "Caf\u{e9}"),
         ];
