@@ -799,6 +799,37 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn writes_are_counted_together_against_the_declared_length() {
+        let mut rec = Recorder::default();
+        let core = Core::new(&mut rec);
+        let write = StartResponse::new(&core)
+            .call("200 OK", pairs(&[("Content-Length", "5")]), None)
+            .unwrap();
+        write.write(b"abc").unwrap();
+        // Under the length alone, over it with the first write.
+        let err = write.write(b"def").unwrap_err();
+        assert!(err.is_content_length_exceeded());
+        assert_eq!(err.to_string(), OVERFLOW_AFTER_HEADERS);
+    }
+
+    #[test]
+    fn a_failed_write_past_the_declared_length_is_the_length_error() {
+        // The head went out; the client is gone and the chunk was too long: the app hears
+        // about its own mistake, not the socket's.
+        let mut rec = Recorder {
+            fail_writes: true,
+            ..Recorder::default()
+        };
+        let core = Core::new(&mut rec);
+        let write = StartResponse::new(&core)
+            .call("200 OK", pairs(&[("Content-Length", "1")]), None)
+            .unwrap();
+        core.ensure_headers_sent().unwrap();
+        let err = write.write(b"abc").unwrap_err();
+        assert!(err.is_content_length_exceeded(), "{err}");
+    }
+
+    #[test]
     fn write_before_start_response_fails() {
         let mut rec = Recorder::default();
         let core = Core::new(&mut rec);
