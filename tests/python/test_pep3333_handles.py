@@ -15,14 +15,18 @@ TEXT = [('Content-Type', 'text/plain')]
 
 
 def keeping_app(kept, use):
-    """Keeps the first request's handles; on later requests calls them as `use` says."""
+    """Keeps one of the first request's handles (as `use` says) and calls it on later requests."""
 
     def app(environ, start_response):
         if not kept:
             write = start_response('200 OK', TEXT)
-            kept.append((start_response, write))
+            # Only the one used: keeping `write` alone must be enough to keep it out of reuse.
+            kept.append((start_response, None) if use == 'start_response' else (None, write))
             return [b'first']
         old_start, old_write = kept[0]
+        if use == 'write':
+            # This request's own `write` exists now: the kept one must still not be it.
+            start_response('200 OK', TEXT)
         try:
             if use == 'start_response':
                 old_start('500 Wrong', TEXT)
@@ -31,7 +35,8 @@ def keeping_app(kept, use):
             outcome = b'no error'
         except RuntimeError:
             outcome = b'RuntimeError'
-        start_response('200 OK', TEXT)
+        if use == 'start_response':
+            start_response('200 OK', TEXT)
         return [outcome]
 
     return app

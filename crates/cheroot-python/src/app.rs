@@ -10,7 +10,6 @@ use pyo3::prelude::*;
 use crate::attach::attach_once;
 use crate::body;
 use crate::environ::{self, ServerValues};
-use crate::lend::Lease;
 use crate::report::{Host, RequestHost};
 use crate::start_response::StartResponseFn;
 
@@ -34,14 +33,16 @@ impl WsgiApp for PyApp {
         start_response: StartResponse<'r>,
     ) -> Result<Body<'r>, AppError> {
         attach_once();
-        let (lease, loan) = Lease::new(start_response);
         Python::attach(|py| {
             let environ = match environ::to_dict(py, &mut environ, &self.values) {
                 Ok(environ) => environ,
                 Err(err) => return Err(self.host.failed(py, err, None)),
             };
+            let (lease, start_response) = match StartResponseFn::lend(py, start_response) {
+                Ok(lent) => lent,
+                Err(err) => return Err(self.host.failed(py, err, Some(&environ))),
+            };
             let called = (|| {
-                let start_response = Bound::new(py, StartResponseFn::new(loan))?;
                 let app = self.host.server(py).getattr(intern!(py, "wsgi_app"))?;
                 app.call1((&environ, start_response))
             })();

@@ -69,22 +69,32 @@ pub(crate) struct Lease<'r> {
 impl<'r> Lease<'r> {
     /// Lends `start` until the lease is dropped.
     pub(crate) fn new(start: StartResponse<'r>) -> (Lease<'r>, Arc<Loan>) {
+        let loan = Arc::new(Loan {
+            owner: thread::current().id(),
+            start: Cell::new(None),
+            write: Cell::new(None),
+        });
+        let lease = Lease::renew(&loan, start).expect("a new loan is on this thread and empty");
+        (lease, loan)
+    }
+
+    /// Lends `start` through `loan` again, a loan of this thread whose last lease ended;
+    /// `None` if it is another thread's or still lent.
+    pub(crate) fn renew(loan: &Arc<Loan>, start: StartResponse<'r>) -> Option<Lease<'r>> {
+        if !loan.on_owner() || loan.start.get().is_some() {
+            return None;
+        }
         // SAFETY: the `'static` copy is only reached through the loan, which `Lease::drop`
         // empties; the lease carries `'r`, so it is dropped before the response state it
         // borrows (the gateway drops the body, which owns the lease, before its `Core`, and
         // never leaks it).
         let start =
             unsafe { std::mem::transmute::<StartResponse<'r>, StartResponse<'static>>(start) };
-        let loan = Arc::new(Loan {
-            owner: thread::current().id(),
-            start: Cell::new(Some(start)),
-            write: Cell::new(None),
-        });
-        let lease = Lease {
-            loan: Arc::clone(&loan),
+        loan.start.set(Some(start));
+        Some(Lease {
+            loan: Arc::clone(loan),
             _request: PhantomData,
-        };
-        (lease, loan)
+        })
     }
 }
 

@@ -8,9 +8,10 @@
 //! ([`attach`]) and holds the GIL only while Python code runs: reading the body, waiting for
 //! socket backpressure and waiting for the next job all happen detached.
 //!
-//! `unsafe` appears in three places, each with its reason: attaching a pool thread for its
-//! life (`attach.rs`), lending the request's `start_response` to Python (`lend.rs`), and
-//! CPython's fork hooks around the fork of each worker process (`cli.rs`).
+//! `unsafe` appears in four places, each with its reason: attaching a pool thread for its
+//! life (`attach.rs`), lending the request's `start_response` to Python (`lend.rs`), reading
+//! a reference count to lend a thread's `start_response` object again (`start_response.rs`),
+//! and CPython's fork hooks around the fork of each worker process (`cli.rs`).
 
 mod allocator;
 mod app;

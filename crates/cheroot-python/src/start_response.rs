@@ -2,6 +2,7 @@
 //! rules themselves (held headers, a second call only with `exc_info`, latin-1, no control character but HTAB,
 //! Content-Length accounting) are the Rust gateway's, through the lent handles.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -13,20 +14,66 @@ use pyo3::types::{PyBytes, PyString, PyTuple};
 use cheroot::wsgi::AppError;
 
 use crate::error::{to_app, to_py};
-use crate::lend::Loan;
+use cheroot::wsgi::StartResponse;
+
+use crate::lend::{Lease, Loan};
 
 /// The message when Python calls a handle after its request ended.
 const ENDED: &str = "start_response and write are only valid during their request, on its thread";
+
+/// Whether `object` has no reference but the one `object` is.
+fn only_here<T>(_attached: Python<'_>, object: &Py<T>) -> bool {
+    // SAFETY: reads the reference count of a live object (`object` holds a reference); the
+    // caller is attached to the interpreter, so no other thread changes it meanwhile.
+    unsafe { pyo3::ffi::Py_REFCNT(object.as_ptr()) == 1 }
+}
 
 /// `start_response(status, headers, exc_info=None)`.
 #[pyclass(module = "cheroot_rs._native", frozen)]
 pub(crate) struct StartResponseFn {
     loan: Arc<Loan>,
+    /// The `write` every call returns: one object, made with this one.
+    write: Py<WriteFn>,
+}
+
+thread_local! {
+    /// This thread's last `start_response`, to lend again (see [`StartResponseFn::lend`]).
+    static SPARE: RefCell<Option<Py<StartResponseFn>>> = const { RefCell::new(None) };
 }
 
 impl StartResponseFn {
-    pub(crate) fn new(loan: Arc<Loan>) -> Self {
-        Self { loan }
+    /// The `start_response` object for a request on this thread, lending it `start`.
+    ///
+    /// Two Python objects and a loan per request showed in callgrind (docs/benchmarks.md,
+    /// issue 10), so the thread's last ones are lent again when nothing outside this module
+    /// holds them: no app can reach them any more, so none can call them in the wrong
+    /// request. An app that kept either gets them to itself (their loan stays ended) and this
+    /// request gets new ones.
+    pub(crate) fn lend<'py, 'r>(
+        py: Python<'py>,
+        start: StartResponse<'r>,
+    ) -> PyResult<(Lease<'r>, Bound<'py, StartResponseFn>)> {
+        SPARE.with(|spare| {
+            let mut spare = spare.borrow_mut();
+            if let Some(kept) = spare.as_ref() {
+                let unshared = only_here(py, kept) && only_here(py, &kept.get().write);
+                if unshared {
+                    if let Some(lease) = Lease::renew(&kept.get().loan, start) {
+                        return Ok((lease, kept.bind(py).clone()));
+                    }
+                }
+            }
+            let (lease, loan) = Lease::new(start);
+            let write = Py::new(
+                py,
+                WriteFn {
+                    loan: Arc::clone(&loan),
+                },
+            )?;
+            let made = Bound::new(py, StartResponseFn { loan, write })?;
+            *spare = Some(made.clone().unbind());
+            Ok((lease, made))
+        })
     }
 }
 
@@ -35,10 +82,11 @@ impl StartResponseFn {
     #[pyo3(signature = (status, headers, exc_info = None))]
     fn __call__(
         &self,
+        py: Python<'_>,
         status: &Bound<'_, PyAny>,
         headers: &Bound<'_, PyAny>,
         exc_info: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<WriteFn> {
+    ) -> PyResult<Py<WriteFn>> {
         let Ok(status) = status.cast::<PyString>() else {
             return Err(PyTypeError::new_err(
                 "WSGI response status is not of type str.",
@@ -67,9 +115,7 @@ impl StartResponseFn {
             })
             .ok_or_else(|| PyRuntimeError::new_err(ENDED))?;
         started.map_err(to_py)?;
-        Ok(WriteFn {
-            loan: Arc::clone(&self.loan),
-        })
+        Ok(self.write.clone_ref(py))
     }
 }
 
