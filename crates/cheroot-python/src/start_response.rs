@@ -6,16 +6,13 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use cheroot::wsgi::{AppError, StartResponse};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyBytes, PyString, PyTuple};
 
-use cheroot::wsgi::AppError;
-
 use crate::error::{to_app, to_py};
-use cheroot::wsgi::StartResponse;
-
 use crate::lend::{Lease, Loan};
 
 /// The message when Python calls a handle after its request ended.

@@ -78,8 +78,8 @@ pub use size_check::SizeCheck;
 pub use date::{CivilTime, HttpDate};
 pub use response::{
     HeaderLine, HeaderLines, KnownHeader, ResponseFraming, ResponseHead, canonical_reason,
-    continue_response, encode_chunk, encode_chunk_end, encode_chunk_size, encode_last_chunk,
-    response_framing, simple_response,
+    check_header_line, continue_response, encode_chunk, encode_chunk_end, encode_chunk_size,
+    encode_last_chunk, response_framing, simple_response,
 };
 
 /// The outcome of feeding a buffer to a push parser, as `httparse::Status` has it.

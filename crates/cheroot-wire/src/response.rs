@@ -13,7 +13,7 @@ use crate::HttpDate;
 
 mod head;
 
-pub use head::{HeaderLine, HeaderLines, KnownHeader, ResponseHead};
+pub use head::{HeaderLine, HeaderLines, KnownHeader, ResponseHead, check_header_line};
 
 /// How the body of a response is delimited on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

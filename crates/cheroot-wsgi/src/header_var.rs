@@ -44,12 +44,17 @@ pub(crate) fn header_var(name: &str) -> Text {
     let common = COMMON
         .iter()
         .find(|(field, _)| field.len() == name.len() && field.eq_ignore_ascii_case(name));
-    if let Some((_, key)) = common {
-        return Text::Static(key);
+    match common {
+        Some((_, key)) => Text::Static(key),
+        None => general_var(name),
     }
+}
+
+/// The environ key for the field `name` by the general rule.
+fn general_var(name: &str) -> Text {
     let key = header_key(name);
     match key.as_str() {
-        // Fields spelt with `_` (`Content_Type`) end up here, with the same keys.
+        // Fields spelt with `_` (`Content_Type`) end up here too, with the same keys.
         "HTTP_CONTENT_TYPE" => Text::Static("CONTENT_TYPE"),
         "HTTP_CONTENT_LENGTH" => Text::Static("CONTENT_LENGTH"),
         _ => Text::Owned(key),
@@ -64,12 +69,7 @@ mod tests {
     #[test]
     fn every_constant_is_the_general_key() {
         for (field, key) in COMMON {
-            let general = match header_key(field).as_str() {
-                "HTTP_CONTENT_TYPE" => "CONTENT_TYPE".to_owned(),
-                "HTTP_CONTENT_LENGTH" => "CONTENT_LENGTH".to_owned(),
-                other => other.to_owned(),
-            };
-            assert_eq!(key, general, "{field}");
+            assert_eq!(key, &*general_var(field), "{field}");
             for name in [
                 field.to_owned(),
                 field.to_ascii_lowercase(),

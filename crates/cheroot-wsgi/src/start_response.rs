@@ -88,13 +88,13 @@ impl Refused {
     /// The refusal of a header line by `cheroot-wire`'s rule, for targets that keep the line
     /// themselves (the recorders).
     pub(crate) fn check(name: &[u8], value: &[u8]) -> Result<(), Refused> {
-        if !cheroot_wire::is_token(name) {
-            Err(Refused::Name)
-        } else if !cheroot_wire::is_field_value(value) {
-            Err(Refused::Value)
-        } else {
-            Ok(())
-        }
+        cheroot_wire::check_header_line(name, value).map_err(|err| {
+            if err == cheroot_wire::ParseError::BAD_RESPONSE_HEADER_NAME {
+                Refused::Name
+            } else {
+                Refused::Value
+            }
+        })
     }
 }
 

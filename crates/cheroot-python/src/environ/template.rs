@@ -56,16 +56,23 @@ pub(super) fn environ_dict<'py>(
 /// The last request's environ: the dict and, by position, what it holds.
 struct Template {
     dict: Py<PyDict>,
-    /// The string variables' keys, to recognise the same keys in the same order.
-    ids: Vec<KeyId>,
-    /// Their Python keys and values, as in `dict`.
-    vars: Vec<(Py<PyString>, Py<PyString>)>,
-    /// Their values' text, kept on the Rust side: comparing with it costs a `memcmp`, asking
-    /// the Python string for its UTF-8 a call into CPython per variable (800 instructions a
-    /// request, callgrind). Each `String` keeps its buffer when its value changes.
-    texts: Vec<String>,
+    /// The string variables, in order.
+    vars: Vec<Var>,
     /// The `wsgi.*` values after them, as in `dict`.
     wsgi: Vec<Py<PyAny>>,
+}
+
+/// One string variable of a template.
+struct Var {
+    /// Its key, to recognise the same keys in the same order.
+    id: KeyId,
+    /// Its Python key and value, as in the dict.
+    key: Py<PyString>,
+    value: Py<PyString>,
+    /// The value's text, kept on the Rust side: comparing with it costs a `memcmp`, asking
+    /// the Python string for its UTF-8 a call into CPython per variable (800 instructions a
+    /// request, callgrind). It keeps its buffer when the value changes.
+    text: String,
 }
 
 /// A template that does not fit the request (other keys, or another order) or could not be
@@ -82,25 +89,24 @@ impl Template {
     ) -> PyResult<Self> {
         // Room for the input the caller adds to each copy: the copies keep the table's size.
         let dict = presized_dict(py, environ.len() + wsgi.len() + 1)?;
-        let mut ids = Vec::with_capacity(environ.len());
         let mut vars = Vec::with_capacity(environ.len());
-        let mut texts = Vec::with_capacity(environ.len());
         for (key, value) in environ.vars_in_order() {
             let py_key = keys.key(py, key);
             let py_value = PyString::new(py, value);
             dict.set_item(&py_key, &py_value)?;
-            ids.push(KeyId::of(key));
-            vars.push((py_key.unbind(), py_value.unbind()));
-            texts.push(value.to_owned());
+            vars.push(Var {
+                id: KeyId::of(key),
+                key: py_key.unbind(),
+                value: py_value.unbind(),
+                text: value.to_owned(),
+            });
         }
         for (key, value) in wsgi {
             dict.set_item(*key, value)?;
         }
         Ok(Self {
             dict: dict.unbind(),
-            ids,
             vars,
-            texts,
             wsgi: wsgi
                 .iter()
                 .map(|(_, value)| value.clone().unbind())
@@ -117,23 +123,22 @@ impl Template {
         environ: &Environ,
         wsgi: &[(&Bound<'_, PyString>, Bound<'_, PyAny>)],
     ) -> Result<(), Stale> {
-        if self.ids.len() != environ.len() || self.wsgi.len() != wsgi.len() {
+        if self.vars.len() != environ.len() || self.wsgi.len() != wsgi.len() {
             return Err(Stale);
         }
         let dict = self.dict.bind(py);
-        let known = self.ids.iter().zip(&mut self.vars).zip(&mut self.texts);
-        for ((key, value), ((id, (py_key, py_value)), text)) in environ.vars_in_order().zip(known) {
-            if !id.is(key) {
+        for ((key, value), var) in environ.vars_in_order().zip(&mut self.vars) {
+            if !var.id.is(key) {
                 return Err(Stale);
             }
-            if text == value {
+            if var.text == value {
                 continue;
             }
             let fresh = PyString::new(py, value);
-            dict.set_item(&*py_key, &fresh).map_err(|_| Stale)?;
-            *py_value = fresh.unbind();
-            text.clear();
-            text.push_str(value);
+            dict.set_item(&var.key, &fresh).map_err(|_| Stale)?;
+            var.value = fresh.unbind();
+            var.text.clear();
+            var.text.push_str(value);
         }
         for ((key, value), kept) in wsgi.iter().zip(&mut self.wsgi) {
             if !kept.bind(py).is(value) {

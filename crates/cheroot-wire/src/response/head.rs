@@ -88,7 +88,7 @@ impl<'a> ResponseHead<'a> {
         value: impl AsRef<[u8]>,
     ) -> Result<(), ParseError> {
         let (name, value) = (name.as_ref(), value.as_ref());
-        check_line(name, value)?;
+        check_header_line(name, value)?;
         write_line(self.out, name, value);
         Ok(())
     }
@@ -337,8 +337,13 @@ impl HeaderLines {
 }
 
 /// Checks one header line: `name` a token, then `value` a field value; the one rule every
-/// response header line passes.
-fn check_line(name: &[u8], value: &[u8]) -> Result<(), ParseError> {
+/// response header line passes, for code that keeps header lines of its own.
+///
+/// # Errors
+///
+/// [`ParseError::BAD_RESPONSE_HEADER_NAME`] or [`ParseError::BAD_RESPONSE_HEADER_VALUE`], as
+/// [`HeaderLines::push`].
+pub fn check_header_line(name: &[u8], value: &[u8]) -> Result<(), ParseError> {
     if !is_token(name) {
         return Err(ParseError::BAD_RESPONSE_HEADER_NAME);
     }
