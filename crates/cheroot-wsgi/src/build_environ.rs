@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use cheroot_compat::bton;
 use cheroot_server::{BindAddr, ConnInfo, RequestHead};
-use cheroot_wire::{BodyFraming, request_body_framing};
+use cheroot_wire::{BodyFraming, HeaderField, request_body_framing};
 
 use crate::environ::{Environ, WsgiVersion};
 use crate::environ_vars::Text;
@@ -130,21 +130,24 @@ pub(crate) fn build(
     // reads list headers comma-joined; then each dict key becomes one environ key (two dict
     // keys such as `X-Foo` and `X_Foo` collide, the later one winning). Names equal but for
     // ASCII case title-case alike, so the first field of each such name stands for its key.
-    for (at, field) in head.headers().iter().enumerate() {
+    let fields = head.headers();
+    let mut chunked_possible = false;
+    for (at, field) in fields.iter().enumerate() {
         let name = field.name();
-        if head
-            .headers()
-            .iter()
-            .take(at)
-            .any(|seen| seen.name().eq_ignore_ascii_case(name))
-        {
+        let same_name = |other: HeaderField<'_>| other.name().eq_ignore_ascii_case(name);
+        if fields.iter().take(at).any(same_name) {
             continue;
         }
+        chunked_possible |= name.eq_ignore_ascii_case(b"transfer-encoding");
         // A valid field name is a token, so ASCII; anything else never reaches a gateway.
         let Ok(name) = std::str::from_utf8(name) else {
             continue;
         };
-        if let Some(value) = head.headers().get(name) {
+        // A name that comes once has its one value, list field or not; only a repeated one
+        // needs `Headers::get`'s joining rules (and its search, a tenth of this function).
+        if !fields.iter().skip(at + 1).any(same_name) {
+            env.put(header_var(name), bton(field.value()));
+        } else if let Some(value) = fields.get(name) {
             env.put(header_var(name), bton(&value));
         }
     }
@@ -155,10 +158,11 @@ pub(crate) fn build(
     }
 
     env.set_wsgi_version(version);
-    env.set_input_terminated(matches!(
-        request_body_framing(head),
-        Ok(BodyFraming::Chunked)
-    ));
+    // Only a request with a `Transfer-Encoding` field can be chunked: the framing is not
+    // worked out again for the others.
+    env.set_input_terminated(
+        chunked_possible && matches!(request_body_framing(head), Ok(BodyFraming::Chunked)),
+    );
     env.set_headers(head.headers().clone());
     env.input = input;
     env
@@ -312,5 +316,33 @@ mod tests {
         assert_eq!(env.get("HTTP_X_DUP"), Some("d"));
         assert_eq!(env.headers().len(), 7);
         assert!(!env.input_terminated());
+    }
+
+    #[test]
+    fn input_is_terminated_only_for_a_chunked_body() {
+        let conn = ConnInfo::new(
+            None,
+            None,
+            Arc::new(BindAddr::tcp("127.0.0.1", 80).unwrap()),
+            Arc::from("srv"),
+        );
+        let terminated = |raw: &str| {
+            build(
+                &head(raw),
+                &conn,
+                &facts(),
+                WsgiVersion::V10,
+                WsgiInput::empty(),
+            )
+            .input_terminated()
+        };
+        // Any case of the field name, as the framing reads it.
+        assert!(terminated(
+            "POST / HTTP/1.1\r\nHost: h\r\ntransfer-encoding: chunked\r\n\r\n"
+        ));
+        assert!(!terminated(
+            "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\n"
+        ));
+        assert!(!terminated("GET / HTTP/1.1\r\nHost: h\r\n\r\n"));
     }
 }
