@@ -25,7 +25,9 @@ use crate::exchange::outcome::{Failure, Outcome};
 use crate::exchange::request::Request;
 use crate::exchange::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
 use crate::exchange::response::{Response, ResponseCtx, ResponseOutput};
+use crate::server_state::ServerState;
 use crate::workers::handoff::{EVENT_CHANNEL_CAPACITY, Ended, Event, EventReceiver};
+use crate::workers::pool::Job;
 use crate::workers::{handoff, header_scratch};
 
 /// Where a request's `100 Continue` stands.
@@ -47,20 +49,17 @@ where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + ZeroCopy + Unpin + Send + 'static,
 {
-    /// Runs the gateway on the worker pool for a request without a body, then passes the
-    /// response on until it returns: [`respond_pooled`](Self::respond_pooled) without the
+    /// Passes the response of a request without a body, whose `job` [`pooled_job`] made,
+    /// on until the gateway returns: [`respond_pooled`](Self::respond_pooled) without the
     /// body's side, whose state would be set up, moved and dropped for nothing.
     pub(super) async fn respond_pooled_bodyless(
         &mut self,
-        head: RequestHead,
-        ctx: ResponseCtx,
+        job: Job,
+        mut event_rx: EventReceiver,
     ) -> Dispatch {
-        let Some(mut event_rx) = self
-            .submit_job(head, ctx, RequestBody::buffered(Bytes::new()))
-            .await
-        else {
+        if !submit(&self.shared, job).await {
             return Dispatch::Overloaded;
-        };
+        }
         let timeout = self.shared.live.timeout();
         let mut pump = Pump::without_body();
         loop {
@@ -101,9 +100,10 @@ where
             let (tx, rx) = mpsc::channel::<BodyMessage>(BODY_CHANNEL_CAPACITY);
             (Some(tx), RequestBody::channel(rx, demand, first))
         };
-        let Some(mut event_rx) = self.submit_job(head, ctx, request_body).await else {
+        let (job, mut event_rx) = self.pooled_job(head, ctx, request_body);
+        if !submit(&self.shared, job).await {
             return Dispatch::Overloaded;
-        };
+        }
 
         let timeout = self.shared.live.timeout();
         let mut pump = Pump {
@@ -156,14 +156,17 @@ where
         }
     }
 
-    /// Sends the job that runs the gateway for `head` to the worker pool; the receiver of its
-    /// response, or `None` when the pool's queue stayed full for `accepted_queue_timeout`.
-    async fn submit_job(
+    /// The job that runs the gateway for `head` on the worker pool, and the receiver of its
+    /// response. Made before any wait: the request's parts move into the job's box at once
+    /// rather than into the state of an `async fn` (which holds its arguments twice, as they
+    /// came and as locals), so the future of a pooled request stays small (see
+    /// [`handle_pooled_now`](Conn::handle_pooled_now)).
+    pub(super) fn pooled_job(
         &mut self,
         head: RequestHead,
         ctx: ResponseCtx,
         request_body: RequestBody,
-    ) -> Option<EventReceiver> {
+    ) -> (Job, EventReceiver) {
         let (event_tx, event_rx) =
             handoff::channel(EVENT_CHANNEL_CAPACITY, Arc::clone(&self.shared.wakes));
         // The job reaches the gateway through the server state: one reference count taken
@@ -189,12 +192,7 @@ where
             resp.send_end(outcome, head);
             header_scratch::keep(resp.into_scratch());
         };
-        let submitted = self
-            .shared
-            .pool
-            .submit(Box::new(job), self.shared.config.accepted_queue_timeout)
-            .await;
-        submitted.is_ok().then_some(event_rx)
+        (Box::new(job), event_rx)
     }
 
     /// Passes `event` and the messages already waiting behind it on to the client; `Some`
@@ -239,7 +237,8 @@ where
             }
             Some(Event::File(region)) => {
                 pump.head_sent = true;
-                (!self.send_response_file(&region, timeout).await).then_some(Dispatch::Gone)
+                let sent = Box::pin(self.send_response_file(&region, timeout)).await;
+                (!sent).then_some(Dispatch::Gone)
             }
             Some(Event::End(ended)) => Some(match self.finish_response(ended, timeout).await {
                 Some(outcome) => Dispatch::Done {
@@ -277,7 +276,9 @@ where
             // Nothing is written yet, so there is nothing to time (see `finish_response`).
             self.writer.push_bytes(data);
         } else {
-            let written = tokio::time::timeout(timeout, self.writer.write_bytes(data)).await;
+            // Boxed, as the other waits of this file that only large responses reach: kept
+            // inline, each made every pooled request's future larger (see `respond_slowly`).
+            let written = respond_slowly(timeout, self.writer.write_bytes(data)).await;
             if !matches!(written, Ok(Ok(()))) {
                 if let Ok(Err(err)) = written {
                     log_socket_error(&err);
@@ -320,7 +321,7 @@ where
             // instructions a pooled response (callgrind; docs/benchmarks.md, issue 16).
             self.writer.push(&last);
         } else {
-            let written = tokio::time::timeout(timeout, self.writer.write_all(&last)).await;
+            let written = respond_slowly(timeout, self.writer.write_all(&last)).await;
             if !matches!(written, Ok(Ok(()))) {
                 return None;
             }
@@ -453,6 +454,26 @@ impl Pump {
             self.pending = Some(Err(err));
         }
     }
+}
+
+/// Hands `job` to the worker pool; false when the pool's queue stayed full for
+/// `accepted_queue_timeout`. Not a method: the connection is not `Sync`, so its future cannot
+/// hold `&Conn` across the wait.
+async fn submit(shared: &ServerState, job: Job) -> bool {
+    let wait = shared.config.accepted_queue_timeout;
+    shared.pool.submit(job, wait).await.is_ok()
+}
+
+/// `write` within `timeout`, in a box of its own: for the writes that wait for the client to
+/// take a large response. Such a wait inline in the pooled path's future (a timer and a write
+/// future, the largest states of it) made every pooled request's future 1,664 bytes, copied
+/// into a heap block too large for malloc's per-thread cache: for a wait only large
+/// responses reach, an allocation then is cheaper (docs/benchmarks.md, issue 16).
+fn respond_slowly<F: std::future::Future>(
+    timeout: Duration,
+    write: F,
+) -> std::pin::Pin<Box<tokio::time::Timeout<F>>> {
+    Box::pin(tokio::time::timeout(timeout, write))
 }
 
 /// Reads more of the body, waiting at most `wait`. An `async fn`, so that building it (as

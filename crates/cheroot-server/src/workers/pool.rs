@@ -250,7 +250,10 @@ impl WorkerPool {
         if wait.is_zero() || self.shared.room.available_permits() > 0 {
             return self.try_submit(job);
         }
-        let permit = match tokio::time::timeout(wait, self.shared.room.acquire()).await {
+        // Boxed: a full queue is the rare case, and this wait kept inline made the future of
+        // every pooled request larger.
+        let waiting = Box::pin(tokio::time::timeout(wait, self.shared.room.acquire()));
+        let permit = match waiting.await {
             Ok(Ok(permit)) => permit,
             Ok(Err(_closed)) => return Err(Overloaded { shutdown: true }),
             Err(_elapsed) => return Err(Overloaded { shutdown: false }),

@@ -1,6 +1,9 @@
 //! Response framing: chunked streaming, HTTP/1.0 close-delimited bodies, Content-Length
 //! accounting, explicit header sending, large bodies.
 
+use std::io::{Read, Write};
+use std::time::Duration;
+
 use cheroot_server::{Protocol, ServerConfig};
 
 use super::apps::TestApp;
@@ -129,6 +132,46 @@ fn large_response_bodies() {
             assert_eq!(resp.body.len(), 1 << 20);
             assert!(resp.body.iter().all(|&b| b == b'x'));
         }
+    }
+}
+
+#[test]
+fn a_client_that_stops_reading_is_dropped_at_the_timeout() {
+    // `/endless` streams 64 MiB; the client reads nothing for three times the server's 1 s
+    // timeout. The server must give up on the write and close, inline and on the pool:
+    // whatever arrives afterwards is what the socket buffers held, far short of the body,
+    // with no last chunk.
+    for blocking in [true, false] {
+        let server = start(TestApp::new(blocking), test_config());
+        let mut sock = std::net::TcpStream::connect(server.socket_addr()).expect("connect");
+        sock.write_all(b"GET /endless HTTP/1.1\r\nHost: t\r\n\r\n")
+            .expect("send");
+        std::thread::sleep(Duration::from_secs(3));
+        sock.set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        let mut got = Vec::new();
+        let ended = sock.read_to_end(&mut got);
+        let closed = match &ended {
+            Ok(_) => true,
+            Err(err) => err.kind() == std::io::ErrorKind::ConnectionReset,
+        };
+        assert!(
+            closed,
+            "blocking={blocking}: the server closes, no read timeout: {ended:?}"
+        );
+        assert!(
+            got.starts_with(b"HTTP/1.1 200 "),
+            "blocking={blocking}: a response began"
+        );
+        assert!(
+            got.len() < 32 << 20,
+            "blocking={blocking}: {} bytes: the server kept writing past its timeout",
+            got.len()
+        );
+        assert!(
+            !got.ends_with(b"\r\n0\r\n\r\n"),
+            "blocking={blocking}: a cut body has no last chunk"
+        );
     }
 }
 
