@@ -15,6 +15,8 @@ pub(crate) struct Tracker {
     ready: AtomicBool,
     /// Flips to true once on `stop()`; parked and not-yet-started connections close on it.
     stop_tx: watch::Sender<bool>,
+    /// The same flag, for a look that costs one load (see [`is_stopping`](Self::is_stopping)).
+    stopping: AtomicBool,
     live: AtomicUsize,
     idle: AtomicUsize,
     /// Requests between their head and their end that may wait on the network or a worker
@@ -32,6 +34,7 @@ impl Tracker {
         Self {
             ready: AtomicBool::new(false),
             stop_tx,
+            stopping: AtomicBool::new(false),
             live: AtomicUsize::new(0),
             idle: AtomicUsize::new(0),
             in_flight: AtomicUsize::new(0),
@@ -74,7 +77,14 @@ impl Tracker {
 
     /// Tells every connection the server is stopping.
     pub(crate) fn signal_stop(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
         self.stop_tx.send_replace(true);
+    }
+
+    /// Whether the server is stopping: for a look between waits, where subscribing to the
+    /// signal for each wait would cost far more.
+    pub(crate) fn is_stopping(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
     }
 
     /// A receiver to wait on the stop signal with [`stopped`].

@@ -201,6 +201,45 @@ fn stop_with_requests_in_flight_loses_none() {
 }
 
 #[test]
+fn stop_closes_idle_keep_alive_connections_at_once() {
+    // One connection answered a moment before the stop (still in its short wait with buffers
+    // kept), one parked after 300 ms without a request. Neither the read timeout (30 s) nor
+    // the shutdown timeout (10 s) may be what ends them: the stop itself must, within
+    // moments, inline and on the pool.
+    for blocking in [true, false] {
+        let config = ServerConfig {
+            timeout: Duration::from_secs(30),
+            shutdown_timeout: Duration::from_secs(10),
+            ..test_config()
+        };
+        let server = start(TestApp::new(blocking), config);
+        let mut parked = connect(&server);
+        let mut quick = connect(&server);
+        for client in [&mut parked, &mut quick] {
+            let resp = client
+                .request("GET", "/", &[("Host", "t")], b"")
+                .expect("a response");
+            assert_eq!(resp.status, 200, "blocking={blocking}");
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        let resp = quick
+            .request("GET", "/", &[("Host", "t")], b"")
+            .expect("a response");
+        assert_eq!(resp.status, 200, "blocking={blocking}");
+        let began = std::time::Instant::now();
+        server.stop().expect("serve returns Ok");
+        let took = began.elapsed();
+        assert!(
+            took < Duration::from_secs(3),
+            "blocking={blocking}: stop took {took:?}, waiting on idle connections"
+        );
+        for client in [&mut parked, &mut quick] {
+            client.wait_closed().expect("closed by the stop");
+        }
+    }
+}
+
+#[test]
 fn interrupt_from_a_handler() {
     // test_conn.py::test_kb_int_from_http_handler
     for blocking in [true, false] {
