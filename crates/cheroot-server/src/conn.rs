@@ -41,6 +41,7 @@ use crate::exchange::outcome::{Failure, Outcome};
 use crate::exchange::request_body::RequestBody;
 use crate::exchange::response::{OVERFLOW_MESSAGE, OutBuf, ResponseCtx};
 use crate::server_state::ServerState;
+use crate::workers::handoff::EventReceiver;
 
 use body::BodyDecoder;
 use body_deadline::BodyDeadline;
@@ -85,6 +86,8 @@ pub(crate) async fn serve_connection<R, W>(
         requests_seen: 0,
         head_len: 0,
         scratch: BytesMut::new(),
+        events: None,
+        job_slot: None,
         inline_ctx: None,
         blocking_gateway,
         pending: None,
@@ -141,6 +144,12 @@ struct Conn<R, W> {
     head_len: usize,
     /// Header lines of inline responses, reused from one response to the next.
     scratch: BytesMut,
+    /// The channel of the last pooled response, kept for the next (see
+    /// [`EventReceiver::renew`]); released when the connection parks.
+    events: Option<EventReceiver>,
+    /// Where the last pooled request waited for a worker, kept for the next (see
+    /// [`JobSlot`](pooled::JobSlot)); released with `events`.
+    job_slot: Option<Arc<pooled::JobSlot>>,
     /// The response context of the last inline request, kept for the next (see
     /// [`response_ctx`](Self::response_ctx)).
     inline_ctx: Option<ResponseCtx>,

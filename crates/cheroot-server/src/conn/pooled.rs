@@ -2,6 +2,8 @@
 //! the response streams back, each through a small bounded channel, while the connection task
 //! pumps both.
 
+mod job_slot;
+
 use std::io;
 use std::sync::Arc;
 use std::task::Poll;
@@ -17,18 +19,18 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::body::{BodyDecoder, Step};
 use super::body_deadline::BodyDeadline;
-use super::run_gateway::run_gateway;
 use super::{Conn, Dispatch, log_socket_error};
 use crate::exchange::client_side::{client_side, client_side_io};
 use crate::exchange::file_region::FileRegion;
 use crate::exchange::outcome::{Failure, Outcome};
-use crate::exchange::request::Request;
 use crate::exchange::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
-use crate::exchange::response::{Response, ResponseCtx, ResponseOutput};
+use crate::exchange::response::ResponseCtx;
 use crate::server_state::ServerState;
+use crate::workers::handoff;
 use crate::workers::handoff::{EVENT_CHANNEL_CAPACITY, Ended, Event, EventReceiver};
-use crate::workers::pool::Job;
-use crate::workers::{handoff, header_scratch};
+use crate::workers::pool::{Job, SharedJob};
+pub(super) use job_slot::JobSlot;
+use job_slot::Parts;
 
 /// Where a request's `100 Continue` stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +70,7 @@ where
                 .forward_events(event, &mut event_rx, &mut pump, timeout)
                 .await
             {
+                self.keep_events(event_rx, &dispatch);
                 return dispatch;
             }
         }
@@ -135,6 +138,7 @@ where
                 biased;
                 event = event_rx.recv() => {
                     if let Some(dispatch) = self.forward_events(event, &mut event_rx, &mut pump, timeout).await {
+                        self.keep_events(event_rx, &dispatch);
                         return dispatch;
                     }
                 }
@@ -157,42 +161,50 @@ where
     }
 
     /// The job that runs the gateway for `head` on the worker pool, and the receiver of its
-    /// response. Made before any wait: the request's parts move into the job's box at once
-    /// rather than into the state of an `async fn` (which holds its arguments twice, as they
-    /// came and as locals), so the future of a pooled request stays small (see
+    /// response, over the connection's kept slot and channel when no worker holds them any
+    /// more. Made before any wait: the request's parts move into the slot at once rather than
+    /// into the state of an `async fn` (which holds its arguments twice, as they came and as
+    /// locals), so the future of a pooled request stays small (see
     /// [`handle_pooled_now`](Conn::handle_pooled_now)).
     pub(super) fn pooled_job(
         &mut self,
         head: RequestHead,
         ctx: ResponseCtx,
-        request_body: RequestBody,
+        body: RequestBody,
     ) -> (Job, EventReceiver) {
-        let (event_tx, event_rx) =
-            handoff::channel(EVENT_CHANNEL_CAPACITY, Arc::clone(&self.shared.wakes));
-        // The job reaches the gateway through the server state: one reference count taken
-        // per request rather than two (this one and the gateway's).
-        let shared = Arc::clone(&self.shared);
-        let info = Arc::clone(&self.info);
-        // The worker writes the response into the connection's scratch buffer, which comes
-        // back with `End`: allocated, filled, and reused without a free on another thread
-        // (malloc's arenas make a buffer allocated by one thread and freed by another slow).
-        let pending = std::mem::take(&mut self.scratch);
-        let zero_copy = self.writer.get_ref().can_send_file();
-        let job = move || {
-            let mut request_body = request_body;
-            let mut req = Request::new(&head, &info, &mut request_body);
-            let output = ResponseOutput::Channel {
-                tx: event_tx,
-                pending,
-                zero_copy,
-            };
-            // Header lines go into this worker's own buffer (see `header_scratch.rs`).
-            let mut resp = Response::with_scratch(&ctx, output, header_scratch::take());
-            let outcome = run_gateway(&*shared.gateway, &mut req, &mut resp);
-            resp.send_end(outcome, head);
-            header_scratch::keep(resp.into_scratch());
+        let renewed = self
+            .events
+            .take()
+            .and_then(|rx| rx.renew().map(|tx| (tx, rx)));
+        let (tx, event_rx) = renewed.unwrap_or_else(|| {
+            handoff::channel(EVENT_CHANNEL_CAPACITY, Arc::clone(&self.shared.wakes))
+        });
+        let slot = match self.job_slot.take().and_then(JobSlot::reusable) {
+            Some(slot) => slot,
+            None => Arc::new(JobSlot::new(
+                Arc::clone(&self.shared),
+                Arc::clone(&self.info),
+            )),
         };
-        (Box::new(job), event_rx)
+        slot.put(Parts {
+            head,
+            ctx,
+            body,
+            tx,
+            pending: std::mem::take(&mut self.scratch),
+            zero_copy: self.writer.get_ref().can_send_file(),
+        });
+        let job = Job::new(Arc::clone(&slot) as Arc<dyn SharedJob>);
+        self.job_slot = Some(slot);
+        (job, event_rx)
+    }
+
+    /// Keeps the channel of an exchange that ended with the gateway's return, for the next
+    /// pooled request (see [`EventReceiver::renew`]).
+    fn keep_events(&mut self, events: EventReceiver, dispatch: &Dispatch) {
+        if matches!(dispatch, Dispatch::Done { .. }) {
+            self.events = Some(events);
+        }
     }
 
     /// Passes `event` and the messages already waiting behind it on to the client; `Some`

@@ -132,6 +132,8 @@ where
                         // A parked connection holds no buffers while it waits.
                         self.reader.shrink();
                         self.writer.shrink();
+                        self.events = None;
+                        self.job_slot = None;
                         let _parked = self.shared.tracker.idle();
                         tokio::select! {
                             read = self.read_timer.within(timeout - first, self.reader.fill()) => read,

@@ -304,6 +304,31 @@ impl EventReceiver {
         Poll::Pending
     }
 
+    /// A sender for another exchange over this channel once the last one is over (its sender
+    /// dropped, nothing left to receive); `None` while a worker still holds the old sender.
+    ///
+    /// A connection keeps its channel from one pooled request to the next: made afresh, it
+    /// was an allocation on one thread and a free on another per request, 400 of a pooled
+    /// hello response's 9,600 instructions with glibc's malloc (callgrind; docs/benchmarks.md,
+    /// issue 16).
+    pub(crate) fn renew(&self) -> Option<EventSender> {
+        // Only this receiver holds the channel, and nothing else can take hold of it now.
+        if Arc::strong_count(&self.inner) != 1 {
+            return None;
+        }
+        let mut st = self.inner.lock();
+        if !st.data.is_empty() || st.end.is_some() {
+            return None;
+        }
+        st.head = None;
+        st.sender_gone = false;
+        st.sender_waiting = false;
+        drop(st);
+        Some(EventSender {
+            inner: Arc::clone(&self.inner),
+        })
+    }
+
     /// Whether no message waits now.
     pub(crate) fn is_empty(&self) -> bool {
         let st = self.inner.lock();

@@ -11,6 +11,7 @@
 //! The files: [`state`] holds what the threads share and whom to call for queued work,
 //! [`worker`] the worker loop, [`monitor`] the thread that grows the pool.
 
+mod job;
 mod monitor;
 mod spawn_backoff;
 mod state;
@@ -28,8 +29,7 @@ use crate::config::ServerConfig;
 
 use state::{PoolShared, State};
 
-/// A unit of blocking work.
-pub(crate) type Job = Box<dyn FnOnce() + Send + 'static>;
+pub(crate) use job::{Job, SharedJob};
 
 /// How long a thread above `min` waits for work before it exits, unless told otherwise.
 pub(crate) const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(10);

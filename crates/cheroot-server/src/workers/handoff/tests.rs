@@ -127,3 +127,32 @@ fn end_after_the_receiver_left_is_refused() {
     let sent = tx.blocking_send(end(200, b""));
     assert_eq!(sent, Err(Closed));
 }
+
+#[tokio::test]
+async fn a_finished_channel_is_renewed_for_the_next_exchange() {
+    let (tx, mut rx) = channel(4, batch());
+    // The worker still holds its sender: no renewal.
+    tx.blocking_send(data("a")).unwrap();
+    assert!(rx.renew().is_none(), "the sender is alive");
+    tx.blocking_send(end(200, b"one")).unwrap();
+    drop(tx);
+    // Messages not yet received: no renewal either.
+    assert!(rx.renew().is_none(), "messages are waiting");
+    assert_eq!(describe(rx.recv().await), "data a");
+    assert_eq!(describe(rx.recv().await), "end 200 one");
+
+    // Over: the same channel carries the next exchange, as a new one would.
+    let tx = rx.renew().expect("a finished channel is renewed");
+    assert!(rx.is_empty());
+    std::thread::spawn(move || {
+        tx.blocking_send(data("b")).unwrap();
+        tx.blocking_send(end(404, b"two")).unwrap();
+    });
+    assert_eq!(describe(rx.recv().await), "data b");
+    assert_eq!(describe(rx.recv().await), "end 404 two");
+    assert_eq!(
+        describe(rx.recv().await),
+        "none",
+        "the new sender's drop is seen"
+    );
+}

@@ -18,12 +18,34 @@ fn eventually(mut cond: impl FnMut() -> bool) -> bool {
     cond()
 }
 
+/// A closure as a pool job (the server's jobs are connections' kept slots).
+struct Closure(Mutex<Option<Box<dyn FnOnce() + Send>>>);
+
+impl SharedJob for Closure {
+    fn run(&self) {
+        let work = self.0.lock().unwrap().take();
+        if let Some(work) = work {
+            work();
+        }
+    }
+
+    fn abandon(&self) {
+        self.0.lock().unwrap().take();
+    }
+}
+
+impl Job {
+    fn once(work: impl FnOnce() + Send + 'static) -> Job {
+        Job::new(Arc::new(Closure(Mutex::new(Some(Box::new(work))))))
+    }
+}
+
 /// A job that blocks until the returned sender is dropped or sends, and reports on `started`
 /// when it begins.
 fn blocking_job(started: &mpsc::Sender<String>) -> (Job, mpsc::Sender<()>) {
     let (release_tx, release_rx) = mpsc::channel::<()>();
     let started = started.clone();
-    let job: Job = Box::new(move || {
+    let job = Job::once(move || {
         let name = std::thread::current().name().unwrap_or("").to_owned();
         started.send(name).unwrap();
         let _ = release_rx.recv_timeout(LONG);
@@ -151,18 +173,18 @@ async fn full_queue_is_overloaded_after_the_wait() {
     assert_eq!(p.queued(), 1);
 
     let err = p
-        .submit(Box::new(|| {}), Duration::from_millis(20))
+        .submit(Job::once(|| {}), Duration::from_millis(20))
         .await
         .unwrap_err();
     assert!(!err.is_shutdown());
     assert_eq!(err.to_string(), "the worker pool's queue is full");
-    assert!(p.try_submit(Box::new(|| {})).is_err());
+    assert!(p.try_submit(Job::once(|| {})).is_err());
 
     // Room comes back once the worker takes the queued job.
     drop(release_running);
     started_rx.recv_timeout(LONG).unwrap();
     let (done_tx, done_rx) = mpsc::channel();
-    p.submit(Box::new(move || done_tx.send(()).unwrap()), LONG)
+    p.submit(Job::once(move || done_tx.send(()).unwrap()), LONG)
         .await
         .unwrap();
     drop(release_queued);
@@ -174,13 +196,13 @@ async fn full_queue_is_overloaded_after_the_wait() {
 async fn a_panicking_job_leaves_the_worker_alive() {
     let p = pool(1, Some(1), 4, LONG);
     p.start().unwrap();
-    p.submit(Box::new(|| panic!("boom")), LONG).await.unwrap();
-    p.submit(Box::new(|| std::panic::panic_any(42)), LONG)
+    p.submit(Job::once(|| panic!("boom")), LONG).await.unwrap();
+    p.submit(Job::once(|| std::panic::panic_any(42)), LONG)
         .await
         .unwrap();
     let (tx, rx) = mpsc::channel();
     p.submit(
-        Box::new(move || {
+        Job::once(move || {
             tx.send(std::thread::current().name().map(str::to_owned))
                 .unwrap();
         }),
@@ -207,7 +229,11 @@ async fn shutdown_reports_jobs_past_the_deadline() {
     started_rx.recv_timeout(LONG).unwrap();
     let ran_queued = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&ran_queued);
-    p.submit(Box::new(move || flag.store(true, Ordering::SeqCst)), LONG)
+    // Kept here too, as a connection keeps its slot: the queued work must still be let go.
+    let kept: Arc<Closure> = Arc::new(Closure(Mutex::new(Some(Box::new(move || {
+        flag.store(true, Ordering::SeqCst);
+    })))));
+    p.submit(Job::new(Arc::clone(&kept) as Arc<dyn SharedJob>), LONG)
         .await
         .unwrap();
 
@@ -215,10 +241,15 @@ async fn shutdown_reports_jobs_past_the_deadline() {
     assert_eq!(report.still_running, ["cheroot-worker-1"]);
     assert_eq!(report.dropped_jobs, 1);
     assert!(!report.is_clean());
+    assert!(
+        kept.0.lock().unwrap().is_none(),
+        "a dropped job abandons its work"
+    );
+    assert_eq!(Arc::strong_count(&ran_queued), 1, "its closure is gone");
 
-    let err = p.submit(Box::new(|| {}), LONG).await.unwrap_err();
+    let err = p.submit(Job::once(|| {}), LONG).await.unwrap_err();
     assert!(err.is_shutdown());
-    assert!(p.try_submit(Box::new(|| {})).unwrap_err().is_shutdown());
+    assert!(p.try_submit(Job::once(|| {})).unwrap_err().is_shutdown());
     assert_eq!(
         p.start().unwrap_err().to_string(),
         "Threadpools can only be started once."
@@ -236,7 +267,7 @@ async fn shutdown_lets_queued_jobs_finish_before_the_deadline() {
     let (tx, rx) = mpsc::channel();
     for i in 0..5 {
         let tx = tx.clone();
-        p.submit(Box::new(move || tx.send(i).unwrap()), LONG)
+        p.submit(Job::once(move || tx.send(i).unwrap()), LONG)
             .await
             .unwrap();
     }
@@ -249,7 +280,7 @@ async fn shutdown_lets_queued_jobs_finish_before_the_deadline() {
 async fn jobs_before_start_still_run() {
     let p = pool(2, None, 2, LONG);
     let (tx, rx) = mpsc::channel();
-    p.submit(Box::new(move || tx.send(()).unwrap()), LONG)
+    p.submit(Job::once(move || tx.send(()).unwrap()), LONG)
         .await
         .unwrap();
     rx.recv_timeout(LONG).unwrap();
@@ -277,7 +308,7 @@ async fn on_one_core_a_blocked_job_gets_an_idle_thread_called_for_the_next() {
     // that the queue does not move, and to wake the other thread.
     let (done_tx, done_rx) = mpsc::channel();
     p.submit(
-        Box::new(move || {
+        Job::once(move || {
             let name = std::thread::current().name().unwrap_or("").to_owned();
             done_tx.send(name).unwrap();
         }),
@@ -300,7 +331,7 @@ async fn on_one_core_a_stalled_queue_grows_the_pool() {
     p.submit(blocked, LONG).await.unwrap();
     started_rx.recv_timeout(LONG).unwrap();
     let (done_tx, done_rx) = mpsc::channel();
-    p.submit(Box::new(move || done_tx.send(()).unwrap()), LONG)
+    p.submit(Job::once(move || done_tx.send(()).unwrap()), LONG)
         .await
         .unwrap();
     done_rx.recv_timeout(LONG).unwrap();
@@ -318,7 +349,7 @@ async fn on_one_core_a_worker_yields_after_a_job_then_waits_and_is_called_again(
     // does): the worker takes each, whether it is still yielding or already waits.
     for i in 0..50 {
         let (tx, rx) = mpsc::channel();
-        p.submit(Box::new(move || tx.send(i).unwrap()), LONG)
+        p.submit(Job::once(move || tx.send(i).unwrap()), LONG)
             .await
             .unwrap();
         assert_eq!(rx.recv_timeout(LONG).unwrap(), i);
@@ -326,7 +357,7 @@ async fn on_one_core_a_worker_yields_after_a_job_then_waits_and_is_called_again(
     // With nothing more to do it waits as before, and is called for the next job.
     assert!(eventually(|| p.idle() == 1));
     let (tx, rx) = mpsc::channel();
-    p.submit(Box::new(move || tx.send(()).unwrap()), LONG)
+    p.submit(Job::once(move || tx.send(()).unwrap()), LONG)
         .await
         .unwrap();
     rx.recv_timeout(LONG).unwrap();
@@ -347,7 +378,7 @@ fn state(threads: usize, idle: usize, busy: usize, pending: usize, queued: usize
         st.busy.push((id, Arc::from("w")));
     }
     for _ in 0..queued {
-        st.queue.push_back(Box::new(|| {}));
+        st.queue.push_back(Job::once(|| {}));
     }
     st
 }

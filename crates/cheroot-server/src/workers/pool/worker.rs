@@ -42,7 +42,7 @@ impl PoolShared {
                 st.busy.push((id, Arc::clone(&name)));
                 drop(st);
                 self.room.add_permits(1);
-                if let Err(panic) = catch_unwind(AssertUnwindSafe(job)) {
+                if let Err(panic) = catch_unwind(AssertUnwindSafe(|| job.run())) {
                     let msg = panic
                         .downcast_ref::<&str>()
                         .copied()
