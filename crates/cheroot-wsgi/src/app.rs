@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::body::Body;
 use crate::environ::Environ;
+use crate::environ_source::EnvironSource;
 use crate::error::AppError;
 use crate::start_response::StartResponse;
 
@@ -48,6 +49,22 @@ pub trait WsgiApp: Send + Sync + 'static {
         environ: Environ,
         start_response: StartResponse<'r>,
     ) -> Result<Body<'r>, AppError>;
+
+    /// Answers one request whose environ is not built yet: what the gateway calls. The
+    /// default builds the environ and calls [`call`](Self::call); a bridge that keeps an
+    /// environ of its own (another language's) can take the variables from
+    /// [`EnvironSource::fill`] instead, without the Rust environ's copies.
+    ///
+    /// # Errors
+    ///
+    /// See the trait documentation.
+    fn call_request<'r>(
+        &self,
+        request: EnvironSource<'_>,
+        start_response: StartResponse<'r>,
+    ) -> Result<Body<'r>, AppError> {
+        self.call(request.into_environ(), start_response)
+    }
 }
 
 impl<F> WsgiApp for F
@@ -71,6 +88,14 @@ impl WsgiApp for Arc<dyn WsgiApp> {
     ) -> Result<Body<'r>, AppError> {
         (**self).call(environ, start_response)
     }
+
+    fn call_request<'r>(
+        &self,
+        request: EnvironSource<'_>,
+        start_response: StartResponse<'r>,
+    ) -> Result<Body<'r>, AppError> {
+        (**self).call_request(request, start_response)
+    }
 }
 
 impl WsgiApp for Box<dyn WsgiApp> {
@@ -80,6 +105,14 @@ impl WsgiApp for Box<dyn WsgiApp> {
         start_response: StartResponse<'r>,
     ) -> Result<Body<'r>, AppError> {
         (**self).call(environ, start_response)
+    }
+
+    fn call_request<'r>(
+        &self,
+        request: EnvironSource<'_>,
+        start_response: StartResponse<'r>,
+    ) -> Result<Body<'r>, AppError> {
+        (**self).call_request(request, start_response)
     }
 }
 

@@ -3,11 +3,11 @@
 
 use std::sync::{Arc, OnceLock};
 
-use cheroot_compat::bton;
 use cheroot_server::{BindAddr, ConnInfo, RequestHead};
 use cheroot_wire::{BodyFraming, HeaderField, request_body_framing};
 
-use crate::environ::{Environ, WsgiVersion};
+use crate::environ::{Environ, VarKey, WsgiVersion};
+use crate::environ_source::{EnvironSink, VarValue};
 use crate::environ_vars::Text;
 use crate::header_var::header_var;
 use crate::input::WsgiInput;
@@ -43,7 +43,7 @@ impl ServerFacts {
 
     /// `SERVER_NAME` and `SERVER_PORT` for a request on `conn`: the shared values when they
     /// match (a gateway embedded in two servers gets fresh ones for the second).
-    fn server_texts(&self, conn: &ConnInfo) -> (Text, Text) {
+    fn server_texts(&self, conn: &ConnInfo) -> (Arc<str>, Arc<str>) {
         let port = match conn.bind_addr() {
             BindAddr::Tcp { port, .. } => Some(*port),
             _ => None,
@@ -57,15 +57,12 @@ impl ServerFacts {
                     port_text: Arc::from(port.map(|p| p.to_string()).unwrap_or_default()),
                 };
                 if cached.is_some() {
-                    return (Text::Shared(fresh.name), Text::Shared(fresh.port_text));
+                    return (fresh.name, fresh.port_text);
                 }
                 self.server.get_or_init(|| fresh)
             }
         };
-        (
-            Text::Shared(Arc::clone(&texts.name)),
-            Text::Shared(Arc::clone(&texts.port_text)),
-        )
+        (Arc::clone(&texts.name), Arc::clone(&texts.port_text))
     }
 }
 
@@ -79,49 +76,100 @@ pub(crate) fn build(
 ) -> Environ {
     // The gateway's keys, the request's fields and what TLS and peer credentials add.
     let mut env = Environ::with_capacity(18 + head.headers().len() + conn.extra_env().len());
+    fill(head, conn, facts, version, &mut env);
+    env.set_wsgi_version(version);
+    env.set_input_terminated(input_terminated(head));
+    env.set_headers(head.headers().clone());
+    env.input = input;
+    env
+}
+
+/// Where [`fill`] puts the variables: the gateway's own keys, set once each, and the keys
+/// that may come again (header fields, TLS and peer-credential keys), the later value winning.
+pub(crate) trait Sink {
+    fn new_var(&mut self, key: &'static str, value: VarValue<'_>);
+    fn put_var(&mut self, key: Text, value: VarValue<'_>);
+}
+
+impl Sink for Environ {
+    fn new_var(&mut self, key: &'static str, value: VarValue<'_>) {
+        self.push_new(key, value.into_text());
+    }
+
+    fn put_var(&mut self, key: Text, value: VarValue<'_>) {
+        self.put(key, value.into_text());
+    }
+}
+
+/// A public [`EnvironSink`] as a [`Sink`]: every variable in the order set.
+pub(crate) struct Feed<'s, S: ?Sized>(pub(crate) &'s mut S);
+
+impl<S: EnvironSink + ?Sized> Sink for Feed<'_, S> {
+    fn new_var(&mut self, key: &'static str, value: VarValue<'_>) {
+        self.0.var(VarKey::Constant(key), value);
+    }
+
+    fn put_var(&mut self, key: Text, value: VarValue<'_>) {
+        let key = match &key {
+            Text::Static(key) => VarKey::Constant(key),
+            other => VarKey::Other(other),
+        };
+        self.0.var(key, value);
+    }
+}
+
+/// The environ's string variables for one request, as cheroot's `Gateway_10.get_environ` and
+/// `Gateway_u0.get_environ` set them, in their order.
+pub(crate) fn fill(
+    head: &RequestHead,
+    conn: &ConnInfo,
+    facts: &ServerFacts,
+    version: WsgiVersion,
+    env: &mut impl Sink,
+) {
     let target = head.target();
     let protocol = match head.version {
         http::Version::HTTP_10 => "HTTP/1.0",
         _ => "HTTP/1.1",
     };
-    env.push_new("ACTUAL_SERVER_PROTOCOL", facts.protocol);
+    env.new_var("ACTUAL_SERVER_PROTOCOL", VarValue::Static(facts.protocol));
     let (remote_addr, remote_port) = conn.remote_texts();
-    env.push_new("REMOTE_ADDR", remote_addr);
-    env.push_new("REMOTE_PORT", remote_port);
-    env.push_new("REQUEST_METHOD", method_text(&head.method));
-    env.push_new("REQUEST_URI", bton(target.raw()));
-    env.push_new("SCRIPT_NAME", "");
+    env.new_var("REMOTE_ADDR", VarValue::Shared(&remote_addr));
+    env.new_var("REMOTE_PORT", VarValue::Shared(&remote_port));
+    env.new_var("REQUEST_METHOD", method_text(&head.method));
+    env.new_var("REQUEST_URI", VarValue::Latin1(target.raw()));
+    env.new_var("SCRIPT_NAME", VarValue::Static(""));
     let (server_name, server_port) = facts.server_texts(conn);
-    env.push_new("SERVER_NAME", server_name);
-    env.push_new("SERVER_PROTOCOL", protocol);
-    env.push_new("SERVER_SOFTWARE", Arc::clone(&facts.software));
-    env.push_new(
+    env.new_var("SERVER_NAME", VarValue::Shared(&server_name));
+    env.new_var("SERVER_PROTOCOL", VarValue::Static(protocol));
+    env.new_var("SERVER_SOFTWARE", VarValue::Shared(&facts.software));
+    env.new_var(
         "wsgi.url_scheme",
         match conn.url_scheme() {
-            "http" => Text::Static("http"),
-            "https" => Text::Static("https"),
-            other => Text::Owned(other.to_owned()),
+            "http" => VarValue::Static("http"),
+            "https" => VarValue::Static("https"),
+            other => VarValue::Borrowed(other),
         },
     );
-    env.push_new("SERVER_PORT", server_port);
+    env.new_var("SERVER_PORT", VarValue::Shared(&server_port));
 
     let path = target.path();
     let query = target.query();
     match version {
         WsgiVersion::V10 => {
-            env.push_new("PATH_INFO", bton(path));
-            env.push_new("QUERY_STRING", native(query));
+            env.new_var("PATH_INFO", VarValue::Latin1(path));
+            env.new_var("QUERY_STRING", VarValue::Latin1(query));
         }
         WsgiVersion::U0 => match (std::str::from_utf8(path), std::str::from_utf8(query)) {
             (Ok(path), Ok(query)) => {
-                env.push_new("PATH_INFO", path.to_owned());
-                env.push_new("QUERY_STRING", query.to_owned());
-                env.push_new("wsgi.url_encoding", "utf-8");
+                env.new_var("PATH_INFO", VarValue::Borrowed(path));
+                env.new_var("QUERY_STRING", VarValue::Borrowed(query));
+                env.new_var("wsgi.url_encoding", VarValue::Static("utf-8"));
             }
             _ => {
-                env.push_new("PATH_INFO", bton(path));
-                env.push_new("QUERY_STRING", native(query));
-                env.push_new("wsgi.url_encoding", "ISO-8859-1");
+                env.new_var("PATH_INFO", VarValue::Latin1(path));
+                env.new_var("QUERY_STRING", VarValue::Latin1(query));
+                env.new_var("wsgi.url_encoding", VarValue::Static("ISO-8859-1"));
             }
         },
     }
@@ -131,14 +179,12 @@ pub(crate) fn build(
     // keys such as `X-Foo` and `X_Foo` collide, the later one winning). Names equal but for
     // ASCII case title-case alike, so the first field of each such name stands for its key.
     let fields = head.headers();
-    let mut chunked_possible = false;
     for (at, field) in fields.iter().enumerate() {
         let name = field.name();
         let same_name = |other: HeaderField<'_>| other.name().eq_ignore_ascii_case(name);
         if fields.iter().take(at).any(same_name) {
             continue;
         }
-        chunked_possible |= name.eq_ignore_ascii_case(b"transfer-encoding");
         // A valid field name is a token, so ASCII; anything else never reaches a gateway.
         let Ok(name) = std::str::from_utf8(name) else {
             continue;
@@ -146,45 +192,36 @@ pub(crate) fn build(
         // A name that comes once has its one value, list field or not; only a repeated one
         // needs `Headers::get`'s joining rules (and its search, a tenth of this function).
         if !fields.iter().skip(at + 1).any(same_name) {
-            env.put(header_var(name), bton(field.value()));
+            env.put_var(header_var(name), VarValue::Latin1(field.value()));
         } else if let Some(value) = fields.get(name) {
-            env.put(header_var(name), bton(&value));
+            env.put_var(header_var(name), VarValue::Latin1(&value));
         }
     }
 
     // TLS and peer-credential keys last: they may override `wsgi.url_scheme`.
     for (key, value) in conn.extra_env() {
-        env.put(key.clone(), value.clone());
+        env.put_var(Text::Owned(key.clone()), VarValue::Borrowed(value));
     }
-
-    env.set_wsgi_version(version);
-    // Only a request with a `Transfer-Encoding` field can be chunked: the framing is not
-    // worked out again for the others.
-    env.set_input_terminated(
-        chunked_possible && matches!(request_body_framing(head), Ok(BodyFraming::Chunked)),
-    );
-    env.set_headers(head.headers().clone());
-    env.input = input;
-    env
 }
 
-/// `REQUEST_METHOD`: the standard methods as constants, others copied.
-fn method_text(method: &http::Method) -> Text {
+/// `wsgi.input_terminated`: true for a chunked body. Only a request with a
+/// `Transfer-Encoding` field can be one: the framing is not worked out again for the others.
+pub(crate) fn input_terminated(head: &RequestHead) -> bool {
+    let fields = head.headers();
+    fields
+        .iter()
+        .any(|field| field.name().eq_ignore_ascii_case(b"transfer-encoding"))
+        && matches!(request_body_framing(head), Ok(BodyFraming::Chunked))
+}
+
+/// `REQUEST_METHOD`: the standard methods as constants, others borrowed.
+fn method_text(method: &http::Method) -> VarValue<'_> {
     const STANDARD: [&str; 9] = [
         "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE",
     ];
     match STANDARD.iter().find(|m| **m == method.as_str()) {
-        Some(m) => Text::Static(m),
-        None => Text::Owned(method.as_str().to_owned()),
-    }
-}
-
-/// A native string of `bytes`, without allocating when there are none (most queries).
-fn native(bytes: &[u8]) -> Text {
-    if bytes.is_empty() {
-        Text::Static("")
-    } else {
-        Text::Owned(bton(bytes))
+        Some(m) => VarValue::Static(m),
+        None => VarValue::Borrowed(method.as_str()),
     }
 }
 

@@ -72,6 +72,10 @@ pub struct Environ {
     input_terminated: bool,
 }
 
+/// cheroot's flags for an environ: `wsgi.multithread` true, `wsgi.multiprocess` and
+/// `wsgi.run_once` false.
+pub(crate) const FLAGS: (bool, bool, bool) = (true, false, false);
+
 impl Default for Environ {
     fn default() -> Self {
         Self::new()
@@ -89,9 +93,9 @@ impl Environ {
             input: WsgiInput::empty(),
             errors: WsgiErrors::stderr(),
             version: WsgiVersion::V10,
-            multithread: true,
-            multiprocess: false,
-            run_once: false,
+            multithread: FLAGS.0,
+            multiprocess: FLAGS.1,
+            run_once: FLAGS.2,
             input_terminated: false,
         }
     }

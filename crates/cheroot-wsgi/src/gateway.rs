@@ -9,8 +9,9 @@ use cheroot_server::{Gateway, GatewayError, Request, RequestBody, Response};
 
 use crate::app::WsgiApp;
 use crate::body::Body;
-use crate::build_environ::{self, ServerFacts};
-use crate::environ::{Environ, WsgiVersion};
+use crate::build_environ::ServerFacts;
+use crate::environ::WsgiVersion;
+use crate::environ_source::EnvironSource;
 use crate::error::AppError;
 use crate::input::WsgiInput;
 use crate::start_response::{Core, StartResponse};
@@ -103,7 +104,7 @@ impl Gateway for WsgiGateway {
         // server when the request ends, so it can drain what was left unread.
         let (input, back) =
             WsgiInput::from_body(std::mem::replace(req.body(), RequestBody::empty()));
-        let environ = build_environ::build(
+        let request = EnvironSource::request(
             req.head(),
             req.conn(),
             &settings.facts,
@@ -113,7 +114,7 @@ impl Gateway for WsgiGateway {
 
         let result = {
             let core = Core::new(resp);
-            run(&*self.app, environ, &core)
+            run(&*self.app, request, &core)
         };
 
         if let Some(body) = back.take() {
@@ -134,10 +135,10 @@ impl Gateway for WsgiGateway {
 /// (success, error, client gone, panic).
 pub(crate) fn run<'r>(
     app: &dyn WsgiApp,
-    environ: Environ,
+    request: EnvironSource<'_>,
     core: &'r Core<'r>,
 ) -> Result<(), AppError> {
-    let mut body = app.call(environ, StartResponse::new(core))?;
+    let mut body = app.call_request(request, StartResponse::new(core))?;
     // A panicking body still gets its `close` (the server turns the panic into a 500 or a
     // closed connection); the panic then carries on.
     let streamed = match panic::catch_unwind(AssertUnwindSafe(|| stream(&mut body, core))) {
@@ -188,7 +189,7 @@ mod tests {
         let mut rec = Recorder::default();
         {
             let core = Core::new(&mut rec);
-            run(app, Environ::new(), &core).unwrap();
+            run(app, EnvironSource::built(crate::Environ::new()), &core).unwrap();
         }
         (rec.held, rec.body)
     }

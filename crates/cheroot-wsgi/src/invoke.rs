@@ -8,6 +8,7 @@ use cheroot_server::FileRegion;
 
 use crate::app::WsgiApp;
 use crate::environ::Environ;
+use crate::environ_source::EnvironSource;
 use crate::error::AppError;
 use crate::gateway;
 use crate::start_response::{Core, Refused, ResponseTarget};
@@ -47,7 +48,7 @@ pub fn invoke(app: &dyn WsgiApp, environ: Environ) -> Result<Invoked, AppError> 
     let mut recorder = Recorder::default();
     {
         let core = Core::new(&mut recorder);
-        gateway::run(app, environ, &core)?;
+        gateway::run(app, EnvironSource::built(environ), &core)?;
     }
     Ok(recorder.into_invoked())
 }
