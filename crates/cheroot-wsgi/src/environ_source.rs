@@ -179,10 +179,7 @@ impl<'a> EnvironSource<'a> {
             Source::Request { head, input, .. } => (input, head.headers().clone()),
             Source::Built(mut environ) => {
                 let headers = environ.take_headers();
-                (
-                    std::mem::replace(&mut environ.input, WsgiInput::empty()),
-                    headers,
-                )
+                (std::mem::take(&mut environ.input), headers)
             }
         }
     }
