@@ -12,7 +12,8 @@ import wire
 REQUESTS = [
     # (path, headers): the first three share their keys, the third going back to the first's
     # values, the fourth adds one and drops one, the fifth is the first again, the sixth has
-    # a latin-1 header value, the seventh as many keys as the sixth but one of them another.
+    # a latin-1 header value, the seventh as many keys as the sixth but one of them another,
+    # the last four two fields whose names make one key.
     ('/a?x=1', [('X-A', 'one'), ('User-Agent', 'ua-1')]),
     ('/bb?y=22', [('X-A', 'two'), ('User-Agent', 'ua-2')]),
     ('/a?x=1', [('X-A', 'one'), ('User-Agent', 'ua-1')]),
@@ -20,6 +21,11 @@ REQUESTS = [
     ('/a?x=1', [('X-A', 'one'), ('User-Agent', 'ua-1')]),
     ('/d', [('X-A', 'caf\xe9'), ('User-Agent', 'ua-1')]),
     ('/e', [('X-B', 'same-count'), ('User-Agent', 'ua-1')]),
+    # Two names with one key: the later field's value is the environ's, whichever changes.
+    ('/f', [('X_Dup', 'u1'), ('X-Dup', 'd1')]),
+    ('/f', [('X_Dup', 'u2'), ('X-Dup', 'd1')]),
+    ('/f', [('X_Dup', 'u2'), ('X-Dup', 'd2')]),
+    ('/f', [('X_Dup', 'u1'), ('X-Dup', 'd1')]),
 ]
 
 

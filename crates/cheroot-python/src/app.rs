@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use cheroot::wsgi::{AppError, Body, Environ, StartResponse, WsgiApp};
+use cheroot::wsgi::{AppError, Body, Environ, EnvironSource, StartResponse, WsgiApp};
 use pyo3::intern;
 use pyo3::prelude::*;
 
@@ -29,12 +29,20 @@ impl PyApp {
 impl WsgiApp for PyApp {
     fn call<'r>(
         &self,
-        mut environ: Environ,
+        environ: Environ,
+        start_response: StartResponse<'r>,
+    ) -> Result<Body<'r>, AppError> {
+        self.call_request(EnvironSource::built(environ), start_response)
+    }
+
+    fn call_request<'r>(
+        &self,
+        request: EnvironSource<'_>,
         start_response: StartResponse<'r>,
     ) -> Result<Body<'r>, AppError> {
         attach_once();
         Python::attach(|py| {
-            let environ = match environ::to_dict(py, &mut environ, &self.values) {
+            let environ = match environ::to_dict(py, request, &self.values) {
                 Ok(environ) => environ,
                 Err(err) => return Err(self.host.failed(py, err, None)),
             };

@@ -85,23 +85,65 @@ pub(crate) fn from_result<'r>(
 }
 
 /// The non-empty chunks of a list's or tuple's items.
-fn chunks_of<'py>(items: impl Iterator<Item = Bound<'py, PyAny>>) -> PyResult<VecDeque<Bytes>> {
+fn chunks_of<'py>(items: impl Iterator<Item = Bound<'py, PyAny>>) -> PyResult<Queue> {
     chunks_of_fallible(items.map(Ok))
 }
 
 /// The non-empty chunks of items that may fail to come (a Python iterator).
 fn chunks_of_fallible<'py>(
     items: impl Iterator<Item = PyResult<Bound<'py, PyAny>>>,
-) -> PyResult<VecDeque<Bytes>> {
-    let mut chunks = VecDeque::new();
+) -> PyResult<Queue> {
+    let mut chunks = Queue::default();
     for item in items {
         let chunk = chunk_bytes(&item?)?;
         // cheroot's filter(None, ...): an empty chunk sends nothing.
         if !chunk.is_empty() {
-            chunks.push_back(chunk);
+            chunks.push(chunk);
         }
     }
     Ok(chunks)
+}
+
+/// A list's chunks, in order: one (the usual `[b"..."]`) without a queue's allocation.
+#[derive(Default)]
+enum Queue {
+    #[default]
+    Empty,
+    One(Bytes),
+    Many(VecDeque<Bytes>),
+}
+
+impl Queue {
+    fn push(&mut self, chunk: Bytes) {
+        *self = match std::mem::take(self) {
+            Queue::Empty => Queue::One(chunk),
+            Queue::One(first) => Queue::Many(VecDeque::from([first, chunk])),
+            Queue::Many(mut all) => {
+                all.push_back(chunk);
+                Queue::Many(all)
+            }
+        };
+    }
+
+    fn pop(&mut self) -> Option<Bytes> {
+        match std::mem::take(self) {
+            Queue::Empty => None,
+            Queue::One(chunk) => Some(chunk),
+            Queue::Many(mut all) => {
+                let next = all.pop_front();
+                *self = Queue::Many(all);
+                next
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Queue::Empty => true,
+            Queue::One(_) => false,
+            Queue::Many(all) => all.is_empty(),
+        }
+    }
 }
 
 /// The next non-empty chunk of `iter`, `None` at its end.
@@ -156,13 +198,13 @@ impl ResponseBody for WrappedFile<'_> {
 
 /// A list's chunks, taken out of Python up front.
 struct Chunks<'r> {
-    chunks: VecDeque<Bytes>,
+    chunks: Queue,
     _lease: Lease<'r>,
 }
 
 impl ResponseBody for Chunks<'_> {
     fn next_chunk(&mut self) -> Option<Result<Bytes, AppError>> {
-        self.chunks.pop_front().map(Ok)
+        self.chunks.pop().map(Ok)
     }
 
     fn is_finished(&self) -> bool {

@@ -1,9 +1,10 @@
-//! The environ dict of one request, made from the Rust gateway's `Environ`, so the Python and
-//! Rust gateways give the same keys and values (`cheroot-wsgi` builds both from the request).
+//! The environ dict of one request, made from the variables `cheroot-wsgi` feeds from the
+//! request (`EnvironSource::fill`): the Rust gateway's `Environ` is built by the same code, so
+//! the two give the same keys and values, and the Rust one is not built for Python.
 
 mod template;
 
-use cheroot::wsgi::{Environ, WsgiVersion};
+use cheroot::wsgi::{EnvironSource, WsgiVersion};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -21,28 +22,29 @@ pub(crate) struct ServerValues {
     pub(crate) multiprocess: bool,
 }
 
-/// The environ dict for `environ`; its input moves into `wsgi.input`.
+/// The environ dict of `source`; its input moves into `wsgi.input`.
 pub(crate) fn to_dict<'py>(
     py: Python<'py>,
-    environ: &mut Environ,
+    source: EnvironSource<'_>,
     server: &ServerValues,
 ) -> PyResult<Bound<'py, PyDict>> {
     let flag = |on: bool| PyBool::new(py, on).to_owned().into_any();
+    let (multithread, multiprocess, run_once) = source.flags();
     // Every entry but the input, in the order cheroot's gateway sets them.
     let wsgi = [
         (
             intern!(py, "wsgi.version"),
-            version(py, environ.wsgi_version())?.into_any(),
+            version(py, source.wsgi_version())?.into_any(),
         ),
-        (intern!(py, "wsgi.multithread"), flag(environ.multithread())),
+        (intern!(py, "wsgi.multithread"), flag(multithread)),
         (
             intern!(py, "wsgi.multiprocess"),
-            flag(server.multiprocess || environ.multiprocess()),
+            flag(server.multiprocess || multiprocess),
         ),
-        (intern!(py, "wsgi.run_once"), flag(environ.run_once())),
+        (intern!(py, "wsgi.run_once"), flag(run_once)),
         (
             intern!(py, "wsgi.input_terminated"),
-            flag(environ.input_terminated()),
+            flag(source.input_terminated()),
         ),
         (
             intern!(py, "wsgi.errors"),
@@ -53,9 +55,12 @@ pub(crate) fn to_dict<'py>(
             py.get_type::<FileWrapper>().into_any(),
         ),
     ];
-    let dict = template::environ_dict(py, environ, &wsgi)?;
-    let input = Input::new(std::mem::take(&mut environ.input), environ.take_headers());
-    dict.set_item(intern!(py, "wsgi.input"), Bound::new(py, input)?)?;
+    let dict = template::environ_dict(py, &source, &wsgi)?;
+    let (input, headers) = source.into_input();
+    dict.set_item(
+        intern!(py, "wsgi.input"),
+        Bound::new(py, Input::new(input, headers))?,
+    )?;
     Ok(dict)
 }
 

@@ -47,6 +47,18 @@ impl<'a> VarValue<'a> {
         }
     }
 
+    /// Whether the value is `text`, compared without decoding (a bridge's check of the last
+    /// request's value: equal, usually).
+    pub fn is(&self, text: &str) -> bool {
+        match *self {
+            VarValue::Static(value) => value == text,
+            VarValue::Shared(value) => **value == *text,
+            VarValue::Borrowed(value) => value == text,
+            VarValue::Latin1(bytes) if bytes.is_ascii() => bytes == text.as_bytes(),
+            VarValue::Latin1(bytes) => text.chars().eq(bytes.iter().map(|&b| char::from(b))),
+        }
+    }
+
     /// The value as the environ keeps it: constants and shared texts without a copy.
     pub(crate) fn into_text(self) -> Text {
         match self {
@@ -308,5 +320,26 @@ mod tests {
             "\u{c3}\u{a9}"
         );
         assert_eq!(VarValue::Latin1(b"/ascii").as_str(&mut scratch), "/ascii");
+    }
+
+    #[test]
+    fn is_compares_the_text_a_value_stands_for() {
+        let shared: Arc<str> = Arc::from("srv");
+        let cases: [(VarValue<'_>, &str, bool); 10] = [
+            (VarValue::Static("GET"), "GET", true),
+            (VarValue::Static("GET"), "PUT", false),
+            (VarValue::Shared(&shared), "srv", true),
+            (VarValue::Shared(&shared), "sr", false),
+            (VarValue::Borrowed("/a"), "/a", true),
+            (VarValue::Latin1(b"/a"), "/a", true),
+            (VarValue::Latin1(b"/a"), "/b", false),
+            (VarValue::Latin1(b"caf\xe9"), "caf\u{e9}", true),
+            // The UTF-8 bytes of "é" are two latin-1 chars, not "é".
+            (VarValue::Latin1("é".as_bytes()), "é", false),
+            (VarValue::Latin1(b"caf\xe9"), "cafe", false),
+        ];
+        for (value, text, want) in cases {
+            assert_eq!(value.is(text), want, "{value:?} is {text:?}");
+        }
     }
 }

@@ -15,7 +15,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use cheroot::wsgi::{Environ, VarKey};
+use cheroot::wsgi::{EnvironSink, EnvironSource, VarKey, VarValue};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
@@ -32,21 +32,21 @@ thread_local! {
     });
 }
 
-/// The environ dict for `environ`'s variables followed by the `wsgi` entries (keys and
+/// The environ dict for `source`'s variables followed by the `wsgi` entries (keys and
 /// values), made from this thread's template.
 pub(super) fn environ_dict<'py>(
     py: Python<'py>,
-    environ: &Environ,
+    source: &EnvironSource<'_>,
     wsgi: &[(&Bound<'py, PyString>, Bound<'py, PyAny>)],
 ) -> PyResult<Bound<'py, PyDict>> {
     CACHE.with(|cache| {
         let cache = &mut *cache.borrow_mut();
         let reused = match &mut cache.template {
-            Some(template) => template.update(py, environ, wsgi),
+            Some(template) => template.update(py, source, wsgi),
             None => Err(Stale),
         };
         if reused.is_err() {
-            cache.template = Some(Template::new(py, &mut cache.keys, environ, wsgi)?);
+            cache.template = Some(Template::new(py, &mut cache.keys, source, wsgi)?);
         }
         let template = cache.template.as_ref().expect("made above");
         template.dict.bind(py).copy()
@@ -56,7 +56,7 @@ pub(super) fn environ_dict<'py>(
 /// The last request's environ: the dict and, by position, what it holds.
 struct Template {
     dict: Py<PyDict>,
-    /// The string variables, in order.
+    /// The string variables, in the order the gateway fed them.
     vars: Vec<Var>,
     /// The `wsgi.*` values after them, as in `dict`.
     wsgi: Vec<Py<PyAny>>,
@@ -66,13 +66,16 @@ struct Template {
 struct Var {
     /// Its key, to recognise the same keys in the same order.
     id: KeyId,
-    /// Its Python key and value, as in the dict.
+    /// Its Python key, as in the dict.
     key: Py<PyString>,
-    value: Py<PyString>,
     /// The value's text, kept on the Rust side: comparing with it costs a `memcmp`, asking
-    /// the Python string for its UTF-8 a call into CPython per variable (800 instructions a
-    /// request, callgrind). It keeps its buffer when the value changes.
+    /// the dict's Python string for its UTF-8 a call into CPython per variable (800
+    /// instructions a request, callgrind). It keeps its buffer when the value changes.
     text: String,
+    /// Whether the same key comes again later (a TLS layer's `wsgi.url_scheme`, header names
+    /// such as `X-Foo` and `X_Foo`): the later value is the dict's, so this one is only
+    /// compared, never set.
+    shadowed: bool,
 }
 
 /// A template that does not fit the request (other keys, or another order) or could not be
@@ -80,25 +83,32 @@ struct Var {
 struct Stale;
 
 impl Template {
-    /// A template of `environ`'s entries.
+    /// A template of `source`'s variables.
     fn new(
         py: Python<'_>,
         keys: &mut KeyCache,
-        environ: &Environ,
+        source: &EnvironSource<'_>,
         wsgi: &[(&Bound<'_, PyString>, Bound<'_, PyAny>)],
     ) -> PyResult<Self> {
+        let mut fed = Recorder::default();
+        source.fill(&mut fed);
         // Room for the input the caller adds to each copy: the copies keep the table's size.
-        let dict = presized_dict(py, environ.len() + wsgi.len() + 1)?;
-        let mut vars = Vec::with_capacity(environ.len());
-        for (key, value) in environ.vars_in_order() {
+        let dict = presized_dict(py, fed.0.len() + wsgi.len() + 1)?;
+        let mut vars = Vec::with_capacity(fed.0.len());
+        for (at, (key, text)) in fed.0.iter().enumerate() {
+            let key = key.as_var_key();
+            let shadowed = fed.0[at + 1..]
+                .iter()
+                .any(|(later, _)| later.as_var_key().as_str() == key.as_str());
             let py_key = keys.key(py, key);
-            let py_value = PyString::new(py, value);
-            dict.set_item(&py_key, &py_value)?;
+            if !shadowed {
+                dict.set_item(&py_key, PyString::new(py, text))?;
+            }
             vars.push(Var {
                 id: KeyId::of(key),
                 key: py_key.unbind(),
-                value: py_value.unbind(),
-                text: value.to_owned(),
+                text: text.clone(),
+                shadowed,
             });
         }
         for (key, value) in wsgi {
@@ -120,25 +130,22 @@ impl Template {
     fn update(
         &mut self,
         py: Python<'_>,
-        environ: &Environ,
+        source: &EnvironSource<'_>,
         wsgi: &[(&Bound<'_, PyString>, Bound<'_, PyAny>)],
     ) -> Result<(), Stale> {
-        if self.vars.len() != environ.len() || self.wsgi.len() != wsgi.len() {
+        if self.wsgi.len() != wsgi.len() {
             return Err(Stale);
         }
         let dict = self.dict.bind(py);
-        for ((key, value), var) in environ.vars_in_order().zip(&mut self.vars) {
-            if !var.id.is(key) {
-                return Err(Stale);
-            }
-            if var.text == value {
-                continue;
-            }
-            let fresh = PyString::new(py, value);
-            dict.set_item(&var.key, &fresh).map_err(|_| Stale)?;
-            var.value = fresh.unbind();
-            var.text.clear();
-            var.text.push_str(value);
+        let mut updater = Updater {
+            dict,
+            vars: self.vars.iter_mut(),
+            stale: false,
+            scratch: String::new(),
+        };
+        source.fill(&mut updater);
+        if updater.stale || updater.vars.next().is_some() {
+            return Err(Stale);
         }
         for ((key, value), kept) in wsgi.iter().zip(&mut self.wsgi) {
             if !kept.bind(py).is(value) {
@@ -147,6 +154,74 @@ impl Template {
             }
         }
         Ok(())
+    }
+}
+
+/// Takes the variables of a request in turn against a template's, setting in its dict the
+/// values that changed.
+struct Updater<'t, 'py> {
+    dict: &'t Bound<'py, PyDict>,
+    vars: std::slice::IterMut<'t, Var>,
+    /// Set once a key differs from the template's (or a Python error came): the rest is
+    /// skipped and the template made afresh.
+    stale: bool,
+    /// Where a value that is not ASCII is decoded.
+    scratch: String,
+}
+
+impl EnvironSink for Updater<'_, '_> {
+    fn var(&mut self, key: VarKey<'_>, value: VarValue<'_>) {
+        if self.stale {
+            return;
+        }
+        let Some(var) = self.vars.next().filter(|var| var.id.is(key)) else {
+            self.stale = true;
+            return;
+        };
+        if value.is(&var.text) {
+            return;
+        }
+        let text = value.as_str(&mut self.scratch);
+        var.text.clear();
+        var.text.push_str(text);
+        if var.shadowed {
+            return;
+        }
+        let fresh = PyString::new(self.dict.py(), text);
+        if self.dict.set_item(&var.key, fresh).is_err() {
+            self.stale = true;
+        }
+    }
+}
+
+/// A request's variables, copied: what a new template is made from.
+#[derive(Default)]
+struct Recorder(Vec<(RecordedKey, String)>);
+
+/// A key as fed, kept.
+enum RecordedKey {
+    Constant(&'static str),
+    Other(String),
+}
+
+impl RecordedKey {
+    fn as_var_key(&self) -> VarKey<'_> {
+        match self {
+            RecordedKey::Constant(key) => VarKey::Constant(key),
+            RecordedKey::Other(key) => VarKey::Other(key),
+        }
+    }
+}
+
+impl EnvironSink for Recorder {
+    fn var(&mut self, key: VarKey<'_>, value: VarValue<'_>) {
+        let key = match key {
+            VarKey::Constant(key) => RecordedKey::Constant(key),
+            VarKey::Other(key) => RecordedKey::Other(key.to_owned()),
+        };
+        let mut scratch = String::new();
+        let text = value.as_str(&mut scratch).to_owned();
+        self.0.push((key, text));
     }
 }
 
