@@ -221,9 +221,10 @@ where
                 // measured ~1.3 KiB more per idle connection).
                 Box::pin(self.handle(head)).await
             } else if self.blocking_gateway {
-                // Boxed for the same reason as `handle` above: 728 bytes, where waiting for
-                // the next head takes 432.
-                Box::pin(self.handle_pooled_now(head)).await
+                // Not boxed: 488 bytes, where waiting for the next head takes 432, so every
+                // connection's future grows by 56 bytes, against an allocation and a copy per
+                // pooled request (350 instructions; docs/benchmarks.md, issue 16).
+                self.handle_pooled_now(head).await
             } else {
                 // The usual request (no body, inline gateway) never waits: served without
                 // building a future at all.
@@ -281,9 +282,10 @@ where
     ///
     /// Everything up to the first wait is done before the future is made, the request's parts
     /// moved into the job: the future holds no head (an `async fn` holds its arguments twice,
-    /// as they came and as locals). With the rare waits boxed (`respond_slowly`, the timed
-    /// flush), the future the caller boxes is 728 bytes where it was 1,664: a smaller copy,
-    /// and a block malloc's per-thread cache keeps (docs/benchmarks.md, issue 16).
+    /// as they came and as locals). With that, the rare waits boxed (a client slow to take a
+    /// large response, the timed flush) and the response's messages taken in synchronous
+    /// steps (`take_event`), the future is 488 bytes where it was 1,664, small enough to be
+    /// part of the connection's own (docs/benchmarks.md, issue 16).
     fn handle_pooled_now(&mut self, head: RequestHead) -> impl Future<Output = Next> + '_ {
         let (started, version) = self.begin_request(&head);
         let ctx = self.response_ctx(&head, version);

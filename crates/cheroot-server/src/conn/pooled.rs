@@ -208,7 +208,15 @@ where
     }
 
     /// Passes `event` and the messages already waiting behind it on to the client; `Some`
-    /// when the exchange is over (see [`forward_event`](Self::forward_event)).
+    /// when the exchange is over: the gateway returned (or its job ended without a word), or
+    /// the client is gone.
+    ///
+    /// Each message is taken in one synchronous step ([`take_event`](Self::take_event)); this
+    /// future waits only for a flush, or, in a box of its own, for a client slow to take a
+    /// large response. Kept that flat, the future of a pooled request is small: when each
+    /// step was an `async fn` holding its message (twice: as it came, and as a local) and its
+    /// own timed write, it was 640 of the 728 bytes of that future (docs/benchmarks.md,
+    /// issue 16).
     async fn forward_events(
         &mut self,
         mut event: Option<Event>,
@@ -217,8 +225,20 @@ where
         timeout: Duration,
     ) -> Option<Dispatch> {
         loop {
-            if let Some(dispatch) = self.forward_event(event, events, pump, timeout).await {
-                return Some(dispatch);
+            match self.take_event(event, events, pump) {
+                Taken::Next => {}
+                Taken::Flush => {
+                    if !self.flush().await {
+                        return Some(Dispatch::Gone);
+                    }
+                }
+                Taken::Over(dispatch) => return Some(dispatch),
+                Taken::Wait(wait) => {
+                    let waited = Box::pin(self.wait_for_client(wait, pump, timeout)).await;
+                    if waited.is_some() {
+                        return waited;
+                    }
+                }
             }
             // A message already waiting (`End` right behind the body of an unbuffered
             // response) is taken without another wait (and, in `respond_pooled`, without
@@ -232,33 +252,46 @@ where
         }
     }
 
-    /// Passes one message of the worker's response on to the client. `Some` when the exchange
-    /// is over: the gateway returned (or its job ended without a word), or the client is gone.
-    async fn forward_event(
+    /// Takes one message of the worker's response, as far as it goes without waiting: bytes
+    /// join the write buffer when they fit, the end of the response is settled.
+    fn take_event(
         &mut self,
         event: Option<Event>,
         events: &EventReceiver,
         pump: &mut Pump,
-        timeout: Duration,
-    ) -> Option<Dispatch> {
+    ) -> Taken {
         let body_error = pump.body_error;
         match event {
             Some(Event::Data(data)) => {
                 pump.head_sent = true;
-                (!self.send_response_bytes(data, events, timeout).await).then_some(Dispatch::Gone)
+                if !self.writer.has_room(data.len()) {
+                    return Taken::Wait(Wait::Data(data));
+                }
+                // Nothing is written yet, so there is nothing to time.
+                self.writer.push_bytes(data);
+                // Stream to the client as the gateway writes, batching what is already queued.
+                if events.is_empty() {
+                    Taken::Flush
+                } else {
+                    Taken::Next
+                }
             }
             Some(Event::File(region)) => {
                 pump.head_sent = true;
-                let sent = Box::pin(self.send_response_file(&region, timeout)).await;
-                (!sent).then_some(Dispatch::Gone)
+                Taken::Wait(Wait::File(region))
             }
-            Some(Event::End(ended)) => Some(match self.finish_response(ended, timeout).await {
-                Some(outcome) => Dispatch::Done {
-                    outcome,
-                    body_error,
-                },
-                None => Dispatch::Gone,
-            }),
+            Some(Event::End(ended)) => {
+                if !self.writer.has_room(ended.last.len()) {
+                    return Taken::Wait(Wait::End(ended));
+                }
+                // The usual case: the bytes join the write buffer, and go out with the next
+                // flush. Without the `timeout` around a write that cannot wait, which read the
+                // clock and looked up the runtime's timer for nothing: here and for a body
+                // piece, about 200 instructions a pooled response (callgrind;
+                // docs/benchmarks.md, issue 16).
+                self.writer.push(&ended.last);
+                Taken::Over(self.finish_response(ended, body_error))
+            }
             None => {
                 // The job ended without a word: it panicked outside the gateway, or the pool
                 // dropped it while stopping.
@@ -269,7 +302,7 @@ where
                     keep_alive: false,
                     failure: Some(Failure::Gateway),
                 };
-                Some(Dispatch::Done {
+                Taken::Over(Dispatch::Done {
                     outcome,
                     body_error,
                 })
@@ -277,29 +310,38 @@ where
         }
     }
 
-    /// Writes response bytes from the worker; false if the client is gone.
-    async fn send_response_bytes(
+    /// Writes what did not fit the write buffer, waiting at most `timeout` for the client to
+    /// take it; `Some` when the exchange is over (the response's end, or the client gone).
+    async fn wait_for_client(
         &mut self,
-        data: Bytes,
-        events: &EventReceiver,
+        wait: Wait,
+        pump: &Pump,
         timeout: Duration,
-    ) -> bool {
-        if self.writer.has_room(data.len()) {
-            // Nothing is written yet, so there is nothing to time (see `finish_response`).
-            self.writer.push_bytes(data);
-        } else {
-            // Boxed, as the other waits of this file that only large responses reach: kept
-            // inline, each made every pooled request's future larger (see `respond_slowly`).
-            let written = respond_slowly(timeout, self.writer.write_bytes(data)).await;
-            if !matches!(written, Ok(Ok(()))) {
-                if let Ok(Err(err)) = written {
-                    log_socket_error(&err);
+    ) -> Option<Dispatch> {
+        match wait {
+            Wait::Data(data) => {
+                let written = tokio::time::timeout(timeout, self.writer.write_bytes(data)).await;
+                match written {
+                    Ok(Ok(())) => None,
+                    Ok(Err(err)) => {
+                        log_socket_error(&err);
+                        Some(Dispatch::Gone)
+                    }
+                    Err(_) => Some(Dispatch::Gone),
                 }
-                return false;
+            }
+            Wait::File(region) => {
+                (!self.send_response_file(&region, timeout).await).then_some(Dispatch::Gone)
+            }
+            Wait::End(ended) => {
+                let written =
+                    tokio::time::timeout(timeout, self.writer.write_all(&ended.last)).await;
+                if !matches!(written, Ok(Ok(()))) {
+                    return Some(Dispatch::Gone);
+                }
+                Some(self.finish_response(ended, pump.body_error))
             }
         }
-        // Stream to the client as the gateway writes, batching what is already queued.
-        !events.is_empty() || self.flush().await
     }
 
     /// Sends a file region of the response with sendfile(2); false if the client is gone.
@@ -322,29 +364,20 @@ where
         }
     }
 
-    /// Takes the end of the response: its last bytes (written, not flushed: a pipelined batch
-    /// goes out in one write) and the lent buffer back. `None` if the client is gone.
-    async fn finish_response(&mut self, ended: Ended, timeout: Duration) -> Option<Outcome> {
+    /// Ends the exchange once the response's last bytes are written (not flushed: a
+    /// pipelined batch goes out in one write), taking the lent buffer back.
+    fn finish_response(&mut self, ended: Ended, body_error: Option<ParseError>) -> Dispatch {
         let Ended { outcome, mut last } = ended;
-        if self.writer.has_room(last.len()) {
-            // The usual case: the bytes join the write buffer, and go out with the next flush.
-            // Without the `timeout` around a write that cannot wait, which read the clock and
-            // looked up the runtime's timer for nothing: here and for a body piece, about 200
-            // instructions a pooled response (callgrind; docs/benchmarks.md, issue 16).
-            self.writer.push(&last);
-        } else {
-            let written = respond_slowly(timeout, self.writer.write_all(&last)).await;
-            if !matches!(written, Ok(Ok(()))) {
-                return None;
-            }
-        }
         // Kept for the next response unless a large one grew it: a parked connection should
         // not hold much memory.
         if last.capacity() <= SCRATCH_KEEP_LIMIT {
             last.clear();
             self.scratch = last;
         }
-        Some(outcome)
+        Dispatch::Done {
+            outcome,
+            body_error,
+        }
     }
 
     /// The gateway first read the body (`wanted`) or dropped it unread: sends the withheld
@@ -367,6 +400,25 @@ where
         pump.asked = None;
         true
     }
+}
+
+/// What taking one message of the response left to do.
+enum Taken {
+    /// Nothing: on to the next message.
+    Next,
+    /// Send what is buffered: the gateway may take a while to write more.
+    Flush,
+    /// The exchange is over.
+    Over(Dispatch),
+    /// The message did not fit the write buffer, or is a file: wait for the client.
+    Wait(Wait),
+}
+
+/// A message that waits for the client to take what is written.
+enum Wait {
+    Data(Bytes),
+    File(FileRegion),
+    End(Ended),
 }
 
 /// The request body's side of a pooled exchange, between the socket and the worker.
@@ -474,18 +526,6 @@ impl Pump {
 async fn submit(shared: &ServerState, job: Job) -> bool {
     let wait = shared.config.accepted_queue_timeout;
     shared.pool.submit(job, wait).await.is_ok()
-}
-
-/// `write` within `timeout`, in a box of its own: for the writes that wait for the client to
-/// take a large response. Such a wait inline in the pooled path's future (a timer and a write
-/// future, the largest states of it) made every pooled request's future 1,664 bytes, copied
-/// into a heap block too large for malloc's per-thread cache: for a wait only large
-/// responses reach, an allocation then is cheaper (docs/benchmarks.md, issue 16).
-fn respond_slowly<F: std::future::Future>(
-    timeout: Duration,
-    write: F,
-) -> std::pin::Pin<Box<tokio::time::Timeout<F>>> {
-    Box::pin(tokio::time::timeout(timeout, write))
 }
 
 /// Reads more of the body, waiting at most `wait`. An `async fn`, so that building it (as
