@@ -80,41 +80,31 @@ where
     }
 }
 
-impl WsgiApp for Arc<dyn WsgiApp> {
-    fn call<'r>(
-        &self,
-        environ: Environ,
-        start_response: StartResponse<'r>,
-    ) -> Result<Body<'r>, AppError> {
-        (**self).call(environ, start_response)
-    }
+/// A shared or boxed app is the app it points to, `call_request` included (a bridge's own
+/// `call_request` must not fall back to the default through the pointer).
+macro_rules! forward_to_pointee {
+    ($($pointer:ty),*) => {$(
+        impl WsgiApp for $pointer {
+            fn call<'r>(
+                &self,
+                environ: Environ,
+                start_response: StartResponse<'r>,
+            ) -> Result<Body<'r>, AppError> {
+                (**self).call(environ, start_response)
+            }
 
-    fn call_request<'r>(
-        &self,
-        request: EnvironSource<'_>,
-        start_response: StartResponse<'r>,
-    ) -> Result<Body<'r>, AppError> {
-        (**self).call_request(request, start_response)
-    }
+            fn call_request<'r>(
+                &self,
+                request: EnvironSource<'_>,
+                start_response: StartResponse<'r>,
+            ) -> Result<Body<'r>, AppError> {
+                (**self).call_request(request, start_response)
+            }
+        }
+    )*};
 }
 
-impl WsgiApp for Box<dyn WsgiApp> {
-    fn call<'r>(
-        &self,
-        environ: Environ,
-        start_response: StartResponse<'r>,
-    ) -> Result<Body<'r>, AppError> {
-        (**self).call(environ, start_response)
-    }
-
-    fn call_request<'r>(
-        &self,
-        request: EnvironSource<'_>,
-        start_response: StartResponse<'r>,
-    ) -> Result<Body<'r>, AppError> {
-        (**self).call_request(request, start_response)
-    }
-}
+forward_to_pointee!(Arc<dyn WsgiApp>, Box<dyn WsgiApp>);
 
 /// Turns a closure into a [`WsgiApp`], pinning its signature so Rust infers the
 /// higher-ranked lifetime a closure needs (a closure passed straight to a function taking
@@ -124,4 +114,40 @@ where
     F: for<'r> Fn(Environ, StartResponse<'r>) -> Result<Body<'r>, AppError> + Send + Sync + 'static,
 {
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::AppError;
+
+    /// An app whose `call_request` answers and whose `call` fails: which one ran shows.
+    struct Bridge;
+
+    impl WsgiApp for Bridge {
+        fn call<'r>(&self, _: Environ, _: StartResponse<'r>) -> Result<Body<'r>, AppError> {
+            Err(AppError::from(std::io::Error::other(
+                "call, not call_request",
+            )))
+        }
+
+        fn call_request<'r>(
+            &self,
+            _: EnvironSource<'_>,
+            start_response: StartResponse<'r>,
+        ) -> Result<Body<'r>, AppError> {
+            start_response.start("204 No Content", Vec::<(String, String)>::new())?;
+            Ok(Body::empty())
+        }
+    }
+
+    #[test]
+    fn a_pointer_to_an_app_reaches_its_call_request() {
+        let shared: Arc<dyn WsgiApp> = Arc::new(Bridge);
+        let boxed: Box<dyn WsgiApp> = Box::new(Bridge);
+        for app in [&shared as &dyn WsgiApp, &boxed as &dyn WsgiApp] {
+            let got = crate::invoke(app, Environ::new()).expect("call_request answers");
+            assert_eq!(got.status, "204 No Content");
+        }
+    }
 }
