@@ -285,6 +285,25 @@ mod tests {
     }
 
     #[test]
+    fn the_input_and_the_fields_go_to_whoever_serves_the_request() {
+        let conn = ConnInfo::new(
+            None,
+            None,
+            Arc::new(BindAddr::tcp("127.0.0.1", 80).unwrap()),
+            Arc::from("srv"),
+        );
+        let facts = ServerFacts::new("HTTP/1.1", "Cheroot/test Server");
+        let head =
+            head(b"POST /u HTTP/1.1\r\nHost: h\r\nX-Case: Kept\r\nContent-Length: 4\r\n\r\n");
+        let input = WsgiInput::from_bytes(&b"body"[..]);
+        let source = EnvironSource::request(&head, &conn, &facts, WsgiVersion::V10, input);
+        let (mut input, headers) = source.into_input();
+        assert_eq!(input.read_all().unwrap(), b"body");
+        let names: Vec<&[u8]> = headers.iter().map(|field| field.name()).collect();
+        assert_eq!(names, [&b"Host"[..], b"X-Case", b"Content-Length"]);
+    }
+
+    #[test]
     fn a_built_environ_feeds_its_own_variables() {
         let mut environ = Environ::new();
         environ.set("PATH_INFO", "/x");
