@@ -155,4 +155,12 @@ async fn a_finished_channel_is_renewed_for_the_next_exchange() {
         "none",
         "the new sender's drop is seen"
     );
+
+    // A sender gone without `End`, its bytes not received: nothing to renew either, and the
+    // bytes stay readable.
+    let tx = rx.renew().expect("the second exchange is over");
+    tx.blocking_send(data("left")).unwrap();
+    drop(tx);
+    assert!(rx.renew().is_none(), "a message is waiting");
+    assert_eq!(describe(rx.recv().await), "data left");
 }
