@@ -201,6 +201,15 @@ impl Gateway for TestApp {
                 resp.write(b"whole")?;
                 Ok(())
             }
+            "/buffered_large" => {
+                // More than the connection's write buffer takes at once, all of it riding on
+                // the response's end: the connection waits for the client to take it.
+                resp.set_buffered(true);
+                for piece in b'a'..=b'j' {
+                    resp.write(&[piece; 3000])?;
+                }
+                Ok(())
+            }
             "/buffered" => {
                 resp.set_buffered(true);
                 for piece in ["a", "b", "c"] {

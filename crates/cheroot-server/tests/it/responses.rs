@@ -245,6 +245,22 @@ fn buffered_responses_arrive_whole() {
 }
 
 #[test]
+fn a_large_buffered_response_arrives_whole_and_the_connection_stays() {
+    // The response's last bytes (30,000 of them) do not fit the write buffer: the connection
+    // writes them waiting for the client, then serves the next request.
+    let want: Vec<u8> = (b'a'..=b'j').flat_map(|piece| [piece; 3000]).collect();
+    let server = start(TestApp::new(true), test_config());
+    let mut client = connect(&server);
+    for _ in 0..3 {
+        let resp = client
+            .request("GET", "/buffered_large", &[("Host", "test")], b"")
+            .expect("a response");
+        assert_eq!(resp.status, 200);
+        assert_eq!(resp.body, want);
+    }
+}
+
+#[test]
 fn a_buffered_body_of_one_piece_gets_a_content_length() {
     for blocking in [true, false] {
         let server = start(TestApp::new(blocking), test_config());

@@ -99,3 +99,96 @@ impl SharedJob for JobSlot {
         drop(parts);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::task::Poll;
+
+    use bytes::Bytes;
+    use cheroot_wire::{ParseOptions, Status, parse_request_head};
+
+    use super::*;
+    use crate::config::ServerConfig;
+    use crate::exchange::gateway_fn::gateway_fn;
+    use crate::listen::bind::BindAddr;
+    use crate::live::LiveSettings;
+    use crate::shutdown::Tracker;
+    use crate::stats::Stats;
+    use crate::workers::handoff::{self, EVENT_CHANNEL_CAPACITY};
+    use crate::workers::pool::{Job, WorkerPool};
+
+    /// A slot of a server whose gateway answers 204, with a request left in it, and the
+    /// receiver of that request's response.
+    fn slot_with_a_request() -> (Arc<JobSlot>, handoff::EventReceiver) {
+        let config = ServerConfig::default();
+        let gateway = gateway_fn(|_req, resp| {
+            resp.set_status(204, "No Content");
+            Ok(())
+        });
+        let shared = Arc::new(ServerState::new(
+            config.clone(),
+            Arc::new(gateway),
+            WorkerPool::for_config(&config).expect("a pool"),
+            Arc::new(Stats::new()),
+            Arc::new(Tracker::new()),
+            BindAddr::tcp("127.0.0.1", 80).expect("an address"),
+            Arc::new(LiveSettings::new(&config)),
+        ));
+        let info = Arc::new(ConnInfo::new(
+            None,
+            None,
+            Arc::new(BindAddr::tcp("127.0.0.1", 80).expect("an address")),
+            Arc::from("srv"),
+        ));
+        let head = match parse_request_head(
+            b"GET / HTTP/1.1\r\nHost: h\r\n\r\n",
+            &ParseOptions::default(),
+        ) {
+            Ok(Status::Complete((head, _))) => head,
+            other => panic!("not a head: {other:?}"),
+        };
+        let (tx, rx) = handoff::channel(EVENT_CHANNEL_CAPACITY, Arc::clone(&shared.wakes));
+        let ctx = ResponseCtx {
+            method: head.method.clone(),
+            version: http::Version::HTTP_11,
+            wants_keep_alive: true,
+            env: Arc::clone(&shared.response_env),
+        };
+        let slot = Arc::new(JobSlot::new(shared, info));
+        slot.put(Parts {
+            head,
+            ctx,
+            body: RequestBody::buffered(Bytes::new()),
+            tx,
+            pending: BytesMut::new(),
+            zero_copy: false,
+        });
+        (slot, rx)
+    }
+
+    #[test]
+    fn a_job_dropped_unrun_tells_the_connection_at_once() {
+        let (slot, mut rx) = slot_with_a_request();
+        assert!(rx.try_recv().is_pending(), "the request waits for a worker");
+        // The pool drops a queued job when it stops: the connection, which keeps the slot,
+        // must learn that nothing will come rather than wait for its timeout.
+        drop(Job::new(Arc::clone(&slot) as Arc<dyn SharedJob>));
+        assert!(matches!(rx.try_recv(), Poll::Ready(None)));
+    }
+
+    #[test]
+    fn a_job_run_answers_through_the_slot_s_channel() {
+        let (slot, mut rx) = slot_with_a_request();
+        Job::new(Arc::clone(&slot) as Arc<dyn SharedJob>).run();
+        match rx.try_recv() {
+            Poll::Ready(Some(handoff::Event::End(ended))) => {
+                assert_eq!(ended.outcome.status, 204);
+                assert!(ended.last.starts_with(b"HTTP/1.1 204 No Content\r\n"));
+            }
+            other => panic!("not the end of a 204: {other:?}"),
+        }
+        // The parts went to the worker: running the job again does nothing.
+        slot.run();
+        assert_eq!(Arc::strong_count(&slot), 1);
+    }
+}
