@@ -18,4 +18,4 @@
 
 mod latin1;
 
-pub use latin1::{NotLatin1, bton, ntob, ntou};
+pub use latin1::{NotLatin1, bton, bton_into, ntob, ntou};

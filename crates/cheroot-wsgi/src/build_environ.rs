@@ -226,22 +226,33 @@ fn method_text(method: &http::Method) -> VarValue<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::sync::Arc;
 
     use cheroot_wire::{ParseOptions, Status, parse_request_head};
 
     use super::*;
 
-    fn head(raw: &str) -> RequestHead {
-        match parse_request_head(raw.as_bytes(), &ParseOptions::default()) {
+    /// The head of `raw`, a complete request head.
+    pub(crate) fn head(raw: impl AsRef<[u8]>) -> RequestHead {
+        match parse_request_head(raw.as_ref(), &ParseOptions::default()) {
             Ok(Status::Complete((head, _))) => head,
             other => panic!("not a complete head: {other:?}"),
         }
     }
 
-    fn facts() -> ServerFacts {
+    pub(crate) fn facts() -> ServerFacts {
         ServerFacts::new("HTTP/1.1", "Cheroot/test Server")
+    }
+
+    /// A connection to `127.0.0.1:80` of server `srv`, with no addresses known.
+    pub(crate) fn local_conn() -> ConnInfo {
+        ConnInfo::new(
+            None,
+            None,
+            Arc::new(BindAddr::tcp("127.0.0.1", 80).unwrap()),
+            Arc::from("srv"),
+        )
     }
 
     #[test]
@@ -357,12 +368,7 @@ mod tests {
 
     #[test]
     fn input_is_terminated_only_for_a_chunked_body() {
-        let conn = ConnInfo::new(
-            None,
-            None,
-            Arc::new(BindAddr::tcp("127.0.0.1", 80).unwrap()),
-            Arc::from("srv"),
-        );
+        let conn = local_conn();
         let terminated = |raw: &str| {
             build(
                 &head(raw),

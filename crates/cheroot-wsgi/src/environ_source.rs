@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use cheroot_compat::bton;
+use cheroot_compat::{bton, bton_into, ntob};
 use cheroot_server::{ConnInfo, Headers, RequestHead};
 
 use crate::build_environ::{self, ServerFacts};
@@ -39,8 +39,7 @@ impl<'a> VarValue<'a> {
             VarValue::Latin1(bytes) => match std::str::from_utf8(bytes) {
                 Ok(text) if text.is_ascii() => text,
                 _ => {
-                    scratch.clear();
-                    scratch.extend(bytes.iter().map(|&b| char::from(b)));
+                    bton_into(bytes, scratch);
                     scratch
                 }
             },
@@ -55,7 +54,8 @@ impl<'a> VarValue<'a> {
             VarValue::Shared(value) => **value == *text,
             VarValue::Borrowed(value) => value == text,
             VarValue::Latin1(bytes) if bytes.is_ascii() => bytes == text.as_bytes(),
-            VarValue::Latin1(bytes) => text.chars().eq(bytes.iter().map(|&b| char::from(b))),
+            // Rare (a request byte above 0x7F): compared as cheroot's `ntob` encodes the text.
+            VarValue::Latin1(bytes) => ntob(text).is_ok_and(|encoded| encoded == bytes),
         }
     }
 
@@ -200,9 +200,9 @@ impl<'a> EnvironSource<'a> {
 #[cfg(test)]
 mod tests {
     use cheroot_server::BindAddr;
-    use cheroot_wire::{ParseOptions, Status, parse_request_head};
 
     use super::*;
+    use crate::build_environ::tests::{facts, head, local_conn};
 
     /// Every variable fed, in order, as owned texts.
     #[derive(Default)]
@@ -213,13 +213,6 @@ mod tests {
             let mut scratch = String::new();
             let text = value.as_str(&mut scratch).to_owned();
             self.0.push((key.as_str().to_owned(), text));
-        }
-    }
-
-    fn head(raw: &[u8]) -> RequestHead {
-        match parse_request_head(raw, &ParseOptions::default()) {
-            Ok(Status::Complete((head, _))) => head,
-            other => panic!("not a complete head: {other:?}"),
         }
     }
 
@@ -241,7 +234,7 @@ mod tests {
             Arc::new(BindAddr::tcp("127.0.0.1", 80).unwrap()),
             Arc::from("srv"),
         );
-        let facts = ServerFacts::new("HTTP/1.1", "Cheroot/test Server");
+        let facts = facts();
         let requests: [&[u8]; 4] = [
             b"GET /a?b=1 HTTP/1.1\r\nHost: h\r\n\r\n",
             // Joined, last-wins and colliding fields, a value that is not ASCII.
@@ -286,13 +279,8 @@ mod tests {
 
     #[test]
     fn the_input_and_the_fields_go_to_whoever_serves_the_request() {
-        let conn = ConnInfo::new(
-            None,
-            None,
-            Arc::new(BindAddr::tcp("127.0.0.1", 80).unwrap()),
-            Arc::from("srv"),
-        );
-        let facts = ServerFacts::new("HTTP/1.1", "Cheroot/test Server");
+        let conn = local_conn();
+        let facts = facts();
         let head =
             head(b"POST /u HTTP/1.1\r\nHost: h\r\nX-Case: Kept\r\nContent-Length: 4\r\n\r\n");
         let input = WsgiInput::from_bytes(&b"body"[..]);

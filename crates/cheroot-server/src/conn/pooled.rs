@@ -26,8 +26,7 @@ use crate::exchange::outcome::{Failure, Outcome};
 use crate::exchange::request_body::{BODY_CHANNEL_CAPACITY, BodyMessage, RequestBody};
 use crate::exchange::response::ResponseCtx;
 use crate::server_state::ServerState;
-use crate::workers::handoff;
-use crate::workers::handoff::{EVENT_CHANNEL_CAPACITY, Ended, Event, EventReceiver};
+use crate::workers::handoff::{self, EVENT_CHANNEL_CAPACITY, Ended, Event, EventReceiver};
 use crate::workers::pool::{Job, SharedJob};
 pub(super) use job_slot::JobSlot;
 use job_slot::Parts;
@@ -51,7 +50,8 @@ where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + ZeroCopy + Unpin + Send + 'static,
 {
-    /// Passes the response of a request without a body, whose `job` [`pooled_job`] made,
+    /// Passes the response of a request without a body, whose `job`
+    /// [`pooled_job`](Self::pooled_job) made,
     /// on until the gateway returns: [`respond_pooled`](Self::respond_pooled) without the
     /// body's side, whose state would be set up, moved and dropped for nothing.
     pub(super) async fn respond_pooled_bodyless(

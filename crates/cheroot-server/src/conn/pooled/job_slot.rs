@@ -16,8 +16,8 @@ use crate::workers::handoff::EventSender;
 use crate::workers::header_scratch;
 use crate::workers::pool::SharedJob;
 
-/// Where a connection leaves each pooled request for a worker (see
-/// [`Job::Shared`](crate::workers::pool::Job::Shared)).
+/// Where a connection leaves each pooled request for a worker, which gets it as a
+/// [`Job`](crate::workers::pool::Job): a reference count on this slot.
 pub(crate) struct JobSlot {
     /// Reaches the gateway.
     shared: Arc<ServerState>,
