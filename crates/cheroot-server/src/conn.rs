@@ -156,7 +156,8 @@ struct Conn<R, W> {
     /// The gateway's `blocking()`, asked once per connection rather than per request (a
     /// dynamic call on the hottest path; the answer is a property of the gateway).
     blocking_gateway: bool,
-    /// A head (or why none came) found by `serve_buffered` that it left to the async path.
+    /// A head (or why none came) found by `serve_buffered`, or behind a pooled batch, left to
+    /// the async path.
     /// Boxed: a head is over 200 bytes, and every connection, parked ones included, would
     /// carry the room for one.
     pending: Option<Box<Result<RequestHead, NoHead>>>,
@@ -242,6 +243,10 @@ where
     /// this task's state. Another buffered head, or a bad one, is left in `pending` for the
     /// loop; `None` then, and when no complete head is buffered.
     fn serve_buffered(&mut self) -> Option<Next> {
+        // A head found already (behind a pooled batch) comes first.
+        if self.pending.is_some() {
+            return None;
+        }
         match self.head_now()? {
             Ok(head) if self.serves_now(&head) => {
                 self.requests_seen += 1;
@@ -266,13 +271,16 @@ where
         &mut self,
         head: &RequestHead,
     ) -> (Option<(Instant, u64, u64)>, http::Version) {
-        let started = self.stats_start();
+        (self.stats_start(), self.open_request(head))
+    }
+
+    /// The version a request's response speaks; opens its access log entry when the log is on.
+    fn open_request(&mut self, head: &RequestHead) -> http::Version {
         let config = &self.shared.config;
-        let version = keepalive::response_version(head.version, config.protocol.version());
         if config.access_log.is_some() {
             self.access = Some(Box::new(AccessEntry::new(head)));
         }
-        (started, version)
+        keepalive::response_version(head.version, config.protocol.version())
     }
 
     /// Serves a request without a body for a gateway on the worker pool: with no body there is
@@ -289,12 +297,31 @@ where
     fn handle_pooled_now(&mut self, head: RequestHead) -> impl Future<Output = Next> + '_ {
         let (started, version) = self.begin_request(&head);
         let ctx = self.response_ctx(&head, version);
+        let goes_on = ctx.wants_keep_alive;
         let (job, event_rx) = self.pooled_job(head, ctx, RequestBody::buffered(Bytes::new()));
+        // Requests pipelined behind this one ride in the same job (see `JobSlot`).
+        let batch = if goes_on {
+            self.gather_pipelined(version)
+        } else {
+            None
+        };
         async move {
             let shared = Arc::clone(&self.shared);
             let _in_flight = shared.tracker.request();
-            let dispatch = self.respond_pooled_bodyless(job, event_rx).await;
-            self.settle(dispatch, version, started, true)
+            match batch {
+                // Boxed: a batch's state is paid for once per batch, and kept out of every
+                // connection's future.
+                Some(batch) => {
+                    // Counted from after the gathering, whose heads count with their own
+                    // requests (the stats count consumed bytes).
+                    let started = started.and_then(|_| self.stats_start());
+                    Box::pin(self.respond_pooled_batch(job, event_rx, started, batch)).await
+                }
+                None => {
+                    let dispatch = self.respond_pooled_bodyless(job, event_rx).await;
+                    self.settle(dispatch, version, started, true)
+                }
+            }
         }
     }
 

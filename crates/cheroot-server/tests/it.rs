@@ -15,6 +15,7 @@ mod it {
     mod load;
     mod observability;
     mod parsing;
+    mod pipelining;
     mod responses;
     mod tls;
 }

@@ -2,6 +2,7 @@
 //! the response streams back, each through a small bounded channel, while the connection task
 //! pumps both.
 
+mod batch;
 mod job_slot;
 
 use std::io;
@@ -62,6 +63,8 @@ where
         if !submit(&self.shared, job).await {
             return Dispatch::Overloaded;
         }
+        // `next_response`'s loop, written out: as a call, its future's own state cost a
+        // pooled hello response 175 instructions (callgrind; docs/benchmarks.md, issue 16).
         let timeout = self.shared.live.timeout();
         let mut pump = Pump::without_body();
         loop {
@@ -71,6 +74,19 @@ where
                 .await
             {
                 self.keep_events(event_rx, &dispatch);
+                return dispatch;
+            }
+        }
+    }
+
+    /// Passes the next response of a request without a body from `events` on to the client,
+    /// until it ends (or the client is gone).
+    async fn next_response(&mut self, events: &mut EventReceiver) -> Dispatch {
+        let timeout = self.shared.live.timeout();
+        let mut pump = Pump::without_body();
+        loop {
+            let event = events.recv().await;
+            if let Some(dispatch) = self.forward_events(event, events, &mut pump, timeout).await {
                 return dispatch;
             }
         }
@@ -186,14 +202,18 @@ where
                 Arc::clone(&self.info),
             )),
         };
-        slot.put(Parts {
-            head,
-            ctx,
-            body,
+        let zero_copy = self.writer.get_ref().can_send_file();
+        let pending = std::mem::take(&mut self.scratch);
+        slot.put(
             tx,
-            pending: std::mem::take(&mut self.scratch),
-            zero_copy: self.writer.get_ref().can_send_file(),
-        });
+            zero_copy,
+            Parts {
+                head,
+                ctx,
+                body,
+                pending,
+            },
+        );
         let job = Job::new(Arc::clone(&slot) as Arc<dyn SharedJob>);
         self.job_slot = Some(slot);
         (job, event_rx)
@@ -372,7 +392,12 @@ where
         // not hold much memory.
         if last.capacity() <= SCRATCH_KEEP_LIMIT {
             last.clear();
-            self.scratch = last;
+            if self.scratch.capacity() == 0 {
+                self.scratch = last;
+            } else if let Some(slot) = &self.job_slot {
+                // A later response of a batch: the first one's buffer is back already.
+                slot.keep_spare(last);
+            }
         }
         Dispatch::Done {
             outcome,

@@ -44,7 +44,9 @@ pub(crate) trait OutBuf: Send {
 pub(crate) enum ResponseOutput<'a> {
     Inline(&'a mut dyn OutBuf),
     Channel {
-        tx: EventSender,
+        /// The connection's channel, which every response of a batch of pipelined requests
+        /// goes through in turn.
+        tx: &'a EventSender,
         pending: BytesMut,
         /// Whether the connection can send a file without copying it (plain TCP or UNIX
         /// socket; TLS must encrypt every byte).
@@ -544,11 +546,14 @@ impl<'a> Response<'a> {
     }
 
     /// Hands the outcome, with the bytes still pending and the request head, back to the
-    /// connection task (worker-pool gateways).
-    pub(crate) fn send_end(&mut self, outcome: Outcome, head: cheroot_wire::RequestHead) {
-        if let ResponseOutput::Channel { tx, pending, .. } = &mut self.output {
-            let last = std::mem::take(pending);
-            let _ = tx.send_end(Ended { outcome, last }, head);
+    /// connection task (worker-pool gateways); false when the connection is gone.
+    pub(crate) fn send_end(&mut self, outcome: Outcome, head: cheroot_wire::RequestHead) -> bool {
+        match &mut self.output {
+            ResponseOutput::Channel { tx, pending, .. } => {
+                let last = std::mem::take(pending);
+                tx.send_end(Ended { outcome, last }, head).is_ok()
+            }
+            ResponseOutput::Inline(_) => true,
         }
     }
 

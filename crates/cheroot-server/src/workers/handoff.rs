@@ -13,6 +13,11 @@
 //! allocated (and its drop freed) on every such request: 700 of a pooled hello response's
 //! 13,600 instructions under 50 keep-alive connections, 470 of 10,300 pipelined (callgrind;
 //! docs/benchmarks.md, issue 16).
+//!
+//! One channel carries the responses of a batch of pipelined requests, one after another (see
+//! [`JobSlot`](crate::conn::pooled::JobSlot)): `End` queues in the ring like the other
+//! messages, and never waits for room, so a worker answers a whole batch without waiting for
+//! the connection task.
 
 use std::future::poll_fn;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -25,15 +30,18 @@ use crate::exchange::file_region::FileRegion;
 use crate::exchange::outcome::Outcome;
 use crate::workers::wake_batch::WakeBatch;
 
-/// How many response messages may wait between a worker and the connection task: the most
-/// a [`channel`] holds.
+/// How many `Data` and `File` messages may wait between a worker and the connection task:
+/// the most a [`channel`] holds before its worker waits.
 pub(crate) const EVENT_CHANNEL_CAPACITY: usize = 8;
 
+/// The most pipelined requests one job answers (and so the most `End` messages that wait in a
+/// channel at once).
+pub(crate) const PIPELINE_BATCH: usize = 16;
+
+/// Slots of the ring: room for a full queue of `Data` and one `End` per request of a batch.
+const RING_SLOTS: usize = EVENT_CHANNEL_CAPACITY + PIPELINE_BATCH;
+
 /// A message from a worker thread to the connection task.
-#[allow(
-    clippy::large_enum_variant,
-    reason = "never stored in bulk: the channel keeps `End`, the large one, in a slot of its own"
-)]
 #[derive(Debug)]
 pub(crate) enum Event {
     /// Bytes to send, already framed.
@@ -41,7 +49,7 @@ pub(crate) enum Event {
     /// A file region to send as it is (its framing went in the `Data` before it), with
     /// sendfile(2).
     File(FileRegion),
-    /// The gateway returned; nothing follows.
+    /// The gateway returned: the response is whole (the next response of a batch may follow).
     End(Ended),
 }
 
@@ -61,8 +69,7 @@ pub(crate) fn channel(capacity: usize, wakes: Arc<WakeBatch>) -> (EventSender, E
     let inner = Arc::new(Inner {
         wakes,
         state: Mutex::new(State {
-            data: Ring::default(),
-            end: None,
+            queue: Ring::default(),
             head: None,
             capacity: capacity.clamp(1, EVENT_CHANNEL_CAPACITY),
             waker: None,
@@ -100,17 +107,17 @@ struct Inner {
     state: Mutex<State>,
     /// Where the worker hands the connection task's waker (see `wake_batch.rs`).
     wakes: Arc<WakeBatch>,
-    /// Wakes a worker waiting for room in `data`.
+    /// Wakes a worker waiting for room in `queue`.
     room: Condvar,
 }
 
 struct State {
-    /// `Data` and `File` messages, in order (`End` has its own slot).
-    data: Ring,
-    end: Option<Ended>,
-    /// The request head, sent back with `End` (see [`EventSender::send_end`]) and dropped by
-    /// the receiver.
+    /// Every message, in order.
+    queue: Ring,
+    /// The last request head sent back with `End` (see [`EventSender::send_end`]), to be
+    /// dropped by the receiver.
     head: Option<RequestHead>,
+    /// How many messages may queue before a `Data` or `File` waits for room.
     capacity: usize,
     /// The connection task, waiting for a message.
     waker: Option<Waker>,
@@ -121,26 +128,10 @@ struct State {
     sender_waiting: bool,
 }
 
-/// A message that queues: `End` is kept apart, and its size (it carries the request head)
-/// would make every slot of the ring that large.
-enum Queued {
-    Data(Bytes),
-    File(FileRegion),
-}
-
-impl From<Queued> for Event {
-    fn from(queued: Queued) -> Event {
-        match queued {
-            Queued::Data(data) => Event::Data(data),
-            Queued::File(region) => Event::File(region),
-        }
-    }
-}
-
-/// Up to [`EVENT_CHANNEL_CAPACITY`] queued messages, oldest first, held in place.
+/// Up to [`RING_SLOTS`] queued messages, oldest first, held in place.
 #[derive(Default)]
 struct Ring {
-    slots: [Option<Queued>; EVENT_CHANNEL_CAPACITY],
+    slots: [Option<Event>; RING_SLOTS],
     /// The slot of the oldest message.
     first: usize,
     len: usize,
@@ -156,20 +147,30 @@ impl Ring {
     }
 
     /// Appends `queued`; the caller has checked there is room.
-    fn push_back(&mut self, queued: Queued) {
-        let at = (self.first + self.len) % EVENT_CHANNEL_CAPACITY;
-        self.slots[at] = Some(queued);
+    fn push_back(&mut self, event: Event) {
+        let at = wrap(self.first + self.len);
+        self.slots[at] = Some(event);
         self.len += 1;
     }
 
-    fn pop_front(&mut self) -> Option<Queued> {
+    fn pop_front(&mut self) -> Option<Event> {
         if self.len == 0 {
             return None;
         }
         let queued = self.slots[self.first].take();
-        self.first = (self.first + 1) % EVENT_CHANNEL_CAPACITY;
+        self.first = wrap(self.first + 1);
         self.len -= 1;
         queued
+    }
+}
+
+/// A slot index past the end of the ring (by less than its length) wrapped to its start:
+/// a compare, where `%` by a length that is not a power of two is a division.
+fn wrap(index: usize) -> usize {
+    if index >= RING_SLOTS {
+        index - RING_SLOTS
+    } else {
+        index
     }
 }
 
@@ -190,18 +191,14 @@ impl Inner {
 }
 
 impl EventSender {
-    /// Sends `event`, waiting while `capacity` `Data` (or `File`) messages are already
-    /// queued.
+    /// Sends `event`: a `Data` or `File` waits while `capacity` messages are already queued,
+    /// `End` never waits.
     ///
     /// # Errors
     ///
     /// [`Closed`] if the receiver is gone.
     pub(crate) fn blocking_send(&self, event: Event) -> Result<(), Closed> {
-        match event {
-            Event::End(ended) => self.end(ended, None),
-            Event::Data(data) => self.queue(Queued::Data(data)),
-            Event::File(region) => self.queue(Queued::File(region)),
-        }
+        self.queue(event, None)
     }
 
     /// Sends `End`, with the request head, back to be dropped where it was allocated: memory
@@ -209,46 +206,50 @@ impl EventSender {
     /// and arenas, and the connection task and the workers would otherwise trade every
     /// request's buffers.
     ///
-    /// The head waits in the channel beside `End` rather than inside it: `Event` is moved
-    /// several times on its way to the connection (into `select!`'s output, the call that
-    /// forwards it, the one that finishes the response), and with the head inside, each
+    /// The head waits in the channel beside the messages rather than inside `End`: `Event` is
+    /// moved several times on its way to the connection (into `select!`'s output, the call
+    /// that forwards it, the one that finishes the response), and with the head inside, each
     /// move copied its 216 bytes: 490 instructions more per pooled response, 600 pipelined
-    /// (callgrind; docs/benchmarks.md, issue 16).
+    /// (callgrind; docs/benchmarks.md, issue 16). Of a batch's heads, one waits at a time: the
+    /// one it replaces is dropped here, which only lowers the count on the read buffer every
+    /// head of the batch shares (the connection, and the head that waits, still hold it).
     ///
     /// # Errors
     ///
     /// [`Closed`] if the receiver is gone.
     pub(crate) fn send_end(&self, ended: Ended, head: RequestHead) -> Result<(), Closed> {
-        self.end(ended, Some(head))
+        self.queue(Event::End(ended), Some(head))
     }
 
-    fn end(&self, ended: Ended, head: Option<RequestHead>) -> Result<(), Closed> {
-        let mut st = self.inner.lock();
-        if st.receiver_gone {
-            return Err(Closed);
-        }
-        st.end = Some(ended);
-        st.head = head;
-        self.inner.wake_receiver(st);
-        Ok(())
-    }
-
-    /// Queues a `Data` or `File` message once there is room, and wakes the receiver.
-    fn queue(&self, queued: Queued) -> Result<(), Closed> {
+    /// Queues `event` once there is room, with `head` to hand back, and wakes the receiver.
+    fn queue(&self, event: Event, head: Option<RequestHead>) -> Result<(), Closed> {
+        let waits = !matches!(event, Event::End(_));
         let mut st = self.inner.lock();
         loop {
             if st.receiver_gone {
                 return Err(Closed);
             }
-            if st.data.len() < st.capacity {
-                st.data.push_back(queued);
+            let limit = if waits { st.capacity } else { RING_SLOTS };
+            if st.queue.len() < limit {
+                st.queue.push_back(event);
                 break;
             }
             st.sender_waiting = true;
             st = self.inner.room.wait(st).unwrap_or_else(|p| p.into_inner());
             st.sender_waiting = false;
         }
+        // The head a batch's earlier `End` left, if the receiver has not taken it: dropped
+        // after the lock. Checked first, so the usual send moves no head out.
+        let replaced = match head {
+            Some(_) if st.head.is_some() => std::mem::replace(&mut st.head, head),
+            Some(_) => {
+                st.head = head;
+                None
+            }
+            None => None,
+        };
         self.inner.wake_receiver(st);
+        drop(replaced);
         Ok(())
     }
 }
@@ -262,8 +263,8 @@ impl Drop for EventSender {
 }
 
 impl EventReceiver {
-    /// The next message: every `Data` and `File` in order, then `End`; `None` once the sender is gone
-    /// and nothing is left.
+    /// The next message, in the order sent (each response's `Data` and `File`, then its
+    /// `End`); `None` once the sender is gone and nothing is left.
     pub(crate) async fn recv(&mut self) -> Option<Event> {
         poll_fn(|cx| self.poll_next(Some(cx.waker()))).await
     }
@@ -277,20 +278,19 @@ impl EventReceiver {
     /// The next message, or `Pending` with `waker` left to be woken when one comes.
     fn poll_next(&self, waker: Option<&Waker>) -> Poll<Option<Event>> {
         let mut st = self.inner.lock();
-        if let Some(queued) = st.data.pop_front() {
+        if let Some(event) = st.queue.pop_front() {
             let waiting = st.sender_waiting;
+            // Dropped here, on the receiver's thread, after the lock.
+            let head = match event {
+                Event::End(_) if st.head.is_some() => st.head.take(),
+                _ => None,
+            };
             drop(st);
             if waiting {
                 self.inner.room.notify_one();
             }
-            return Poll::Ready(Some(queued.into()));
-        }
-        if let Some(ended) = st.end.take() {
-            // Dropped here, on the receiver's thread, after the lock.
-            let head = st.head.take();
-            drop(st);
             drop(head);
-            return Poll::Ready(Some(Event::End(ended)));
+            return Poll::Ready(Some(event));
         }
         if st.sender_gone {
             return Poll::Ready(None);
@@ -317,7 +317,7 @@ impl EventReceiver {
             return None;
         }
         let mut st = self.inner.lock();
-        if !st.data.is_empty() || st.end.is_some() {
+        if !st.queue.is_empty() {
             return None;
         }
         st.head = None;
@@ -331,8 +331,7 @@ impl EventReceiver {
 
     /// Whether no message waits now.
     pub(crate) fn is_empty(&self) -> bool {
-        let st = self.inner.lock();
-        st.data.is_empty() && st.end.is_none()
+        self.inner.lock().queue.is_empty()
     }
 }
 
@@ -341,7 +340,7 @@ impl Drop for EventReceiver {
         let mut st = self.inner.lock();
         st.receiver_gone = true;
         // Taken only when something is left: moving the ring out copies all its slots.
-        let dropped = (!st.data.is_empty()).then(|| std::mem::take(&mut st.data));
+        let dropped = (!st.queue.is_empty()).then(|| std::mem::take(&mut st.queue));
         let waiting = st.sender_waiting;
         drop(st);
         if waiting {

@@ -47,6 +47,8 @@ pub(crate) struct Probe {
     pub(crate) held: AtomicUsize,
     /// Requests that finished `/hold` or `/sleep`.
     pub(crate) finished: AtomicUsize,
+    /// Requests the gateway was called for, any path.
+    pub(crate) calls: AtomicUsize,
     /// While true, `/hold` requests wait.
     pub(crate) gate: Mutex<bool>,
     pub(crate) gate_cv: std::sync::Condvar,
@@ -112,6 +114,7 @@ impl Gateway for TestApp {
     }
 
     fn respond(&self, req: &mut Request<'_>, resp: &mut Response<'_>) -> Result<(), GatewayError> {
+        self.probe.calls.fetch_add(1, Ordering::SeqCst);
         let path = String::from_utf8_lossy(req.target().path()).into_owned();
         match path.as_str() {
             "/hello" | "/" => text(resp, 200, "OK", b"Hello world!"),

@@ -187,6 +187,70 @@ fn requests_the_server_refuses_are_logged() {
 }
 
 #[test]
+fn pipelined_requests_are_logged_and_counted_one_by_one() {
+    // On the worker pool the pipelined requests are answered in one job; each still gets
+    // its own access line, and the stats count the same requests and bytes as when the
+    // requests come one at a time.
+    install_capture();
+    let figures = |pipelined: bool| {
+        let config = ServerConfig {
+            access_log: Some(AccessLogFormat::Common),
+            stats_enabled: true,
+            ..test_config()
+        };
+        let server = start(TestApp::new(true), config);
+        let mut client = connect(&server);
+        let targets: Vec<String> = (0..5)
+            .map(|i| format!("/query?pipelined={pipelined}-{}", "x".repeat(i)))
+            .collect();
+        let raw: Vec<String> = targets
+            .iter()
+            .map(|t| format!("GET {t} HTTP/1.1\r\nHost: t\r\n\r\n"))
+            .collect();
+        if pipelined {
+            client.send_raw(raw.concat().as_bytes()).expect("send");
+        }
+        for (target, raw) in targets.iter().zip(&raw) {
+            if !pipelined {
+                client.send_raw(raw.as_bytes()).expect("send");
+            }
+            let resp = client.read_response_for("GET").expect("a response");
+            let body = target.trim_start_matches("/query?");
+            assert_eq!((resp.status, resp.body_text().as_str()), (200, body));
+        }
+        for target in &targets {
+            let lines = access_lines(&format!("\"GET {target} HTTP/1.1\""), 1);
+            assert_eq!(lines.len(), 1, "{lines:?}");
+            let bytes = target.len() - "/query?".len();
+            assert!(lines[0].ends_with(&format!(" 200 {bytes}")), "{}", lines[0]);
+        }
+        assert!(
+            wait_until(Duration::from_secs(5), || server.server().stats().requests
+                == 5),
+            "{:?}",
+            server.server().stats()
+        );
+        let stats = server.server().stats();
+        (stats.requests, stats.bytes_read, stats.bytes_written)
+    };
+    let one_by_one = figures(false);
+    let pipelined = figures(true);
+    assert_eq!(one_by_one.0, 5);
+    // The one-by-one run's targets, and so the bodies that echo them, are longer by a byte
+    // each ("false" against "true").
+    assert_eq!(
+        pipelined.1,
+        one_by_one.1 - 5,
+        "{pipelined:?} {one_by_one:?}"
+    );
+    assert_eq!(
+        pipelined.2,
+        one_by_one.2 - 5,
+        "{pipelined:?} {one_by_one:?}"
+    );
+}
+
+#[test]
 fn stats_count_requests_when_enabled() {
     let config = ServerConfig {
         stats_enabled: true,

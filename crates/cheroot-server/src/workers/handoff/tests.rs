@@ -164,3 +164,46 @@ async fn a_finished_channel_is_renewed_for_the_next_exchange() {
     assert!(rx.renew().is_none(), "a message is waiting");
     assert_eq!(describe(rx.recv().await), "data left");
 }
+
+#[test]
+fn a_batch_s_responses_queue_in_order_without_waiting() {
+    // A worker answering a pipelined batch sends each response's `End` and goes on to the
+    // next request: a full batch of ends, behind data up to the capacity, queues without
+    // the receiver taking any (the worker thread finishes alone).
+    let (tx, mut rx) = channel(2, batch());
+    let worker = std::thread::spawn(move || {
+        for i in 0..PIPELINE_BATCH {
+            if i == 0 {
+                tx.blocking_send(data("d")).unwrap();
+                tx.blocking_send(data("d")).unwrap();
+            }
+            let status = 200 + u16::try_from(i).unwrap();
+            let head = cheroot_wire::parse_request_head(
+                b"GET / HTTP/1.1\r\nHost: h\r\n\r\n",
+                &cheroot_wire::ParseOptions::default(),
+            );
+            let Ok(cheroot_wire::Status::Complete((head, _))) = head else {
+                panic!("not a head");
+            };
+            let ended = Ended {
+                outcome: outcome(status),
+                last: BytesMut::from(&b"e"[..]),
+            };
+            tx.send_end(ended, head).unwrap();
+        }
+    });
+    worker.join().expect("the worker never waited");
+    let mut got = Vec::new();
+    while let Poll::Ready(Some(event)) = rx.try_recv() {
+        got.push(describe(Some(event)));
+    }
+    let mut expected = Vec::new();
+    for i in 0..PIPELINE_BATCH {
+        if i == 0 {
+            expected.extend(["data d".to_owned(), "data d".to_owned()]);
+        }
+        expected.push(format!("end {} e", 200 + i));
+    }
+    assert_eq!(got, expected);
+    assert!(rx.renew().is_some(), "every head was let go");
+}
