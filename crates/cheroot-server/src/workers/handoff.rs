@@ -16,8 +16,8 @@
 //!
 //! One channel carries the responses of a batch of pipelined requests, one after another (see
 //! [`JobSlot`](crate::conn::pooled::JobSlot)): `End` queues in the ring like the other
-//! messages, and never waits for room, so a worker answers a whole batch without waiting for
-//! the connection task.
+//! messages, and the ring holds a whole batch of small responses, so a worker answers the
+//! batch without waiting for the connection task.
 
 use std::future::poll_fn;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -38,8 +38,9 @@ pub(crate) const EVENT_CHANNEL_CAPACITY: usize = 8;
 /// channel at once).
 pub(crate) const PIPELINE_BATCH: usize = 16;
 
-/// Slots of the ring: room for a full queue of `Data` and one `End` per request of a batch.
-const RING_SLOTS: usize = EVENT_CHANNEL_CAPACITY + PIPELINE_BATCH;
+/// Slots of the ring: room for a batch of unbuffered responses (`Data` and `End` each) and
+/// for a full queue of a large response's `Data`. A power of two.
+const RING_SLOTS: usize = 2 * PIPELINE_BATCH;
 
 /// A message from a worker thread to the connection task.
 #[derive(Debug)]
@@ -117,7 +118,7 @@ struct State {
     /// The last request head sent back with `End` (see [`EventSender::send_end`]), to be
     /// dropped by the receiver.
     head: Option<RequestHead>,
-    /// How many messages may queue before a `Data` or `File` waits for room.
+    /// How many `Data` and `File` messages may queue before the next waits for room.
     capacity: usize,
     /// The connection task, waiting for a message.
     waker: Option<Waker>,
@@ -135,6 +136,12 @@ struct Ring {
     /// The slot of the oldest message.
     first: usize,
     len: usize,
+    /// How many of the messages are `End`.
+    ends: usize,
+    /// How many `Data` and `File` messages follow the last `End`: the pieces of the response
+    /// being written, which a capacity bounds (those of ended responses are bounded by the
+    /// batch, and do not make a worker wait).
+    open: usize,
 }
 
 impl Ring {
@@ -146,9 +153,24 @@ impl Ring {
         self.len == 0
     }
 
+    fn is_full(&self) -> bool {
+        self.len == RING_SLOTS
+    }
+
+    /// `Data` and `File` messages of the response being written.
+    fn open(&self) -> usize {
+        self.open
+    }
+
     /// Appends `queued`; the caller has checked there is room.
     fn push_back(&mut self, event: Event) {
-        let at = wrap(self.first + self.len);
+        let at = (self.first + self.len) % RING_SLOTS;
+        if matches!(event, Event::End(_)) {
+            self.ends += 1;
+            self.open = 0;
+        } else {
+            self.open += 1;
+        }
         self.slots[at] = Some(event);
         self.len += 1;
     }
@@ -158,19 +180,15 @@ impl Ring {
             return None;
         }
         let queued = self.slots[self.first].take();
-        self.first = wrap(self.first + 1);
+        self.first = (self.first + 1) % RING_SLOTS;
         self.len -= 1;
+        match queued {
+            Some(Event::End(_)) => self.ends -= 1,
+            // A piece with no `End` behind it is the open response's.
+            Some(_) if self.ends == 0 => self.open -= 1,
+            _ => {}
+        }
         queued
-    }
-}
-
-/// A slot index past the end of the ring (by less than its length) wrapped to its start:
-/// a compare, where `%` by a length that is not a power of two is a division.
-fn wrap(index: usize) -> usize {
-    if index >= RING_SLOTS {
-        index - RING_SLOTS
-    } else {
-        index
     }
 }
 
@@ -191,8 +209,9 @@ impl Inner {
 }
 
 impl EventSender {
-    /// Sends `event`: a `Data` or `File` waits while `capacity` messages are already queued,
-    /// `End` never waits.
+    /// Sends `event`: a `Data` or `File` waits while `capacity` pieces of the same response
+    /// are queued; any message waits while the ring is full (never, for a batch's responses
+    /// of a message or two).
     ///
     /// # Errors
     ///
@@ -223,14 +242,18 @@ impl EventSender {
 
     /// Queues `event` once there is room, with `head` to hand back, and wakes the receiver.
     fn queue(&self, event: Event, head: Option<RequestHead>) -> Result<(), Closed> {
-        let waits = !matches!(event, Event::End(_));
+        let piece = !matches!(event, Event::End(_));
         let mut st = self.inner.lock();
         loop {
             if st.receiver_gone {
                 return Err(Closed);
             }
-            let limit = if waits { st.capacity } else { RING_SLOTS };
-            if st.queue.len() < limit {
+            // Only the pieces of the response being written count against the capacity: a
+            // batch's earlier responses are bounded by the batch, and counting them made a
+            // worker answering a batch of unbuffered responses (`Data`, then `End`, each)
+            // wait every few requests (a context switch each on one core).
+            let room = !st.queue.is_full() && (!piece || st.queue.open() < st.capacity);
+            if room {
                 st.queue.push_back(event);
                 break;
             }
@@ -279,7 +302,9 @@ impl EventReceiver {
     fn poll_next(&self, waker: Option<&Waker>) -> Poll<Option<Event>> {
         let mut st = self.inner.lock();
         if let Some(event) = st.queue.pop_front() {
-            let waiting = st.sender_waiting;
+            // One wake-up per wait: on one core the woken worker runs only once this task
+            // yields, and a wake-up per message taken meanwhile was a system call each.
+            let waiting = std::mem::take(&mut st.sender_waiting);
             // Dropped here, on the receiver's thread, after the lock.
             let head = match event {
                 Event::End(_) if st.head.is_some() => st.head.take(),
