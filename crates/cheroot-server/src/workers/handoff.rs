@@ -145,10 +145,6 @@ struct Ring {
 }
 
 impl Ring {
-    fn len(&self) -> usize {
-        self.len
-    }
-
     fn is_empty(&self) -> bool {
         self.len == 0
     }
