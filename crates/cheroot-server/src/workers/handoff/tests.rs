@@ -208,3 +208,36 @@ fn a_batch_s_responses_queue_in_order_without_waiting() {
     assert_eq!(got, expected);
     assert!(matches!(rx.try_recv(), Poll::Ready(None)), "the sender is gone");
 }
+
+#[tokio::test]
+async fn a_full_ring_makes_even_end_wait_for_the_reader() {
+    // More ends than the ring holds (a batch cannot send that many, but nothing is lost if
+    // one did): the sender waits for room, and every message arrives once, in order.
+    let (tx, mut rx) = channel(1, batch());
+    let total = 2 * PIPELINE_BATCH + 3;
+    let (sent_tx, sent_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for i in 0..total {
+            let status = 200 + u16::try_from(i).unwrap();
+            tx.blocking_send(end(status, b"")).unwrap();
+            sent_tx.send(i).unwrap();
+        }
+    });
+    // The sender fills the ring's slots, then waits.
+    for _ in 0..2 * PIPELINE_BATCH {
+        sent_rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("room for it");
+    }
+    assert!(
+        sent_rx.recv_timeout(Duration::from_millis(300)).is_err(),
+        "the sender waits at a full ring"
+    );
+    let mut got = Vec::new();
+    for _ in 0..total {
+        got.push(describe(rx.recv().await));
+    }
+    let expected: Vec<String> = (0..total).map(|i| format!("end {} ", 200 + i)).collect();
+    assert_eq!(got, expected);
+    assert_eq!(describe(rx.recv().await), "none");
+}
