@@ -241,3 +241,28 @@ async fn a_full_ring_makes_even_end_wait_for_the_reader() {
     assert_eq!(got, expected);
     assert_eq!(describe(rx.recv().await), "none");
 }
+
+#[tokio::test]
+async fn pieces_after_an_ended_response_count_once_taken() {
+    // The capacity bounds the open response's pieces as the reader takes them, also after
+    // an `End` went through (a batch's next response, or the next exchange).
+    let (tx, mut rx) = channel(1, batch());
+    std::thread::spawn(move || {
+        tx.blocking_send(end(200, b"first")).unwrap();
+        for piece in ["1", "2", "3"] {
+            tx.blocking_send(data(piece)).unwrap();
+        }
+        tx.blocking_send(end(201, b"")).unwrap();
+    });
+    let mut got = Vec::new();
+    for _ in 0..6 {
+        let next = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .expect("the worker never stays stuck");
+        got.push(describe(next));
+    }
+    assert_eq!(
+        got,
+        ["end 200 first", "data 1", "data 2", "data 3", "end 201 ", "none"]
+    );
+}
