@@ -222,8 +222,8 @@ where
                 // measured ~1.3 KiB more per idle connection).
                 Box::pin(self.handle(head)).await
             } else if self.blocking_gateway {
-                // Not boxed: 488 bytes, where waiting for the next head takes 432, so every
-                // connection's future grows by 56 bytes, against an allocation and a copy per
+                // Not boxed: 512 bytes, where waiting for the next head takes 432, so every
+                // connection's future grows by 80 bytes, against an allocation and a copy per
                 // pooled request (350 instructions; docs/benchmarks.md, issue 16).
                 self.handle_pooled_now(head).await
             } else {
@@ -292,8 +292,9 @@ where
     /// moved into the job: the future holds no head (an `async fn` holds its arguments twice,
     /// as they came and as locals). With that, the rare waits boxed (a client slow to take a
     /// large response, the timed flush) and the response's messages taken in synchronous
-    /// steps (`take_event`), the future is 488 bytes where it was 1,664, small enough to be
-    /// part of the connection's own (docs/benchmarks.md, issue 16).
+    /// steps (`take_event`), the future is 512 bytes (a pipelined batch's 24 included) where it
+    /// was 1,664, small enough to be part of the connection's own (docs/benchmarks.md, issue
+    /// 16).
     fn handle_pooled_now(&mut self, head: RequestHead) -> impl Future<Output = Next> + '_ {
         let (started, version) = self.begin_request(&head);
         let ctx = self.response_ctx(&head, version);
