@@ -206,7 +206,10 @@ fn a_batch_s_responses_queue_in_order_without_waiting() {
         expected.push(format!("end {} e", 200 + i));
     }
     assert_eq!(got, expected);
-    assert!(matches!(rx.try_recv(), Poll::Ready(None)), "the sender is gone");
+    assert!(
+        matches!(rx.try_recv(), Poll::Ready(None)),
+        "the sender is gone"
+    );
 }
 
 #[tokio::test]
@@ -263,6 +266,13 @@ async fn pieces_after_an_ended_response_count_once_taken() {
     }
     assert_eq!(
         got,
-        ["end 200 first", "data 1", "data 2", "data 3", "end 201 ", "none"]
+        [
+            "end 200 first",
+            "data 1",
+            "data 2",
+            "data 3",
+            "end 201 ",
+            "none"
+        ]
     );
 }
