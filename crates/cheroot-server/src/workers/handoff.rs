@@ -3,10 +3,10 @@
 //!
 //! tokio's `mpsc` did this job, at a cost paid per request: a channel allocates its first
 //! block of 32 slots up front, and `blocking_send` enters a `block_on` each time. Most
-//! pooled responses are one message (the whole small response rides on `End`), so this
-//! channel keeps `End` in a slot of its own and allocates nothing for it; `Data` messages
-//! queue up to a capacity, and a worker that finds the queue full waits on a condition
-//! variable until the connection task takes one.
+//! pooled responses are one message (the whole small response rides on `End`), and this
+//! channel allocates nothing per message; a response's `Data` messages queue up to a
+//! capacity, and a worker that finds the queue full waits on a condition variable until the
+//! connection task takes one.
 //!
 //! The queue is a ring inside the channel's one allocation, not a `VecDeque`: an unbuffered
 //! response's body goes out as one `Data` before `End`, and the `VecDeque`'s first push
@@ -63,9 +63,9 @@ pub(crate) struct Ended {
     pub(crate) last: BytesMut,
 }
 
-/// A new channel holding up to `capacity` `Data` messages (at least one, at most
-/// [`EVENT_CHANNEL_CAPACITY`]); the worker's wake-ups of the connection task go through
-/// `wakes`.
+/// A new channel holding up to `capacity` `Data` messages of the response being written (at
+/// least one, at most [`EVENT_CHANNEL_CAPACITY`]); the worker's wake-ups of the connection task
+/// go through `wakes`.
 pub(crate) fn channel(capacity: usize, wakes: Arc<WakeBatch>) -> (EventSender, EventReceiver) {
     let inner = Arc::new(Inner {
         wakes,
