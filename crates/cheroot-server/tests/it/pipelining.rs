@@ -65,7 +65,11 @@ fn a_first_response_that_closes_ends_the_pipeline() {
     // The first request of a pooled batch is answered apart from the rest: its close must
     // stop them too.
     for blocking in [true, false] {
-        let requests = [get("/app_close", ""), get("/query?2", ""), get("/error", "")];
+        let requests = [
+            get("/app_close", ""),
+            get("/query?2", ""),
+            get("/error", ""),
+        ];
         let (seen, calls) = pipeline(blocking, test_config(), &requests);
         assert_eq!(seen, ["200 bye close"], "blocking: {blocking}");
         assert_eq!(calls, 1, "blocking: {blocking}");
