@@ -296,7 +296,7 @@ where
     /// was 1,664, small enough to be part of the connection's own (docs/benchmarks.md, issue
     /// 16).
     fn handle_pooled_now(&mut self, head: RequestHead) -> impl Future<Output = Next> + '_ {
-        let (started, version) = self.begin_request(&head);
+        let version = self.open_request(&head);
         let ctx = self.response_ctx(&head, version);
         let goes_on = ctx.wants_keep_alive;
         let (job, event_rx) = self.pooled_job(head, ctx, RequestBody::buffered(Bytes::new()));
@@ -306,6 +306,9 @@ where
         } else {
             None
         };
+        // Counted from here, after any gathering: each gathered head counts with its own
+        // request (the stats count consumed bytes).
+        let started = self.stats_start();
         async move {
             let shared = Arc::clone(&self.shared);
             let _in_flight = shared.tracker.request();
@@ -313,9 +316,6 @@ where
                 // Boxed: a batch's state is paid for once per batch, and kept out of every
                 // connection's future.
                 Some(batch) => {
-                    // Counted from after the gathering, whose heads count with their own
-                    // requests (the stats count consumed bytes).
-                    let started = started.and_then(|_| self.stats_start());
                     Box::pin(self.respond_pooled_batch(job, event_rx, started, batch)).await
                 }
                 None => {
