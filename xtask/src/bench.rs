@@ -113,7 +113,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     );
     if opts.rounds > 1 {
         println!(
-            "bench: {} rounds per server; the table shows each one's median",
+            "bench: {} rounds per server; each figure in the table is its median over them",
             opts.rounds
         );
     }

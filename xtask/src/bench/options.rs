@@ -23,7 +23,7 @@ options:
   --duration S        measured seconds per run (default 10)
   --warmup S          warm-up seconds per run (default 2)
   --quick             1 s warm-up, 3 s runs: a smoke test
-  --rounds N          measure each server N times, alternating, and report the median run
+  --rounds N          measure each server N times, alternating; report each figure's median
                       (default 1; use 3 on a busy machine)
   --no-build          use the binaries already in bench/target/release (and
                       target/production/cheroot)

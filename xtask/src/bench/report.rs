@@ -88,8 +88,11 @@ pub(crate) enum Outcome {
 }
 
 impl Outcome {
-    /// The run with the median figure among those measured (the lower one of the middle
-    /// two for an even count); a failure only when no run succeeded.
+    /// Each figure's median over the runs measured (the lower of the middle two for an even
+    /// count), taken figure by figure: the p99 of one round is the noisiest number a run
+    /// gives, and the round with the median requests/s need not have the median p99 or CPU.
+    /// Errors are those of every round, summed: none is hidden by a quieter one. A failure
+    /// only when no run succeeded.
     pub(crate) fn median(runs: Vec<Outcome>) -> Outcome {
         let mut measured: Vec<Figures> = Vec::new();
         let mut other = Outcome::NotMeasured;
@@ -100,12 +103,40 @@ impl Outcome {
                 Outcome::NotMeasured => {}
             }
         }
-        measured.sort_by(|a, b| a.value.total_cmp(&b.value));
-        match measured.len() {
-            0 => other,
-            n => Outcome::Measured(measured.swap_remove((n - 1) / 2)),
+        if measured.is_empty() {
+            return other;
         }
+        let f64s = |field: fn(&Figures) -> f64| median_of(measured.iter().map(field).collect());
+        let kib = |field: fn(&Figures) -> u64| {
+            median_of(measured.iter().map(|f| field(f) as f64).collect()) as u64
+        };
+        // Scenario I's idle figures stay together: those of the run with the median bytes
+        // per connection.
+        let mut idle: Vec<&Idle> = measured.iter().filter_map(|f| f.idle.as_ref()).collect();
+        idle.sort_by(|a, b| a.bytes_per_conn.total_cmp(&b.bytes_per_conn));
+        let idle = idle
+            .get(idle.len().saturating_sub(1) / 2)
+            .map(|i| (*i).clone());
+        Outcome::Measured(Figures {
+            value: f64s(|f| f.value),
+            p50_us: f64s(|f| f.p50_us),
+            p99_us: f64s(|f| f.p99_us),
+            rss_kib: kib(|f| f.rss_kib),
+            hwm_kib: kib(|f| f.hwm_kib),
+            errors: measured.iter().map(|f| f.errors).sum(),
+            server_cpu: f64s(|f| f.server_cpu),
+            wrk_cpu: f64s(|f| f.wrk_cpu),
+            server_us_per_request: f64s(|f| f.server_us_per_request),
+            idle,
+        })
     }
+}
+
+/// The median of `values` (the lower of the middle two for an even count); `values` is not
+/// empty.
+fn median_of(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[(values.len() - 1) / 2]
 }
 
 /// One table row.
@@ -379,6 +410,45 @@ mod tests {
             Outcome::Failed(_)
         ));
         assert!(matches!(Outcome::median(Vec::new()), Outcome::NotMeasured));
+    }
+
+    #[test]
+    fn median_is_taken_figure_by_figure() {
+        let run = |value, p99_us, server_us_per_request, errors| {
+            Outcome::Measured(Figures {
+                value,
+                p50_us: value / 10.0,
+                p99_us,
+                rss_kib: value as u64,
+                hwm_kib: 2 * value as u64,
+                errors,
+                server_cpu: 90.0 + value,
+                wrk_cpu: 99.0 - value,
+                server_us_per_request,
+                idle: Some(Idle {
+                    opened: 10,
+                    still_open: value as usize,
+                    bytes_per_conn: 100.0 * value,
+                }),
+            })
+        };
+        // The round with the median value (2.0) has the worst p99 and the best CPU.
+        let Outcome::Measured(m) = Outcome::median(vec![
+            run(3.0, 200.0, 6.0, 1),
+            run(1.0, 300.0, 5.0, 0),
+            run(2.0, 900.0, 4.0, 2),
+        ]) else {
+            panic!("measured runs give a measured median");
+        };
+        assert_eq!(
+            (m.value, m.p50_us, m.p99_us, m.server_us_per_request),
+            (2.0, 0.2, 300.0, 5.0)
+        );
+        assert_eq!((m.rss_kib, m.hwm_kib, m.errors), (2, 4, 3));
+        assert_eq!((m.server_cpu, m.wrk_cpu), (92.0, 97.0));
+        let idle = m.idle.expect("the idle figures of the median run");
+        assert_eq!((idle.still_open, idle.bytes_per_conn), (2, 200.0));
+        assert_eq!(median_of(vec![4.0, 1.0, 3.0, 2.0]), 2.0);
     }
 
     #[test]

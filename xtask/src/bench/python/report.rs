@@ -7,7 +7,7 @@ use super::apps::App;
 use super::servers::PyServer;
 use crate::bench::report::{DISTURBED_BELOW, Figures, Outcome, latency};
 
-/// The median run of one server on one app.
+/// The medians of one server's runs on one app, figure by figure.
 #[derive(Debug)]
 pub(crate) struct Measurement {
     pub(crate) app: App,
