@@ -185,6 +185,12 @@ impl ConnectionServer {
         }
     }
 
+    /// How many jobs the worker pool has taken so far.
+    #[cfg(test)]
+    pub(crate) fn jobs_taken(&self) -> u64 {
+        self.inner.shared.pool.jobs_taken()
+    }
+
     /// How many connections are being served now.
     pub fn connections(&self) -> usize {
         self.inner.shared.tracker.live_connections()

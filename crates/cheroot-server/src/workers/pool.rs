@@ -309,6 +309,12 @@ impl WorkerPool {
         st.idle.saturating_sub(st.queue.len())
     }
 
+    /// How many jobs the threads have taken off the queue so far.
+    #[cfg(test)]
+    pub(crate) fn jobs_taken(&self) -> u64 {
+        self.lock().taken
+    }
+
     /// How many jobs wait in the queue.
     pub(crate) fn queued(&self) -> usize {
         self.lock().queue.len()

@@ -120,3 +120,75 @@ where
         Next::KeepAlive
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use crate::config::ServerConfig;
+    use crate::embed::ConnectionServer;
+    use crate::exchange::gateway::{Gateway, GatewayError};
+    use crate::exchange::request::Request;
+    use crate::exchange::response::Response;
+    use crate::listen::bind::BindAddr;
+    use crate::workers::handoff::PIPELINE_BATCH;
+
+    /// Answers `ok`, with its length, on the worker pool.
+    struct PooledOk;
+
+    impl Gateway for PooledOk {
+        fn respond(
+            &self,
+            _: &mut Request<'_>,
+            resp: &mut Response<'_>,
+        ) -> Result<(), GatewayError> {
+            resp.add_header("Content-Length", "2")?;
+            Ok(resp.write(b"ok")?)
+        }
+
+        fn blocking(&self) -> bool {
+            true
+        }
+    }
+
+    /// Sends `requests` pipelined GETs on a new connection to `server`, all written before
+    /// the connection reads (so its first read has them all), and checks that each is
+    /// answered.
+    async fn answer_pipelined(server: &ConnectionServer, requests: usize) {
+        let (mut client, io) = tokio::io::duplex(64 * 1024);
+        client
+            .write_all(&b"GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(requests))
+            .await
+            .expect("the requests are written");
+        let conn = tokio::spawn(server.serve_connection(io, None));
+        let status = b"HTTP/1.1 200 OK";
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        while got.windows(status.len()).filter(|w| w == status).count() < requests
+            || !got.ends_with(b"ok")
+        {
+            let n = client.read(&mut buf).await.expect("the responses are read");
+            assert_ne!(n, 0, "closed early: {}", String::from_utf8_lossy(&got));
+            got.extend_from_slice(&buf[..n]);
+        }
+        drop(client);
+        conn.await
+            .expect("the connection ends when the client goes");
+    }
+
+    /// Pipelined requests the connection finds already buffered are answered by jobs of up to
+    /// a batch each, not a job per request: what the batch is for, and what no reply on the
+    /// wire shows (the same responses come back either way).
+    #[tokio::test]
+    async fn buffered_pipelined_requests_share_a_job_per_batch() {
+        let bind = BindAddr::tcp("127.0.0.1", 80).expect("an address");
+        let server =
+            ConnectionServer::new(bind, PooledOk, ServerConfig::default()).expect("a server");
+        // A batch, then the one left.
+        answer_pipelined(&server, PIPELINE_BATCH + 1).await;
+        assert_eq!(server.jobs_taken(), 2);
+        // Two whole batches.
+        answer_pipelined(&server, 2 * PIPELINE_BATCH).await;
+        assert_eq!(server.jobs_taken(), 4);
+    }
+}
