@@ -3,10 +3,10 @@
 use std::sync::{Mutex, Once};
 use std::time::Duration;
 
-use cheroot_server::{AccessLogFormat, ServerConfig};
+use cheroot_server::{AccessLogFormat, ServerConfig, StatsSnapshot};
 
 use super::apps::TestApp;
-use super::support::{connect, start, test_config, wait_until};
+use super::support::{TestServer, connect, start, test_config, wait_until};
 
 /// Access-log lines seen by the capturing subscriber.
 static LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
@@ -186,6 +186,19 @@ fn requests_the_server_refuses_are_logged() {
     }
 }
 
+/// `server`'s statistics once they count `requests` requests. A request is counted once its
+/// response is written, which may be just after the client has read it: the wait (bounded)
+/// is for the count rather than a race with it.
+fn stats_once_counted(server: &TestServer, requests: i64) -> StatsSnapshot {
+    assert!(
+        wait_until(Duration::from_secs(5), || server.server().stats().requests
+            == requests),
+        "{:?}",
+        server.server().stats()
+    );
+    server.server().stats()
+}
+
 #[test]
 fn pipelined_requests_are_logged_and_counted_one_by_one() {
     // On the worker pool the pipelined requests are answered in one job; each still gets
@@ -224,13 +237,7 @@ fn pipelined_requests_are_logged_and_counted_one_by_one() {
             let bytes = target.len() - "/query?".len();
             assert!(lines[0].ends_with(&format!(" 200 {bytes}")), "{}", lines[0]);
         }
-        assert!(
-            wait_until(Duration::from_secs(5), || server.server().stats().requests
-                == 5),
-            "{:?}",
-            server.server().stats()
-        );
-        let stats = server.server().stats();
+        let stats = stats_once_counted(&server, 5);
         (stats.requests, stats.bytes_read, stats.bytes_written)
     };
     let one_by_one = figures(false);
@@ -267,15 +274,7 @@ fn stats_count_requests_when_enabled() {
             200
         );
     }
-    // A request is counted once its response is written, which may be just after the client
-    // has read it: wait (bounded) for the third count rather than race it.
-    assert!(
-        wait_until(Duration::from_secs(5), || server.server().stats().requests
-            == 3),
-        "{:?}",
-        server.server().stats()
-    );
-    let stats = server.server().stats();
+    let stats = stats_once_counted(&server, 3);
     assert!(stats.enabled);
     assert_eq!(stats.accepts, 1);
     assert_eq!(stats.requests, 3);
